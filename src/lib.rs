@@ -1,0 +1,8 @@
+//! itsm: IT service management kept as code.
+//!
+//! The pipeline: [`load`] -> [`schema`] -> [`link`] -> [`checks`] -> [`output`].
+
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod source;

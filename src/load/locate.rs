@@ -1,0 +1,169 @@
+//! Finds the position of a node from its JSON pointer, by walking the YAML events of
+//! a file once. Diagnostics are positioned this way at the end of a run, so that the
+//! loaded records need not carry a position for every node.
+
+use super::yaml::Pos;
+use crate::diag::Target;
+use saphyr_parser::{Event, Parser};
+use std::collections::HashMap;
+
+/// A node to find: document index, JSON pointer, and whether the key or the value.
+pub type Request<'a> = (u32, &'a str, Target);
+
+/// Returns, for each request, the position of the node, or of its nearest ancestor
+/// when the node itself is not in the text (a missing field, an expanded alias).
+pub fn locate(text: &str, requests: &[Request<'_>]) -> Vec<Option<Pos>> {
+    let mut wanted: HashMap<(u32, String, Target), Option<Pos>> = HashMap::new();
+    for &(doc, pointer, target) in requests {
+        wanted.insert((doc, pointer.to_string(), target), None);
+        let mut p = pointer;
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            wanted.insert((doc, p.to_string(), Target::Value), None);
+        }
+    }
+    walk(text, &mut wanted);
+    requests
+        .iter()
+        .map(|&(doc, pointer, target)| {
+            if let Some(Some(pos)) = wanted.get(&(doc, pointer.to_string(), target)) {
+                return Some(*pos);
+            }
+            let mut p = pointer;
+            while let Some(i) = p.rfind('/') {
+                p = &p[..i];
+                if let Some(Some(pos)) = wanted.get(&(doc, p.to_string(), Target::Value)) {
+                    return Some(*pos);
+                }
+            }
+            None
+        })
+        .collect()
+}
+
+enum Frame {
+    Seq { next: usize, base: usize },
+    Map { key: Option<String>, base: usize },
+}
+
+fn walk(text: &str, wanted: &mut HashMap<(u32, String, Target), Option<Pos>>) {
+    let mut parser = Parser::new_from_str(text);
+    let mut doc: i64 = -1;
+    let mut path = String::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut found = 0;
+    let total = wanted.len();
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let pos = Pos::of(&span);
+        let mut mark = |path: &str, target: Target, found: &mut usize| {
+            if let Some(slot @ None) = wanted.get_mut(&(doc as u32, path.to_string(), target)) {
+                *slot = Some(pos);
+                *found += 1;
+            }
+        };
+        match event {
+            Event::DocumentStart(_) => {
+                doc += 1;
+                path.clear();
+                stack.clear();
+            }
+            Event::Scalar(text, ..) => {
+                if let Some(Frame::Map { key: key @ None, base }) = stack.last_mut() {
+                    path.truncate(*base);
+                    push_segment(&mut path, &text);
+                    mark(&path, Target::Key, &mut found);
+                    *key = Some(text.into_owned());
+                    continue;
+                }
+                enter(&mut stack, &mut path);
+                mark(&path, Target::Value, &mut found);
+                leave(&mut stack);
+            }
+            Event::Alias(_) => {
+                enter(&mut stack, &mut path);
+                mark(&path, Target::Value, &mut found);
+                leave(&mut stack);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                enter(&mut stack, &mut path);
+                mark(&path, Target::Value, &mut found);
+                let base = path.len();
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq { next: 0, base }
+                } else {
+                    Frame::Map { key: None, base }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+                leave(&mut stack);
+            }
+            _ => {}
+        }
+        if found == total {
+            break;
+        }
+    }
+}
+
+/// Sets `path` to the pointer of the next value node.
+fn enter(stack: &mut [Frame], path: &mut String) {
+    match stack.last_mut() {
+        Some(Frame::Seq { next, base }) => {
+            path.truncate(*base);
+            path.push('/');
+            path.push_str(&next.to_string());
+            *next += 1;
+        }
+        Some(Frame::Map { key: Some(_), .. }) => {}
+        Some(Frame::Map { key: None, .. }) | None => {}
+    }
+}
+
+/// After a value node ends, the mapping it belonged to waits for the next key.
+fn leave(stack: &mut [Frame]) {
+    if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+        *key = None;
+    }
+}
+
+/// Appends `/segment` with JSON pointer escaping.
+pub fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "a: 1\n---\nkind: Service\nspec:\n  owner: x\n  cis: [one, two]\n  deep:\n    - k: v\n  a/b: 1\n";
+
+    fn at(doc: u32, pointer: &str, target: Target) -> (u32, u32) {
+        let pos = locate(TEXT, &[(doc, pointer, target)])[0].expect("found");
+        (pos.line, pos.col)
+    }
+
+    #[test]
+    fn finds_values_keys_and_items() {
+        assert_eq!(at(1, "/spec/owner", Target::Value), (5, 10));
+        assert_eq!(at(1, "/spec/owner", Target::Key), (5, 3));
+        assert_eq!(at(1, "/spec/cis/1", Target::Value), (6, 14));
+        assert_eq!(at(1, "/spec/deep/0/k", Target::Value), (8, 10));
+        assert_eq!(at(1, "/spec/a~1b", Target::Key), (9, 3));
+        assert_eq!(at(0, "/a", Target::Value), (1, 4));
+    }
+
+    #[test]
+    fn falls_back_to_the_nearest_ancestor() {
+        assert_eq!(at(1, "/spec/sla", Target::Value), (5, 3));
+        assert_eq!(at(1, "/spec/cis/7", Target::Value), (6, 8));
+        assert_eq!(at(1, "", Target::Value), (3, 1));
+    }
+}

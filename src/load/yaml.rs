@@ -1,0 +1,399 @@
+//! YAML to JSON values, with the limits hostile input needs: bounded depth, a node
+//! budget that stops alias bombs, duplicate keys refused, every error positioned.
+//!
+//! Values follow the YAML 1.2 core schema: `2026-01-01` and `yes` stay strings.
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+
+/// Nesting deeper than this is refused (records are a few levels deep).
+pub const MAX_DEPTH: usize = 64;
+/// Nodes per document, aliases expanded, beyond which a document is refused.
+pub const MAX_NODES: usize = 100_000;
+
+/// A position inside the parsed text: 1-based line and character column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+    /// Length in characters of the node's first line (at least 1).
+    pub len: u32,
+}
+
+impl Pos {
+    pub(crate) fn of(span: &YSpan) -> Pos {
+        let len = if span.end.line() == span.start.line() {
+            span.end.index().saturating_sub(span.start.index())
+        } else {
+            1
+        };
+        Pos {
+            line: span.start.line() as u32,
+            col: span.start.col() as u32 + 1,
+            len: len.max(1) as u32,
+        }
+    }
+
+    pub(crate) fn at(marker: &Marker) -> Pos {
+        Pos {
+            line: marker.line() as u32,
+            col: marker.col() as u32 + 1,
+            len: 1,
+        }
+    }
+}
+
+/// One YAML document of a stream.
+#[derive(Debug)]
+pub struct Document {
+    pub value: Value,
+    /// Index of the document in its stream.
+    pub index: u32,
+    /// Where the root node starts.
+    pub pos: Pos,
+}
+
+/// Why a stream could not be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// Parses every document of a YAML stream. Documents completed before an error are
+/// returned along with it.
+pub fn parse(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    while let Some(next) = parser.next_event() {
+        let result = match next {
+            Ok((event, span)) => builder.event(event, &span),
+            Err(e) => Err(SyntaxError {
+                message: e.info().to_string(),
+                pos: Pos::at(e.marker()),
+            }),
+        };
+        if let Err(e) = result {
+            return (builder.docs, Some(e));
+        }
+    }
+    (builder.docs, None)
+}
+
+#[derive(Default)]
+struct Builder {
+    docs: Vec<Document>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Value, usize)>,
+    nodes: usize,
+    index: u32,
+    root: Option<(Value, Pos)>,
+    root_pos: Option<Pos>,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+        start: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        key: Option<String>,
+        anchor: usize,
+        start: usize,
+    },
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: &YSpan) -> Result<(), SyntaxError> {
+        let pos = Pos::of(span);
+        let starts_node = matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_)
+        );
+        if starts_node && self.stack.is_empty() && self.root_pos.is_none() {
+            self.root_pos = Some(pos);
+        }
+        match event {
+            Event::DocumentStart(_) => {
+                self.nodes = 0;
+                self.anchors.clear();
+                self.root = None;
+                self.root_pos = None;
+            }
+            Event::DocumentEnd => {
+                let (value, pos) = self.root.take().unwrap_or((Value::Null, pos));
+                self.docs.push(Document {
+                    value,
+                    index: self.index,
+                    pos,
+                });
+                self.index += 1;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                if let Some(Frame::Map { key: key @ None, map, .. }) = self.stack.last_mut() {
+                    if map.contains_key(text.as_ref()) {
+                        return Err(SyntaxError {
+                            message: format!("duplicate key `{text}`: a key may appear once in a mapping"),
+                            pos,
+                        });
+                    }
+                    *key = Some(text.into_owned());
+                    return self.count(1, pos);
+                }
+                let is_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let value = if style == ScalarStyle::Plain && !is_str {
+                    resolve_plain(&text)
+                } else {
+                    Value::String(text.into_owned())
+                };
+                self.count(1, pos)?;
+                self.complete(value, anchor, self.nodes - 1, pos)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(pos)?;
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    anchor,
+                    start: self.nodes,
+                });
+                self.count(1, pos)?;
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(pos)?;
+                self.stack.push(Frame::Map {
+                    map: Map::new(),
+                    key: None,
+                    anchor,
+                    start: self.nodes,
+                });
+                self.count(1, pos)?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor, start) = match self.stack.pop() {
+                    Some(Frame::Seq { items, anchor, start }) => (Value::Array(items), anchor, start),
+                    Some(Frame::Map { map, anchor, start, .. }) => (Value::Object(map), anchor, start),
+                    None => return Ok(()),
+                };
+                self.complete(value, anchor, start, pos)?;
+            }
+            Event::Alias(id) => {
+                let Some((value, size)) = self.anchors.get(&id).cloned() else {
+                    return Err(SyntaxError {
+                        message: "alias to an unknown anchor".into(),
+                        pos,
+                    });
+                };
+                if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
+                    return Err(SyntaxError {
+                        message: "an alias cannot be used as a mapping key".into(),
+                        pos,
+                    });
+                }
+                self.count(size, pos)?;
+                self.complete(value, 0, self.nodes, pos)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// Refuses collections as keys and nesting past the limit.
+    fn open(&self, pos: Pos) -> Result<(), SyntaxError> {
+        if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
+            return Err(SyntaxError {
+                message: "complex mapping keys are not supported: use a plain string key".into(),
+                pos,
+            });
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(SyntaxError {
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                pos,
+            });
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(SyntaxError {
+                message: format!(
+                    "document has more than {MAX_NODES} nodes once aliases are expanded (an alias bomb?)"
+                ),
+                pos,
+            });
+        }
+        Ok(())
+    }
+
+    /// Attaches a finished node to its parent (or makes it the document root).
+    fn complete(&mut self, value: Value, anchor: usize, start: usize, pos: Pos) -> Result<(), SyntaxError> {
+        if anchor != 0 {
+            let size = (self.nodes - start).max(1);
+            self.anchors.insert(anchor, (value.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                let root_pos = self.root_pos.unwrap_or(pos);
+                self.root = Some((value, root_pos));
+            }
+            Some(Frame::Seq { items, .. }) => items.push(value),
+            Some(Frame::Map { map, key, .. }) => {
+                if let Some(k) = key.take() {
+                    map.insert(k, value);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+pub fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Value::String(text.to_string());
+    }
+    if let Some(n) = parse_int(text) {
+        return Value::Number(n);
+    }
+    if is_core_float(text)
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = Number::from_f64(f)
+    {
+        return Value::Number(n);
+    }
+    Value::String(text.to_string())
+}
+
+fn parse_int(text: &str) -> Option<Number> {
+    let (digits, radix) = if let Some(hex) = text.strip_prefix("0x") {
+        (hex, 16)
+    } else if let Some(oct) = text.strip_prefix("0o") {
+        (oct, 8)
+    } else {
+        (text, 10)
+    };
+    let unsigned = digits.strip_prefix(['-', '+']).unwrap_or(digits);
+    if unsigned.is_empty() || !unsigned.chars().all(|c| c.is_digit(radix)) || (radix != 10 && unsigned.len() != digits.len()) {
+        return None;
+    }
+    let digits = digits.strip_prefix('+').unwrap_or(digits);
+    if let Ok(i) = i64::from_str_radix(digits, radix) {
+        return Some(Number::from(i));
+    }
+    u64::from_str_radix(digits, radix).ok().map(Number::from)
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_core_float(text: &str) -> bool {
+    let s = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let mantissa_ok = match frac {
+        Some(f) => digits(int) && digits(f) && !(int.is_empty() && f.is_empty()),
+        None => !int.is_empty() && digits(int),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(text: &str) -> Value {
+        let (docs, err) = parse(text);
+        assert_eq!(err, None);
+        docs.into_iter().next().unwrap().value
+    }
+
+    fn error(text: &str) -> SyntaxError {
+        parse(text).1.expect("an error")
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        assert_eq!(
+            one("a: 1\nb: 99.9\nc: 2026-01-01\nd: yes\ne: ~\nf: '1'\ng: 0x1f\nh: 1.10.2\ni: -3\nj: true\nk: .5\nl: 1e3\nm: .inf"),
+            json!({"a": 1, "b": 99.9, "c": "2026-01-01", "d": "yes", "e": null, "f": "1", "g": 31,
+                   "h": "1.10.2", "i": -3, "j": true, "k": 0.5, "l": 1000.0, "m": ".inf"})
+        );
+        assert_eq!(one("!!str 12"), json!("12"));
+    }
+
+    #[test]
+    fn multi_document_streams_keep_positions() {
+        let (docs, err) = parse("a: 1\n---\n# c\nb: [1, 2]\n");
+        assert_eq!(err, None);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].index, 1);
+        assert_eq!((docs[1].pos.line, docs[1].pos.col), (4, 1));
+        assert_eq!(docs[1].value, json!({"b": [1, 2]}));
+    }
+
+    #[test]
+    fn anchors_and_aliases_expand() {
+        assert_eq!(one("a: &x {b: 1}\nc: *x"), json!({"a": {"b": 1}, "c": {"b": 1}}));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_the_second() {
+        let e = error("a: 1\nb: 2\na: 3\n");
+        assert!(e.message.contains("duplicate key `a`"), "{e:?}");
+        assert_eq!((e.pos.line, e.pos.col), (3, 1));
+    }
+
+    #[test]
+    fn alias_bombs_stop_at_the_budget() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let e = error(&text);
+        assert!(e.message.contains("alias bomb"), "{e:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let flow = error(&"[".repeat(100_000));
+        assert!(flow.pos.col < 300, "{flow:?}");
+        let e = error(&"[".repeat(100));
+        assert!(e.message.contains("nesting deeper"), "{e:?}");
+        let block: String = (0..200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        assert!(error(&block).message.contains("nesting deeper"));
+    }
+
+    #[test]
+    fn tabs_and_garbage_are_errors_not_panics() {
+        assert!(parse("a:\n\tb: 1\n").1.is_some());
+        assert!(parse("a: [1, 2\n").1.is_some());
+        assert!(parse("{a: 1}: 2\n").1.is_some());
+        assert!(parse("*x\n").1.is_some());
+        let _ = parse("\u{0}\u{1}---\n- !<tag:x> ]");
+    }
+}

@@ -1,0 +1,287 @@
+//! The kinds of record, their identities, and the reference fields that link them.
+
+use std::fmt;
+
+/// One of the record kinds of the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Team,
+    Service,
+    Sla,
+    Ci,
+    Supplier,
+    Policy,
+    StandardChange,
+    Change,
+    Incident,
+    Problem,
+}
+
+impl Kind {
+    /// Every kind, in the order the catalogue lists them.
+    pub const ALL: [Kind; 10] = [
+        Kind::Team,
+        Kind::Service,
+        Kind::Sla,
+        Kind::Ci,
+        Kind::Supplier,
+        Kind::Policy,
+        Kind::StandardChange,
+        Kind::Change,
+        Kind::Incident,
+        Kind::Problem,
+    ];
+
+    /// The name used in `kind:` (`StandardChange`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Team => "Team",
+            Kind::Service => "Service",
+            Kind::Sla => "SLA",
+            Kind::Ci => "CI",
+            Kind::Supplier => "Supplier",
+            Kind::Policy => "Policy",
+            Kind::StandardChange => "StandardChange",
+            Kind::Change => "Change",
+            Kind::Incident => "Incident",
+            Kind::Problem => "Problem",
+        }
+    }
+
+    /// The lower-case form used in identities and full references (`standard-change`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Team => "team",
+            Kind::Service => "service",
+            Kind::Sla => "sla",
+            Kind::Ci => "ci",
+            Kind::Supplier => "supplier",
+            Kind::Policy => "policy",
+            Kind::StandardChange => "standard-change",
+            Kind::Change => "change",
+            Kind::Incident => "incident",
+            Kind::Problem => "problem",
+        }
+    }
+
+    /// The folder `itsm new` writes records of this kind into.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Team => "teams",
+            Kind::Service => "services",
+            Kind::Sla => "slas",
+            Kind::Ci => "cis",
+            Kind::Supplier => "suppliers",
+            Kind::Policy => "policies",
+            Kind::StandardChange => "standard-changes",
+            Kind::Change => "changes",
+            Kind::Incident => "incidents",
+            Kind::Problem => "problems",
+        }
+    }
+
+    /// Parses the `kind:` value of a record (exact spelling).
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Parses the kind part of a full reference (`standard-change`).
+    pub fn from_id(id: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// Parses either spelling, case-insensitively (for the command line).
+    pub fn parse_loose(s: &str) -> Option<Kind> {
+        let lower = s.to_ascii_lowercase();
+        Kind::ALL.into_iter().find(|k| {
+            k.id() == lower || k.name().eq_ignore_ascii_case(s) || k.folder() == lower
+        })
+    }
+
+    /// The reference fields of this kind.
+    pub fn ref_fields(self) -> &'static [RefField] {
+        use Field::*;
+        const TEAM: &[Kind] = &[Kind::Team];
+        const OWNER: RefField = RefField::one(Owner, &["spec", "owner"], TEAM);
+        const SERVICE: &[RefField] = &[
+            OWNER,
+            RefField::one(Sla, &["spec", "sla"], &[Kind::Sla]),
+            RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Service]),
+            RefField::many(Cis, &["spec", "cis"], &[Kind::Ci]),
+            RefField::many(Suppliers, &["spec", "suppliers"], &[Kind::Supplier]),
+        ];
+        const OWNED: &[RefField] = &[OWNER];
+        const CI: &[RefField] = &[
+            OWNER,
+            RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Ci]),
+            RefField::one(Supplier, &["spec", "supplier"], &[Kind::Supplier]),
+        ];
+        const POLICY: &[RefField] = &[
+            OWNER,
+            RefField::one(Approver, &["spec", "approver"], TEAM),
+            RefField::one(RuleTeam, &["spec", "rules", "*", "approve", "team"], TEAM),
+        ];
+        const CHANGE: &[RefField] = &[
+            RefField::many(Impacts, &["spec", "impacts"], &[Kind::Service, Kind::Ci]),
+            RefField::one(StandardChange, &["spec", "standardChange"], &[Kind::StandardChange]),
+            RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
+            RefField::many(Problems, &["spec", "problems"], &[Kind::Problem]),
+        ];
+        const INCIDENT: &[RefField] = &[
+            RefField::many(Services, &["spec", "services"], &[Kind::Service]),
+            RefField::one(Problem, &["spec", "problem"], &[Kind::Problem]),
+        ];
+        const PROBLEM: &[RefField] = &[
+            OWNER,
+            RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
+            RefField::one(Fix, &["spec", "fix"], &[Kind::Change]),
+        ];
+        match self {
+            Kind::Team => &[],
+            Kind::Service => SERVICE,
+            Kind::Sla | Kind::Supplier | Kind::StandardChange => OWNED,
+            Kind::Ci => CI,
+            Kind::Policy => POLICY,
+            Kind::Change => CHANGE,
+            Kind::Incident => INCIDENT,
+            Kind::Problem => PROBLEM,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A record's identity, `kind:name`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordId {
+    pub kind: Kind,
+    pub name: String,
+}
+
+impl RecordId {
+    pub fn new(kind: Kind, name: impl Into<String>) -> Self {
+        RecordId {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind.id(), self.name)
+    }
+}
+
+/// What a reference field means; names the edges of the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Owner,
+    Sla,
+    DependsOn,
+    Cis,
+    Suppliers,
+    Supplier,
+    Approver,
+    RuleTeam,
+    Impacts,
+    StandardChange,
+    Incidents,
+    Problems,
+    Services,
+    Problem,
+    Fix,
+}
+
+/// Where a reference field sits in a record and what it may point at.
+#[derive(Debug)]
+pub struct RefField {
+    pub field: Field,
+    /// Path from the document root; `*` walks every item of a list.
+    pub path: &'static [&'static str],
+    pub accepts: &'static [Kind],
+    /// A list of references rather than one.
+    pub many: bool,
+}
+
+impl RefField {
+    const fn one(field: Field, path: &'static [&'static str], accepts: &'static [Kind]) -> Self {
+        RefField {
+            field,
+            path,
+            accepts,
+            many: false,
+        }
+    }
+    const fn many(field: Field, path: &'static [&'static str], accepts: &'static [Kind]) -> Self {
+        RefField {
+            field,
+            path,
+            accepts,
+            many: true,
+        }
+    }
+}
+
+/// A parsed reference: an optional explicit kind and a name.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reference<'a> {
+    pub kind: Option<&'a str>,
+    pub name: &'a str,
+}
+
+impl<'a> Reference<'a> {
+    pub fn parse(s: &'a str) -> Self {
+        match s.split_once(':') {
+            Some((kind, name)) => Reference {
+                kind: Some(kind),
+                name,
+            },
+            None => Reference {
+                kind: None,
+                name: s,
+            },
+        }
+    }
+}
+
+/// Whether `s` is a valid record name (`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`).
+pub fn is_valid_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    let ok = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    !b.is_empty()
+        && b.len() <= 63
+        && ok(&b[0])
+        && ok(&b[b.len() - 1])
+        && b.iter().all(|c| ok(c) || *c == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_name(k.name()), Some(k));
+            assert_eq!(Kind::from_id(k.id()), Some(k));
+            assert_eq!(Kind::parse_loose(k.folder()), Some(k));
+        }
+        assert_eq!(Kind::parse_loose("standardchange"), Some(Kind::StandardChange));
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_valid_name("payments-api"));
+        assert!(is_valid_name("a"));
+        assert!(!is_valid_name("-a"));
+        assert!(!is_valid_name("a-"));
+        assert!(!is_valid_name("../../x"));
+        assert!(!is_valid_name("Payments"));
+        assert!(!is_valid_name(&"a".repeat(64)));
+    }
+}
