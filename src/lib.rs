@@ -6,3 +6,8 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod source;
+pub mod config;
+pub mod schema;
+pub mod link;
+pub mod time;
+pub mod checks;

@@ -155,6 +155,42 @@ impl fmt::Display for Kind {
     }
 }
 
+/// One record: a YAML document (or a Markdown file's front matter) whose
+/// `apiVersion` starts with `itsm/`.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: RecordId,
+    pub file: crate::source::FileId,
+    /// Index of the YAML document in its file.
+    pub doc: u32,
+    /// The whole document as written (`apiVersion`, `kind`, `metadata`, `spec`).
+    pub value: serde_json::Value,
+    /// The Markdown after the front matter of a `.md` record.
+    pub body: Option<String>,
+}
+
+impl Record {
+    /// The value at a JSON pointer (`/spec/owner`).
+    pub fn get(&self, pointer: &str) -> Option<&serde_json::Value> {
+        self.value.pointer(pointer)
+    }
+
+    /// A string at a JSON pointer.
+    pub fn str(&self, pointer: &str) -> Option<&str> {
+        self.get(pointer).and_then(serde_json::Value::as_str)
+    }
+
+    /// The display title: `metadata.title`, else the name.
+    pub fn title(&self) -> &str {
+        self.str("/metadata/title").unwrap_or(&self.id.name)
+    }
+
+    /// The Markdown body: after the front matter, or `spec.body`.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref().or_else(|| self.str("/spec/body"))
+    }
+}
+
 /// A record's identity, `kind:name`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RecordId {

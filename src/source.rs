@@ -16,22 +16,45 @@ pub struct Span {
     pub col: u32,
 }
 
+/// The part of a file that is YAML: all of a `.yaml` file, the front matter of a `.md`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Region {
+    pub start: u32,
+    pub end: u32,
+    /// Lines of the file before the region.
+    pub line_offset: u32,
+}
+
 /// One file of the repository.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Relative to the repository root, `/`-separated.
     pub path: String,
     pub text: String,
+    pub region: Region,
     line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> Self {
+        let end = text.len() as u32;
+        Self::with_region(path, text, Region { start: 0, end, line_offset: 0 })
+    }
+
+    pub fn with_region(path: String, text: String, region: Region) -> Self {
         SourceFile {
             path,
             text,
+            region,
             line_starts: OnceLock::new(),
         }
+    }
+
+    /// The YAML part of the file.
+    pub fn yaml(&self) -> &str {
+        self.text
+            .get(self.region.start as usize..self.region.end as usize)
+            .unwrap_or("")
     }
 
     fn line_starts(&self) -> &[usize] {

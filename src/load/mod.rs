@@ -1,5 +1,400 @@
 //! Loading: find the record files, read them (from the working tree or a git
 //! revision), parse YAML and front matter, and keep every file in the source map.
 
+mod discover;
 pub mod locate;
 pub mod yaml;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Code, Diagnostic, Target};
+use crate::model::{Kind, Record, RecordId};
+use crate::source::{FileId, Files, SourceFile, Span};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+pub use discover::Entry;
+
+/// Files larger than this are refused rather than parsed.
+pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Where records are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The files on disk.
+    WorkTree,
+    /// A git revision (`main`, `HEAD~1`, a SHA), read from the object database.
+    Revision(String),
+}
+
+/// Everything read from a repository: the config, the files and the records.
+#[derive(Debug)]
+pub struct Repository {
+    pub root: PathBuf,
+    pub config: Config,
+    /// `itsm.yaml` as parsed, for the schema stage.
+    pub config_value: Value,
+    pub config_file: Option<FileId>,
+    pub files: Files,
+    /// Files looked at (record files and other YAML / Markdown).
+    pub files_scanned: usize,
+    pub records: Vec<Record>,
+}
+
+/// A failure that stops loading altogether (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Git(String),
+}
+
+/// Loads the repository rooted at `root` (the folder holding `itsm.yaml`).
+pub fn load(root: &Path, source: &Source, diags: &mut Vec<Diagnostic>) -> Result<Repository, LoadError> {
+    let reader = discover::Reader::open(root, source)?;
+    let mut files = Files::default();
+    let (config_value, config_file) = match reader.config_text()? {
+        Some(text) => {
+            let (value, file, found) = parse_config(&mut files, text);
+            diags.extend(found);
+            (value, Some(file))
+        }
+        None => (Value::Null, None),
+    };
+    let config = Config::from_value(&config_value);
+    let matcher = discover::Exclude::new(&config, config_file, diags);
+    let entries = reader.entries(&matcher)?;
+    let parsed: Vec<Parsed> = reader.read_all(&entries, |path, bytes| parse_file(path, bytes));
+
+    let mut records = Vec::new();
+    let files_scanned = parsed.len();
+    for p in parsed {
+        if p.records.is_empty() && p.diags.is_empty() {
+            continue;
+        }
+        let id = files.add(SourceFile::with_region(p.path, p.text, p.region));
+        for mut r in p.records {
+            r.file = id;
+            records.push(r);
+        }
+        for mut d in p.diags {
+            d.location.file = Some(id);
+            diags.push(d);
+        }
+    }
+    Ok(Repository {
+        root: root.to_path_buf(),
+        config,
+        config_value,
+        config_file,
+        files,
+        files_scanned,
+        records,
+    })
+}
+
+/// Gives every diagnostic that points at a node its line and column.
+pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
+    let mut by_file: Vec<(FileId, usize)> = diags
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.location.span.is_none() && d.location.pointer.is_some())
+        .filter_map(|(i, d)| Some((d.location.file?, i)))
+        .collect();
+    by_file.sort_unstable();
+    for group in by_file.chunk_by(|a, b| a.0 == b.0) {
+        let file = files.get(group[0].0);
+        let requests: Vec<locate::Request<'_>> = group
+            .iter()
+            .map(|&(_, i)| {
+                let l = &diags[i].location;
+                (l.doc, l.pointer.as_deref().unwrap_or(""), l.target.unwrap_or(Target::Value))
+            })
+            .collect();
+        let found = locate::locate(file.yaml(), &requests);
+        let spans: Vec<Option<Span>> = found
+            .into_iter()
+            .map(|pos| pos.map(|p| file.span_at(p.line + file.region.line_offset, p.col, p.len as usize)))
+            .collect();
+        for (&(_, i), span) in group.iter().zip(spans) {
+            diags[i].location.span = span;
+        }
+    }
+}
+
+/// The outcome of reading one file.
+struct Parsed {
+    path: String,
+    text: String,
+    region: crate::source::Region,
+    records: Vec<Record>,
+    diags: Vec<Diagnostic>,
+}
+
+fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagnostic>) {
+    let mut p = parse_file(CONFIG_FILE.to_string(), Ok(bytes));
+    let file = files.add(SourceFile::with_region(p.path, p.text, p.region));
+    let value = match p.records.pop() {
+        Some(r) => r.value,
+        None => Value::Null,
+    };
+    for d in &mut p.diags {
+        d.location.file = Some(file);
+    }
+    (value, file, p.diags)
+}
+
+/// Reads one file: text checks, front matter, YAML documents, records.
+fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
+    let is_config = path == CONFIG_FILE;
+    let mut parsed = Parsed {
+        path,
+        text: String::new(),
+        region: Default::default(),
+        records: Vec::new(),
+        diags: Vec::new(),
+    };
+    let file_error = |parsed: &mut Parsed, message: String| {
+        parsed.diags.push(Diagnostic::new(Code::YamlSyntax, message).at_span(0, Span {
+            start: 0,
+            end: 0,
+            line: 1,
+            col: 1,
+        }));
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            file_error(&mut parsed, format!("cannot read the file: {e}"));
+            return parsed;
+        }
+    };
+    if bytes.len() > MAX_FILE_BYTES {
+        let msg = format!(
+            "file is {} MiB, more than the {} MiB a record file may have: split it, or add it to `exclude:` in itsm.yaml",
+            bytes.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+        file_error(&mut parsed, msg);
+        return parsed;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = format!(
+                "file is not UTF-8 text (invalid byte at offset {}): save it as UTF-8, or add it to `exclude:` in itsm.yaml",
+                e.utf8_error().valid_up_to()
+            );
+            file_error(&mut parsed, msg);
+            return parsed;
+        }
+    };
+    parsed.text = text;
+    let is_markdown = parsed.path.ends_with(".md");
+    let mut body = None;
+    if is_markdown {
+        match front_matter(&parsed.text) {
+            FrontMatter::None => return parsed,
+            FrontMatter::Unclosed => {
+                parsed.diags.push(
+                    Diagnostic::new(
+                        Code::YamlSyntax,
+                        "front matter opened with `---` on line 1 is never closed",
+                    )
+                    .with_help("end the front matter with a line holding only `---`")
+                    .at_span(0, Span { start: 0, end: 3, line: 1, col: 1 }),
+                );
+                return parsed;
+            }
+            FrontMatter::Found { region, body: b } => {
+                parsed.region = region;
+                body = Some(b);
+            }
+        }
+    } else {
+        parsed.region = crate::source::Region {
+            start: 0,
+            end: parsed.text.len() as u32,
+            line_offset: 0,
+        };
+    }
+    let yaml_text = &parsed.text[parsed.region.start as usize..parsed.region.end as usize];
+    let (docs, error) = yaml::parse(yaml_text);
+    if let Some(e) = error {
+        let line = e.pos.line + parsed.region.line_offset;
+        let file = SourceFile::new(String::new(), std::mem::take(&mut parsed.text));
+        let span = file.span_at(line, e.pos.col, 1);
+        parsed.text = file.text;
+        parsed.diags.push(Diagnostic::new(Code::YamlSyntax, e.message).at_span(0, span));
+    }
+    if is_config {
+        if let Some(doc) = docs.into_iter().next() {
+            parsed.records.push(Record {
+                id: RecordId::new(Kind::Team, ""),
+                file: 0,
+                doc: 0,
+                value: doc.value,
+                body: None,
+            });
+        }
+        return parsed;
+    }
+    for doc in docs {
+        record_of(doc, is_markdown, body.as_deref(), &mut parsed);
+    }
+    parsed
+}
+
+/// Turns a document into a record, when it is one.
+fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed: &mut Parsed) {
+    let api = match doc.value.get("apiVersion").and_then(Value::as_str) {
+        Some(api) if api.starts_with("itsm/") => api,
+        _ => return,
+    };
+    let at = |d: Diagnostic, pointer: &str, target| d.at(0, doc.index, pointer, target);
+    if api != "itsm/v1" {
+        parsed.diags.push(at(
+            Diagnostic::new(Code::UnknownKind, format!("unknown apiVersion `{api}`"))
+                .with_help("this version of itsm reads `apiVersion: itsm/v1`"),
+            "/apiVersion",
+            Target::Value,
+        ));
+        return;
+    }
+    let kind = match doc.value.get("kind") {
+        Some(Value::String(k)) => match Kind::from_name(k) {
+            Some(kind) => kind,
+            None => {
+                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
+                d = match Kind::parse_loose(k) {
+                    Some(close) => d.with_help(format!("did you mean `{}`?", close.name())),
+                    None => d.with_help(format!("the kinds are {}", known.join(", "))),
+                };
+                parsed.diags.push(at(d, "/kind", Target::Value));
+                return;
+            }
+        },
+        _ => {
+            parsed.diags.push(at(
+                Diagnostic::new(Code::Schema, "record has no `kind`")
+                    .with_help("add `kind:` with one of Team, Service, SLA, CI, Supplier, Policy, StandardChange, Change, Incident, Problem"),
+                "",
+                Target::Value,
+            ));
+            return;
+        }
+    };
+    let name = doc
+        .value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let id = RecordId::new(kind, name);
+    if is_markdown && doc.value.pointer("/spec/body").is_some() {
+        parsed.diags.push(
+            at(
+                Diagnostic::new(
+                    Code::Schema,
+                    "a Markdown record must not set `spec.body`: its body is the Markdown after the front matter",
+                )
+                .with_help("move the text below the closing `---`, or make the record a .yaml file"),
+                "/spec/body",
+                Target::Key,
+            )
+            .with_record(&id),
+        );
+    }
+    parsed.records.push(Record {
+        id,
+        file: 0,
+        doc: doc.index,
+        value: doc.value,
+        body: body.map(str::to_string),
+    });
+}
+
+enum FrontMatter {
+    None,
+    Unclosed,
+    Found { region: crate::source::Region, body: String },
+}
+
+/// Splits `---\nYAML\n---\nbody`.
+fn front_matter(text: &str) -> FrontMatter {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_len = match rest.find('\n') {
+        Some(i) => i + 1,
+        None => return FrontMatter::None,
+    };
+    if rest[..first_len].trim_end() != "---" {
+        return FrontMatter::None;
+    }
+    let yaml_start = start + first_len;
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body = text[offset + line.len()..].trim_start_matches(['\r', '\n']).to_string();
+            return FrontMatter::Found {
+                region: crate::source::Region {
+                    start: yaml_start as u32,
+                    end: offset as u32,
+                    line_offset: 1,
+                },
+                body,
+            };
+        }
+        offset += line.len();
+    }
+    FrontMatter::Unclosed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split() {
+        match front_matter("---\na: 1\n---\n\n# Title\n") {
+            FrontMatter::Found { region, body } => {
+                assert_eq!((region.start, region.end, region.line_offset), (4, 9, 1));
+                assert_eq!(body, "# Title\n");
+            }
+            _ => panic!("no front matter"),
+        }
+        assert!(matches!(front_matter("# Just markdown\n"), FrontMatter::None));
+        assert!(matches!(front_matter("---\na: 1\n"), FrontMatter::Unclosed));
+    }
+
+    #[test]
+    fn markdown_records_are_positioned_below_the_fence() {
+        let p = parse_file(
+            "x.md".into(),
+            Ok(b"---\napiVersion: itsm/v1\nkind: Nope\n---\nbody".to_vec()),
+        );
+        assert_eq!(p.diags.len(), 1);
+        assert_eq!(p.diags[0].code, Code::UnknownKind);
+        let mut files = Files::default();
+        files.add(SourceFile::with_region(p.path, p.text, p.region));
+        let mut diags = p.diags;
+        locate_all(&files, &mut diags);
+        let span = diags[0].location.span.unwrap();
+        assert_eq!((span.line, span.col), (3, 7));
+    }
+
+    #[test]
+    fn binary_and_huge_files_are_diagnosed() {
+        let p = parse_file("b.yaml".into(), Ok(vec![0xff, 0xfe, 0, 1]));
+        assert_eq!(p.diags[0].code, Code::YamlSyntax);
+        assert!(p.diags[0].message.contains("not UTF-8"));
+        let p = parse_file("h.yaml".into(), Ok(vec![b'a'; MAX_FILE_BYTES + 1]));
+        assert!(p.diags[0].message.contains("MiB"));
+    }
+}

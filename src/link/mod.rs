@@ -1,0 +1,301 @@
+//! Link stage: index the records by identity, resolve every reference, and build
+//! the graph the checks, the site and the reports walk.
+
+pub mod graph;
+
+use crate::diag::{Code, Diagnostic, Target};
+use crate::load::{Repository, locate};
+use crate::model::{Field, Kind, RecordId, Reference};
+use crate::schema::closest;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Index of a record in [`Repository::records`].
+pub type Ix = u32;
+
+/// A resolved reference: `from`'s field points at `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub from: Ix,
+    pub to: Ix,
+    pub field: Field,
+    /// Position in a list field (or the rule index for rule teams); 0 otherwise.
+    pub item: u32,
+}
+
+impl Link {
+    /// The JSON pointer of the reference inside `from`.
+    pub fn pointer(&self, kind: Kind) -> String {
+        let Some(rf) = kind.ref_fields().iter().find(|f| f.field == self.field) else {
+            return String::new();
+        };
+        let mut p = String::new();
+        for seg in rf.path {
+            p.push('/');
+            if *seg == "*" {
+                p.push_str(&self.item.to_string());
+            } else {
+                p.push_str(seg);
+            }
+        }
+        if rf.many {
+            p.push('/');
+            p.push_str(&self.item.to_string());
+        }
+        p
+    }
+}
+
+/// The linked repository: records, their identities and the graph between them.
+#[derive(Debug)]
+pub struct Catalog {
+    pub repo: Repository,
+    index: Vec<HashMap<String, Ix>>,
+    /// References made by each record.
+    pub out: Vec<Vec<Link>>,
+    /// References made to each record.
+    pub inc: Vec<Vec<Link>>,
+}
+
+/// Why a reference does not resolve.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RefError {
+    /// No record of that kind and name (or no such kind).
+    Missing(String),
+    /// The reference names a kind the field does not take.
+    WrongKind(Kind),
+    /// A bare name in a field that takes several kinds (the schema reports it).
+    NeedsFullForm,
+}
+
+impl Catalog {
+    /// The record with this identity.
+    pub fn find(&self, kind: Kind, name: &str) -> Option<Ix> {
+        self.index[kind_ix(kind)].get(name).copied()
+    }
+
+    pub fn record(&self, ix: Ix) -> &crate::model::Record {
+        &self.repo.records[ix as usize]
+    }
+
+    /// Resolves a reference written in a field that accepts `accepts`.
+    pub fn resolve(&self, text: &str, accepts: &[Kind]) -> Result<Ix, RefError> {
+        let r = Reference::parse(text);
+        let kind = match r.kind {
+            Some(k) => match Kind::from_id(k) {
+                Some(kind) if accepts.contains(&kind) => kind,
+                Some(kind) => return Err(RefError::WrongKind(kind)),
+                None => return Err(RefError::Missing(text.to_string())),
+            },
+            None if accepts.len() == 1 => accepts[0],
+            None => return Err(RefError::NeedsFullForm),
+        };
+        self.find(kind, r.name)
+            .ok_or_else(|| RefError::Missing(format!("{}:{}", kind.id(), r.name)))
+    }
+
+    /// The records a record's field points at.
+    pub fn targets(&self, from: Ix, field: Field) -> impl Iterator<Item = Ix> + '_ {
+        self.out[from as usize].iter().filter(move |l| l.field == field).map(|l| l.to)
+    }
+
+    /// The records whose field points at `to`.
+    pub fn sources(&self, to: Ix, field: Field) -> impl Iterator<Item = Ix> + '_ {
+        self.inc[to as usize].iter().filter(move |l| l.field == field).map(|l| l.from)
+    }
+
+    /// Indices of the records of one kind.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = Ix> + '_ {
+        self.repo
+            .records
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.id.kind == kind)
+            .map(|(i, _)| i as Ix)
+    }
+}
+
+fn kind_ix(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// Links the repository; reports duplicates and references that do not resolve.
+pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
+    let mut index: Vec<HashMap<String, Ix>> = vec![HashMap::new(); Kind::ALL.len()];
+    let mut duplicates = Vec::new();
+    for (i, r) in repo.records.iter().enumerate() {
+        if r.id.name.is_empty() {
+            continue;
+        }
+        let slot = &mut index[kind_ix(r.id.kind)];
+        match slot.get(&r.id.name) {
+            Some(&first) => duplicates.push((first, i as Ix)),
+            None => {
+                slot.insert(r.id.name.clone(), i as Ix);
+            }
+        }
+    }
+    let n = repo.records.len();
+    let mut catalog = Catalog {
+        repo,
+        index,
+        out: vec![Vec::new(); n],
+        inc: vec![Vec::new(); n],
+    };
+    report_duplicates(&catalog, &duplicates, diags);
+    let mut suggestions_left = 200;
+    let mut out = vec![Vec::new(); n];
+    for from in 0..n as Ix {
+        let record = catalog.record(from);
+        for rf in record.id.kind.ref_fields() {
+            for (item, pointer, text) in references(&record.value, rf.path, rf.many) {
+                match catalog.resolve(text, rf.accepts) {
+                    Ok(to) => out[from as usize].push(Link {
+                        from,
+                        to,
+                        field: rf.field,
+                        item,
+                    }),
+                    Err(e) => {
+                        let d = ref_diagnostic(&catalog, &record.id, text, rf.accepts, e, &mut suggestions_left);
+                        if let Some(d) = d {
+                            diags.push(d.at(record.file, record.doc, pointer, Target::Value));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for links in &out {
+        for l in links {
+            catalog.inc[l.to as usize].push(*l);
+        }
+    }
+    catalog.out = out;
+    link_config(&catalog, diags);
+    catalog
+}
+
+/// Every reference string of a field: (item, pointer, text).
+fn references<'v>(value: &'v Value, path: &[&str], many: bool) -> Vec<(u32, String, &'v str)> {
+    let mut out = Vec::new();
+    walk(value, path, String::new(), 0, many, &mut out);
+    out
+}
+
+fn walk<'v>(value: &'v Value, path: &[&str], pointer: String, item: u32, many: bool, out: &mut Vec<(u32, String, &'v str)>) {
+    match path.split_first() {
+        Some((&"*", rest)) => {
+            if let Value::Array(items) = value {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, rest, format!("{pointer}/{i}"), i as u32, many, out);
+                }
+            }
+        }
+        Some((seg, rest)) => {
+            if let Some(v) = value.get(seg) {
+                walk(v, rest, format!("{pointer}/{seg}"), item, many, out);
+            }
+        }
+        None if many => {
+            if let Value::Array(items) = value {
+                for (i, v) in items.iter().enumerate() {
+                    if let Some(s) = v.as_str() {
+                        out.push((i as u32, format!("{pointer}/{i}"), s));
+                    }
+                }
+            }
+        }
+        None => {
+            if let Some(s) = value.as_str() {
+                out.push((item, pointer, s));
+            }
+        }
+    }
+}
+
+fn ref_diagnostic(
+    catalog: &Catalog,
+    from: &RecordId,
+    text: &str,
+    accepts: &[Kind],
+    error: RefError,
+    suggestions_left: &mut usize,
+) -> Option<Diagnostic> {
+    let accepted = accepts.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or ");
+    let from_label = if from.name.is_empty() { from.kind.id().to_string() } else { from.to_string() };
+    let d = match error {
+        RefError::NeedsFullForm => return None,
+        RefError::WrongKind(kind) => Diagnostic::new(
+            Code::WrongKindRef,
+            format!("{from_label} refers to {text}, a {}, where a {accepted} is expected", kind.name()),
+        )
+        .with_help(format!("this field takes a {accepted}")),
+        RefError::Missing(full) => {
+            let mut d = Diagnostic::new(Code::UnresolvedRef, format!("{from_label} refers to {full}, which does not exist"));
+            let r = Reference::parse(&full);
+            let kind = r.kind.and_then(Kind::from_id);
+            let others: Vec<String> = Kind::ALL
+                .iter()
+                .filter(|k| Some(**k) != kind && catalog.find(**k, r.name).is_some())
+                .map(|k| format!("{}:{}", k.id(), r.name))
+                .collect();
+            if !others.is_empty() {
+                d = d.with_help(format!("{} exists, but this field takes a {accepted}", others.join(" and ")));
+            } else if let Some(kind) = kind
+                && *suggestions_left > 0
+            {
+                *suggestions_left -= 1;
+                let names = catalog.index[kind_ix(kind)].keys().map(String::as_str);
+                if let Some(best) = closest(r.name, names) {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                }
+            } else if kind.is_none() {
+                d = d.with_help(format!("`{}` is not a kind; this field takes a {accepted}", r.kind.unwrap_or("")));
+            }
+            d
+        }
+    };
+    Some(d.with_record(from))
+}
+
+fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec<Diagnostic>) {
+    for &(first, second) in duplicates {
+        let a = catalog.record(first);
+        let b = catalog.record(second);
+        let file = catalog.repo.files.get(a.file);
+        let line = locate::locate(file.yaml(), &[(a.doc, "/metadata/name", Target::Value)])[0]
+            .map_or(1, |p| p.line + file.region.line_offset);
+        diags.push(
+            Diagnostic::new(
+                Code::DuplicateName,
+                format!("{} is defined twice: first in {}:{line}", b.id, file.path),
+            )
+            .with_help(format!("rename one of them; names are unique per kind ({} names)", b.id.kind.name()))
+            .with_record(&b.id)
+            .at(b.file, b.doc, "/metadata/name", Target::Value),
+        );
+    }
+}
+
+/// `admins`, `cab` and `ecab` in itsm.yaml name Teams.
+fn link_config(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let Some(file) = catalog.repo.config_file else { return };
+    for key in ["admins", "cab", "ecab"] {
+        let Some(text) = catalog.repo.config_value.get(key).and_then(Value::as_str) else { continue };
+        let result = catalog.resolve(text, &[Kind::Team]);
+        let d = match result {
+            Ok(_) | Err(RefError::NeedsFullForm) => continue,
+            Err(RefError::WrongKind(kind)) => Diagnostic::new(
+                Code::WrongKindRef,
+                format!("itsm.yaml `{key}` refers to {text}, a {}, where a Team is expected", kind.name()),
+            ),
+            Err(RefError::Missing(full)) => Diagnostic::new(
+                Code::UnresolvedRef,
+                format!("itsm.yaml `{key}` refers to {full}, which does not exist"),
+            )
+            .with_help("name a Team record"),
+        };
+        diags.push(d.at(file, 0, format!("/{key}"), Target::Value));
+    }
+}

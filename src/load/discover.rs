@@ -1,0 +1,255 @@
+//! Discovery: which files of the tree are read, from disk or from a git revision.
+
+use super::{LoadError, Source};
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Code, Diagnostic, Target};
+use crate::source::FileId;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A file to read: its relative path and where its bytes are.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    handle: Handle,
+}
+
+#[derive(Debug, Clone)]
+enum Handle {
+    Disk(PathBuf),
+    Blob(git2::Oid),
+}
+
+/// Paths skipped by discovery: hidden ones, the site output folder, `exclude:`.
+pub struct Exclude {
+    globs: GlobSet,
+    site: String,
+}
+
+impl Exclude {
+    pub fn new(config: &Config, config_file: Option<FileId>, diags: &mut Vec<Diagnostic>) -> Self {
+        let mut builder = GlobSetBuilder::new();
+        for (i, pattern) in config.exclude.iter().enumerate() {
+            match Glob::new(pattern) {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(e) => {
+                    let mut d = Diagnostic::new(Code::Schema, format!("`{pattern}` is not a valid glob: {}", e.kind()));
+                    if let Some(file) = config_file {
+                        d = d.at(file, 0, format!("/exclude/{i}"), Target::Value);
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+        Exclude {
+            globs: builder.build().unwrap_or_else(|_| GlobSet::empty()),
+            site: config.site_dir(),
+        }
+    }
+
+    /// Whether a file or folder (relative path) is skipped.
+    pub fn skips(&self, rel: &str, name: &str) -> bool {
+        name.starts_with('.')
+            || (!self.site.is_empty() && rel == self.site)
+            || self.globs.is_match(rel)
+    }
+}
+
+/// Whether a file name is one discovery reads.
+fn is_candidate(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md")
+}
+
+/// Reads the tree, from the working tree or a git revision.
+pub enum Reader {
+    Disk(PathBuf),
+    Git {
+        repo_path: PathBuf,
+        tree: git2::Oid,
+        repo: git2::Repository,
+    },
+}
+
+impl Reader {
+    pub fn open(root: &Path, source: &Source) -> Result<Reader, LoadError> {
+        match source {
+            Source::WorkTree => Ok(Reader::Disk(root.to_path_buf())),
+            Source::Revision(rev) => open_revision(root, rev),
+        }
+    }
+
+    /// The bytes of `itsm.yaml`, if there is one.
+    pub fn config_text(&self) -> Result<Option<Vec<u8>>, LoadError> {
+        match self {
+            Reader::Disk(root) => {
+                let path = root.join(CONFIG_FILE);
+                match std::fs::read(&path) {
+                    Ok(bytes) => Ok(Some(bytes)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(source) => Err(LoadError::Io { path, source }),
+                }
+            }
+            Reader::Git { repo, tree, .. } => {
+                let tree = repo.find_tree(*tree).map_err(git_error)?;
+                let Some(entry) = tree.get_name(CONFIG_FILE) else {
+                    return Ok(None);
+                };
+                let blob = repo.find_blob(entry.id()).map_err(git_error)?;
+                Ok(Some(blob.content().to_vec()))
+            }
+        }
+    }
+
+    /// Every candidate file, sorted by path.
+    pub fn entries(&self, exclude: &Exclude) -> Result<Vec<Entry>, LoadError> {
+        let mut entries = match self {
+            Reader::Disk(root) => disk_entries(root, exclude)?,
+            Reader::Git { repo, tree, .. } => git_entries(repo, *tree, exclude)?,
+        };
+        entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        Ok(entries)
+    }
+
+    /// Reads and processes every entry in parallel, keeping the order.
+    pub fn read_all<T, F>(&self, entries: &[Entry], f: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(String, Result<Vec<u8>, String>) -> T + Sync,
+    {
+        match self {
+            Reader::Disk(_) => entries
+                .par_iter()
+                .map(|e| {
+                    let Handle::Disk(path) = &e.handle else { unreachable!() };
+                    let bytes = std::fs::read(path).map_err(|err| err.to_string());
+                    f(e.path.clone(), bytes)
+                })
+                .collect(),
+            Reader::Git { repo_path, .. } => entries
+                .par_iter()
+                .map_init(
+                    || git2::Repository::open(repo_path).ok(),
+                    |repo, e| {
+                        let Handle::Blob(oid) = e.handle else { unreachable!() };
+                        let bytes = match repo.as_ref().map(|r| r.find_blob(oid)) {
+                            Some(Ok(blob)) => Ok(blob.content().to_vec()),
+                            Some(Err(e)) => Err(e.message().to_string()),
+                            None => Err("cannot open the git repository".to_string()),
+                        };
+                        f(e.path.clone(), bytes)
+                    },
+                )
+                .collect(),
+        }
+    }
+}
+
+fn disk_entries(root: &Path, exclude: &Exclude) -> Result<Vec<Entry>, LoadError> {
+    let mut entries = Vec::new();
+    let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter();
+    let mut it = walker.filter_entry(|e| {
+        if e.depth() == 0 {
+            return true;
+        }
+        let rel = relative(root, e.path());
+        !exclude.skips(&rel, &e.file_name().to_string_lossy())
+    });
+    while let Some(next) = it.next() {
+        let e = next.map_err(|err| LoadError::Io {
+            path: err.path().unwrap_or(root).to_path_buf(),
+            source: err.into(),
+        })?;
+        if !e.file_type().is_file() || e.depth() == 0 {
+            continue;
+        }
+        let rel = relative(root, e.path());
+        if rel == CONFIG_FILE || !is_candidate(&rel) {
+            continue;
+        }
+        entries.push(Entry {
+            path: rel,
+            handle: Handle::Disk(e.into_path()),
+        });
+    }
+    Ok(entries)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+fn git_error(e: git2::Error) -> LoadError {
+    LoadError::Git(e.message().to_string())
+}
+
+fn open_revision(root: &Path, rev: &str) -> Result<Reader, LoadError> {
+    let repo = git2::Repository::discover(root)
+        .map_err(|e| LoadError::Git(format!("{} is not in a git repository: {}", root.display(), e.message())))?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| LoadError::Git("the git repository is bare".into()))?;
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let prefix = canon(root)
+        .strip_prefix(canon(workdir))
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let tree_id = resolve_tree(&repo, rev, &prefix)?;
+    let repo_path = repo.path().to_path_buf();
+    Ok(Reader::Git {
+        repo_path,
+        tree: tree_id,
+        repo,
+    })
+}
+
+fn resolve_tree(repo: &git2::Repository, rev: &str, prefix: &Path) -> Result<git2::Oid, LoadError> {
+    let object = repo
+        .revparse_single(rev)
+        .map_err(|e| LoadError::Git(format!("cannot resolve revision `{rev}`: {}", e.message())))?;
+    let tree = object
+        .peel_to_tree()
+        .map_err(|e| LoadError::Git(format!("`{rev}` has no tree: {}", e.message())))?;
+    let tree_id = if prefix.as_os_str().is_empty() {
+        tree.id()
+    } else {
+        let entry = tree.get_path(&prefix).map_err(|_| {
+            LoadError::Git(format!("`{}` does not exist at revision `{rev}`", prefix.display()))
+        })?;
+        entry.id()
+    };
+    Ok(tree_id)
+}
+
+fn git_entries(repo: &git2::Repository, tree: git2::Oid, exclude: &Exclude) -> Result<Vec<Entry>, LoadError> {
+    let tree = repo.find_tree(tree).map_err(git_error)?;
+    let mut entries = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let name = entry.name().unwrap_or("");
+        let rel = format!("{dir}{name}");
+        if exclude.skips(&rel, name) {
+            return git2::TreeWalkResult::Skip;
+        }
+        let is_blob = entry.kind() == Some(git2::ObjectType::Blob);
+        // 0o120000 is a symbolic link: never followed.
+        if is_blob && entry.filemode() != 0o120000 && rel != CONFIG_FILE && is_candidate(name) {
+            entries.push(Entry {
+                path: rel,
+                handle: Handle::Blob(entry.id()),
+            });
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .map_err(git_error)?;
+    Ok(entries)
+}

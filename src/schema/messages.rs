@@ -1,0 +1,205 @@
+//! Turns JSON Schema violations into messages that say what to fix.
+
+use crate::diag::Target;
+use crate::load::locate::push_segment;
+use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+use serde_json::Value;
+
+/// A described violation: pointer, target node, message, help.
+pub type Described = (String, Target, String, Option<String>);
+
+/// Describes one violation; an unknown-fields error yields one item per field.
+pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
+    let pointer = e.instance_path().as_str().to_string();
+    let field = label(&pointer);
+    let instance = e.instance();
+    let schema_at = |suffix: &str| {
+        let path = e.schema_path().as_str();
+        let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+        schema.pointer(&format!("{parent}{suffix}"))
+    };
+    let one = |message: String, help: Option<String>| vec![(pointer.clone(), Target::Value, message, help)];
+    match e.kind() {
+        K::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let help = schema_at(&format!("/properties/{name}/description"))
+                .and_then(Value::as_str)
+                .map(|d| format!("`{name}`: {d}"));
+            one(format!("{field} is missing the required field `{name}`"), help)
+        }
+        K::AdditionalProperties { unexpected } => {
+            let known: Vec<String> = schema_at("/properties")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            unexpected
+                .iter()
+                .map(|key| {
+                    let mut p = pointer.clone();
+                    push_segment(&mut p, key);
+                    let help = match closest(key, known.iter().map(String::as_str)) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None if known.is_empty() => "remove it".to_string(),
+                        None => format!("the fields of {field} are: {}", known.join(", ")),
+                    };
+                    (p, Target::Key, format!("unknown field `{key}` in {field}"), Some(help))
+                })
+                .collect()
+        }
+        K::Enum { options } => {
+            let options: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(short).collect())
+                .unwrap_or_default();
+            let got = short(instance);
+            let help = match instance.as_str().and_then(|s| closest(s, options.iter().map(|o| o.trim_matches('"')))) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("expected one of: {}", options.join(", ")),
+            };
+            one(format!("{got} is not a valid value for {field}"), Some(help))
+        }
+        K::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+            };
+            let help = (expected.contains("string") && (instance.is_number() || instance.is_boolean()))
+                .then(|| format!("put it in quotes: \"{instance}\""));
+            one(format!("{field} must be {} {expected}, not {}", article(&expected), type_name(instance)), help)
+        }
+        K::Pattern { pattern } => {
+            let (what, help) = pattern_meaning(pattern);
+            one(format!("{} is not {what} ({field})", short(instance)), Some(help.to_string()))
+        }
+        K::Format { format } => {
+            let help = match format.as_str() {
+                "date" => "write a calendar date as YYYY-MM-DD, e.g. 2026-03-31",
+                "date-time" => "write an RFC 3339 instant with a time zone, e.g. 2026-03-10T22:00:00Z",
+                _ => "see the schema",
+            };
+            one(format!("{} is not a valid {format} ({field})", short(instance)), Some(help.to_string()))
+        }
+        K::MinItems { limit } => one(
+            format!("{field} needs at least {limit} item{}", if *limit == 1 { "" } else { "s" }),
+            None,
+        ),
+        K::UniqueItems => one(format!("{field} lists the same item twice"), Some("remove the duplicate".into())),
+        K::AnyOf { .. } if pointer.starts_with("/spec/rules/") => one(
+            format!("{field} needs `assert` (a check) or `approve` (an approval requirement)"),
+            None,
+        ),
+        _ => one(format!("{field}: {e}"), None),
+    }
+}
+
+/// `/spec/window/end` -> "`spec.window.end`"; the root is "the record".
+fn label(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "the document".to_string();
+    }
+    let mut out = String::new();
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+        }
+    }
+    format!("`{out}`")
+}
+
+fn short(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    };
+    if s.chars().count() > 60 {
+        format!("{}…`", s.chars().take(58).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a decimal number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+/// The closest candidate by edit distance, when close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// What the shared patterns of the schemas mean, in words.
+fn pattern_meaning(pattern: &str) -> (&'static str, &'static str) {
+    match pattern {
+        "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" => (
+            "a valid name",
+            "names use lower-case letters, digits and hyphens, start and end with a letter or digit, and have at most 63 characters (e.g. payments-api)",
+        ),
+        "^[0-9]+(m|h|d|w|mo|y)$" => (
+            "a duration",
+            "write a whole number and a unit: m (minutes), h, d, w, mo (months) or y, e.g. 15m, 4h, 12mo",
+        ),
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => ("a date", "write a date as YYYY-MM-DD, e.g. 2026-03-31"),
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}T" => (
+            "an instant",
+            "write an RFC 3339 instant with a time zone, e.g. 2026-03-10T22:00:00Z",
+        ),
+        "^([a-z][a-z-]*:)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" => (
+            "a reference",
+            "refer to a record by its name (payments) or in the full form kind:name (team:payments)",
+        ),
+        "^[a-z][a-z-]*:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" => (
+            "a full reference",
+            "this field accepts several kinds, so it needs the full form kind:name, e.g. service:payments-api or ci:pg-main",
+        ),
+        "^[A-Za-z0-9][A-Za-z0-9-]{0,38}$" => (
+            "a GitHub login",
+            "a GitHub login has letters, digits and hyphens, at most 39 characters",
+        ),
+        "^(https?:|mailto:)" => ("an allowed link", "links must start with https:, http: or mailto:"),
+        "^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$" => ("of the form owner/name", "write it as owner/name, e.g. acme/platform"),
+        _ => ("in the expected format", "see the field's description in the schema (`itsm schema KIND`)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_like_yaml_paths() {
+        assert_eq!(label("/spec/impacts/0"), "`spec.impacts[0]`");
+        assert_eq!(label(""), "the document");
+        assert_eq!(label("/metadata/labels/a~1b"), "`metadata.labels.a/b`");
+    }
+
+    #[test]
+    fn typos_find_their_field() {
+        let fields = ["owner", "lifecycle", "tier", "dependsOn"];
+        assert_eq!(closest("ownr", fields.iter().copied()), Some("owner"));
+        assert_eq!(closest("dependson", fields.iter().copied()), Some("dependsOn"));
+        assert_eq!(closest("zzz", fields.iter().copied()), None);
+    }
+}

@@ -1,0 +1,105 @@
+//! Schema stage: every record against its kind's JSON Schema (draft 2020-12),
+//! compiled once, validated in parallel, one diagnostic per violation.
+
+mod messages;
+
+pub use messages::closest;
+
+use crate::diag::{Code, Diagnostic};
+use crate::load::Repository;
+use crate::model::Kind;
+use jsonschema::Validator;
+use rayon::prelude::*;
+use serde_json::Value;
+
+/// The schema text of a kind, as shipped in `schemas/`.
+pub fn source(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Team => include_str!("../../schemas/team.schema.json"),
+        Kind::Service => include_str!("../../schemas/service.schema.json"),
+        Kind::Sla => include_str!("../../schemas/sla.schema.json"),
+        Kind::Ci => include_str!("../../schemas/ci.schema.json"),
+        Kind::Supplier => include_str!("../../schemas/supplier.schema.json"),
+        Kind::Policy => include_str!("../../schemas/policy.schema.json"),
+        Kind::StandardChange => include_str!("../../schemas/standard-change.schema.json"),
+        Kind::Change => include_str!("../../schemas/change.schema.json"),
+        Kind::Incident => include_str!("../../schemas/incident.schema.json"),
+        Kind::Problem => include_str!("../../schemas/problem.schema.json"),
+    }
+}
+
+/// The schema of `itsm.yaml`.
+pub const CONFIG_SOURCE: &str = include_str!("../../schemas/config.schema.json");
+
+/// The file name of a kind's schema (`service.schema.json`).
+pub fn file_name(kind: Kind) -> String {
+    format!("{}.schema.json", kind.id())
+}
+
+/// The compiled schemas.
+pub struct Schemas {
+    kinds: Vec<(Value, Validator)>,
+    config: (Value, Validator),
+}
+
+impl Schemas {
+    /// Compiles every embedded schema. The schemas ship with the binary and are
+    /// tested, so a failure here is a bug.
+    pub fn compile() -> Schemas {
+        let build = |text: &str| {
+            let value: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&value)
+                .expect("embedded schema compiles");
+            (value, validator)
+        };
+        Schemas {
+            kinds: Kind::ALL.iter().map(|k| build(source(*k))).collect(),
+            config: build(CONFIG_SOURCE),
+        }
+    }
+
+    fn kind(&self, kind: Kind) -> &(Value, Validator) {
+        &self.kinds[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+    }
+}
+
+/// Validates `itsm.yaml` and every record; returns one diagnostic per violation.
+pub fn validate(repo: &Repository, schemas: &Schemas) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = repo
+        .records
+        .par_iter()
+        .flat_map_iter(|record| {
+            let (schema, validator) = schemas.kind(record.id.kind);
+            validator
+                .iter_errors(&record.value)
+                .flat_map(|e| messages::describe(&e, schema))
+                .map(|(pointer, target, message, help)| {
+                    let mut d = Diagnostic::new(Code::Schema, message)
+                        .with_record(&record.id)
+                        .at(record.file, record.doc, pointer, target);
+                    d.help = help;
+                    d
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if let Some(file) = repo.config_file {
+        let (schema, validator) = &schemas.config;
+        let value = if repo.config_value.is_null() {
+            Value::Object(Default::default())
+        } else {
+            repo.config_value.clone()
+        };
+        for e in validator.iter_errors(&value) {
+            for (pointer, target, message, help) in messages::describe(&e, schema) {
+                let mut d = Diagnostic::new(Code::Schema, message).at(file, 0, pointer, target);
+                d.help = help;
+                diags.push(d);
+            }
+        }
+    }
+    diags
+}

@@ -1,0 +1,111 @@
+//! Dates, instants and the contract's durations (`15m`, `4h`, `12mo`).
+
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+
+/// A duration as written: an amount and a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    pub amount: i64,
+    pub unit: Unit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl Duration {
+    /// Parses `<integer><unit>` with unit m, h, d, w, mo or y.
+    pub fn parse(s: &str) -> Option<Duration> {
+        let split = s.find(|c: char| !c.is_ascii_digit())?;
+        let (digits, unit) = s.split_at(split);
+        let amount: i64 = digits.parse().ok()?;
+        let unit = match unit {
+            "m" => Unit::Minutes,
+            "h" => Unit::Hours,
+            "d" => Unit::Days,
+            "w" => Unit::Weeks,
+            "mo" => Unit::Months,
+            "y" => Unit::Years,
+            _ => return None,
+        };
+        (amount <= 1_000_000).then_some(Duration { amount, unit })
+    }
+
+    /// The date this long after `date` (calendar months and years; hours and
+    /// minutes count in whole days).
+    pub fn after(self, date: Date) -> Option<Date> {
+        let span = match self.unit {
+            Unit::Minutes => (self.amount / (24 * 60)).days(),
+            Unit::Hours => (self.amount / 24).days(),
+            Unit::Days => self.amount.days(),
+            Unit::Weeks => self.amount.weeks(),
+            Unit::Months => self.amount.months(),
+            Unit::Years => self.amount.years(),
+        };
+        date.checked_add(span).ok()
+    }
+
+    /// Length in minutes (months as 30 days, years as 365), for time targets.
+    pub fn minutes(self) -> i64 {
+        let per = match self.unit {
+            Unit::Minutes => 1,
+            Unit::Hours => 60,
+            Unit::Days => 1440,
+            Unit::Weeks => 7 * 1440,
+            Unit::Months => 30 * 1440,
+            Unit::Years => 365 * 1440,
+        };
+        self.amount.saturating_mul(per)
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn date(s: &str) -> Option<Date> {
+    if s.len() != 10 {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses an RFC 3339 instant.
+pub fn instant(s: &str) -> Option<Timestamp> {
+    s.parse().ok()
+}
+
+/// Today's date in UTC.
+pub fn today() -> Date {
+    Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let d = date("2026-01-31").unwrap();
+        assert_eq!(Duration::parse("1mo").unwrap().after(d), date("2026-02-28"));
+        assert_eq!(Duration::parse("12mo").unwrap().after(d), date("2027-01-31"));
+        assert_eq!(Duration::parse("2w").unwrap().after(d), date("2026-02-14"));
+        assert_eq!(Duration::parse("4h").unwrap().minutes(), 240);
+        assert_eq!(Duration::parse("15m").unwrap().minutes(), 15);
+        assert_eq!(Duration::parse("1y").unwrap().after(d), date("2027-01-31"));
+        assert!(Duration::parse("4 hours").is_none());
+        assert!(Duration::parse("h").is_none());
+    }
+
+    #[test]
+    fn instants_compare_across_offsets() {
+        let a = instant("2026-01-10T22:00:00Z").unwrap();
+        let b = instant("2026-01-10T23:30:00+01:00").unwrap();
+        assert!(b > a);
+        assert!(date("2026-02-30").is_none());
+    }
+}
