@@ -11,3 +11,6 @@ pub mod schema;
 pub mod link;
 pub mod time;
 pub mod checks;
+pub mod output;
+pub mod pipeline;
+pub mod scaffold;

@@ -1,0 +1,176 @@
+//! Command-line arguments and the dispatch to one module per command.
+
+mod check;
+mod init;
+mod new;
+mod schema;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use itsm::config::{CONFIG_FILE, find_root};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What a command concluded; mapped to the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// 0: no errors (or the gate is satisfied).
+    Clean,
+    /// 1: the repository has errors (or the gate is not satisfied).
+    Findings,
+    /// 2: the command could not do its job.
+    Failure,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(match s {
+            Status::Clean => 0,
+            Status::Findings => 1,
+            Status::Failure => 2,
+        })
+    }
+}
+
+const ABOUT: &str = "IT service management kept as code: validate, link and publish the services, SLAs, CIs, \
+teams, policies, changes, suppliers, incidents and problems of an ISO/IEC 20000 repository.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  itsm init my-itsm                 scaffold a new repository
+  itsm check                        validate every record; exit 1 on errors
+  itsm -C example-repo check        check another folder
+  itsm check --format github        annotations for GitHub Actions
+  itsm check --rev main             check the records as they are on main
+  itsm new service payments-api     write a new record from a template
+  itsm schema service               print the JSON Schema of Services
+
+Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
+
+#[derive(Debug, Parser)]
+#[command(name = "itsm", version, about = ABOUT, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Args {
+    /// Repository root [default: the nearest folder upward that holds itsm.yaml]
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The date checks treat as today (YYYY-MM-DD), for reproducible runs [default: today, UTC]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// When to colour the output (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only the findings, no summary
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what is being done, with timings, on standard error
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Check(check::CheckArgs),
+    Init(init::InitArgs),
+    New(new::NewArgs),
+    Schema(schema::SchemaArgs),
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    itsm::time::date(s).ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<Status> {
+    let global = Global::from(&args);
+    match args.command {
+        Command::Check(a) => check::run(&global, a),
+        Command::Init(a) => init::run(&global, a),
+        Command::New(a) => new::run(&global, a),
+        Command::Schema(a) => schema::run(&global, a),
+    }
+}
+
+/// The global options, resolved.
+pub struct Global {
+    dir: Option<PathBuf>,
+    pub today: jiff::civil::Date,
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl From<&Args> for Global {
+    fn from(args: &Args) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        Global {
+            dir: args.dir.clone(),
+            today: args.today.unwrap_or_else(itsm::time::today),
+            color,
+            quiet: args.quiet,
+            verbose: args.verbose,
+        }
+    }
+}
+
+impl Global {
+    /// The repository root: `-C DIR`, else the nearest folder upward with itsm.yaml.
+    pub fn root(&self) -> Result<PathBuf> {
+        match &self.dir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    bail!("{} is not a folder", dir.display());
+                }
+                if !dir.join(CONFIG_FILE).is_file() {
+                    bail!(
+                        "{} has no {CONFIG_FILE}: point -C at the repository root, or create one with `itsm init {}`",
+                        dir.display(),
+                        dir.display()
+                    );
+                }
+                Ok(dir.clone())
+            }
+            None => {
+                let cwd = std::env::current_dir().context("cannot read the current folder")?;
+                find_root(&cwd).with_context(|| {
+                    format!(
+                        "no {CONFIG_FILE} in {} or any folder above it: run `itsm init`, or pass -C DIR",
+                        cwd.display()
+                    )
+                })
+            }
+        }
+    }
+
+    /// A progress note on standard error, with `-v`.
+    pub fn note(&self, started: std::time::Instant, what: &str) {
+        if self.verbose {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("[{:>7.1} ms] {what}", started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+}
+
+/// Writes to standard output, ignoring a closed pipe (`itsm check | head`).
+pub fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}

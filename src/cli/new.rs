@@ -1,0 +1,67 @@
+//! `itsm new KIND NAME`: write a new record from a template; never overwrites.
+
+use super::{Global, Status, print};
+use anyhow::{Result, bail};
+use itsm::checks::Options;
+use itsm::load::Source;
+use itsm::model::Kind;
+
+/// Write a new record from a template into its kind's folder
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm new service payments-api     services/payments-api.yaml
+  itsm new ci pg-main               cis/pg-main.yaml
+  itsm new change upgrade-pg-16     changes/upgrade-pg-16.yaml
+  itsm new policy access-control    policies/access-control.md
+The template refers to an existing Team (and Service) so that it passes `itsm check`; edit it.")]
+pub struct NewArgs {
+    /// team, service, sla, ci, supplier, policy, standard-change, change, incident or problem
+    pub kind: String,
+    /// The record's name: lower-case letters, digits and hyphens (e.g. payments-api)
+    pub name: String,
+}
+
+pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
+    let Some(kind) = Kind::parse_loose(&args.kind) else {
+        bail!(
+            "`{}` is not a kind: use one of {}",
+            args.kind,
+            Kind::ALL.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ")
+        );
+    };
+    let root = global.root()?;
+    let checked = itsm::pipeline::check(&root, &Source::WorkTree, Options { today: global.today })?;
+    let catalog = &checked.catalog;
+    if catalog.find(kind, &args.name).is_some() {
+        bail!("{}:{} exists already", kind.id(), args.name);
+    }
+    let team_ix = catalog
+        .repo
+        .config
+        .admins
+        .as_deref()
+        .and_then(|t| catalog.resolve(t, &[Kind::Team]).ok())
+        .or_else(|| catalog.of_kind(Kind::Team).next());
+    let (team, login) = match team_ix {
+        Some(t) => {
+            let r = catalog.record(t);
+            let login = r.str("/spec/members/0/login").unwrap_or("your-github-login");
+            (r.id.name.clone(), login.to_string())
+        }
+        None if kind == Kind::Team => (String::new(), "your-github-login".to_string()),
+        None => bail!("records are owned by a Team, and this repository has none yet: start with `itsm new team NAME`"),
+    };
+    let service = catalog.of_kind(Kind::Service).next().map(|s| catalog.record(s).id.name.clone());
+    let template = itsm::scaffold::Template { team, login, service, today: global.today };
+    let (rel, text) = itsm::scaffold::record(kind, &args.name, &template)?;
+    let path = root.join(&rel);
+    if let Err(e) = itsm::scaffold::write_atomic(&path, text.as_bytes(), false) {
+        if super::init::is_exists(&e) {
+            bail!("{} exists already: pick another name, or edit it", path.display());
+        }
+        return Err(e);
+    }
+    print(&format!("created {}\n", path.display()));
+    Ok(Status::Clean)
+}

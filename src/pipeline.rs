@@ -1,0 +1,44 @@
+//! The whole pipeline in one call: load -> schema -> link -> checks, with every
+//! finding positioned and sorted.
+
+use crate::checks;
+use crate::diag::Diagnostic;
+use crate::link::{self, Catalog};
+use crate::load::{self, LoadError, Source};
+use crate::schema::Schemas;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A checked repository: the linked catalogue and every finding.
+pub struct Checked {
+    pub catalog: Arc<Catalog>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads, validates, links and checks the repository at `root`.
+pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<Checked, LoadError> {
+    let mut diags = Vec::new();
+    let repo = load::load(root, source, &mut diags)?;
+    let schemas = Schemas::compile();
+    diags.extend(crate::schema::validate(&repo, &schemas));
+    let catalog = Arc::new(link::link(repo, &mut diags));
+    checks::run(&catalog, options, &mut diags);
+    load::locate_all(&catalog.repo.files, &mut diags);
+    sort(&catalog, &mut diags);
+    Ok(Checked {
+        catalog,
+        diagnostics: diags,
+    })
+}
+
+/// Orders findings by file, line, column, then code.
+fn sort(catalog: &Catalog, diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let file = d.location.file.map(|f| catalog.repo.files.get(f).path.clone());
+            let span = d.location.span.unwrap_or_default();
+            (file, span.line, span.col, d.code, d.message.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+}

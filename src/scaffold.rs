@@ -1,0 +1,169 @@
+//! Scaffolding for `itsm init` and `itsm new`: templates that pass `itsm check`,
+//! written atomically and never over an existing file.
+
+use crate::model::{Kind, is_valid_name};
+use anyhow::{Context, Result, bail};
+use jiff::civil::Date;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so that
+/// the file is either whole or absent. Without `overwrite`, an existing file is
+/// an error (`AlreadyExists`), even if it appears while writing.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".itsm-")
+        .tempfile_in(parent)
+        .with_context(|| format!("cannot write in {}", parent.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if overwrite {
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// What a template may refer to: an existing Team, one of its members, a Service.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub team: String,
+    pub login: String,
+    pub service: Option<String>,
+    pub today: Date,
+}
+
+/// The relative path and text of a new record of `kind` named `name`.
+pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String)> {
+    if !is_valid_name(name) {
+        bail!(
+            "`{name}` is not a valid name: use lower-case letters, digits and hyphens, starting and ending with a letter or digit (at most 63 characters), e.g. payments-api"
+        );
+    }
+    let markdown = matches!(kind, Kind::Policy | Kind::StandardChange | Kind::Incident | Kind::Problem);
+    let ext = if markdown { "md" } else { "yaml" };
+    let path = PathBuf::from(kind.folder()).join(format!("{name}.{ext}"));
+    let title = title_of(name);
+    let team = &ctx.team;
+    let today = ctx.today;
+    let spec = match kind {
+        Kind::Team => format!(
+            "spec:\n  members:\n    - login: {}\n      name: Your Name\n      role: lead\n  # githubTeam: org/{name}\n",
+            ctx.login
+        ),
+        Kind::Service => format!(
+            "spec:\n  owner: {team}\n  lifecycle: planned   # planned, development, production, deprecated, retired\n  tier: 3             # 1 (most critical) to 4\n  type: technical\n  # sla: standard      # required once in production\n  # dependsOn: []\n  # cis: []\n  body: |\n    What {title} does, for whom, and how to get help.\n"
+        ),
+        Kind::Sla => format!(
+            "spec:\n  owner: {team}\n  customer: Internal\n  availability: 99.9\n  window: monthly\n  supportHours: 24x7\n  response: {{p1: 15m, p2: 1h, p3: 4h, p4: 1d}}\n  resolution: {{p1: 4h, p2: 8h, p3: 3d, p4: 2w}}\n  effective: {today}\n  lastReviewed: {today}\n  reviewEvery: 12mo\n"
+        ),
+        Kind::Ci => format!(
+            "spec:\n  owner: {team}\n  type: application     # application, server, database, cloud-service, ...\n  environment: production\n  lifecycle: active\n  # dependsOn: []\n"
+        ),
+        Kind::Supplier => format!(
+            "spec:\n  owner: {team}\n  contract:\n    reference: CONTRACT-REF\n    start: {today}\n    lastReviewed: {today}\n    reviewEvery: 12mo\n  provides: []\n"
+        ),
+        Kind::Policy => format!(
+            "spec:\n  owner: {team}\n  clauses: [\"8.5.1\"]\n  effective: {today}\n  lastReviewed: {today}\n  reviewEvery: 12mo\n---\n# {title}\n\nWhat this policy requires, of whom, and why.\n"
+        ),
+        Kind::StandardChange => format!(
+            "spec:\n  owner: {team}\n  maxRisk: low\n  appliesTo: [application]\n---\n# {title}\n\nThe pre-authorised procedure, step by step.\n"
+        ),
+        Kind::Change => {
+            let Some(service) = &ctx.service else {
+                bail!("a Change impacts at least one Service or CI, and this repository has none yet: create one first (`itsm new service NAME`)");
+            };
+            format!(
+                "spec:\n  type: normal          # standard, normal, emergency\n  risk: low             # low, medium, high\n  impacts: [service:{service}]\n  requestedBy: {}\n  status: proposed\n  plan: |\n    What will be done, step by step.\n  backout: |\n    How to undo it.\n",
+                ctx.login
+            )
+        }
+        Kind::Incident => {
+            let Some(service) = &ctx.service else {
+                bail!("an Incident names the Services it affected, and this repository has none yet: create one first (`itsm new service NAME`)");
+            };
+            let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:00Z");
+            format!(
+                "spec:\n  priority: p3\n  services: [{service}]\n  started: \"{now}\"\n  impact: degraded      # outage, degraded, none\n  status: open\n---\n## Timeline\n\n- {now}: detected.\n"
+            )
+        }
+        Kind::Problem => format!(
+            "spec:\n  owner: {team}\n  status: open\n---\n## Root cause\n\nUnder investigation.\n"
+        ),
+    };
+    let head = format!(
+        "apiVersion: itsm/v1\nkind: {}\nmetadata:\n  name: {name}\n  title: {title}\n",
+        kind.name()
+    );
+    let text = if markdown {
+        format!("---\n{head}{spec}")
+    } else {
+        format!("# yaml-language-server: $schema=../.itsm/schemas/{}\n{head}{spec}", crate::schema::file_name(kind))
+    };
+    Ok((path, text))
+}
+
+fn title_of(name: &str) -> String {
+    name.split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The files of a new repository, relative to its root.
+pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
+    let ctx = Template {
+        team: "it-services".into(),
+        login: "your-github-login".into(),
+        service: Some("website".into()),
+        today,
+    };
+    let config = format!(
+        "# The itsm repository config. See `itsm schema config`.\nname: {org}\n# github: owner/repo        # for links and the approval gate\nadmins: it-services          # approves records without an owner\ncab: it-services             # change advisory board\necab: it-services            # emergency CAB\nsite: {{out: site, baseUrl: /}}\nexclude: [drafts/**]\n"
+    );
+    let mut files = vec![(PathBuf::from("itsm.yaml"), config)];
+    let team = record(Kind::Team, "it-services", &ctx).map(|(p, t)| (p, t.replace("title: It Services", "title: IT Services")));
+    let sla = record(Kind::Sla, "standard", &ctx);
+    let service = record(Kind::Service, "website", &ctx).map(|(p, t)| {
+        (
+            p,
+            t.replace("lifecycle: planned ", "lifecycle: production")
+                .replace("tier: 3 ", "tier: 2 ")
+                .replace("  # sla: standard      # required once in production\n", "  sla: standard\n")
+                .replace("  # cis: []\n", "  cis: [web-server]\n"),
+        )
+    });
+    let ci = record(Kind::Ci, "web-server", &ctx);
+    let policy = record(Kind::Policy, "change-management", &ctx).map(|(p, t)| {
+        (
+            p,
+            t.replace(
+                "  reviewEvery: 12mo\n---",
+                "  reviewEvery: 12mo\n  rules:\n    - id: production-needs-sla\n      kind: Service\n      when: self.spec.lifecycle == 'production'\n      assert: has(self.spec.sla)\n      severity: error\n      message: Services in production need an SLA\n---",
+            ),
+        )
+    });
+    for r in [team, sla, service, ci, policy].into_iter().flatten() {
+        files.push(r);
+    }
+    for kind in Kind::ALL {
+        files.push((
+            PathBuf::from(".itsm/schemas").join(crate::schema::file_name(kind)),
+            crate::schema::source(kind).to_string(),
+        ));
+    }
+    files.push((PathBuf::from(".itsm/schemas/config.schema.json"), crate::schema::CONFIG_SOURCE.to_string()));
+    files
+}
