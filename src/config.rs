@@ -1,6 +1,6 @@
 //! The repository config, `itsm.yaml` at the root.
 
-use serde_json::Value;
+use crate::value::Value;
 use std::path::{Path, PathBuf};
 
 /// The file that marks a repository root.
@@ -62,7 +62,7 @@ impl Config {
                 config.base_url = base;
             }
         }
-        if let Some(Value::Array(items)) = value.get("exclude") {
+        if let Some(Value::Seq(items)) = value.get("exclude") {
             config.exclude = items.iter().filter_map(|v| text(Some(v))).collect();
         }
         config
@@ -88,18 +88,20 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::load::yaml::parse;
+
+    fn value(text: &str) -> Value {
+        parse(text).0.remove(0).value
+    }
 
     #[test]
     fn reads_fields_and_defaults() {
-        let c = Config::from_value(&json!({
-            "name": "Acme", "cab": "cab", "site": {"out": "./public/"}, "exclude": ["drafts/**", 3]
-        }));
+        let c = Config::from_value(&value("{name: Acme, cab: cab, site: {out: ./public/}, exclude: [drafts/**, 3]}"));
         assert_eq!(c.name, "Acme");
         assert_eq!(c.cab.as_deref(), Some("cab"));
         assert_eq!(c.site_dir(), "public");
         assert_eq!(c.base_url, "/");
         assert_eq!(c.exclude, vec!["drafts/**"]);
-        assert_eq!(Config::from_value(&json!(null)), Config::default());
+        assert_eq!(Config::from_value(&Value::Null), Config::default());
     }
 }

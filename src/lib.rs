@@ -10,6 +10,7 @@ pub mod config;
 pub mod schema;
 pub mod link;
 pub mod time;
+pub mod value;
 pub mod checks;
 pub mod output;
 pub mod pipeline;

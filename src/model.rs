@@ -164,20 +164,20 @@ pub struct Record {
     /// Index of the YAML document in its file.
     pub doc: u32,
     /// The whole document as written (`apiVersion`, `kind`, `metadata`, `spec`).
-    pub value: serde_json::Value,
+    pub value: crate::value::Value,
     /// The Markdown after the front matter of a `.md` record.
     pub body: Option<String>,
 }
 
 impl Record {
     /// The value at a JSON pointer (`/spec/owner`).
-    pub fn get(&self, pointer: &str) -> Option<&serde_json::Value> {
+    pub fn get(&self, pointer: &str) -> Option<&crate::value::Value> {
         self.value.pointer(pointer)
     }
 
     /// A string at a JSON pointer.
     pub fn str(&self, pointer: &str) -> Option<&str> {
-        self.get(pointer).and_then(serde_json::Value::as_str)
+        self.get(pointer).and_then(crate::value::Value::as_str)
     }
 
     /// The display title: `metadata.title`, else the name.

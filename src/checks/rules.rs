@@ -11,7 +11,7 @@ use crate::model::{Kind, Record};
 use cel::objects::Value as Cel;
 use cel::{Context, Env, ExecutionError, Program};
 use jiff::civil::Date;
-use serde_json::Value;
+use crate::value::Value;
 use std::sync::Arc;
 
 /// A compiled rule of a Policy.
@@ -33,7 +33,7 @@ pub fn compile(catalog: &Catalog, env: &Env, diags: &mut Vec<Diagnostic>) -> Vec
     let mut rules = Vec::new();
     for policy in catalog.of_kind(Kind::Policy) {
         let record = catalog.record(policy);
-        let Some(Value::Array(items)) = record.get("/spec/rules") else { continue };
+        let Some(Value::Seq(items)) = record.get("/spec/rules") else { continue };
         for (index, item) in items.iter().enumerate() {
             let text = |key: &str| item.get(key).and_then(Value::as_str);
             let (Some(id), Some(kind)) = (text("id"), text("kind").and_then(Kind::from_name)) else { continue };
@@ -91,7 +91,7 @@ pub fn run(catalog: &Arc<Catalog>, today: Date, diags: &mut Vec<Diagnostic>) {
         }
         for ix in catalog.of_kind(kind) {
             let record = catalog.record(ix);
-            let Ok(this) = cel::to_value(record_json(record).as_ref()) else { continue };
+            let Ok(this) = cel::to_value(RuleView(record)) else { continue };
             let mut scope = root.new_inner_scope();
             scope.add_variable_from_value("self", this);
             for rule in &of_kind {
@@ -104,16 +104,36 @@ pub fn run(catalog: &Arc<Catalog>, today: Date, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The record as rules see it: with the Markdown body of a `.md` record in `spec.body`.
-pub fn record_json(record: &Record) -> std::borrow::Cow<'_, Value> {
-    match (&record.body, &record.value) {
-        (Some(body), Value::Object(_)) => {
-            let mut value = record.value.clone();
-            if let Some(Value::Object(spec)) = value.get_mut("spec") {
-                spec.insert("body".into(), Value::String(body.clone()));
+pub struct RuleView<'a>(pub &'a Record);
+
+impl serde::Serialize for RuleView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (Some(body), Value::Map(entries)) = (&self.0.body, &self.0.value) else {
+            return self.0.value.serialize(s);
+        };
+        let mut map = s.serialize_map(Some(entries.len()))?;
+        for (k, v) in entries.iter() {
+            match (&**k, v) {
+                ("spec", Value::Map(spec)) => map.serialize_entry(&**k, &WithBody(spec, body))?,
+                _ => map.serialize_entry(&**k, v)?,
             }
-            std::borrow::Cow::Owned(value)
         }
-        _ => std::borrow::Cow::Borrowed(&record.value),
+        map.end()
+    }
+}
+
+struct WithBody<'a>(&'a [(crate::value::Text, Value)], &'a str);
+
+impl serde::Serialize for WithBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len() + 1))?;
+        for (k, v) in self.0.iter().filter(|(k, _)| &**k != "body") {
+            map.serialize_entry(&**k, v)?;
+        }
+        map.serialize_entry("body", self.1)?;
+        map.end()
     }
 }
 
@@ -149,7 +169,7 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
         catalog.resolve(&reference, &kinds)
     };
     match found {
-        Ok(ix) => cel::to_value(record_json(catalog.record(ix)).as_ref())
+        Ok(ix) => cel::to_value(RuleView(catalog.record(ix)))
             .map_err(|e| ExecutionError::function_error("ref", e.to_string())),
         Err(_) => Err(ExecutionError::function_error("ref", format!("no record `{reference}`"))),
     }

@@ -5,7 +5,7 @@ use super::at;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind};
-use serde_json::Value;
+use crate::value::Value;
 
 pub fn missing_sla(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for s in catalog.of_kind(Kind::Service) {
@@ -103,7 +103,7 @@ fn risk_rank(risk: &str) -> Option<u8> {
 pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for sc in catalog.of_kind(Kind::StandardChange) {
         let r = catalog.record(sc);
-        let Some(Value::Array(items)) = r.get("/spec/appliesTo") else { continue };
+        let Some(Value::Seq(items)) = r.get("/spec/appliesTo") else { continue };
         for (i, item) in items.iter().enumerate() {
             let Some(item) = item.as_str() else { continue };
             if !CI_TYPES.contains(&item) && catalog.find(Kind::Service, item).is_none() {
@@ -135,7 +135,7 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             .with_help("make it a normal Change, or lower its risk if that is right");
             diags.push(at(catalog, c, d, "/spec/risk"));
         }
-        let Some(Value::Array(applies)) = standard.get("/spec/appliesTo") else { continue };
+        let Some(Value::Seq(applies)) = standard.get("/spec/appliesTo") else { continue };
         let applies: Vec<&str> = applies.iter().filter_map(Value::as_str).collect();
         for link in catalog.out[c as usize].iter().filter(|l| l.field == Field::Impacts) {
             let target = catalog.record(link.to);

@@ -56,6 +56,8 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
     print(&text);
     global.note(started, "printed");
     let counts = Counts::of(&checked.diagnostics);
+    // The process ends here: freeing a 100,000-record catalogue piece by piece is wasted time.
+    std::mem::forget(checked);
     Ok(if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
         Status::Findings
     } else {

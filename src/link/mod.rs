@@ -7,8 +7,8 @@ use crate::diag::{Code, Diagnostic, Target};
 use crate::load::{Repository, locate};
 use crate::model::{Field, Kind, RecordId, Reference};
 use crate::schema::closest;
-use serde_json::Value;
-use std::collections::HashMap;
+use crate::value::Value;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Index of a record in [`Repository::records`].
 pub type Ix = u32;
@@ -121,7 +121,7 @@ fn kind_ix(kind: Kind) -> usize {
 
 /// Links the repository; reports duplicates and references that do not resolve.
 pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
-    let mut index: Vec<HashMap<String, Ix>> = vec![HashMap::new(); Kind::ALL.len()];
+    let mut index: Vec<HashMap<String, Ix>> = vec![HashMap::default(); Kind::ALL.len()];
     let mut duplicates = Vec::new();
     for (i, r) in repo.records.iter().enumerate() {
         if r.id.name.is_empty() {
@@ -148,7 +148,7 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
     for from in 0..n as Ix {
         let record = catalog.record(from);
         for rf in record.id.kind.ref_fields() {
-            for (item, pointer, text) in references(&record.value, rf.path, rf.many) {
+            for (item, text) in references(&record.value, rf.path, rf.many) {
                 match catalog.resolve(text, rf.accepts) {
                     Ok(to) => out[from as usize].push(Link {
                         from,
@@ -159,6 +159,7 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
                     Err(e) => {
                         let d = ref_diagnostic(&catalog, &record.id, text, rf.accepts, e, &mut suggestions_left);
                         if let Some(d) = d {
+                            let pointer = Link { from, to: from, field: rf.field, item }.pointer(record.id.kind);
                             diags.push(d.at(record.file, record.doc, pointer, Target::Value));
                         }
                     }
@@ -176,39 +177,35 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
     catalog
 }
 
-/// Every reference string of a field: (item, pointer, text).
-fn references<'v>(value: &'v Value, path: &[&str], many: bool) -> Vec<(u32, String, &'v str)> {
+/// Every reference string of a field: (item, text).
+fn references<'v>(value: &'v Value, path: &[&str], many: bool) -> Vec<(u32, &'v str)> {
     let mut out = Vec::new();
-    walk(value, path, String::new(), 0, many, &mut out);
+    walk(value, path, 0, many, &mut out);
     out
 }
 
-fn walk<'v>(value: &'v Value, path: &[&str], pointer: String, item: u32, many: bool, out: &mut Vec<(u32, String, &'v str)>) {
+fn walk<'v>(value: &'v Value, path: &[&str], item: u32, many: bool, out: &mut Vec<(u32, &'v str)>) {
     match path.split_first() {
         Some((&"*", rest)) => {
-            if let Value::Array(items) = value {
-                for (i, v) in items.iter().enumerate() {
-                    walk(v, rest, format!("{pointer}/{i}"), i as u32, many, out);
-                }
+            for (i, v) in value.as_seq().unwrap_or_default().iter().enumerate() {
+                walk(v, rest, i as u32, many, out);
             }
         }
         Some((seg, rest)) => {
             if let Some(v) = value.get(seg) {
-                walk(v, rest, format!("{pointer}/{seg}"), item, many, out);
+                walk(v, rest, item, many, out);
             }
         }
         None if many => {
-            if let Value::Array(items) = value {
-                for (i, v) in items.iter().enumerate() {
-                    if let Some(s) = v.as_str() {
-                        out.push((i as u32, format!("{pointer}/{i}"), s));
-                    }
+            for (i, v) in value.as_seq().unwrap_or_default().iter().enumerate() {
+                if let Some(s) = v.as_str() {
+                    out.push((i as u32, s));
                 }
             }
         }
         None => {
             if let Some(s) = value.as_str() {
-                out.push((item, pointer, s));
+                out.push((item, s));
             }
         }
     }

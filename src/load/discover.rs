@@ -8,6 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+
 /// A file to read: its relative path and where its bytes are.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -17,7 +18,8 @@ pub struct Entry {
 
 #[derive(Debug, Clone)]
 enum Handle {
-    Disk(PathBuf),
+    /// `path` under the root.
+    Disk,
     Blob(git2::Oid),
 }
 
@@ -48,6 +50,11 @@ impl Exclude {
             globs: builder.build().unwrap_or_else(|_| GlobSet::empty()),
             site: config.site_dir(),
         }
+    }
+
+    /// Whether [`Exclude::skips`] needs relative paths at all (not for hidden names only).
+    pub fn needs_path(&self) -> bool {
+        !self.site.is_empty() || !self.globs.is_empty()
     }
 
     /// Whether a file or folder (relative path) is skipped.
@@ -114,32 +121,33 @@ impl Reader {
     }
 
     /// Reads and processes every entry in parallel, keeping the order.
-    pub fn read_all<T, F>(&self, entries: &[Entry], f: F) -> Vec<T>
+    pub fn read_all<T, F>(&self, entries: Vec<Entry>, f: F) -> Vec<T>
     where
         T: Send,
         F: Fn(String, Result<Vec<u8>, String>) -> T + Sync,
     {
         match self {
-            Reader::Disk(_) => entries
-                .par_iter()
+            Reader::Disk(root) => entries
+                .into_par_iter()
                 .map(|e| {
-                    let Handle::Disk(path) = &e.handle else { unreachable!() };
-                    let bytes = std::fs::read(path).map_err(|err| err.to_string());
-                    f(e.path.clone(), bytes)
+                    let bytes = std::fs::read(root.join(&e.path)).map_err(|err| err.to_string());
+                    f(e.path, bytes)
                 })
                 .collect(),
             Reader::Git { repo_path, .. } => entries
-                .par_iter()
+                .into_par_iter()
                 .map_init(
                     || git2::Repository::open(repo_path).ok(),
                     |repo, e| {
-                        let Handle::Blob(oid) = e.handle else { unreachable!() };
-                        let bytes = match repo.as_ref().map(|r| r.find_blob(oid)) {
-                            Some(Ok(blob)) => Ok(blob.content().to_vec()),
-                            Some(Err(e)) => Err(e.message().to_string()),
-                            None => Err("cannot open the git repository".to_string()),
+                        let bytes = match (repo.as_ref(), &e.handle) {
+                            (Some(r), Handle::Blob(oid)) => r
+                                .find_blob(*oid)
+                                .map_err(|e| e.message().to_string())
+                                .map(|b| b.content().to_vec()),
+                            (_, Handle::Disk) => Err("not in the git tree".to_string()),
+                            (None, _) => Err("cannot open the git repository".to_string()),
                         };
-                        f(e.path.clone(), bytes)
+                        f(e.path, bytes)
                     },
                 )
                 .collect(),
@@ -154,8 +162,14 @@ fn disk_entries(root: &Path, exclude: &Exclude) -> Result<Vec<Entry>, LoadError>
         if e.depth() == 0 {
             return true;
         }
-        let rel = relative(root, e.path());
-        !exclude.skips(&rel, &e.file_name().to_string_lossy())
+        let name = e.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            return false;
+        }
+        if e.file_type().is_file() && !is_candidate(&name) {
+            return false;
+        }
+        !exclude.needs_path() || !exclude.skips(&relative(root, e.path()), &name)
     });
     while let Some(next) = it.next() {
         let e = next.map_err(|err| LoadError::Io {
@@ -166,12 +180,12 @@ fn disk_entries(root: &Path, exclude: &Exclude) -> Result<Vec<Entry>, LoadError>
             continue;
         }
         let rel = relative(root, e.path());
-        if rel == CONFIG_FILE || !is_candidate(&rel) {
+        if rel == CONFIG_FILE {
             continue;
         }
         entries.push(Entry {
             path: rel,
-            handle: Handle::Disk(e.into_path()),
+            handle: Handle::Disk,
         });
     }
     Ok(entries)
@@ -179,14 +193,12 @@ fn disk_entries(root: &Path, exclude: &Exclude) -> Result<Vec<Entry>, LoadError>
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut out = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        out.push_str(&c.as_os_str().to_string_lossy());
+    let text = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
     }
-    out
 }
 
 fn git_error(e: git2::Error) -> LoadError {

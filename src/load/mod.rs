@@ -9,7 +9,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
 use crate::model::{Kind, Record, RecordId};
 use crate::source::{FileId, Files, SourceFile, Span};
-use serde_json::Value;
+use crate::value::Value;
 use std::path::{Path, PathBuf};
 
 pub use discover::Entry;
@@ -68,10 +68,10 @@ pub fn load(root: &Path, source: &Source, diags: &mut Vec<Diagnostic>) -> Result
     let config = Config::from_value(&config_value);
     let matcher = discover::Exclude::new(&config, config_file, diags);
     let entries = reader.entries(&matcher)?;
-    let parsed: Vec<Parsed> = reader.read_all(&entries, |path, bytes| parse_file(path, bytes));
+    let parsed: Vec<Parsed> = reader.read_all(entries, parse_file);
 
-    let mut records = Vec::new();
     let files_scanned = parsed.len();
+    let mut records = Vec::with_capacity(parsed.iter().map(|p| p.records.len()).sum());
     for p in parsed {
         if p.records.is_empty() && p.diags.is_empty() {
             continue;
@@ -266,7 +266,7 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         return;
     }
     let kind = match doc.value.get("kind") {
-        Some(Value::String(k)) => match Kind::from_name(k) {
+        Some(Value::Str(k)) => match Kind::from_name(k) {
             Some(kind) => kind,
             None => {
                 let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();

@@ -4,8 +4,8 @@
 //! Values follow the YAML 1.2 core schema: `2026-01-01` and `yes` stay strings.
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
-use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
+use crate::value::{Text, Value, intern};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Nesting deeper than this is refused (records are a few levels deep).
 pub const MAX_DEPTH: usize = 64;
@@ -99,11 +99,25 @@ enum Frame {
         start: usize,
     },
     Map {
-        map: Map<String, Value>,
-        key: Option<String>,
+        entries: Vec<(Text, Value)>,
+        /// Keys seen, once the mapping is large enough for a linear scan to cost.
+        seen: Option<HashSet<Text>>,
+        key: Option<Text>,
         anchor: usize,
         start: usize,
     },
+}
+
+/// Mappings with more entries than this check duplicates with a hash set.
+const LINEAR_KEYS: usize = 16;
+
+/// Whether `key` is already in the mapping (and remembers it if not).
+fn seen_before(entries: &[(Text, Value)], seen: &mut Option<HashSet<Text>>, key: &str) -> bool {
+    if entries.len() < LINEAR_KEYS {
+        return entries.iter().any(|(k, _)| &**k == key);
+    }
+    let set: &mut HashSet<Text> = seen.get_or_insert_with(|| entries.iter().map(|(k, _)| k.clone()).collect());
+    !set.insert(key.into())
 }
 
 impl Builder {
@@ -133,21 +147,21 @@ impl Builder {
                 self.index += 1;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                if let Some(Frame::Map { key: key @ None, map, .. }) = self.stack.last_mut() {
-                    if map.contains_key(text.as_ref()) {
+                if let Some(Frame::Map { key: key @ None, entries, seen, .. }) = self.stack.last_mut() {
+                    if seen_before(entries, seen, &text) {
                         return Err(SyntaxError {
                             message: format!("duplicate key `{text}`: a key may appear once in a mapping"),
                             pos,
                         });
                     }
-                    *key = Some(text.into_owned());
+                    *key = Some(intern(&text));
                     return self.count(1, pos);
                 }
                 let is_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
                 let value = if style == ScalarStyle::Plain && !is_str {
                     resolve_plain(&text)
                 } else {
-                    Value::String(text.into_owned())
+                    Value::Str(intern(&text))
                 };
                 self.count(1, pos)?;
                 self.complete(value, anchor, self.nodes - 1, pos)?;
@@ -164,7 +178,8 @@ impl Builder {
             Event::MappingStart(anchor, _) => {
                 self.open(pos)?;
                 self.stack.push(Frame::Map {
-                    map: Map::new(),
+                    entries: Vec::new(),
+                    seen: None,
                     key: None,
                     anchor,
                     start: self.nodes,
@@ -173,8 +188,10 @@ impl Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq { items, anchor, start }) => (Value::Array(items), anchor, start),
-                    Some(Frame::Map { map, anchor, start, .. }) => (Value::Object(map), anchor, start),
+                    Some(Frame::Seq { items, anchor, start }) => (Value::Seq(items.into_boxed_slice()), anchor, start),
+                    Some(Frame::Map { entries, anchor, start, .. }) => {
+                        (Value::Map(entries.into_boxed_slice()), anchor, start)
+                    }
                     None => return Ok(()),
                 };
                 self.complete(value, anchor, start, pos)?;
@@ -242,9 +259,9 @@ impl Builder {
                 self.root = Some((value, root_pos));
             }
             Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { map, key, .. }) => {
+            Some(Frame::Map { entries, key, .. }) => {
                 if let Some(k) = key.take() {
-                    map.insert(k, value);
+                    entries.push((k, value));
                 }
             }
         }
@@ -262,21 +279,21 @@ pub fn resolve_plain(text: &str) -> Value {
     }
     let first = text.as_bytes()[0];
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Value::String(text.to_string());
+        return Value::Str(intern(text));
     }
     if let Some(n) = parse_int(text) {
-        return Value::Number(n);
+        return n;
     }
     if is_core_float(text)
         && let Ok(f) = text.parse::<f64>()
-        && let Some(n) = Number::from_f64(f)
+        && f.is_finite()
     {
-        return Value::Number(n);
+        return Value::Float(f);
     }
-    Value::String(text.to_string())
+    Value::Str(intern(text))
 }
 
-fn parse_int(text: &str) -> Option<Number> {
+fn parse_int(text: &str) -> Option<Value> {
     let (digits, radix) = if let Some(hex) = text.strip_prefix("0x") {
         (hex, 16)
     } else if let Some(oct) = text.strip_prefix("0o") {
@@ -290,9 +307,10 @@ fn parse_int(text: &str) -> Option<Number> {
     }
     let digits = digits.strip_prefix('+').unwrap_or(digits);
     if let Ok(i) = i64::from_str_radix(digits, radix) {
-        return Some(Number::from(i));
+        return Some(Value::Int(i));
     }
-    u64::from_str_radix(digits, radix).ok().map(Number::from)
+    // Beyond i64: keep the digits as written rather than lose precision.
+    Some(Value::Str(text.into()))
 }
 
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
@@ -323,10 +341,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn one(text: &str) -> Value {
+    fn one(text: &str) -> serde_json::Value {
         let (docs, err) = parse(text);
         assert_eq!(err, None);
-        docs.into_iter().next().unwrap().value
+        docs.into_iter().next().unwrap().value.to_json()
     }
 
     fn error(text: &str) -> SyntaxError {
@@ -350,12 +368,19 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].index, 1);
         assert_eq!((docs[1].pos.line, docs[1].pos.col), (4, 1));
-        assert_eq!(docs[1].value, json!({"b": [1, 2]}));
+        assert_eq!(docs[1].value.to_json(), json!({"b": [1, 2]}));
     }
 
     #[test]
     fn anchors_and_aliases_expand() {
         assert_eq!(one("a: &x {b: 1}\nc: *x"), json!({"a": {"b": 1}, "c": {"b": 1}}));
+    }
+
+    #[test]
+    fn large_mappings_find_duplicates_too() {
+        let text: String = (0..40).map(|i| format!("k{i}: 1\n")).collect::<String>() + "k7: 2\n";
+        let e = error(&text);
+        assert_eq!(e.pos.line, 41);
     }
 
     #[test]

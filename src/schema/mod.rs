@@ -8,6 +8,7 @@ pub use messages::closest;
 use crate::diag::{Code, Diagnostic};
 use crate::load::Repository;
 use crate::model::Kind;
+use crate::value::{Repr, Value as Doc};
 use jsonschema::Validator;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -38,8 +39,8 @@ pub fn file_name(kind: Kind) -> String {
 
 /// The compiled schemas.
 pub struct Schemas {
-    kinds: Vec<(Value, Validator)>,
-    config: (Value, Validator),
+    kinds: Vec<(Value, Validator<Repr>)>,
+    config: (Value, Validator<Repr>),
 }
 
 impl Schemas {
@@ -48,7 +49,7 @@ impl Schemas {
     pub fn compile() -> Schemas {
         let build = |text: &str| {
             let value: Value = serde_json::from_str(text).expect("embedded schema is JSON");
-            let validator = jsonschema::options()
+            let validator = jsonschema::options_for::<Repr>()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(true)
                 .build(&value)
@@ -61,7 +62,7 @@ impl Schemas {
         }
     }
 
-    fn kind(&self, kind: Kind) -> &(Value, Validator) {
+    fn kind(&self, kind: Kind) -> &(Value, Validator<Repr>) {
         &self.kinds[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
     }
 }
@@ -88,12 +89,9 @@ pub fn validate(repo: &Repository, schemas: &Schemas) -> Vec<Diagnostic> {
         .collect();
     if let Some(file) = repo.config_file {
         let (schema, validator) = &schemas.config;
-        let value = if repo.config_value.is_null() {
-            Value::Object(Default::default())
-        } else {
-            repo.config_value.clone()
-        };
-        for e in validator.iter_errors(&value) {
+        let empty = Doc::Map(Box::new([]));
+        let value = if repo.config_value.is_null() { &empty } else { &repo.config_value };
+        for e in validator.iter_errors(value) {
             for (pointer, target, message, help) in messages::describe(&e, schema) {
                 let mut d = Diagnostic::new(Code::Schema, message).at(file, 0, pointer, target);
                 d.help = help;
