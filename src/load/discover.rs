@@ -8,21 +8,6 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-
-/// A file to read: its relative path and where its bytes are.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub path: String,
-    handle: Handle,
-}
-
-#[derive(Debug, Clone)]
-enum Handle {
-    /// `path` under the root.
-    Disk,
-    Blob(git2::Oid),
-}
-
 /// Paths skipped by discovery: hidden ones, the site output folder, `exclude:`.
 pub struct Exclude {
     globs: GlobSet,
@@ -110,85 +95,74 @@ impl Reader {
         }
     }
 
-    /// Every candidate file, sorted by path.
-    pub fn entries(&self, exclude: &Exclude) -> Result<Vec<Entry>, LoadError> {
-        let mut entries = match self {
-            Reader::Disk(root) => disk_entries(root, exclude)?,
-            Reader::Git { repo, tree, .. } => git_entries(repo, *tree, exclude)?,
-        };
-        entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        Ok(entries)
-    }
-
-    /// Reads and processes every entry in parallel, keeping the order.
-    pub fn read_all<T, F>(&self, entries: Vec<Entry>, f: F) -> Vec<T>
+    /// Reads every candidate file and hands it to `f`, in parallel; on disk the
+    /// walk and the reading overlap. The order of the results is not defined.
+    pub fn read_tree<T, F>(&self, exclude: &Exclude, f: F) -> Result<Vec<T>, LoadError>
     where
         T: Send,
         F: Fn(String, Result<Vec<u8>, String>) -> T + Sync,
     {
         match self {
-            Reader::Disk(root) => entries
-                .into_par_iter()
-                .map(|e| {
-                    let bytes = std::fs::read(root.join(&e.path)).map_err(|err| err.to_string());
-                    f(e.path, bytes)
+            Reader::Disk(root) => disk_walk(root, exclude)
+                .par_bridge()
+                .map(|rel| {
+                    let rel = rel?;
+                    let bytes = std::fs::read(root.join(&rel)).map_err(|err| err.to_string());
+                    Ok(f(rel, bytes))
                 })
                 .collect(),
-            Reader::Git { repo_path, .. } => entries
-                .into_par_iter()
-                .map_init(
-                    || git2::Repository::open(repo_path).ok(),
-                    |repo, e| {
-                        let bytes = match (repo.as_ref(), &e.handle) {
-                            (Some(r), Handle::Blob(oid)) => r
-                                .find_blob(*oid)
-                                .map_err(|e| e.message().to_string())
-                                .map(|b| b.content().to_vec()),
-                            (_, Handle::Disk) => Err("not in the git tree".to_string()),
-                            (None, _) => Err("cannot open the git repository".to_string()),
-                        };
-                        f(e.path, bytes)
-                    },
-                )
-                .collect(),
+            Reader::Git { repo, tree, repo_path } => {
+                let entries = git_entries(repo, *tree, exclude)?;
+                Ok(entries
+                    .into_par_iter()
+                    .map_init(
+                        || git2::Repository::open(repo_path).ok(),
+                        |repo, (path, oid)| {
+                            let bytes = match repo.as_ref() {
+                                Some(r) => r
+                                    .find_blob(oid)
+                                    .map_err(|e| e.message().to_string())
+                                    .map(|b| b.content().to_vec()),
+                                None => Err("cannot open the git repository".to_string()),
+                            };
+                            f(path, bytes)
+                        },
+                    )
+                    .collect())
+            }
         }
     }
 }
 
-fn disk_entries(root: &Path, exclude: &Exclude) -> Result<Vec<Entry>, LoadError> {
-    let mut entries = Vec::new();
-    let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter();
-    let mut it = walker.filter_entry(|e| {
-        if e.depth() == 0 {
-            return true;
-        }
-        let name = e.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            return false;
-        }
-        if e.file_type().is_file() && !is_candidate(&name) {
-            return false;
-        }
-        !exclude.needs_path() || !exclude.skips(&relative(root, e.path()), &name)
-    });
-    while let Some(next) = it.next() {
-        let e = next.map_err(|err| LoadError::Io {
-            path: err.path().unwrap_or(root).to_path_buf(),
-            source: err.into(),
-        })?;
-        if !e.file_type().is_file() || e.depth() == 0 {
-            continue;
-        }
-        let rel = relative(root, e.path());
-        if rel == CONFIG_FILE {
-            continue;
-        }
-        entries.push(Entry {
-            path: rel,
-            handle: Handle::Disk,
-        });
-    }
-    Ok(entries)
+/// The relative paths of the candidate files under `root`.
+fn disk_walk<'a>(root: &'a Path, exclude: &'a Exclude) -> impl Iterator<Item = Result<String, LoadError>> + Send + 'a {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                return false;
+            }
+            if e.file_type().is_file() && !is_candidate(&name) {
+                return false;
+            }
+            !exclude.needs_path() || !exclude.skips(&relative(root, e.path()), &name)
+        })
+        .filter_map(move |next| match next {
+            Err(err) => Some(Err(LoadError::Io {
+                path: err.path().unwrap_or(root).to_path_buf(),
+                source: err.into(),
+            })),
+            Ok(e) if !e.file_type().is_file() || e.depth() == 0 => None,
+            Ok(e) => {
+                let rel = relative(root, e.path());
+                (rel != CONFIG_FILE).then_some(Ok(rel))
+            }
+        })
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -243,7 +217,7 @@ fn resolve_tree(repo: &git2::Repository, rev: &str, prefix: &Path) -> Result<git
     Ok(tree_id)
 }
 
-fn git_entries(repo: &git2::Repository, tree: git2::Oid, exclude: &Exclude) -> Result<Vec<Entry>, LoadError> {
+fn git_entries(repo: &git2::Repository, tree: git2::Oid, exclude: &Exclude) -> Result<Vec<(String, git2::Oid)>, LoadError> {
     let tree = repo.find_tree(tree).map_err(git_error)?;
     let mut entries = Vec::new();
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -255,10 +229,7 @@ fn git_entries(repo: &git2::Repository, tree: git2::Oid, exclude: &Exclude) -> R
         let is_blob = entry.kind() == Some(git2::ObjectType::Blob);
         // 0o120000 is a symbolic link: never followed.
         if is_blob && entry.filemode() != 0o120000 && rel != CONFIG_FILE && is_candidate(name) {
-            entries.push(Entry {
-                path: rel,
-                handle: Handle::Blob(entry.id()),
-            });
+            entries.push((rel, entry.id()));
         }
         git2::TreeWalkResult::Ok
     })

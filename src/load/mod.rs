@@ -12,7 +12,6 @@ use crate::source::{FileId, Files, SourceFile, Span};
 use crate::value::Value;
 use std::path::{Path, PathBuf};
 
-pub use discover::Entry;
 
 /// Files larger than this are refused rather than parsed.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -67,8 +66,8 @@ pub fn load(root: &Path, source: &Source, diags: &mut Vec<Diagnostic>) -> Result
     };
     let config = Config::from_value(&config_value);
     let matcher = discover::Exclude::new(&config, config_file, diags);
-    let entries = reader.entries(&matcher)?;
-    let parsed: Vec<Parsed> = reader.read_all(entries, parse_file);
+    let mut parsed: Vec<Parsed> = reader.read_tree(&matcher, parse_file)?;
+    parsed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
 
     let files_scanned = parsed.len();
     let mut records = Vec::with_capacity(parsed.iter().map(|p| p.records.len()).sum());

@@ -90,16 +90,20 @@ struct Builder {
     index: u32,
     root: Option<(Value, Pos)>,
     root_pos: Option<Pos>,
+    items: Vec<Value>,
+    entries: Vec<(Text, Value)>,
 }
 
+/// An open collection. Its children wait on the builder's shared scratch stacks
+/// from `base` on, so that each collection is allocated once, at its exact size.
 enum Frame {
     Seq {
-        items: Vec<Value>,
+        base: usize,
         anchor: usize,
         start: usize,
     },
     Map {
-        entries: Vec<(Text, Value)>,
+        base: usize,
         /// Keys seen, once the mapping is large enough for a linear scan to cost.
         seen: Option<HashSet<Text>>,
         key: Option<Text>,
@@ -147,8 +151,8 @@ impl Builder {
                 self.index += 1;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                if let Some(Frame::Map { key: key @ None, entries, seen, .. }) = self.stack.last_mut() {
-                    if seen_before(entries, seen, &text) {
+                if let Some(Frame::Map { key: key @ None, base, seen, .. }) = self.stack.last_mut() {
+                    if seen_before(&self.entries[*base..], seen, &text) {
                         return Err(SyntaxError {
                             message: format!("duplicate key `{text}`: a key may appear once in a mapping"),
                             pos,
@@ -169,7 +173,7 @@ impl Builder {
             Event::SequenceStart(anchor, _) => {
                 self.open(pos)?;
                 self.stack.push(Frame::Seq {
-                    items: Vec::new(),
+                    base: self.items.len(),
                     anchor,
                     start: self.nodes,
                 });
@@ -178,7 +182,7 @@ impl Builder {
             Event::MappingStart(anchor, _) => {
                 self.open(pos)?;
                 self.stack.push(Frame::Map {
-                    entries: Vec::new(),
+                    base: self.entries.len(),
                     seen: None,
                     key: None,
                     anchor,
@@ -188,9 +192,9 @@ impl Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq { items, anchor, start }) => (Value::Seq(items.into_boxed_slice()), anchor, start),
-                    Some(Frame::Map { entries, anchor, start, .. }) => {
-                        (Value::Map(entries.into_boxed_slice()), anchor, start)
+                    Some(Frame::Seq { base, anchor, start }) => (Value::Seq(self.items.drain(base..).collect()), anchor, start),
+                    Some(Frame::Map { base, anchor, start, .. }) => {
+                        (Value::Map(self.entries.drain(base..).collect()), anchor, start)
                     }
                     None => return Ok(()),
                 };
@@ -258,10 +262,10 @@ impl Builder {
                 let root_pos = self.root_pos.unwrap_or(pos);
                 self.root = Some((value, root_pos));
             }
-            Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { entries, key, .. }) => {
+            Some(Frame::Seq { .. }) => self.items.push(value),
+            Some(Frame::Map { key, .. }) => {
                 if let Some(k) = key.take() {
-                    entries.push((k, value));
+                    self.entries.push((k, value));
                 }
             }
         }
