@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests: temporary repositories and the binary.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Writes `files` (relative path, text) under `root`.
+pub fn write(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// A minimal valid repository: config, a Team, a Service with SLA and CI.
+pub const VALID: &[(&str, &str)] = &[
+    ("itsm.yaml", "name: Test\nadmins: ops\ncab: ops\necab: ops\n"),
+    (
+        "teams/ops.yaml",
+        "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: ops\nspec:\n  members:\n    - {login: octocat}\n",
+    ),
+    (
+        "slas/gold.yaml",
+        "apiVersion: itsm/v1\nkind: SLA\nmetadata:\n  name: gold\nspec:\n  owner: ops\n  customer: Shop\n  availability: 99.9\n  window: monthly\n",
+    ),
+    (
+        "services/shop.yaml",
+        "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: gold\n  cis: [web]\n",
+    ),
+    (
+        "cis/web.yaml",
+        "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: web\nspec:\n  owner: ops\n  type: application\n  environment: production\n",
+    ),
+];
+
+/// Runs the `itsm` binary with `args` in `dir`.
+pub fn itsm(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs itsm")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Commits every file of the work tree of `repo` on HEAD.
+pub fn commit_all(repo: &git2::Repository, message: &str) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
+    let parents: Vec<git2::Commit<'_>> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
+}
