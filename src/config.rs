@@ -96,7 +96,9 @@ mod tests {
 
     #[test]
     fn reads_fields_and_defaults() {
-        let c = Config::from_value(&value("{name: Acme, cab: cab, site: {out: ./public/}, exclude: [drafts/**, 3]}"));
+        let c = Config::from_value(&value(
+            "{name: Acme, cab: cab, site: {out: ./public/}, exclude: [drafts/**, 3]}",
+        ));
         assert_eq!(c.name, "Acme");
         assert_eq!(c.cab.as_deref(), Some("cab"));
         assert_eq!(c.site_dir(), "public");

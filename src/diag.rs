@@ -138,7 +138,13 @@ impl Diagnostic {
     }
 
     /// Points at a node of a document, to be positioned later.
-    pub fn at(mut self, file: FileId, doc: u32, pointer: impl Into<String>, target: Target) -> Self {
+    pub fn at(
+        mut self,
+        file: FileId,
+        doc: u32,
+        pointer: impl Into<String>,
+        target: Target,
+    ) -> Self {
         self.location = Location {
             file: Some(file),
             doc,

@@ -2,16 +2,17 @@
 //!
 //! The pipeline: [`load`] -> [`schema`] -> [`link`] -> [`checks`] -> [`output`].
 
+pub mod checks;
+pub mod config;
 pub mod diag;
+pub mod iso20000;
+pub mod link;
 pub mod load;
 pub mod model;
-pub mod source;
-pub mod config;
-pub mod schema;
-pub mod link;
-pub mod time;
-pub mod value;
-pub mod checks;
 pub mod output;
 pub mod pipeline;
 pub mod scaffold;
+pub mod schema;
+pub mod source;
+pub mod time;
+pub mod value;

@@ -93,9 +93,9 @@ impl Kind {
     /// Parses either spelling, case-insensitively (for the command line).
     pub fn parse_loose(s: &str) -> Option<Kind> {
         let lower = s.to_ascii_lowercase();
-        Kind::ALL.into_iter().find(|k| {
-            k.id() == lower || k.name().eq_ignore_ascii_case(s) || k.folder() == lower
-        })
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.id() == lower || k.name().eq_ignore_ascii_case(s) || k.folder() == lower)
     }
 
     /// The reference fields of this kind.
@@ -123,7 +123,11 @@ impl Kind {
         ];
         const CHANGE: &[RefField] = &[
             RefField::many(Impacts, &["spec", "impacts"], &[Kind::Service, Kind::Ci]),
-            RefField::one(StandardChange, &["spec", "standardChange"], &[Kind::StandardChange]),
+            RefField::one(
+                StandardChange,
+                &["spec", "standardChange"],
+                &[Kind::StandardChange],
+            ),
             RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
             RefField::many(Problems, &["spec", "problems"], &[Kind::Problem]),
         ];
@@ -307,7 +311,10 @@ mod tests {
             assert_eq!(Kind::from_id(k.id()), Some(k));
             assert_eq!(Kind::parse_loose(k.folder()), Some(k));
         }
-        assert_eq!(Kind::parse_loose("standardchange"), Some(Kind::StandardChange));
+        assert_eq!(
+            Kind::parse_loose("standardchange"),
+            Some(Kind::StandardChange)
+        );
     }
 
     #[test]

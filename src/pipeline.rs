@@ -19,8 +19,7 @@ pub struct Checked {
 pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<Checked, LoadError> {
     let mut diags = Vec::new();
     let repo = load::load(root, source, &mut diags)?;
-    let schemas = Schemas::compile();
-    diags.extend(crate::schema::validate(&repo, &schemas));
+    diags.extend(crate::schema::validate(&repo, Schemas::get()));
     let catalog = Arc::new(link::link(repo, &mut diags));
     checks::run(&catalog, options, &mut diags);
     load::locate_all(&catalog.repo.files, &mut diags);
@@ -35,7 +34,10 @@ pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<C
 fn sort(catalog: &Catalog, diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            let file = d.location.file.map(|f| catalog.repo.files.get(f).path.clone());
+            let file = d
+                .location
+                .file
+                .map(|f| catalog.repo.files.get(f).path.clone());
             let span = d.location.span.unwrap_or_default();
             (file, span.line, span.col, d.code, d.message.clone())
         };

@@ -11,8 +11,12 @@ use std::path::{Path, PathBuf};
 /// the file is either whole or absent. Without `overwrite`, an existing file is
 /// an error (`AlreadyExists`), even if it appears while writing.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".itsm-")
         .tempfile_in(parent)
@@ -48,7 +52,10 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
             "`{name}` is not a valid name: use lower-case letters, digits and hyphens, starting and ending with a letter or digit (at most 63 characters), e.g. payments-api"
         );
     }
-    let markdown = matches!(kind, Kind::Policy | Kind::StandardChange | Kind::Incident | Kind::Problem);
+    let markdown = matches!(
+        kind,
+        Kind::Policy | Kind::StandardChange | Kind::Incident | Kind::Problem
+    );
     let ext = if markdown { "md" } else { "yaml" };
     let path = PathBuf::from(kind.folder()).join(format!("{name}.{ext}"));
     let title = title_of(name);
@@ -79,7 +86,9 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
         ),
         Kind::Change => {
             let Some(service) = &ctx.service else {
-                bail!("a Change impacts at least one Service or CI, and this repository has none yet: create one first (`itsm new service NAME`)");
+                bail!(
+                    "a Change impacts at least one Service or CI, and this repository has none yet: create one first (`itsm new service NAME`)"
+                );
             };
             format!(
                 "spec:\n  type: normal          # standard, normal, emergency\n  risk: low             # low, medium, high\n  impacts: [service:{service}]\n  requestedBy: {}\n  status: proposed\n  plan: |\n    What will be done, step by step.\n  backout: |\n    How to undo it.\n",
@@ -88,7 +97,9 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
         }
         Kind::Incident => {
             let Some(service) = &ctx.service else {
-                bail!("an Incident names the Services it affected, and this repository has none yet: create one first (`itsm new service NAME`)");
+                bail!(
+                    "an Incident names the Services it affected, and this repository has none yet: create one first (`itsm new service NAME`)"
+                );
             };
             let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:00Z");
             format!(
@@ -106,7 +117,10 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
     let text = if markdown {
         format!("---\n{head}{spec}")
     } else {
-        format!("# yaml-language-server: $schema=../.itsm/schemas/{}\n{head}{spec}", crate::schema::file_name(kind))
+        format!(
+            "# yaml-language-server: $schema=../.itsm/schemas/{}\n{head}{spec}",
+            crate::schema::file_name(kind)
+        )
     };
     Ok((path, text))
 }
@@ -116,7 +130,8 @@ fn title_of(name: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -134,14 +149,18 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
         "# The itsm repository config. See `itsm schema config`.\nname: {org}\n# github: owner/repo        # for links and the approval gate\nadmins: it-services          # approves records without an owner\ncab: it-services             # change advisory board\necab: it-services            # emergency CAB\nsite: {{out: site, baseUrl: /}}\nexclude: [drafts/**]\n"
     );
     let mut files = vec![(PathBuf::from("itsm.yaml"), config)];
-    let team = record(Kind::Team, "it-services", &ctx).map(|(p, t)| (p, t.replace("title: It Services", "title: IT Services")));
+    let team = record(Kind::Team, "it-services", &ctx)
+        .map(|(p, t)| (p, t.replace("title: It Services", "title: IT Services")));
     let sla = record(Kind::Sla, "standard", &ctx);
     let service = record(Kind::Service, "website", &ctx).map(|(p, t)| {
         (
             p,
             t.replace("lifecycle: planned ", "lifecycle: production")
                 .replace("tier: 3 ", "tier: 2 ")
-                .replace("  # sla: standard      # required once in production\n", "  sla: standard\n")
+                .replace(
+                    "  # sla: standard      # required once in production\n",
+                    "  sla: standard\n",
+                )
                 .replace("  # cis: []\n", "  cis: [web-server]\n"),
         )
     });
@@ -164,6 +183,9 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
             crate::schema::source(kind).to_string(),
         ));
     }
-    files.push((PathBuf::from(".itsm/schemas/config.schema.json"), crate::schema::CONFIG_SOURCE.to_string()));
+    files.push((
+        PathBuf::from(".itsm/schemas/config.schema.json"),
+        crate::schema::CONFIG_SOURCE.to_string(),
+    ));
     files
 }

@@ -38,7 +38,15 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: String, text: String) -> Self {
         let end = text.len() as u32;
-        Self::with_region(path, text, Region { start: 0, end, line_offset: 0 })
+        Self::with_region(
+            path,
+            text,
+            Region {
+                start: 0,
+                end,
+                line_offset: 0,
+            },
+        )
     }
 
     pub fn with_region(path: String, text: String, region: Region) -> Self {
@@ -156,7 +164,11 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
-    fn line_index(&'a self, id: FileId, byte: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         let file = self
             .files
             .get(id as usize)
@@ -177,13 +189,17 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
             .get(id as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)?;
         let starts = file.line_starts();
-        let start = *starts
-            .get(line_index)
-            .ok_or(codespan_reporting::files::Error::LineTooLarge {
-                given: line_index,
-                max: starts.len() - 1,
-            })?;
-        let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len());
+        let start =
+            *starts
+                .get(line_index)
+                .ok_or(codespan_reporting::files::Error::LineTooLarge {
+                    given: line_index,
+                    max: starts.len() - 1,
+                })?;
+        let end = starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(file.text.len());
         Ok(start..end)
     }
 }

@@ -92,7 +92,10 @@ mod tests {
     fn durations() {
         let d = date("2026-01-31").unwrap();
         assert_eq!(Duration::parse("1mo").unwrap().after(d), date("2026-02-28"));
-        assert_eq!(Duration::parse("12mo").unwrap().after(d), date("2027-01-31"));
+        assert_eq!(
+            Duration::parse("12mo").unwrap().after(d),
+            date("2027-01-31")
+        );
         assert_eq!(Duration::parse("2w").unwrap().after(d), date("2026-02-14"));
         assert_eq!(Duration::parse("4h").unwrap().minutes(), 240);
         assert_eq!(Duration::parse("15m").unwrap().minutes(), 15);

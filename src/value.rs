@@ -6,10 +6,10 @@
 
 use jsonschema::JsonType;
 use jsonschema::json::{Array, Json, JsonNumber, Node, NodeIdentity, Object};
+use rustc_hash::FxHashSet as HashSet;
 use serde::ser::{SerializeMap, SerializeSeq};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
 /// A string of a document. Keys and short values repeat across records
@@ -137,7 +137,12 @@ impl Value {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::Str(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Value::to_json).collect()),
-            Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -196,7 +201,9 @@ impl JsonNumber for Number {
     fn as_u64(&self) -> Option<u64> {
         match *self {
             Number::Int(i) => u64::try_from(i).ok(),
-            Number::Float(f) => (f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64).then_some(f as u64),
+            Number::Float(f) => {
+                (f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64).then_some(f as u64)
+            }
         }
     }
     fn as_i64(&self) -> Option<i64> {
@@ -220,7 +227,9 @@ impl JsonNumber for Number {
     fn to_number(&self) -> Cow<'_, serde_json::Number> {
         Cow::Owned(match *self {
             Number::Int(i) => serde_json::Number::from(i),
-            Number::Float(f) => serde_json::Number::from_f64(f).unwrap_or_else(|| serde_json::Number::from(0)),
+            Number::Float(f) => {
+                serde_json::Number::from_f64(f).unwrap_or_else(|| serde_json::Number::from(0))
+            }
         })
     }
     fn is_written_as_integer(&self) -> bool {
@@ -275,7 +284,9 @@ impl<'a> Node<'a, Repr> for &'a Value {
         Cow::Owned(self.to_json())
     }
     fn identity(&self) -> Option<NodeIdentity> {
-        Some(NodeIdentity::new(std::ptr::from_ref::<Value>(*self) as usize))
+        Some(NodeIdentity::new(
+            std::ptr::from_ref::<Value>(*self) as usize
+        ))
     }
 }
 
@@ -324,7 +335,16 @@ mod tests {
     fn sample() -> Value {
         Value::Map(
             vec![
-                ("spec".into(), Value::Map(vec![("a/b".into(), Value::Seq(vec![Value::Int(1), Value::Float(2.5)].into()))].into())),
+                (
+                    "spec".into(),
+                    Value::Map(
+                        vec![(
+                            "a/b".into(),
+                            Value::Seq(vec![Value::Int(1), Value::Float(2.5)].into()),
+                        )]
+                        .into(),
+                    ),
+                ),
                 ("name".into(), Value::Str("x".into())),
             ]
             .into(),
@@ -337,7 +357,10 @@ mod tests {
         assert_eq!(v.pointer("/spec/a~1b/1").and_then(Value::as_f64), Some(2.5));
         assert_eq!(v.pointer("/name").and_then(Value::as_str), Some("x"));
         assert!(v.pointer("/spec/a~1b/9").is_none());
-        assert_eq!(v.to_json(), serde_json::json!({"spec": {"a/b": [1, 2.5]}, "name": "x"}));
+        assert_eq!(
+            v.to_json(),
+            serde_json::json!({"spec": {"a/b": [1, 2.5]}, "name": "x"})
+        );
         assert_eq!(serde_json::to_value(&v).unwrap(), v.to_json());
     }
 

@@ -54,7 +54,12 @@ fn fixtures_produce_exactly_the_expected_findings() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -65,14 +70,24 @@ fn every_code_has_a_trigger_and_a_near_miss() {
         .collect();
     for code in Code::ALL {
         let c = code.as_str();
-        let triggers: Vec<&String> = names.iter().filter(|n| n.starts_with(&format!("{c}--"))).collect();
+        let triggers: Vec<&String> = names
+            .iter()
+            .filter(|n| n.starts_with(&format!("{c}--")))
+            .collect();
         assert!(!triggers.is_empty(), "no fixture triggers `{c}`");
         assert!(
             names.iter().any(|n| n.starts_with(&format!("{c}-ok--"))),
             "no near-miss fixture for `{c}`"
         );
         for t in triggers {
-            let expected = std::fs::read_to_string(cases().into_iter().find(|p| p.ends_with(t)).unwrap().join("expected.txt")).unwrap();
+            let expected = std::fs::read_to_string(
+                cases()
+                    .into_iter()
+                    .find(|p| p.ends_with(t))
+                    .unwrap()
+                    .join("expected.txt"),
+            )
+            .unwrap();
             assert!(
                 expected.lines().any(|l| l.split(' ').nth(1) == Some(c)),
                 "{t} does not expect `{c}`"

@@ -10,14 +10,40 @@ fn rev_reads_the_committed_records_not_the_work_tree() {
     write(dir.path(), VALID);
     commit_all(&repo, "valid");
     // Break the work tree after the commit.
-    write(dir.path(), &[("services/shop.yaml", "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: nobody\n  lifecycle: production\n  tier: 1\n  sla: gold\n  cis: [web]\n")]);
+    write(
+        dir.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: nobody\n  lifecycle: production\n  tier: 1\n  sla: gold\n  cis: [web]\n",
+        )],
+    );
 
-    let work = itsm(dir.path(), &["check", "--today", "2026-11-21", "--format", "json"]);
+    let work = itsm(
+        dir.path(),
+        &["check", "--today", "2026-11-21", "--format", "json"],
+    );
     assert_eq!(work.status.code(), Some(1), "{}", stdout(&work));
     assert!(stdout(&work).contains("team:nobody"));
 
-    let head = itsm(dir.path(), &["check", "--rev", "HEAD", "--today", "2026-11-21", "--format", "json"]);
-    assert_eq!(head.status.code(), Some(0), "{}{}", stdout(&head), stderr(&head));
+    let head = itsm(
+        dir.path(),
+        &[
+            "check",
+            "--rev",
+            "HEAD",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        head.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&head),
+        stderr(&head)
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout(&head)).unwrap();
     assert_eq!(report["summary"]["records"], 4);
     assert_eq!(report["summary"]["errors"], 0);
@@ -28,10 +54,30 @@ fn rev_positions_match_the_work_tree() {
     let dir = tempfile::tempdir().unwrap();
     let repo = git2::Repository::init(dir.path()).unwrap();
     write(dir.path(), VALID);
-    write(dir.path(), &[("services/shop.yaml", "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: platinum\n  cis: [web]\n")]);
+    write(
+        dir.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: platinum\n  cis: [web]\n",
+        )],
+    );
     commit_all(&repo, "broken");
-    let a = itsm(dir.path(), &["check", "--today", "2026-11-21", "--format", "json"]);
-    let b = itsm(dir.path(), &["check", "--rev", "HEAD", "--today", "2026-11-21", "--format", "json"]);
+    let a = itsm(
+        dir.path(),
+        &["check", "--today", "2026-11-21", "--format", "json"],
+    );
+    let b = itsm(
+        dir.path(),
+        &[
+            "check",
+            "--rev",
+            "HEAD",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(a.status.code(), Some(1));
     assert_eq!(stdout(&a), stdout(&b));
     assert!(stdout(&a).contains("\"line\": 9"), "{}", stdout(&a));
@@ -43,10 +89,22 @@ fn rev_works_from_a_subfolder_of_the_git_repository() {
     let repo = git2::Repository::init(dir.path()).unwrap();
     let root = dir.path().join("itsm");
     write(&root, VALID);
-    write(dir.path(), &[("README.md", "# not a record\n"), ("other/x.yaml", "apiVersion: itsm/v1\nkind: Nope\n")]);
+    write(
+        dir.path(),
+        &[
+            ("README.md", "# not a record\n"),
+            ("other/x.yaml", "apiVersion: itsm/v1\nkind: Nope\n"),
+        ],
+    );
     commit_all(&repo, "nested");
     let out = itsm(&root, &["check", "--rev", "HEAD", "--today", "2026-11-21"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("4 records"), "{}", stdout(&out));
 }
 
@@ -58,7 +116,11 @@ fn an_unknown_revision_is_a_failure_to_run() {
     commit_all(&repo, "valid");
     let out = itsm(dir.path(), &["check", "--rev", "no-such-branch"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot resolve revision `no-such-branch`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot resolve revision `no-such-branch`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -67,7 +129,11 @@ fn rev_outside_a_git_repository_is_a_failure_to_run() {
     write(dir.path(), VALID);
     let out = itsm(dir.path(), &["check", "--rev", "HEAD"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not in a git repository"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not in a git repository"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[cfg(unix)]
@@ -77,8 +143,18 @@ fn symbolic_links_are_never_followed() {
     let repo = git2::Repository::init(dir.path()).unwrap();
     write(dir.path(), VALID);
     let outside = tempfile::tempdir().unwrap();
-    write(outside.path(), &[("secret.yaml", "apiVersion: itsm/v1\nkind: Nope\nmetadata: {name: x}\n")]);
-    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), dir.path().join("link.yaml")).unwrap();
+    write(
+        outside.path(),
+        &[(
+            "secret.yaml",
+            "apiVersion: itsm/v1\nkind: Nope\nmetadata: {name: x}\n",
+        )],
+    );
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("link.yaml"),
+    )
+    .unwrap();
     commit_all(&repo, "with a link");
     for args in [&["check"][..], &["check", "--rev", "HEAD"][..]] {
         let out = itsm(dir.path(), args);

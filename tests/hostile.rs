@@ -15,10 +15,18 @@ fn check_with(extra: &[(&str, &[u8])]) -> (Option<i32>, serde_json::Value) {
         std::fs::write(path, bytes).unwrap();
     }
     let started = Instant::now();
-    let out = itsm(dir.path(), &["check", "--today", "2026-11-21", "--format", "json"]);
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    let out = itsm(
+        dir.path(),
+        &["check", "--today", "2026-11-21", "--format", "json"],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
     assert!(!stderr(&out).contains("internal error"), "{}", stderr(&out));
-    let report = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let report = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
     (out.status.code(), report)
 }
 
@@ -41,39 +49,79 @@ fn assert_one(extra: &[(&str, &[u8])], code: &str, file: &str, message_part: &st
     let (status, report) = check_with(extra);
     assert_eq!(status, Some(1), "{report:#}");
     let found = codes(&report);
-    assert!(found.iter().any(|(c, f, _)| c == code && f == file), "expected {code} in {file}: {report:#}");
+    assert!(
+        found.iter().any(|(c, f, _)| c == code && f == file),
+        "expected {code} in {file}: {report:#}"
+    );
     let text = report.to_string();
-    assert!(text.contains(message_part), "no `{message_part}` in {report:#}");
+    assert!(
+        text.contains(message_part),
+        "no `{message_part}` in {report:#}"
+    );
 }
 
 #[test]
 fn alias_bombs_are_refused() {
-    let mut bomb = String::from("apiVersion: itsm/v1\nkind: Team\nmetadata: {name: bomb}\nspec:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb = String::from(
+        "apiVersion: itsm/v1\nkind: Team\nmetadata: {name: bomb}\nspec:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..10 {
         let p = i - 1;
-        bomb.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        bomb.push_str(&format!(
+            "  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
-    assert_one(&[("bomb.yaml", bomb.as_bytes())], "yaml-syntax", "bomb.yaml", "alias bomb");
+    assert_one(
+        &[("bomb.yaml", bomb.as_bytes())],
+        "yaml-syntax",
+        "bomb.yaml",
+        "alias bomb",
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused() {
-    let flow = format!("apiVersion: itsm/v1\nkind: Team\nspec: {}", "[".repeat(50_000));
-    assert_one(&[("deep.yaml", flow.as_bytes())], "yaml-syntax", "deep.yaml", "");
-    let block: String = (0..1_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-    assert_one(&[("block.yaml", block.as_bytes())], "yaml-syntax", "block.yaml", "nesting deeper");
+    let flow = format!(
+        "apiVersion: itsm/v1\nkind: Team\nspec: {}",
+        "[".repeat(50_000)
+    );
+    assert_one(
+        &[("deep.yaml", flow.as_bytes())],
+        "yaml-syntax",
+        "deep.yaml",
+        "",
+    );
+    let block: String = (0..1_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    assert_one(
+        &[("block.yaml", block.as_bytes())],
+        "yaml-syntax",
+        "block.yaml",
+        "nesting deeper",
+    );
 }
 
 #[test]
 fn huge_files_are_refused_without_reading_them_as_yaml() {
     let huge = "# padding\n".repeat(1_000_000);
-    assert_one(&[("huge.yaml", huge.as_bytes())], "yaml-syntax", "huge.yaml", "split it");
+    assert_one(
+        &[("huge.yaml", huge.as_bytes())],
+        "yaml-syntax",
+        "huge.yaml",
+        "split it",
+    );
 }
 
 #[test]
 fn binary_files_are_diagnosed() {
     let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
-    assert_one(&[("blob.yaml", &bytes)], "yaml-syntax", "blob.yaml", "not UTF-8");
+    assert_one(
+        &[("blob.yaml", &bytes)],
+        "yaml-syntax",
+        "blob.yaml",
+        "not UTF-8",
+    );
 }
 
 #[test]
@@ -84,7 +132,12 @@ fn duplicate_keys_and_tabs_are_diagnosed() {
         "dup.yaml",
         "duplicate key `kind`",
     );
-    assert_one(&[("tab.yaml", b"apiVersion: itsm/v1\nspec:\n\tmembers: []\n")], "yaml-syntax", "tab.yaml", "");
+    assert_one(
+        &[("tab.yaml", b"apiVersion: itsm/v1\nspec:\n\tmembers: []\n")],
+        "yaml-syntax",
+        "tab.yaml",
+        "",
+    );
 }
 
 #[test]
@@ -115,7 +168,10 @@ fn garbage_never_panics() {
     ];
     for (i, bytes) in samples.iter().enumerate() {
         let (status, report) = check_with(&[(&format!("g{i}.yaml"), bytes)]);
-        assert!(matches!(status, Some(0) | Some(1)), "sample {i}: {report:#}");
+        assert!(
+            matches!(status, Some(0) | Some(1)),
+            "sample {i}: {report:#}"
+        );
     }
 }
 

@@ -16,7 +16,9 @@ pub const REVIEW_GRACE_DAYS: i64 = 14;
 pub fn windows(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     let mut check = |ix: Ix, start: &str, end: &str, instants: bool| {
         let r = catalog.record(ix);
-        let (Some(a), Some(b)) = (r.str(start), r.str(end)) else { return };
+        let (Some(a), Some(b)) = (r.str(start), r.str(end)) else {
+            return;
+        };
         let bad = if instants {
             matches!((instant(a), instant(b)), (Some(x), Some(y)) if y <= x)
         } else {
@@ -25,7 +27,12 @@ pub fn windows(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         if bad {
             let d = Diagnostic::new(
                 Code::InvalidWindow,
-                format!("{}: `{}` ({b}) is not after `{}` ({a})", r.id, field(end), field(start)),
+                format!(
+                    "{}: `{}` ({b}) is not after `{}` ({a})",
+                    r.id,
+                    field(end),
+                    field(start)
+                ),
             )
             .with_help("the end of a time range must come after its start");
             diags.push(at(catalog, ix, d, end));
@@ -54,19 +61,34 @@ pub fn expiry(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
             Kind::Supplier => "/spec/contract/end",
             _ => continue,
         };
-        let Some(end) = r.str(pointer).and_then(date) else { continue };
-        let what = if r.id.kind == Kind::Ci { "expired" } else { "contract ended" };
+        let Some(end) = r.str(pointer).and_then(date) else {
+            continue;
+        };
+        let what = if r.id.kind == Kind::Ci {
+            "expired"
+        } else {
+            "contract ended"
+        };
         let d = if end < today {
-            Diagnostic::new(Code::Expired, format!("{} {what} on {end}", r.id)).with_help(if r.id.kind == Kind::Ci {
-                "renew it and update `expires`, or set `lifecycle: retired`"
-            } else {
-                "renew the contract and update `contract.end`, or remove the supplier"
-            })
+            Diagnostic::new(Code::Expired, format!("{} {what} on {end}", r.id)).with_help(
+                if r.id.kind == Kind::Ci {
+                    "renew it and update `expires`, or set `lifecycle: retired`"
+                } else {
+                    "renew the contract and update `contract.end`, or remove the supplier"
+                },
+            )
         } else if end <= soon {
             let days = (end - today).get_days();
-            let verb = if r.id.kind == Kind::Ci { "expires" } else { "contract ends" };
-            Diagnostic::new(Code::Expiring, format!("{} {verb} on {end}, in {days} days", r.id))
-                .with_help("plan the renewal now")
+            let verb = if r.id.kind == Kind::Ci {
+                "expires"
+            } else {
+                "contract ends"
+            };
+            Diagnostic::new(
+                Code::Expiring,
+                format!("{} {verb} on {end}, in {days} days", r.id),
+            )
+            .with_help("plan the renewal now")
         } else {
             continue;
         };
@@ -82,16 +104,31 @@ pub fn reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let last_ptr = format!("{base}/lastReviewed");
-        let Some(last) = r.str(&last_ptr).and_then(date) else { continue };
-        let Some(every) = r.str(&format!("{base}/reviewEvery")).and_then(Duration::parse) else { continue };
-        let Some(due) = every.after(last) else { continue };
+        let Some(last) = r.str(&last_ptr).and_then(date) else {
+            continue;
+        };
+        let Some(every) = r
+            .str(&format!("{base}/reviewEvery"))
+            .and_then(Duration::parse)
+        else {
+            continue;
+        };
+        let Some(due) = every.after(last) else {
+            continue;
+        };
         if due < today {
             let every = r.str(&format!("{base}/reviewEvery")).unwrap_or_default();
             let d = Diagnostic::new(
                 Code::ReviewOverdue,
-                format!("{} was last reviewed on {last}: a review was due on {due} (every {every})", r.id),
+                format!(
+                    "{} was last reviewed on {last}: a review was due on {due} (every {every})",
+                    r.id
+                ),
             )
-            .with_help(format!("review it and set `{}` to the date of the review", field(&last_ptr)));
+            .with_help(format!(
+                "review it and set `{}` to the date of the review",
+                field(&last_ptr)
+            ));
             diags.push(at(catalog, ix as Ix, d, last_ptr));
         }
     }
@@ -114,7 +151,9 @@ pub fn emergency_reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnos
             continue;
         };
         let done = done.to_zoned(jiff::tz::TimeZone::UTC).date();
-        let Ok(grace_end) = done.checked_add(REVIEW_GRACE_DAYS.days()) else { continue };
+        let Ok(grace_end) = done.checked_add(REVIEW_GRACE_DAYS.days()) else {
+            continue;
+        };
         if grace_end < today {
             let d = Diagnostic::new(
                 Code::ReviewMissing,

@@ -40,7 +40,9 @@ pub fn orphans(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             Code::OrphanCi,
             format!("{} is not used by any Service", catalog.record(ci).id),
         )
-        .with_help("list it in a Service's `cis` (or in the `dependsOn` of a CI that is), or delete it");
+        .with_help(
+            "list it in a Service's `cis` (or in the `dependsOn` of a CI that is), or delete it",
+        );
         diags.push(at(catalog, ci, d, "/metadata/name"));
     }
 }

@@ -35,5 +35,6 @@ pub fn run(catalog: &std::sync::Arc<Catalog>, options: Options, diags: &mut Vec<
 /// A finding about a record, at one of its nodes.
 fn at(catalog: &Catalog, ix: Ix, d: Diagnostic, pointer: impl Into<String>) -> Diagnostic {
     let r = catalog.record(ix);
-    d.with_record(&r.id).at(r.file, r.doc, pointer, Target::Value)
+    d.with_record(&r.id)
+        .at(r.file, r.doc, pointer, Target::Value)
 }

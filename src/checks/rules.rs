@@ -8,10 +8,10 @@
 use crate::diag::{Code, Diagnostic, Severity, Target};
 use crate::link::{Catalog, Ix};
 use crate::model::{Kind, Record};
+use crate::value::Value;
 use cel::objects::Value as Cel;
 use cel::{Context, Env, ExecutionError, Program};
 use jiff::civil::Date;
-use crate::value::Value;
 use std::sync::Arc;
 
 /// A compiled rule of a Policy.
@@ -33,10 +33,15 @@ pub fn compile(catalog: &Catalog, env: &Env, diags: &mut Vec<Diagnostic>) -> Vec
     let mut rules = Vec::new();
     for policy in catalog.of_kind(Kind::Policy) {
         let record = catalog.record(policy);
-        let Some(Value::Seq(items)) = record.get("/spec/rules") else { continue };
+        let Some(Value::Seq(items)) = record.get("/spec/rules") else {
+            continue;
+        };
         for (index, item) in items.iter().enumerate() {
             let text = |key: &str| item.get(key).and_then(Value::as_str);
-            let (Some(id), Some(kind)) = (text("id"), text("kind").and_then(Kind::from_name)) else { continue };
+            let (Some(id), Some(kind)) = (text("id"), text("kind").and_then(Kind::from_name))
+            else {
+                continue;
+            };
             let mut program = |key: &str| {
                 let source = text(key)?;
                 match env.compile(source) {
@@ -65,8 +70,14 @@ pub fn compile(catalog: &Catalog, env: &Env, diags: &mut Vec<Diagnostic>) -> Vec
                 kind,
                 when: when.and_then(Result::ok),
                 assert: assert.and_then(Result::ok),
-                severity: if text("severity") == Some("warning") { Severity::Warning } else { Severity::Error },
-                message: text("message").unwrap_or("the rule does not hold").to_string(),
+                severity: if text("severity") == Some("warning") {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                message: text("message")
+                    .unwrap_or("the rule does not hold")
+                    .to_string(),
             });
         }
     }
@@ -91,7 +102,9 @@ pub fn run(catalog: &Arc<Catalog>, today: Date, diags: &mut Vec<Diagnostic>) {
         }
         for ix in catalog.of_kind(kind) {
             let record = catalog.record(ix);
-            let Ok(this) = cel::to_value(RuleView(record)) else { continue };
+            let Ok(this) = cel::to_value(RuleView(record)) else {
+                continue;
+            };
             let mut scope = root.new_inner_scope();
             scope.add_variable_from_value("self", this);
             for rule in &of_kind {
@@ -138,30 +151,44 @@ impl serde::Serialize for WithBody<'_> {
 }
 
 /// The context shared by every evaluation: `today` and `ref`.
-pub fn root_context(catalog: &Arc<Catalog>, env: &Arc<Env>, today: Date) -> Context<'static, 'static> {
+pub fn root_context(
+    catalog: &Arc<Catalog>,
+    env: &Arc<Env>,
+    today: Date,
+) -> Context<'static, 'static> {
     let mut root = Context::with_env(env.clone());
     root.add_variable_from_value("today", today.to_string());
     let catalog = catalog.clone();
-    let _ = root.add_function("ref", move |cel::extractors::Arguments(args): cel::extractors::Arguments| {
-        lookup(&catalog, &args)
-    });
+    let _ = root.add_function(
+        "ref",
+        move |cel::extractors::Arguments(args): cel::extractors::Arguments| lookup(&catalog, &args),
+    );
     root
 }
 
 fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
     let text = |v: &Cel| match v {
         Cel::String(s) => Ok(s.to_string()),
-        other => Err(ExecutionError::function_error("ref", format!("expected a string, got {other:?}"))),
+        other => Err(ExecutionError::function_error(
+            "ref",
+            format!("expected a string, got {other:?}"),
+        )),
     };
     let (kinds, reference): (Vec<Kind>, String) = match args {
         [full] => (Kind::ALL.to_vec(), text(full)?),
         [kind, name] => {
             let kind = text(kind)?;
-            let kind = Kind::parse_loose(&kind)
-                .ok_or_else(|| ExecutionError::function_error("ref", format!("`{kind}` is not a kind")))?;
+            let kind = Kind::parse_loose(&kind).ok_or_else(|| {
+                ExecutionError::function_error("ref", format!("`{kind}` is not a kind"))
+            })?;
             (vec![kind], text(name)?)
         }
-        _ => return Err(ExecutionError::function_error("ref", "takes (kind, name) or (\"kind:name\")")),
+        _ => {
+            return Err(ExecutionError::function_error(
+                "ref",
+                "takes (kind, name) or (\"kind:name\")",
+            ));
+        }
     };
     let found = if kinds.len() > 1 && !reference.contains(':') {
         Err(crate::link::RefError::NeedsFullForm)
@@ -171,7 +198,10 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
     match found {
         Ok(ix) => cel::to_value(RuleView(catalog.record(ix)))
             .map_err(|e| ExecutionError::function_error("ref", e.to_string())),
-        Err(_) => Err(ExecutionError::function_error("ref", format!("no record `{reference}`"))),
+        Err(_) => Err(ExecutionError::function_error(
+            "ref",
+            format!("no record `{reference}`"),
+        )),
     }
 }
 
@@ -182,8 +212,22 @@ fn evaluate(catalog: &Catalog, rule: &Rule, scope: &Context<'_, '_>, ix: Ix) -> 
         match when.execute(scope) {
             Ok(Cel::Bool(true)) => {}
             Ok(Cel::Bool(false)) => return None,
-            Ok(other) => return Some(failure(rule, policy, record, format!("`when` gave {other:?}, not true or false"))),
-            Err(e) => return Some(failure(rule, policy, record, format!("`when` could not be evaluated: {e}"))),
+            Ok(other) => {
+                return Some(failure(
+                    rule,
+                    policy,
+                    record,
+                    format!("`when` gave {other:?}, not true or false"),
+                ));
+            }
+            Err(e) => {
+                return Some(failure(
+                    rule,
+                    policy,
+                    record,
+                    format!("`when` could not be evaluated: {e}"),
+                ));
+            }
         }
     }
     let outcome = rule.assert.as_ref()?.execute(scope);
@@ -193,7 +237,10 @@ fn evaluate(catalog: &Catalog, rule: &Rule, scope: &Context<'_, '_>, ix: Ix) -> 
             let d = Diagnostic::new(Code::Rule, format!("[{}] {}", rule.id, rule.message))
                 .with_severity(rule.severity)
                 .with_help(format!("required by rule `{}` of {policy}", rule.id));
-            return Some(d.with_record(&record.id).at(record.file, record.doc, "", Target::Value));
+            return Some(
+                d.with_record(&record.id)
+                    .at(record.file, record.doc, "", Target::Value),
+            );
         }
         Ok(other) => format!("`assert` gave {other:?}, not true or false"),
         Err(e) => format!("`assert` could not be evaluated: {e}"),
@@ -201,14 +248,22 @@ fn evaluate(catalog: &Catalog, rule: &Rule, scope: &Context<'_, '_>, ix: Ix) -> 
     Some(failure(rule, policy, record, reason))
 }
 
-fn failure(rule: &Rule, policy: &crate::model::RecordId, record: &Record, reason: String) -> Diagnostic {
-    Diagnostic::new(Code::Rule, format!("[{}] {}: {reason}", rule.id, rule.message))
-        .with_severity(rule.severity)
-        .with_help(format!(
-            "fix the record, or guard the rule in {policy} (e.g. `has(self.spec.sla) && ...`)"
-        ))
-        .with_record(&record.id)
-        .at(record.file, record.doc, "", Target::Value)
+fn failure(
+    rule: &Rule,
+    policy: &crate::model::RecordId,
+    record: &Record,
+    reason: String,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::Rule,
+        format!("[{}] {}: {reason}", rule.id, rule.message),
+    )
+    .with_severity(rule.severity)
+    .with_help(format!(
+        "fix the record, or guard the rule in {policy} (e.g. `has(self.spec.sla) && ...`)"
+    ))
+    .with_record(&record.id)
+    .at(record.file, record.doc, "", Target::Value)
 }
 
 fn first_line(s: &str) -> &str {

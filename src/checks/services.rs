@@ -11,8 +11,13 @@ pub fn missing_sla(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for s in catalog.of_kind(Kind::Service) {
         let r = catalog.record(s);
         if r.str("/spec/lifecycle") == Some("production") && r.get("/spec/sla").is_none() {
-            let d = Diagnostic::new(Code::MissingSla, format!("{} is in production without an SLA", r.id))
-                .with_help("add `sla: <name of an SLA record>` under `spec`, or set another `lifecycle`");
+            let d = Diagnostic::new(
+                Code::MissingSla,
+                format!("{} is in production without an SLA", r.id),
+            )
+            .with_help(
+                "add `sla: <name of an SLA record>` under `spec`, or set another `lifecycle`",
+            );
             diags.push(at(catalog, s, d, "/spec"));
         }
     }
@@ -27,16 +32,23 @@ pub fn retired_dependencies(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         for link in &catalog.out[s as usize] {
             let target = catalog.record(link.to);
             let stage = match (link.field, target.id.kind) {
-                (Field::DependsOn, Kind::Service) => target.str("/spec/lifecycle").filter(|l| matches!(*l, "deprecated" | "retired")),
+                (Field::DependsOn, Kind::Service) => target
+                    .str("/spec/lifecycle")
+                    .filter(|l| matches!(*l, "deprecated" | "retired")),
                 (Field::Cis, Kind::Ci) => target.str("/spec/lifecycle").filter(|l| *l == "retired"),
                 _ => None,
             };
             if let Some(stage) = stage {
                 let d = Diagnostic::new(
                     Code::RetiredDependency,
-                    format!("{} is in production but uses {}, which is {stage}", r.id, target.id),
+                    format!(
+                        "{} is in production but uses {}, which is {stage}",
+                        r.id, target.id
+                    ),
                 )
-                .with_help("move to a replacement, or update the lifecycle of the one or the other");
+                .with_help(
+                    "move to a replacement, or update the lifecycle of the one or the other",
+                );
                 diags.push(at(catalog, s, d, link.pointer(Kind::Service)));
             }
         }
@@ -46,13 +58,18 @@ pub fn retired_dependencies(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
 /// The availability target of a Service's SLA, with the SLA's index.
 fn availability(catalog: &Catalog, service: Ix) -> Option<(Ix, f64)> {
     let sla = catalog.targets(service, Field::Sla).next()?;
-    let a = catalog.record(sla).get("/spec/availability").and_then(Value::as_f64)?;
+    let a = catalog
+        .record(sla)
+        .get("/spec/availability")
+        .and_then(Value::as_f64)?;
     Some((sla, a))
 }
 
 pub fn sla_feasibility(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for s in catalog.of_kind(Kind::Service) {
-        let Some((sla, target)) = availability(catalog, s) else { continue };
+        let Some((sla, target)) = availability(catalog, s) else {
+            continue;
+        };
         let deps: Vec<(Ix, f64)> = catalog
             .targets(s, Field::DependsOn)
             .filter_map(|d| availability(catalog, d).map(|(_, a)| (d, a)))
@@ -87,8 +104,18 @@ fn round(x: f64) -> f64 {
 }
 
 const CI_TYPES: &[&str] = &[
-    "application", "server", "virtual-machine", "container", "database", "network", "storage",
-    "cloud-service", "saas", "certificate", "endpoint", "other",
+    "application",
+    "server",
+    "virtual-machine",
+    "container",
+    "database",
+    "network",
+    "storage",
+    "cloud-service",
+    "saas",
+    "certificate",
+    "endpoint",
+    "other",
 ];
 
 fn risk_rank(risk: &str) -> Option<u8> {
@@ -103,15 +130,23 @@ fn risk_rank(risk: &str) -> Option<u8> {
 pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for sc in catalog.of_kind(Kind::StandardChange) {
         let r = catalog.record(sc);
-        let Some(Value::Seq(items)) = r.get("/spec/appliesTo") else { continue };
+        let Some(Value::Seq(items)) = r.get("/spec/appliesTo") else {
+            continue;
+        };
         for (i, item) in items.iter().enumerate() {
             let Some(item) = item.as_str() else { continue };
             if !CI_TYPES.contains(&item) && catalog.find(Kind::Service, item).is_none() {
                 let d = Diagnostic::new(
                     Code::UnresolvedRef,
-                    format!("{} applies to `{item}`, which is neither a CI type nor a Service", r.id),
+                    format!(
+                        "{} applies to `{item}`, which is neither a CI type nor a Service",
+                        r.id
+                    ),
                 )
-                .with_help(format!("use a Service name or a CI type: {}", CI_TYPES.join(", ")));
+                .with_help(format!(
+                    "use a Service name or a CI type: {}",
+                    CI_TYPES.join(", ")
+                ));
                 diags.push(at(catalog, sc, d, format!("/spec/appliesTo/{i}")));
             }
         }
@@ -121,7 +156,9 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         if change.str("/spec/type") != Some("standard") {
             continue;
         }
-        let Some(sc) = catalog.targets(c, Field::StandardChange).next() else { continue };
+        let Some(sc) = catalog.targets(c, Field::StandardChange).next() else {
+            continue;
+        };
         let standard = catalog.record(sc);
         let risk = change.str("/spec/risk").unwrap_or_default();
         let max = standard.str("/spec/maxRisk").unwrap_or_default();
@@ -130,21 +167,32 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         {
             let d = Diagnostic::new(
                 Code::StandardChangeScope,
-                format!("{} is {risk} risk, above the `maxRisk: {max}` of {}", change.id, standard.id),
+                format!(
+                    "{} is {risk} risk, above the `maxRisk: {max}` of {}",
+                    change.id, standard.id
+                ),
             )
             .with_help("make it a normal Change, or lower its risk if that is right");
             diags.push(at(catalog, c, d, "/spec/risk"));
         }
-        let Some(Value::Seq(applies)) = standard.get("/spec/appliesTo") else { continue };
+        let Some(Value::Seq(applies)) = standard.get("/spec/appliesTo") else {
+            continue;
+        };
         let applies: Vec<&str> = applies.iter().filter_map(Value::as_str).collect();
-        for link in catalog.out[c as usize].iter().filter(|l| l.field == Field::Impacts) {
+        for link in catalog.out[c as usize]
+            .iter()
+            .filter(|l| l.field == Field::Impacts)
+        {
             let target = catalog.record(link.to);
             let (inside, what) = match target.id.kind {
                 Kind::Ci => {
                     let t = target.str("/spec/type").unwrap_or_default();
                     (applies.contains(&t), format!("{} (a {t})", target.id))
                 }
-                _ => (applies.contains(&target.id.name.as_str()), target.id.to_string()),
+                _ => (
+                    applies.contains(&target.id.name.as_str()),
+                    target.id.to_string(),
+                ),
             };
             if !inside {
                 let d = Diagnostic::new(

@@ -38,7 +38,13 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
         Some(rev) => Source::Revision(rev),
         None => Source::WorkTree,
     };
-    let checked = itsm::pipeline::check(&root, &source, Options { today: global.today })?;
+    let checked = itsm::pipeline::check(
+        &root,
+        &source,
+        Options {
+            today: global.today,
+        },
+    )?;
     global.note(started, "checked");
     let repo = &checked.catalog.repo;
     let report = Report {
@@ -58,9 +64,11 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
     let counts = Counts::of(&checked.diagnostics);
     // The process ends here: freeing a 100,000-record catalogue piece by piece is wasted time.
     std::mem::forget(checked);
-    Ok(if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    Ok(
+        if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
+            Status::Findings
+        } else {
+            Status::Clean
+        },
+    )
 }

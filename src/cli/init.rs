@@ -39,7 +39,11 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Status> {
         }
     }
     if !global.quiet {
-        let hint = if kept > 0 { " Existing files were left untouched." } else { "" };
+        let hint = if kept > 0 {
+            " Existing files were left untouched."
+        } else {
+            ""
+        };
         print(&format!(
             "\nNext: put your GitHub login in teams/it-services.yaml, then run `itsm -C {} check`.{hint}\n",
             args.dir.display()

@@ -161,7 +161,10 @@ impl Global {
         if self.verbose {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("[{:>7.1} ms] {what}", started.elapsed().as_secs_f64() * 1000.0);
+                eprintln!(
+                    "[{:>7.1} ms] {what}",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
             }
         }
     }

@@ -27,11 +27,21 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
         bail!(
             "`{}` is not a kind: use one of {}",
             args.kind,
-            Kind::ALL.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ")
+            Kind::ALL
+                .iter()
+                .map(|k| k.id())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     };
     let root = global.root()?;
-    let checked = itsm::pipeline::check(&root, &Source::WorkTree, Options { today: global.today })?;
+    let checked = itsm::pipeline::check(
+        &root,
+        &Source::WorkTree,
+        Options {
+            today: global.today,
+        },
+    )?;
     let catalog = &checked.catalog;
     if catalog.find(kind, &args.name).is_some() {
         bail!("{}:{} exists already", kind.id(), args.name);
@@ -46,19 +56,34 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
     let (team, login) = match team_ix {
         Some(t) => {
             let r = catalog.record(t);
-            let login = r.str("/spec/members/0/login").unwrap_or("your-github-login");
+            let login = r
+                .str("/spec/members/0/login")
+                .unwrap_or("your-github-login");
             (r.id.name.clone(), login.to_string())
         }
         None if kind == Kind::Team => (String::new(), "your-github-login".to_string()),
-        None => bail!("records are owned by a Team, and this repository has none yet: start with `itsm new team NAME`"),
+        None => bail!(
+            "records are owned by a Team, and this repository has none yet: start with `itsm new team NAME`"
+        ),
     };
-    let service = catalog.of_kind(Kind::Service).next().map(|s| catalog.record(s).id.name.clone());
-    let template = itsm::scaffold::Template { team, login, service, today: global.today };
+    let service = catalog
+        .of_kind(Kind::Service)
+        .next()
+        .map(|s| catalog.record(s).id.name.clone());
+    let template = itsm::scaffold::Template {
+        team,
+        login,
+        service,
+        today: global.today,
+    };
     let (rel, text) = itsm::scaffold::record(kind, &args.name, &template)?;
     let path = root.join(&rel);
     if let Err(e) = itsm::scaffold::write_atomic(&path, text.as_bytes(), false) {
         if super::init::is_exists(&e) {
-            bail!("{} exists already: pick another name, or edit it", path.display());
+            bail!(
+                "{} exists already: pick another name, or edit it",
+                path.display()
+            );
         }
         return Err(e);
     }

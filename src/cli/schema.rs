@@ -36,7 +36,11 @@ pub fn run(_global: &Global, args: SchemaArgs) -> Result<Status> {
             Some(kind) => vec![(itsm::schema::file_name(kind), itsm::schema::source(kind))],
             None => bail!(
                 "`{k}` is not a kind: use one of {}, or config",
-                Kind::ALL.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ")
+                Kind::ALL
+                    .iter()
+                    .map(|k| k.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         },
     };
@@ -66,6 +70,9 @@ fn all_schemas() -> Vec<(String, &'static str)> {
     Kind::ALL
         .iter()
         .map(|k| (itsm::schema::file_name(*k), itsm::schema::source(*k)))
-        .chain(std::iter::once(("config.schema.json".to_string(), itsm::schema::CONFIG_SOURCE)))
+        .chain(std::iter::once((
+            "config.schema.json".to_string(),
+            itsm::schema::CONFIG_SOURCE,
+        )))
         .collect()
 }

@@ -73,10 +73,20 @@ pub fn cycles(catalog: &Catalog, kind: Kind, field: Field) -> Vec<Vec<Ix>> {
 }
 
 /// One cycle through the component, from its smallest-named member.
-fn cycle_in<I: Iterator<Item = Ix>>(catalog: &Catalog, component: &[Ix], succ: impl Fn(Ix) -> I) -> Vec<Ix> {
+fn cycle_in<I: Iterator<Item = Ix>>(
+    catalog: &Catalog,
+    component: &[Ix],
+    succ: impl Fn(Ix) -> I,
+) -> Vec<Ix> {
     let start = *component
         .iter()
-        .min_by(|a, b| catalog.record(**a).id.name.cmp(&catalog.record(**b).id.name))
+        .min_by(|a, b| {
+            catalog
+                .record(**a)
+                .id
+                .name
+                .cmp(&catalog.record(**b).id.name)
+        })
         .unwrap_or(&component[0]);
     let inside: std::collections::HashSet<Ix> = component.iter().copied().collect();
     // Breadth-first from start back to start, within the component.
@@ -114,7 +124,11 @@ pub fn reached_cis(catalog: &Catalog) -> Vec<bool> {
         if std::mem::replace(&mut seen[v as usize], true) {
             continue;
         }
-        queue.extend(catalog.targets(v, Field::DependsOn).filter(|w| !seen[*w as usize]));
+        queue.extend(
+            catalog
+                .targets(v, Field::DependsOn)
+                .filter(|w| !seen[*w as usize]),
+        );
     }
     seen
 }

@@ -96,12 +96,18 @@ impl Catalog {
 
     /// The records a record's field points at.
     pub fn targets(&self, from: Ix, field: Field) -> impl Iterator<Item = Ix> + '_ {
-        self.out[from as usize].iter().filter(move |l| l.field == field).map(|l| l.to)
+        self.out[from as usize]
+            .iter()
+            .filter(move |l| l.field == field)
+            .map(|l| l.to)
     }
 
     /// The records whose field points at `to`.
     pub fn sources(&self, to: Ix, field: Field) -> impl Iterator<Item = Ix> + '_ {
-        self.inc[to as usize].iter().filter(move |l| l.field == field).map(|l| l.from)
+        self.inc[to as usize]
+            .iter()
+            .filter(move |l| l.field == field)
+            .map(|l| l.from)
     }
 
     /// Indices of the records of one kind.
@@ -157,9 +163,22 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
                         item,
                     }),
                     Err(e) => {
-                        let d = ref_diagnostic(&catalog, &record.id, text, rf.accepts, e, &mut suggestions_left);
+                        let d = ref_diagnostic(
+                            &catalog,
+                            &record.id,
+                            text,
+                            rf.accepts,
+                            e,
+                            &mut suggestions_left,
+                        );
                         if let Some(d) = d {
-                            let pointer = Link { from, to: from, field: rf.field, item }.pointer(record.id.kind);
+                            let pointer = Link {
+                                from,
+                                to: from,
+                                field: rf.field,
+                                item,
+                            }
+                            .pointer(record.id.kind);
                             diags.push(d.at(record.file, record.doc, pointer, Target::Value));
                         }
                     }
@@ -219,17 +238,31 @@ fn ref_diagnostic(
     error: RefError,
     suggestions_left: &mut usize,
 ) -> Option<Diagnostic> {
-    let accepted = accepts.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or ");
-    let from_label = if from.name.is_empty() { from.kind.id().to_string() } else { from.to_string() };
+    let accepted = accepts
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let from_label = if from.name.is_empty() {
+        from.kind.id().to_string()
+    } else {
+        from.to_string()
+    };
     let d = match error {
         RefError::NeedsFullForm => return None,
         RefError::WrongKind(kind) => Diagnostic::new(
             Code::WrongKindRef,
-            format!("{from_label} refers to {text}, a {}, where a {accepted} is expected", kind.name()),
+            format!(
+                "{from_label} refers to {text}, a {}, where a {accepted} is expected",
+                kind.name()
+            ),
         )
         .with_help(format!("this field takes a {accepted}")),
         RefError::Missing(full) => {
-            let mut d = Diagnostic::new(Code::UnresolvedRef, format!("{from_label} refers to {full}, which does not exist"));
+            let mut d = Diagnostic::new(
+                Code::UnresolvedRef,
+                format!("{from_label} refers to {full}, which does not exist"),
+            );
             let r = Reference::parse(&full);
             let kind = r.kind.and_then(Kind::from_id);
             let others: Vec<String> = Kind::ALL
@@ -238,7 +271,10 @@ fn ref_diagnostic(
                 .map(|k| format!("{}:{}", k.id(), r.name))
                 .collect();
             if !others.is_empty() {
-                d = d.with_help(format!("{} exists, but this field takes a {accepted}", others.join(" and ")));
+                d = d.with_help(format!(
+                    "{} exists, but this field takes a {accepted}",
+                    others.join(" and ")
+                ));
             } else if let Some(kind) = kind
                 && *suggestions_left > 0
             {
@@ -248,7 +284,10 @@ fn ref_diagnostic(
                     d = d.with_help(format!("did you mean `{best}`?"));
                 }
             } else if kind.is_none() {
-                d = d.with_help(format!("`{}` is not a kind; this field takes a {accepted}", r.kind.unwrap_or("")));
+                d = d.with_help(format!(
+                    "`{}` is not a kind; this field takes a {accepted}",
+                    r.kind.unwrap_or("")
+                ));
             }
             d
         }
@@ -268,7 +307,10 @@ fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec
                 Code::DuplicateName,
                 format!("{} is defined twice: first in {}:{line}", b.id, file.path),
             )
-            .with_help(format!("rename one of them; names are unique per kind ({} names)", b.id.kind.name()))
+            .with_help(format!(
+                "rename one of them; names are unique per kind ({} names)",
+                b.id.kind.name()
+            ))
             .with_record(&b.id)
             .at(b.file, b.doc, "/metadata/name", Target::Value),
         );
@@ -277,15 +319,22 @@ fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec
 
 /// `admins`, `cab` and `ecab` in itsm.yaml name Teams.
 fn link_config(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-    let Some(file) = catalog.repo.config_file else { return };
+    let Some(file) = catalog.repo.config_file else {
+        return;
+    };
     for key in ["admins", "cab", "ecab"] {
-        let Some(text) = catalog.repo.config_value.get(key).and_then(Value::as_str) else { continue };
+        let Some(text) = catalog.repo.config_value.get(key).and_then(Value::as_str) else {
+            continue;
+        };
         let result = catalog.resolve(text, &[Kind::Team]);
         let d = match result {
             Ok(_) | Err(RefError::NeedsFullForm) => continue,
             Err(RefError::WrongKind(kind)) => Diagnostic::new(
                 Code::WrongKindRef,
-                format!("itsm.yaml `{key}` refers to {text}, a {}, where a Team is expected", kind.name()),
+                format!(
+                    "itsm.yaml `{key}` refers to {text}, a {}, where a Team is expected",
+                    kind.name()
+                ),
             ),
             Err(RefError::Missing(full)) => Diagnostic::new(
                 Code::UnresolvedRef,

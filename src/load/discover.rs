@@ -23,7 +23,10 @@ impl Exclude {
                     builder.add(glob);
                 }
                 Err(e) => {
-                    let mut d = Diagnostic::new(Code::Schema, format!("`{pattern}` is not a valid glob: {}", e.kind()));
+                    let mut d = Diagnostic::new(
+                        Code::Schema,
+                        format!("`{pattern}` is not a valid glob: {}", e.kind()),
+                    );
                     if let Some(file) = config_file {
                         d = d.at(file, 0, format!("/exclude/{i}"), Target::Value);
                     }
@@ -111,7 +114,11 @@ impl Reader {
                     Ok(f(rel, bytes))
                 })
                 .collect(),
-            Reader::Git { repo, tree, repo_path } => {
+            Reader::Git {
+                repo,
+                tree,
+                repo_path,
+            } => {
                 let entries = git_entries(repo, *tree, exclude)?;
                 Ok(entries
                     .into_par_iter()
@@ -135,7 +142,10 @@ impl Reader {
 }
 
 /// The relative paths of the candidate files under `root`.
-fn disk_walk<'a>(root: &'a Path, exclude: &'a Exclude) -> impl Iterator<Item = Result<String, LoadError>> + Send + 'a {
+fn disk_walk<'a>(
+    root: &'a Path,
+    exclude: &'a Exclude,
+) -> impl Iterator<Item = Result<String, LoadError>> + Send + 'a {
     walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -180,8 +190,13 @@ fn git_error(e: git2::Error) -> LoadError {
 }
 
 fn open_revision(root: &Path, rev: &str) -> Result<Reader, LoadError> {
-    let repo = git2::Repository::discover(root)
-        .map_err(|e| LoadError::Git(format!("{} is not in a git repository: {}", root.display(), e.message())))?;
+    let repo = git2::Repository::discover(root).map_err(|e| {
+        LoadError::Git(format!(
+            "{} is not in a git repository: {}",
+            root.display(),
+            e.message()
+        ))
+    })?;
     let workdir = repo
         .workdir()
         .ok_or_else(|| LoadError::Git("the git repository is bare".into()))?;
@@ -209,15 +224,22 @@ fn resolve_tree(repo: &git2::Repository, rev: &str, prefix: &Path) -> Result<git
     let tree_id = if prefix.as_os_str().is_empty() {
         tree.id()
     } else {
-        let entry = tree.get_path(&prefix).map_err(|_| {
-            LoadError::Git(format!("`{}` does not exist at revision `{rev}`", prefix.display()))
+        let entry = tree.get_path(prefix).map_err(|_| {
+            LoadError::Git(format!(
+                "`{}` does not exist at revision `{rev}`",
+                prefix.display()
+            ))
         })?;
         entry.id()
     };
     Ok(tree_id)
 }
 
-fn git_entries(repo: &git2::Repository, tree: git2::Oid, exclude: &Exclude) -> Result<Vec<(String, git2::Oid)>, LoadError> {
+fn git_entries(
+    repo: &git2::Repository,
+    tree: git2::Oid,
+    exclude: &Exclude,
+) -> Result<Vec<(String, git2::Oid)>, LoadError> {
     let tree = repo.find_tree(tree).map_err(git_error)?;
     let mut entries = Vec::new();
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {

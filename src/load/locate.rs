@@ -68,7 +68,11 @@ fn walk(text: &str, wanted: &mut HashMap<(u32, String, Target), Option<Pos>>) {
                 stack.clear();
             }
             Event::Scalar(text, ..) => {
-                if let Some(Frame::Map { key: key @ None, base }) = stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None,
+                    base,
+                }) = stack.last_mut()
+                {
                     path.truncate(*base);
                     push_segment(&mut path, &text);
                     mark(&path, Target::Key, &mut found);

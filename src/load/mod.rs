@@ -12,7 +12,6 @@ use crate::source::{FileId, Files, SourceFile, Span};
 use crate::value::Value;
 use std::path::{Path, PathBuf};
 
-
 /// Files larger than this are refused rather than parsed.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -53,7 +52,11 @@ pub enum LoadError {
 }
 
 /// Loads the repository rooted at `root` (the folder holding `itsm.yaml`).
-pub fn load(root: &Path, source: &Source, diags: &mut Vec<Diagnostic>) -> Result<Repository, LoadError> {
+pub fn load(
+    root: &Path,
+    source: &Source,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Repository, LoadError> {
     let reader = discover::Reader::open(root, source)?;
     let mut files = Files::default();
     let (config_value, config_file) = match reader.config_text()? {
@@ -111,13 +114,19 @@ pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
             .iter()
             .map(|&(_, i)| {
                 let l = &diags[i].location;
-                (l.doc, l.pointer.as_deref().unwrap_or(""), l.target.unwrap_or(Target::Value))
+                (
+                    l.doc,
+                    l.pointer.as_deref().unwrap_or(""),
+                    l.target.unwrap_or(Target::Value),
+                )
             })
             .collect();
         let found = locate::locate(file.yaml(), &requests);
         let spans: Vec<Option<Span>> = found
             .into_iter()
-            .map(|pos| pos.map(|p| file.span_at(p.line + file.region.line_offset, p.col, p.len as usize)))
+            .map(|pos| {
+                pos.map(|p| file.span_at(p.line + file.region.line_offset, p.col, p.len as usize))
+            })
             .collect();
         for (&(_, i), span) in group.iter().zip(spans) {
             diags[i].location.span = span;
@@ -158,12 +167,17 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
         diags: Vec::new(),
     };
     let file_error = |parsed: &mut Parsed, message: String| {
-        parsed.diags.push(Diagnostic::new(Code::YamlSyntax, message).at_span(0, Span {
-            start: 0,
-            end: 0,
-            line: 1,
-            col: 1,
-        }));
+        parsed
+            .diags
+            .push(Diagnostic::new(Code::YamlSyntax, message).at_span(
+                0,
+                Span {
+                    start: 0,
+                    end: 0,
+                    line: 1,
+                    col: 1,
+                },
+            ));
     };
     let bytes = match bytes {
         Ok(bytes) => bytes,
@@ -184,11 +198,23 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let msg = format!(
-                "file is not UTF-8 text (invalid byte at offset {}): save it as UTF-8, or add it to `exclude:` in itsm.yaml",
-                e.utf8_error().valid_up_to()
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+            let line = valid.matches('\n').count() as u32 + 1;
+            let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+            // Keep the text (bad bytes replaced) so that the snippet shows the spot.
+            let file = SourceFile::new(String::new(), String::from_utf8_lossy(&bytes).into_owned());
+            let span = file.span_at(line, col, 1);
+            parsed.text = file.text;
+            parsed.diags.push(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    format!("file is not UTF-8 text (invalid byte at offset {offset})"),
+                )
+                .with_help("save it as UTF-8, or add it to `exclude:` in itsm.yaml")
+                .at_span(0, span),
             );
-            file_error(&mut parsed, msg);
             return parsed;
         }
     };
@@ -205,7 +231,15 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
                         "front matter opened with `---` on line 1 is never closed",
                     )
                     .with_help("end the front matter with a line holding only `---`")
-                    .at_span(0, Span { start: 0, end: 3, line: 1, col: 1 }),
+                    .at_span(
+                        0,
+                        Span {
+                            start: 0,
+                            end: 3,
+                            line: 1,
+                            col: 1,
+                        },
+                    ),
                 );
                 return parsed;
             }
@@ -228,7 +262,9 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
         let file = SourceFile::new(String::new(), std::mem::take(&mut parsed.text));
         let span = file.span_at(line, e.pos.col, 1);
         parsed.text = file.text;
-        parsed.diags.push(Diagnostic::new(Code::YamlSyntax, e.message).at_span(0, span));
+        let mut d = Diagnostic::new(Code::YamlSyntax, e.message).at_span(0, span);
+        d.help = e.help.map(str::to_string);
+        parsed.diags.push(d);
     }
     if is_config {
         if let Some(doc) = docs.into_iter().next() {
@@ -270,8 +306,11 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
             None => {
                 let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
                 let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
-                d = match Kind::parse_loose(k) {
-                    Some(close) => d.with_help(format!("did you mean `{}`?", close.name())),
+                let close = Kind::parse_loose(k)
+                    .map(Kind::name)
+                    .or_else(|| crate::schema::closest(k, known.iter().copied()));
+                d = match close {
+                    Some(close) => d.with_help(format!("did you mean `{close}`?")),
                     None => d.with_help(format!("the kinds are {}", known.join(", "))),
                 };
                 parsed.diags.push(at(d, "/kind", Target::Value));
@@ -321,7 +360,10 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
 enum FrontMatter {
     None,
     Unclosed,
-    Found { region: crate::source::Region, body: String },
+    Found {
+        region: crate::source::Region,
+        body: String,
+    },
 }
 
 /// Splits `---\nYAML\n---\nbody`.
@@ -340,7 +382,9 @@ fn front_matter(text: &str) -> FrontMatter {
     for line in text[yaml_start..].split_inclusive('\n') {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
-            let body = text[offset + line.len()..].trim_start_matches(['\r', '\n']).to_string();
+            let body = text[offset + line.len()..]
+                .trim_start_matches(['\r', '\n'])
+                .to_string();
             return FrontMatter::Found {
                 region: crate::source::Region {
                     start: yaml_start as u32,
@@ -368,7 +412,10 @@ mod tests {
             }
             _ => panic!("no front matter"),
         }
-        assert!(matches!(front_matter("# Just markdown\n"), FrontMatter::None));
+        assert!(matches!(
+            front_matter("# Just markdown\n"),
+            FrontMatter::None
+        ));
         assert!(matches!(front_matter("---\na: 1\n"), FrontMatter::Unclosed));
     }
 

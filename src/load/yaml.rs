@@ -3,9 +3,9 @@
 //!
 //! Values follow the YAML 1.2 core schema: `2026-01-01` and `yes` stay strings.
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 use crate::value::{Text, Value, intern};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 
 /// Nesting deeper than this is refused (records are a few levels deep).
 pub const MAX_DEPTH: usize = 64;
@@ -59,6 +59,8 @@ pub struct Document {
 pub struct SyntaxError {
     pub message: String,
     pub pos: Pos,
+    /// What usually causes this error, when known.
+    pub help: Option<&'static str>,
 }
 
 /// Parses every document of a YAML stream. Documents completed before an error are
@@ -72,10 +74,11 @@ pub fn parse(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
             Err(e) => Err(SyntaxError {
                 message: e.info().to_string(),
                 pos: Pos::at(e.marker()),
+                help: None,
             }),
         };
         if let Err(e) = result {
-            return (builder.docs, Some(e));
+            return (builder.docs, Some(refine(text, e)));
         }
     }
     (builder.docs, None)
@@ -120,7 +123,8 @@ fn seen_before(entries: &[(Text, Value)], seen: &mut Option<HashSet<Text>>, key:
     if entries.len() < LINEAR_KEYS {
         return entries.iter().any(|(k, _)| &**k == key);
     }
-    let set: &mut HashSet<Text> = seen.get_or_insert_with(|| entries.iter().map(|(k, _)| k.clone()).collect());
+    let set: &mut HashSet<Text> =
+        seen.get_or_insert_with(|| entries.iter().map(|(k, _)| k.clone()).collect());
     !set.insert(key.into())
 }
 
@@ -129,7 +133,10 @@ impl Builder {
         let pos = Pos::of(span);
         let starts_node = matches!(
             event,
-            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_)
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_)
         );
         if starts_node && self.stack.is_empty() && self.root_pos.is_none() {
             self.root_pos = Some(pos);
@@ -151,17 +158,28 @@ impl Builder {
                 self.index += 1;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                if let Some(Frame::Map { key: key @ None, base, seen, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None,
+                    base,
+                    seen,
+                    ..
+                }) = self.stack.last_mut()
+                {
                     if seen_before(&self.entries[*base..], seen, &text) {
                         return Err(SyntaxError {
-                            message: format!("duplicate key `{text}`: a key may appear once in a mapping"),
+                            message: format!(
+                                "duplicate key `{text}`: a key may appear once in a mapping"
+                            ),
                             pos,
+                            help: Some("remove one of the two, or merge them"),
                         });
                     }
                     *key = Some(intern(&text));
                     return self.count(1, pos);
                 }
-                let is_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let is_str = tag
+                    .as_ref()
+                    .is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
                 let value = if style == ScalarStyle::Plain && !is_str {
                     resolve_plain(&text)
                 } else {
@@ -192,10 +210,25 @@ impl Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq { base, anchor, start }) => (Value::Seq(self.items.drain(base..).collect()), anchor, start),
-                    Some(Frame::Map { base, anchor, start, .. }) => {
-                        (Value::Map(self.entries.drain(base..).collect()), anchor, start)
-                    }
+                    Some(Frame::Seq {
+                        base,
+                        anchor,
+                        start,
+                    }) => (
+                        Value::Seq(self.items.drain(base..).collect()),
+                        anchor,
+                        start,
+                    ),
+                    Some(Frame::Map {
+                        base,
+                        anchor,
+                        start,
+                        ..
+                    }) => (
+                        Value::Map(self.entries.drain(base..).collect()),
+                        anchor,
+                        start,
+                    ),
                     None => return Ok(()),
                 };
                 self.complete(value, anchor, start, pos)?;
@@ -205,12 +238,14 @@ impl Builder {
                     return Err(SyntaxError {
                         message: "alias to an unknown anchor".into(),
                         pos,
+                        help: None,
                     });
                 };
                 if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
                     return Err(SyntaxError {
                         message: "an alias cannot be used as a mapping key".into(),
                         pos,
+                        help: None,
                     });
                 }
                 self.count(size, pos)?;
@@ -227,12 +262,14 @@ impl Builder {
             return Err(SyntaxError {
                 message: "complex mapping keys are not supported: use a plain string key".into(),
                 pos,
+                help: None,
             });
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(SyntaxError {
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
                 pos,
+                help: None,
             });
         }
         Ok(())
@@ -246,13 +283,20 @@ impl Builder {
                     "document has more than {MAX_NODES} nodes once aliases are expanded (an alias bomb?)"
                 ),
                 pos,
+                help: None,
             });
         }
         Ok(())
     }
 
     /// Attaches a finished node to its parent (or makes it the document root).
-    fn complete(&mut self, value: Value, anchor: usize, start: usize, pos: Pos) -> Result<(), SyntaxError> {
+    fn complete(
+        &mut self,
+        value: Value,
+        anchor: usize,
+        start: usize,
+        pos: Pos,
+    ) -> Result<(), SyntaxError> {
         if anchor != 0 {
             let size = (self.nodes - start).max(1);
             self.anchors.insert(anchor, (value.clone(), size));
@@ -271,6 +315,63 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// Puts the parser's error where a person looks for it, with a hint when the
+/// cause is a usual one.
+fn refine(text: &str, mut e: SyntaxError) -> SyntaxError {
+    let lines: Vec<&str> = text.lines().collect();
+    let line_text = |n: u32| lines.get(n.wrapping_sub(1) as usize).copied();
+    // Past the end of the text (an unclosed bracket at the end of the file): the
+    // end of the last line that has something on it.
+    let past_end = line_text(e.pos.line)
+        .is_none_or(|l| l.trim().is_empty() && e.pos.line as usize >= lines.len());
+    if past_end
+        && let Some((i, last)) = lines
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, l)| !l.trim().is_empty())
+    {
+        e.pos = Pos {
+            line: i as u32 + 1,
+            col: last.chars().count() as u32 + 1,
+            len: 1,
+        };
+    }
+    // Tabs: point at the tab, not past it.
+    if e.message.contains("tab")
+        && let Some(l) = line_text(e.pos.line)
+        && e.pos.col >= 2
+        && l.chars().nth(e.pos.col as usize - 2) == Some('\t')
+    {
+        e.pos.col -= 1;
+    }
+    if e.help.is_none() {
+        e.help = hint(&e.message);
+    }
+    e
+}
+
+fn hint(message: &str) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    Some(if m.contains("tab") {
+        "indent with spaces: YAML does not allow tabs in indentation"
+    } else if m.contains("flow")
+        || m.contains("expected ','")
+        || m.contains("']'")
+        || m.contains("'}'")
+    {
+        "a `[` or `{` opened before this point is not closed, or a line inside it is indented less than the key that holds it"
+    } else if m.contains("mapping values are not allowed") {
+        "a value that contains `: ` must be quoted, e.g. title: \"Note: this\""
+    } else if m.contains("cannot start any token") {
+        "quote the value: characters such as @, ` and % cannot start a plain value"
+    } else if m.contains("block") || m.contains("indentation") || m.contains("expected key") {
+        "check the indentation: the keys of one mapping must line up in the same column"
+    } else {
+        return None;
+    })
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -306,7 +407,10 @@ fn parse_int(text: &str) -> Option<Value> {
         (text, 10)
     };
     let unsigned = digits.strip_prefix(['-', '+']).unwrap_or(digits);
-    if unsigned.is_empty() || !unsigned.chars().all(|c| c.is_digit(radix)) || (radix != 10 && unsigned.len() != digits.len()) {
+    if unsigned.is_empty()
+        || !unsigned.chars().all(|c| c.is_digit(radix))
+        || (radix != 10 && unsigned.len() != digits.len())
+    {
         return None;
     }
     let digits = digits.strip_prefix('+').unwrap_or(digits);
@@ -358,7 +462,9 @@ mod tests {
     #[test]
     fn core_schema_scalars() {
         assert_eq!(
-            one("a: 1\nb: 99.9\nc: 2026-01-01\nd: yes\ne: ~\nf: '1'\ng: 0x1f\nh: 1.10.2\ni: -3\nj: true\nk: .5\nl: 1e3\nm: .inf"),
+            one(
+                "a: 1\nb: 99.9\nc: 2026-01-01\nd: yes\ne: ~\nf: '1'\ng: 0x1f\nh: 1.10.2\ni: -3\nj: true\nk: .5\nl: 1e3\nm: .inf"
+            ),
             json!({"a": 1, "b": 99.9, "c": "2026-01-01", "d": "yes", "e": null, "f": "1", "g": 31,
                    "h": "1.10.2", "i": -3, "j": true, "k": 0.5, "l": 1000.0, "m": ".inf"})
         );
@@ -377,7 +483,10 @@ mod tests {
 
     #[test]
     fn anchors_and_aliases_expand() {
-        assert_eq!(one("a: &x {b: 1}\nc: *x"), json!({"a": {"b": 1}, "c": {"b": 1}}));
+        assert_eq!(
+            one("a: &x {b: 1}\nc: *x"),
+            json!({"a": {"b": 1}, "c": {"b": 1}})
+        );
     }
 
     #[test]
@@ -413,7 +522,9 @@ mod tests {
         assert!(flow.pos.col < 300, "{flow:?}");
         let e = error(&"[".repeat(100));
         assert!(e.message.contains("nesting deeper"), "{e:?}");
-        let block: String = (0..200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        let block: String = (0..200)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
         assert!(error(&block).message.contains("nesting deeper"));
     }
 

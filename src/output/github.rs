@@ -34,14 +34,26 @@ pub fn render(report: &Report<'_>) -> String {
                 props.push(format!("endColumn={end}"));
             }
             props.push(format!("title={}", property(f.d.code.as_str())));
-            let _ = writeln!(out, "::{} {}::{}", f.d.severity.as_str(), props.join(","), data(&message));
+            let _ = writeln!(
+                out,
+                "::{} {}::{}",
+                f.d.severity.as_str(),
+                props.join(","),
+                data(&message)
+            );
         } else {
             let place = match (f.file, f.line, f.column) {
                 (Some(file), Some(l), Some(c)) => format!("{file}:{l}:{c}: "),
                 (Some(file), _, _) => format!("{file}: "),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "{place}{}[{}]: {}", f.d.severity.as_str(), f.d.code, f.d.message);
+            let _ = writeln!(
+                out,
+                "{place}{}[{}]: {}",
+                f.d.severity.as_str(),
+                f.d.code,
+                f.d.message
+            );
         }
     }
     let counts = Counts::of(report.diagnostics);
@@ -58,7 +70,9 @@ pub fn render(report: &Report<'_>) -> String {
 
 /// Escapes the message of a workflow command.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command.

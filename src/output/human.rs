@@ -8,7 +8,11 @@ use termcolor::{Buffer, WriteColor};
 
 /// Renders every diagnostic and the summary line; `color` adds ANSI colours.
 pub fn render(report: &Report<'_>, color: bool, summary: bool) -> String {
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     let config = Config::default();
     for d in report.diagnostics {
         let _ = term::emit_to_write_style(&mut buffer, &config, report.files, &convert(d));
@@ -52,7 +56,11 @@ fn write_summary(buffer: &mut Buffer, report: &Report<'_>) {
         spec.set_fg(Some(termcolor::Color::Green));
         format!("ok: {scope}, no problems")
     } else {
-        let color = if counts.errors > 0 { termcolor::Color::Red } else { termcolor::Color::Yellow };
+        let color = if counts.errors > 0 {
+            termcolor::Color::Red
+        } else {
+            termcolor::Color::Yellow
+        };
         spec.set_fg(Some(color));
         format!(
             "{}: {} error{} and {} warning{} in {scope}",

@@ -52,7 +52,10 @@ impl<'a> Report<'a> {
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.col),
                 end_column: span.zip(file).map(|(s, f)| {
-                    let chars = f.text.get(s.start as usize..s.end as usize).map_or(0, |t| t.chars().count());
+                    let chars = f
+                        .text
+                        .get(s.start as usize..s.end as usize)
+                        .map_or(0, |t| t.chars().count());
                     s.col + chars.max(1) as u32
                 }),
             }

@@ -46,7 +46,8 @@ pub fn render(report: &Report<'_>) -> String {
                     location["physicalLocation"]["region"] = region;
                 }
                 if let Some(record) = &f.d.record {
-                    location["logicalLocations"] = json!([{"fullyQualifiedName": record, "kind": "object"}]);
+                    location["logicalLocations"] =
+                        json!([{"fullyQualifiedName": record, "kind": "object"}]);
                 }
                 result["locations"] = json!([location]);
             }

@@ -19,14 +19,19 @@ pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
         let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
         schema.pointer(&format!("{parent}{suffix}"))
     };
-    let one = |message: String, help: Option<String>| vec![(pointer.clone(), Target::Value, message, help)];
+    let one = |message: String, help: Option<String>| {
+        vec![(pointer.clone(), Target::Value, message, help)]
+    };
     match e.kind() {
         K::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             let help = schema_at(&format!("/properties/{name}/description"))
                 .and_then(Value::as_str)
                 .map(|d| format!("`{name}`: {d}"));
-            one(format!("{field} is missing the required field `{name}`"), help)
+            one(
+                format!("{field} is missing the required field `{name}`"),
+                help,
+            )
         }
         K::AdditionalProperties { unexpected } => {
             let known: Vec<String> = schema_at("/properties")
@@ -43,7 +48,12 @@ pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
                         None if known.is_empty() => "remove it".to_string(),
                         None => format!("the fields of {field} are: {}", known.join(", ")),
                     };
-                    (p, Target::Key, format!("unknown field `{key}` in {field}"), Some(help))
+                    (
+                        p,
+                        Target::Key,
+                        format!("unknown field `{key}` in {field}"),
+                        Some(help),
+                    )
                 })
                 .collect()
         }
@@ -53,38 +63,70 @@ pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
                 .map(|a| a.iter().map(short).collect())
                 .unwrap_or_default();
             let got = short(instance);
-            let help = match instance.as_str().and_then(|s| closest(s, options.iter().map(|o| o.trim_matches('"')))) {
+            let help = match instance
+                .as_str()
+                .and_then(|s| closest(s, options.iter().map(|o| o.trim_matches('"'))))
+            {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("expected one of: {}", options.join(", ")),
             };
-            one(format!("{got} is not a valid value for {field}"), Some(help))
+            one(
+                format!("{got} is not a valid value for {field}"),
+                Some(help),
+            )
         }
         K::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
-            let help = (expected.contains("string") && (instance.is_number() || instance.is_boolean()))
-                .then(|| format!("put it in quotes: \"{instance}\""));
-            one(format!("{field} must be {} {expected}, not {}", article(&expected), type_name(instance)), help)
+            let help = (expected.contains("string")
+                && (instance.is_number() || instance.is_boolean()))
+            .then(|| format!("put it in quotes: \"{instance}\""));
+            one(
+                format!(
+                    "{field} must be {} {expected}, not {}",
+                    article(&expected),
+                    type_name(instance)
+                ),
+                help,
+            )
         }
         K::Pattern { pattern } => {
             let (what, help) = pattern_meaning(pattern);
-            one(format!("{} is not {what} ({field})", short(instance)), Some(help.to_string()))
+            one(
+                format!("{} is not {what} ({field})", short(instance)),
+                Some(help.to_string()),
+            )
         }
         K::Format { format } => {
             let help = match format.as_str() {
                 "date" => "write a calendar date as YYYY-MM-DD, e.g. 2026-03-31",
-                "date-time" => "write an RFC 3339 instant with a time zone, e.g. 2026-03-10T22:00:00Z",
+                "date-time" => {
+                    "write an RFC 3339 instant with a time zone, e.g. 2026-03-10T22:00:00Z"
+                }
                 _ => "see the schema",
             };
-            one(format!("{} is not a valid {format} ({field})", short(instance)), Some(help.to_string()))
+            one(
+                format!("{} is not a valid {format} ({field})", short(instance)),
+                Some(help.to_string()),
+            )
         }
         K::MinItems { limit } => one(
-            format!("{field} needs at least {limit} item{}", if *limit == 1 { "" } else { "s" }),
+            format!(
+                "{field} needs at least {limit} item{}",
+                if *limit == 1 { "" } else { "s" }
+            ),
             None,
         ),
-        K::UniqueItems => one(format!("{field} lists the same item twice"), Some("remove the duplicate".into())),
+        K::UniqueItems => one(
+            format!("{field} lists the same item twice"),
+            Some("remove the duplicate".into()),
+        ),
         K::AnyOf { .. } if pointer.starts_with("/spec/rules/") => one(
             format!("{field} needs `assert` (a check) or `approve` (an approval requirement)"),
             None,
@@ -138,13 +180,22 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// The closest candidate by edit distance, when close enough to be a typo.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
-        .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, c)| *d <= (c.len() / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -178,9 +229,18 @@ fn pattern_meaning(pattern: &str) -> (&'static str, &'static str) {
             "a GitHub login",
             "a GitHub login has letters, digits and hyphens, at most 39 characters",
         ),
-        "^(https?:|mailto:)" => ("an allowed link", "links must start with https:, http: or mailto:"),
-        "^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$" => ("of the form owner/name", "write it as owner/name, e.g. acme/platform"),
-        _ => ("in the expected format", "see the field's description in the schema (`itsm schema KIND`)"),
+        "^(https?:|mailto:)" => (
+            "an allowed link",
+            "links must start with https:, http: or mailto:",
+        ),
+        "^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$" => (
+            "of the form owner/name",
+            "write it as owner/name, e.g. acme/platform",
+        ),
+        _ => (
+            "in the expected format",
+            "see the field's description in the schema (`itsm schema KIND`)",
+        ),
     }
 }
 
@@ -199,7 +259,10 @@ mod tests {
     fn typos_find_their_field() {
         let fields = ["owner", "lifecycle", "tier", "dependsOn"];
         assert_eq!(closest("ownr", fields.iter().copied()), Some("owner"));
-        assert_eq!(closest("dependson", fields.iter().copied()), Some("dependsOn"));
+        assert_eq!(
+            closest("dependson", fields.iter().copied()),
+            Some("dependsOn")
+        );
         assert_eq!(closest("zzz", fields.iter().copied()), None);
     }
 }

@@ -44,6 +44,13 @@ pub struct Schemas {
 }
 
 impl Schemas {
+    /// The schemas, compiled on first use and shared by every later run in the
+    /// process (`serve` rebuilds, tests).
+    pub fn get() -> &'static Schemas {
+        static SCHEMAS: std::sync::OnceLock<Schemas> = std::sync::OnceLock::new();
+        SCHEMAS.get_or_init(Schemas::compile)
+    }
+
     /// Compiles every embedded schema. The schemas ship with the binary and are
     /// tested, so a failure here is a bug.
     pub fn compile() -> Schemas {
@@ -90,7 +97,11 @@ pub fn validate(repo: &Repository, schemas: &Schemas) -> Vec<Diagnostic> {
     if let Some(file) = repo.config_file {
         let (schema, validator) = &schemas.config;
         let empty = Doc::Map(Box::new([]));
-        let value = if repo.config_value.is_null() { &empty } else { &repo.config_value };
+        let value = if repo.config_value.is_null() {
+            &empty
+        } else {
+            &repo.config_value
+        };
         for e in validator.iter_errors(value) {
             for (pointer, target, message, help) in messages::describe(&e, schema) {
                 let mut d = Diagnostic::new(Code::Schema, message).at(file, 0, pointer, target);

@@ -15,7 +15,10 @@ pub fn write(root: &Path, files: &[(&str, &str)]) {
 
 /// A minimal valid repository: config, a Team, a Service with SLA and CI.
 pub const VALID: &[(&str, &str)] = &[
-    ("itsm.yaml", "name: Test\nadmins: ops\ncab: ops\necab: ops\n"),
+    (
+        "itsm.yaml",
+        "name: Test\nadmins: ops\ncab: ops\necab: ops\n",
+    ),
     (
         "teams/ops.yaml",
         "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: ops\nspec:\n  members:\n    - {login: octocat}\n",
@@ -55,12 +58,20 @@ pub fn stderr(o: &Output) -> String {
 /// Commits every file of the work tree of `repo` on HEAD.
 pub fn commit_all(repo: &git2::Repository, message: &str) -> git2::Oid {
     let mut index = repo.index().unwrap();
-    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
     index.update_all(["*"], None).unwrap();
     index.write().unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = git2::Signature::now("Test", "test@example.com").unwrap();
-    let parents: Vec<git2::Commit<'_>> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+    let parents: Vec<git2::Commit<'_>> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
     let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
 }

@@ -1,0 +1,222 @@
+//! The schemas stay in sync with themselves, the code, the contract and the README.
+
+use itsm::model::Kind;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn schemas() -> Vec<(String, Value)> {
+    Kind::ALL
+        .iter()
+        .map(|k| (itsm::schema::file_name(*k), itsm::schema::source(*k)))
+        .chain(std::iter::once((
+            "config.schema.json".to_string(),
+            itsm::schema::CONFIG_SOURCE,
+        )))
+        .map(|(name, text)| (name, serde_json::from_str(text).expect("JSON")))
+        .collect()
+}
+
+#[test]
+fn the_embedded_schemas_are_the_files_in_schemas() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = schemas().into_iter().map(|(n, _)| n).collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded);
+}
+
+fn walk_properties(path: &str, schema: &Value, missing: &mut Vec<String>) {
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, prop) in props {
+            let here = format!("{path}.{name}");
+            if prop
+                .get("description")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                missing.push(here.clone());
+            }
+            walk_properties(&here, prop, missing);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(sub) = schema.get(key).filter(|v| v.is_object()) {
+            walk_properties(&format!("{path}[{key}]"), sub, missing);
+        }
+    }
+    if let Some(defs) = schema.get("$defs").and_then(Value::as_object) {
+        for (name, def) in defs {
+            walk_properties(&format!("{path}#{name}"), def, missing);
+        }
+    }
+}
+
+#[test]
+fn every_field_has_a_description() {
+    let mut missing = Vec::new();
+    for (name, schema) in schemas() {
+        walk_properties(&name, &schema, &mut missing);
+    }
+    assert!(
+        missing.is_empty(),
+        "fields without a description: {missing:#?}"
+    );
+}
+
+#[test]
+fn shared_definitions_are_identical_in_every_file() {
+    let mut seen: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    for (name, schema) in schemas() {
+        for (def, value) in schema["$defs"].as_object().into_iter().flatten() {
+            match seen.get(def) {
+                Some((first, v)) => {
+                    assert_eq!(v, value, "$defs/{def} differs between {first} and {name}")
+                }
+                None => {
+                    seen.insert(def.clone(), (name.clone(), value.clone()));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn policy_clauses_are_exactly_the_clauses_of_the_standard() {
+    let policy: Value = serde_json::from_str(itsm::schema::source(Kind::Policy)).unwrap();
+    let listed: Vec<&str> = policy["properties"]["spec"]["properties"]["clauses"]["items"]["enum"]
+        .as_array()
+        .expect("clauses enum")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let known: Vec<&str> = itsm::iso20000::CLAUSES.iter().map(|c| c.number).collect();
+    assert_eq!(listed, known);
+}
+
+/// The fields of each kind in the contract's table: (kind, field, required).
+fn contract_fields(model: &str) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for line in model.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() < 4 || Kind::from_name(cells[1]).is_none() {
+            continue;
+        }
+        // Fields are the back-quoted names that start a `;`-separated item.
+        for item in cells[2].split(';') {
+            let item = item.trim();
+            let Some(rest) = item.strip_prefix('`') else {
+                continue;
+            };
+            let Some(end) = rest.find('`') else { continue };
+            let field = &rest[..end];
+            let required = rest[end + 1..].starts_with('*');
+            out.push((cells[1].to_string(), field.to_string(), required));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_contract_fields_are_in_the_schemas() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/model.md");
+    let Ok(model) = std::fs::read_to_string(&path) else {
+        // The contract sits beside the repository in development and CI.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing in CI",
+            path.display()
+        );
+        return;
+    };
+    let fields = contract_fields(&model);
+    assert!(
+        fields.len() > 60,
+        "read only {} fields from the contract",
+        fields.len()
+    );
+    for (kind, field, required) in fields {
+        let schema: Value =
+            serde_json::from_str(itsm::schema::source(Kind::from_name(&kind).unwrap())).unwrap();
+        let spec = &schema["properties"]["spec"];
+        assert!(
+            spec["properties"].get(&field).is_some(),
+            "{kind}.spec.{field} is in the contract, not in the schema"
+        );
+        let is_required = spec["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v == &Value::from(field.as_str()));
+        assert_eq!(
+            required, is_required,
+            "{kind}.spec.{field}: required in the contract = {required}"
+        );
+    }
+}
+
+/// The README's field reference, as generated from the schemas.
+fn field_reference() -> String {
+    let mut out = String::new();
+    for kind in Kind::ALL {
+        let schema: Value = serde_json::from_str(itsm::schema::source(kind)).unwrap();
+        let spec = &schema["properties"]["spec"];
+        let required: Vec<&str> = spec["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        out.push_str(&format!(
+            "\n#### {}\n\n| field | required | meaning |\n|---|---|---|\n",
+            kind.name()
+        ));
+        for (name, prop) in spec["properties"].as_object().unwrap() {
+            let description = prop["description"]
+                .as_str()
+                .unwrap_or("")
+                .replace('|', "\\|")
+                .replace('\n', " ");
+            let req = if required.contains(&name.as_str()) {
+                "yes"
+            } else {
+                ""
+            };
+            out.push_str(&format!("| `{name}` | {req} | {description} |\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_readme_field_reference_matches_the_schemas() {
+    const START: &str = "<!-- field-reference:start (generated from schemas/ by tests/schemas.rs; ITSM_BLESS=1 cargo test --test schemas rewrites it) -->\n";
+    const END: &str = "<!-- field-reference:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(START)
+        .expect("README has the field-reference start marker")
+        + START.len();
+    let end = readme
+        .find(END)
+        .expect("README has the field-reference end marker");
+    let wanted = field_reference();
+    if std::env::var_os("ITSM_BLESS").is_some() {
+        std::fs::write(
+            &path,
+            format!("{}{wanted}\n{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert_eq!(
+        readme[start..end].trim(),
+        wanted.trim(),
+        "README field reference is stale: run ITSM_BLESS=1 cargo test --test schemas"
+    );
+}
