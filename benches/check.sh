@@ -26,7 +26,7 @@ for n in "${sizes[@]}"; do
   dir=$out/corpus-$n
   [ -d "$dir/.git" ] || { rm -rf "$dir"; python3 "$gen" "$dir" "$n" --git >/dev/null; }
   files=$(find "$dir" -name '*.yaml' -o -name '*.md' | grep -vc '/\.git/')
-  mb=$(du -sm --exclude=.git "$dir" | cut -f1)
+  mb=$(du -sm --apparent-size --exclude=.git "$dir" | cut -f1)
   json=$out/hyperfine-$n.json
   # tar reads the records only (not .git), like `itsm check` on the work tree; the pipe
   # matters: GNU tar skips reading file contents when its output is /dev/null.

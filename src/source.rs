@@ -90,29 +90,57 @@ impl SourceFile {
 
     /// The span of `len` characters at a 1-based line and 1-based character column.
     pub fn span_at(&self, line: u32, col: u32, len_chars: usize) -> Span {
-        let Some(range) = self.line_range(line) else {
-            let end = self.text.len() as u32;
-            return Span {
-                start: end,
-                end,
-                line,
-                col,
-            };
-        };
-        let text = &self.text[range.clone()];
-        let byte_of = |chars: usize| {
-            text.char_indices()
-                .nth(chars)
-                .map_or(text.len(), |(i, _)| i)
-        };
-        let start = byte_of(col.saturating_sub(1) as usize);
-        let end = byte_of(col.saturating_sub(1) as usize + len_chars).max(start);
-        Span {
-            start: (range.start + start) as u32,
-            end: (range.start + end) as u32,
+        span_on_line(&self.text, self.line_range(line), line, col, len_chars)
+    }
+}
+
+/// [`SourceFile::span_at`] for a text without a line index (one-off positions).
+pub fn span_in(text: &str, line: u32, col: u32, len_chars: usize) -> Span {
+    let mut start = 0;
+    let mut range = None;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let content = l.trim_end_matches('\n').trim_end_matches('\r');
+            range = Some(start..start + content.len());
+            break;
+        }
+        start += l.len();
+    }
+    span_on_line(text, range, line, col, len_chars)
+}
+
+/// The span of `len_chars` characters from a 1-based column of a line (given as
+/// its byte range, without the line break); past the end when there is no such line.
+fn span_on_line(
+    text: &str,
+    range: Option<Range<usize>>,
+    line: u32,
+    col: u32,
+    len_chars: usize,
+) -> Span {
+    let Some(range) = range else {
+        let end = text.len() as u32;
+        return Span {
+            start: end,
+            end,
             line,
             col,
-        }
+        };
+    };
+    let line_text = &text[range.clone()];
+    let byte_of = |chars: usize| {
+        line_text
+            .char_indices()
+            .nth(chars)
+            .map_or(line_text.len(), |(i, _)| i)
+    };
+    let start = byte_of(col.saturating_sub(1) as usize);
+    let end = byte_of(col.saturating_sub(1) as usize + len_chars).max(start);
+    Span {
+        start: (range.start + start) as u32,
+        end: (range.start + end) as u32,
+        line,
+        col,
     }
 }
 
@@ -207,6 +235,19 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_off_spans_match_indexed_ones() {
+        let text = "a: 1\nb: \"é x\"\r\nc: 3";
+        let f = SourceFile::new("a".into(), text.into());
+        for (line, col) in [(1, 1), (2, 7), (3, 4), (4, 1), (2, 40)] {
+            assert_eq!(
+                span_in(text, line, col, 1),
+                f.span_at(line, col, 1),
+                "{line}:{col}"
+            );
+        }
+    }
 
     #[test]
     fn spans_count_characters() {

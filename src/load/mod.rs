@@ -8,7 +8,7 @@ pub mod yaml;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
 use crate::model::{Kind, Record, RecordId};
-use crate::source::{FileId, Files, SourceFile, Span};
+use crate::source::{FileId, Files, Region, SourceFile, Span, span_in};
 use crate::value::Value;
 use std::path::{Path, PathBuf};
 
@@ -138,27 +138,37 @@ pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
 struct Parsed {
     path: String,
     text: String,
-    region: crate::source::Region,
+    region: Region,
     records: Vec<Record>,
     diags: Vec<Diagnostic>,
 }
 
 fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagnostic>) {
-    let mut p = parse_file(CONFIG_FILE.to_string(), Ok(bytes));
+    let (mut p, docs, _) = read_documents(CONFIG_FILE.to_string(), Ok(bytes));
     let file = files.add(SourceFile::with_region(p.path, p.text, p.region));
-    let value = match p.records.pop() {
-        Some(r) => r.value,
-        None => Value::Null,
-    };
+    let value = docs.into_iter().next().map_or(Value::Null, |d| d.value);
     for d in &mut p.diags {
         d.location.file = Some(file);
     }
     (value, file, p.diags)
 }
 
-/// Reads one file: text checks, front matter, YAML documents, records.
+/// Reads one file: its documents become records.
 fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
-    let is_config = path == CONFIG_FILE;
+    let (mut parsed, docs, body) = read_documents(path, bytes);
+    let is_markdown = body.is_some();
+    for doc in docs {
+        record_of(doc, is_markdown, body.as_deref(), &mut parsed);
+    }
+    parsed
+}
+
+/// Reads one file's YAML documents: text checks, front matter, YAML. Returns the
+/// file (with any syntax findings), the documents and the Markdown body of a `.md`.
+fn read_documents(
+    path: String,
+    bytes: Result<Vec<u8>, String>,
+) -> (Parsed, Vec<yaml::Document>, Option<String>) {
     let mut parsed = Parsed {
         path,
         text: String::new(),
@@ -166,10 +176,10 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
         records: Vec::new(),
         diags: Vec::new(),
     };
-    let file_error = |parsed: &mut Parsed, message: String| {
-        parsed
-            .diags
-            .push(Diagnostic::new(Code::YamlSyntax, message).at_span(
+    let at_start = |message: String, help: &str| {
+        Diagnostic::new(Code::YamlSyntax, message)
+            .with_help(help)
+            .at_span(
                 0,
                 Span {
                     start: 0,
@@ -177,53 +187,54 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
                     line: 1,
                     col: 1,
                 },
-            ));
+            )
     };
     let bytes = match bytes {
+        Ok(bytes) if bytes.len() > MAX_FILE_BYTES => {
+            let message = format!(
+                "file is {} MiB, more than the {} MiB a record file may have",
+                bytes.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            );
+            parsed.diags.push(at_start(
+                message,
+                "split it, or add it to `exclude:` in itsm.yaml",
+            ));
+            return (parsed, Vec::new(), None);
+        }
         Ok(bytes) => bytes,
         Err(e) => {
-            file_error(&mut parsed, format!("cannot read the file: {e}"));
-            return parsed;
+            let help = "check its permissions, or add it to `exclude:` in itsm.yaml";
+            parsed
+                .diags
+                .push(at_start(format!("cannot read the file: {e}"), help));
+            return (parsed, Vec::new(), None);
         }
     };
-    if bytes.len() > MAX_FILE_BYTES {
-        let msg = format!(
-            "file is {} MiB, more than the {} MiB a record file may have: split it, or add it to `exclude:` in itsm.yaml",
-            bytes.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        );
-        file_error(&mut parsed, msg);
-        return parsed;
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+    parsed.text = match String::from_utf8(bytes) {
+        Ok(text) => text,
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+            // Keep the text (bad bytes replaced) so that the snippet shows the spot.
+            parsed.text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let valid = &parsed.text[..offset];
             let line = valid.matches('\n').count() as u32 + 1;
             let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-            // Keep the text (bad bytes replaced) so that the snippet shows the spot.
-            let file = SourceFile::new(String::new(), String::from_utf8_lossy(&bytes).into_owned());
-            let span = file.span_at(line, col, 1);
-            parsed.text = file.text;
             parsed.diags.push(
                 Diagnostic::new(
                     Code::YamlSyntax,
                     format!("file is not UTF-8 text (invalid byte at offset {offset})"),
                 )
                 .with_help("save it as UTF-8, or add it to `exclude:` in itsm.yaml")
-                .at_span(0, span),
+                .at_span(0, span_in(&parsed.text, line, col, 1)),
             );
-            return parsed;
+            return (parsed, Vec::new(), None);
         }
     };
-    parsed.text = text;
-    let is_markdown = parsed.path.ends_with(".md");
     let mut body = None;
-    if is_markdown {
+    if parsed.path.ends_with(".md") {
         match front_matter(&parsed.text) {
-            FrontMatter::None => return parsed,
+            FrontMatter::None => return (parsed, Vec::new(), None),
             FrontMatter::Unclosed => {
                 parsed.diags.push(
                     Diagnostic::new(
@@ -241,7 +252,7 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
                         },
                     ),
                 );
-                return parsed;
+                return (parsed, Vec::new(), None);
             }
             FrontMatter::Found { region, body: b } => {
                 parsed.region = region;
@@ -249,7 +260,7 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
             }
         }
     } else {
-        parsed.region = crate::source::Region {
+        parsed.region = Region {
             start: 0,
             end: parsed.text.len() as u32,
             line_offset: 0,
@@ -259,29 +270,12 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
     let (docs, error) = yaml::parse(yaml_text);
     if let Some(e) = error {
         let line = e.pos.line + parsed.region.line_offset;
-        let file = SourceFile::new(String::new(), std::mem::take(&mut parsed.text));
-        let span = file.span_at(line, e.pos.col, 1);
-        parsed.text = file.text;
-        let mut d = Diagnostic::new(Code::YamlSyntax, e.message).at_span(0, span);
+        let mut d = Diagnostic::new(Code::YamlSyntax, e.message)
+            .at_span(0, span_in(&parsed.text, line, e.pos.col, 1));
         d.help = e.help.map(str::to_string);
         parsed.diags.push(d);
     }
-    if is_config {
-        if let Some(doc) = docs.into_iter().next() {
-            parsed.records.push(Record {
-                id: RecordId::new(Kind::Team, ""),
-                file: 0,
-                doc: 0,
-                value: doc.value,
-                body: None,
-            });
-        }
-        return parsed;
-    }
-    for doc in docs {
-        record_of(doc, is_markdown, body.as_deref(), &mut parsed);
-    }
-    parsed
+    (parsed, docs, body)
 }
 
 /// Turns a document into a record, when it is one.
@@ -360,10 +354,7 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
 enum FrontMatter {
     None,
     Unclosed,
-    Found {
-        region: crate::source::Region,
-        body: String,
-    },
+    Found { region: Region, body: String },
 }
 
 /// Splits `---\nYAML\n---\nbody`.
@@ -386,7 +377,7 @@ fn front_matter(text: &str) -> FrontMatter {
                 .trim_start_matches(['\r', '\n'])
                 .to_string();
             return FrontMatter::Found {
-                region: crate::source::Region {
+                region: Region {
                     start: yaml_start as u32,
                     end: offset as u32,
                     line_offset: 1,

@@ -90,3 +90,51 @@ mod tests {
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
     }
 }
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use crate::diag::{Code, Diagnostic};
+    use crate::source::{Files, SourceFile, Span};
+
+    #[test]
+    fn at_most_ten_annotations_per_severity_then_plain_lines_and_a_notice() {
+        let mut files = Files::default();
+        let file = files.add(SourceFile::new("a.yaml".into(), "x: 1\n".repeat(40)));
+        let span = |line| Span {
+            start: 0,
+            end: 1,
+            line,
+            col: 1,
+        };
+        let mut diagnostics: Vec<Diagnostic> = (1..=12)
+            .map(|l| Diagnostic::new(Code::Schema, format!("e{l}")).at_span(file, span(l)))
+            .collect();
+        diagnostics.extend(
+            (13..=25)
+                .map(|l| Diagnostic::new(Code::OrphanCi, format!("w{l}")).at_span(file, span(l))),
+        );
+        let report = Report {
+            files: &files,
+            diagnostics: &diagnostics,
+            files_scanned: 1,
+            records: 0,
+        };
+        let out = render(&report);
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("::error ")).count(),
+            10
+        );
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("::warning ")).count(),
+            10
+        );
+        assert!(out.contains("a.yaml:11:1: error[schema]: e11\n"), "{out}");
+        assert!(
+            out.contains("a.yaml:25:1: warning[orphan-ci]: w25\n"),
+            "{out}"
+        );
+        let notice = out.lines().last().unwrap();
+        assert!(notice.starts_with("::notice title=itsm::12 errors and 13 warnings in all; 2 errors and 3 warnings are not annotated"), "{notice}");
+    }
+}
