@@ -26,7 +26,7 @@ for n in "${sizes[@]}"; do
   dir=$out/corpus-$n
   [ -d "$dir/.git" ] || { rm -rf "$dir"; python3 "$gen" "$dir" "$n" --git >/dev/null; }
   files=$(find "$dir" -name '*.yaml' -o -name '*.md' | grep -vc '/\.git/')
-  mb=$(du -sm --apparent-size --exclude=.git "$dir" | cut -f1)
+  mb=$(find "$dir" -path '*/.git' -prune -o -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
   json=$out/hyperfine-$n.json
   # tar reads the records only (not .git), like `itsm check` on the work tree; the pipe
   # matters: GNU tar skips reading file contents when its output is /dev/null.
