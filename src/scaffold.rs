@@ -177,15 +177,8 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
     for r in [team, sla, service, ci, policy].into_iter().flatten() {
         files.push(r);
     }
-    for kind in Kind::ALL {
-        files.push((
-            PathBuf::from(".itsm/schemas").join(crate::schema::file_name(kind)),
-            crate::schema::source(kind).to_string(),
-        ));
+    for (name, text) in crate::schema::all() {
+        files.push((PathBuf::from(".itsm/schemas").join(name), text.to_string()));
     }
-    files.push((
-        PathBuf::from(".itsm/schemas/config.schema.json"),
-        crate::schema::CONFIG_SOURCE.to_string(),
-    ));
     files
 }

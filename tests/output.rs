@@ -13,17 +13,20 @@ fn run(dir: &std::path::Path, args: &[&str], no_color: bool) -> String {
     String::from_utf8(cmd.output().unwrap().stdout).unwrap()
 }
 
-fn broken() -> tempfile::TempDir {
+/// VALID plus a CI that no Service uses (a warning), owned by `owner`.
+fn with_lonely_ci(owner: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), VALID);
-    write(
-        dir.path(),
-        &[(
-            "cis/lonely.yaml",
-            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: lonely\nspec:\n  owner: nobody\n  type: server\n  environment: test\n",
-        )],
+    let ci = format!(
+        "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: lonely\nspec:\n  owner: {owner}\n  type: server\n  environment: test\n"
     );
+    write(dir.path(), &[("cis/lonely.yaml", &ci)]);
     dir
+}
+
+/// An error (an owner that does not exist) and a warning (an orphan CI).
+fn broken() -> tempfile::TempDir {
+    with_lonely_ci("nobody")
 }
 
 #[test]
@@ -56,15 +59,7 @@ fn quiet_prints_findings_only() {
 
 #[test]
 fn deny_warnings_turns_warnings_into_a_failure() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), VALID);
-    write(
-        dir.path(),
-        &[(
-            "cis/lonely.yaml",
-            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: lonely\nspec:\n  owner: ops\n  type: server\n  environment: test\n",
-        )],
-    );
+    let dir = with_lonely_ci("ops");
     assert_eq!(itsm(dir.path(), &["check"]).status.code(), Some(0));
     assert_eq!(
         itsm(dir.path(), &["check", "--deny-warnings"])

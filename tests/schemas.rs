@@ -6,13 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn schemas() -> Vec<(String, Value)> {
-    Kind::ALL
-        .iter()
-        .map(|k| (itsm::schema::file_name(*k), itsm::schema::source(*k)))
-        .chain(std::iter::once((
-            "config.schema.json".to_string(),
-            itsm::schema::CONFIG_SOURCE,
-        )))
+    itsm::schema::all()
+        .into_iter()
         .map(|(name, text)| (name, serde_json::from_str(text).expect("JSON")))
         .collect()
 }

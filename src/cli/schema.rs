@@ -26,11 +26,14 @@ pub struct SchemaArgs {
 }
 
 pub fn run(_global: &Global, args: SchemaArgs) -> Result<Status> {
-    let all = all_schemas();
+    let all = itsm::schema::all();
     let chosen: Vec<(String, &str)> = match &args.kind {
         None => all,
         Some(k) if k.eq_ignore_ascii_case("config") || k == "itsm.yaml" => {
-            vec![("config.schema.json".into(), itsm::schema::CONFIG_SOURCE)]
+            vec![(
+                itsm::schema::CONFIG_FILE_NAME.into(),
+                itsm::schema::CONFIG_SOURCE,
+            )]
         }
         Some(k) => match Kind::parse_loose(k) {
             Some(kind) => vec![(itsm::schema::file_name(kind), itsm::schema::source(kind))],
@@ -64,15 +67,4 @@ pub fn run(_global: &Global, args: SchemaArgs) -> Result<Status> {
         print(&format!("{}\n", serde_json::to_string_pretty(&map)?));
     }
     Ok(Status::Clean)
-}
-
-fn all_schemas() -> Vec<(String, &'static str)> {
-    Kind::ALL
-        .iter()
-        .map(|k| (itsm::schema::file_name(*k), itsm::schema::source(*k)))
-        .chain(std::iter::once((
-            "config.schema.json".to_string(),
-            itsm::schema::CONFIG_SOURCE,
-        )))
-        .collect()
 }

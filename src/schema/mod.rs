@@ -37,6 +37,21 @@ pub fn file_name(kind: Kind) -> String {
     format!("{}.schema.json", kind.id())
 }
 
+/// The file name of the `itsm.yaml` schema.
+pub const CONFIG_FILE_NAME: &str = "config.schema.json";
+
+/// Every schema: file name and text, the kinds first, then `itsm.yaml`'s.
+pub fn all() -> Vec<(String, &'static str)> {
+    Kind::ALL
+        .iter()
+        .map(|k| (file_name(*k), source(*k)))
+        .chain(std::iter::once((
+            CONFIG_FILE_NAME.to_string(),
+            CONFIG_SOURCE,
+        )))
+        .collect()
+}
+
 /// The compiled schemas.
 pub struct Schemas {
     kinds: Vec<(Value, Validator<Repr>)>,
