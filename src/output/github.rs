@@ -14,10 +14,6 @@ pub fn render(report: &Report<'_>) -> String {
     let mut shown = [0usize; 2];
     for f in report.flat() {
         let slot = (f.d.severity == Severity::Warning) as usize;
-        let message = match &f.d.help {
-            Some(help) => format!("{}\nhelp: {help}", f.d.message),
-            None => f.d.message.clone(),
-        };
         if shown[slot] < LIMIT {
             shown[slot] += 1;
             let mut props = Vec::new();
@@ -30,16 +26,13 @@ pub fn render(report: &Report<'_>) -> String {
             if let Some(col) = f.column {
                 props.push(format!("col={col}"));
             }
-            if let Some(end) = f.end_column {
-                props.push(format!("endColumn={end}"));
-            }
             props.push(format!("title={}", property(f.d.code.as_str())));
             let _ = writeln!(
                 out,
                 "::{} {}::{}",
                 f.d.severity.as_str(),
                 props.join(","),
-                data(&message)
+                data(&f.d.message)
             );
         } else {
             let place = match (f.file, f.line, f.column) {

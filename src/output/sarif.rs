@@ -19,15 +19,11 @@ pub fn render(report: &Report<'_>) -> String {
         .flat()
         .map(|f| {
             let rule_index = Code::ALL.iter().position(|c| *c == f.d.code).unwrap_or(0);
-            let text = match &f.d.help {
-                Some(help) => format!("{}\nhelp: {help}", f.d.message),
-                None => f.d.message.clone(),
-            };
             let mut result = json!({
                 "ruleId": f.d.code.as_str(),
                 "ruleIndex": rule_index,
                 "level": level(f.d.severity),
-                "message": {"text": text},
+                "message": {"text": f.d.message},
             });
             if let Some(file) = f.file {
                 let mut region = json!({});
@@ -51,8 +47,15 @@ pub fn render(report: &Report<'_>) -> String {
                 }
                 result["locations"] = json!([location]);
             }
+            let mut properties = serde_json::Map::new();
             if let Some(pointer) = &f.d.location.pointer {
-                result["properties"] = json!({"pointer": pointer});
+                properties.insert("pointer".into(), json!(pointer));
+            }
+            if let Some(help) = &f.d.help {
+                properties.insert("help".into(), json!(help));
+            }
+            if !properties.is_empty() {
+                result["properties"] = Value::Object(properties);
             }
             result
         })
