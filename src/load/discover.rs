@@ -40,9 +40,10 @@ impl Exclude {
         }
     }
 
-    /// Whether [`Exclude::skips`] needs relative paths at all (not for hidden names only).
-    pub fn needs_path(&self) -> bool {
-        !self.site.is_empty() || !self.globs.is_empty()
+    /// Whether [`Exclude::skips`] needs the relative path of an entry, or its name
+    /// alone decides (the site folder is a folder; globs may match anything).
+    pub fn needs_path(&self, is_dir: bool) -> bool {
+        (is_dir && !self.site.is_empty()) || !self.globs.is_empty()
     }
 
     /// Whether a file or folder (relative path) is skipped.
@@ -160,7 +161,8 @@ fn disk_walk<'a>(
             if e.file_type().is_file() && !is_candidate(&name) {
                 return false;
             }
-            !exclude.needs_path() || !exclude.skips(&relative(root, e.path()), &name)
+            !exclude.needs_path(e.file_type().is_dir())
+                || !exclude.skips(&relative(root, e.path()), &name)
         })
         .filter_map(move |next| match next {
             Err(err) => Some(Err(LoadError::Io {
