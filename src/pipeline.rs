@@ -18,8 +18,10 @@ pub struct Checked {
 /// Loads, validates, links and checks the repository at `root`.
 pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<Checked, LoadError> {
     let mut diags = Vec::new();
-    let repo = load::load(root, source, &mut diags)?;
-    diags.extend(crate::schema::validate(&repo, Schemas::get()));
+    // The schemas compile while the files load.
+    let (schemas, repo) = rayon::join(Schemas::get, || load::load(root, source, &mut diags));
+    let repo = repo?;
+    diags.extend(crate::schema::validate(&repo, schemas));
     let catalog = Arc::new(link::link(repo, &mut diags));
     checks::run(&catalog, options, &mut diags);
     load::locate_all(&catalog.repo.files, &mut diags);

@@ -9,6 +9,8 @@ mod services;
 use crate::diag::{Diagnostic, Target};
 use crate::link::{Catalog, Ix};
 use jiff::civil::Date;
+use rayon::prelude::*;
+use std::sync::Arc;
 
 /// What the checks need besides the catalogue.
 #[derive(Clone, Copy, Debug)]
@@ -18,18 +20,31 @@ pub struct Options {
 }
 
 /// Runs every built-in check and every Policy rule.
-pub fn run(catalog: &std::sync::Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>) {
-    graph::cycles(catalog, diags);
-    graph::orphans(catalog, diags);
-    services::missing_sla(catalog, diags);
-    services::retired_dependencies(catalog, diags);
-    services::sla_feasibility(catalog, diags);
-    services::standard_change_scope(catalog, diags);
-    dates::windows(catalog, diags);
-    dates::expiry(catalog, options.today, diags);
-    dates::reviews(catalog, options.today, diags);
-    dates::emergency_reviews(catalog, options.today, diags);
-    rules::run(catalog, options.today, diags);
+/// The checks run independently of one another, in parallel.
+pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>) {
+    let today = options.today;
+    let checks: [&(dyn Fn(&mut Vec<Diagnostic>) + Sync); 11] = [
+        &|d| graph::cycles(catalog, d),
+        &|d| graph::orphans(catalog, d),
+        &|d| services::missing_sla(catalog, d),
+        &|d| services::retired_dependencies(catalog, d),
+        &|d| services::sla_feasibility(catalog, d),
+        &|d| services::standard_change_scope(catalog, d),
+        &|d| dates::windows(catalog, d),
+        &|d| dates::expiry(catalog, today, d),
+        &|d| dates::reviews(catalog, today, d),
+        &|d| dates::emergency_reviews(catalog, today, d),
+        &|d| rules::run(catalog, today, d),
+    ];
+    let found: Vec<Vec<Diagnostic>> = checks
+        .par_iter()
+        .map(|check| {
+            let mut d = Vec::new();
+            check(&mut d);
+            d
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
 }
 
 /// A finding about a record, at one of its nodes.
