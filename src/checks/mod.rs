@@ -20,10 +20,13 @@ pub struct Options {
 }
 
 /// Runs every built-in check and every Policy rule.
+/// One check, ready to run: it pushes what it finds.
+type Check<'a> = &'a (dyn Fn(&mut Vec<Diagnostic>) + Sync);
+
 /// The checks run independently of one another, in parallel.
 pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>) {
     let today = options.today;
-    let checks: [&(dyn Fn(&mut Vec<Diagnostic>) + Sync); 11] = [
+    let checks: [Check<'_>; 11] = [
         &|d| graph::cycles(catalog, d),
         &|d| graph::orphans(catalog, d),
         &|d| services::missing_sla(catalog, d),
