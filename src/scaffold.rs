@@ -148,35 +148,27 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
     let config = format!(
         "# The itsm repository config. See `itsm schema config`.\nname: {org}\n# github: owner/repo        # for links and the approval gate\nadmins: it-services          # approves records without an owner\ncab: it-services             # change advisory board\necab: it-services            # emergency CAB\nsite: {{out: site, baseUrl: /}}\nexclude: [drafts/**]\n"
     );
-    let mut files = vec![(PathBuf::from("itsm.yaml"), config)];
-    let team = record(Kind::Team, "it-services", &ctx)
-        .map(|(p, t)| (p, t.replace("title: It Services", "title: IT Services")));
-    let sla = record(Kind::Sla, "standard", &ctx);
-    let service = record(Kind::Service, "website", &ctx).map(|(p, t)| {
-        (
-            p,
-            t.replace("lifecycle: planned ", "lifecycle: production")
-                .replace("tier: 3 ", "tier: 2 ")
-                .replace(
-                    "  # sla: standard      # required once in production\n",
-                    "  sla: standard\n",
-                )
-                .replace("  # cis: []\n", "  cis: [web-server]\n"),
-        )
-    });
-    let ci = record(Kind::Ci, "web-server", &ctx);
-    let policy = record(Kind::Policy, "change-management", &ctx).map(|(p, t)| {
-        (
-            p,
-            t.replace(
-                "  reviewEvery: 12mo\n---",
-                "  reviewEvery: 12mo\n  rules:\n    - id: production-needs-sla\n      kind: Service\n      when: self.spec.lifecycle == 'production'\n      assert: has(self.spec.sla)\n      severity: error\n      message: Services in production need an SLA\n---",
-            ),
-        )
-    });
-    for r in [team, sla, service, ci, policy].into_iter().flatten() {
-        files.push(r);
-    }
+    let service = format!(
+        "# yaml-language-server: $schema=../.itsm/schemas/service.schema.json\napiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: website\n  title: Website\nspec:\n  owner: it-services\n  lifecycle: production\n  tier: 2\n  type: business\n  sla: standard\n  cis: [web-server]\n  body: |\n    The public website of {org}.\n"
+    );
+    let policy = format!(
+        "---\napiVersion: itsm/v1\nkind: Policy\nmetadata:\n  name: change-management\n  title: Change management\nspec:\n  owner: it-services\n  clauses: [\"8.5.1\"]\n  effective: {today}\n  lastReviewed: {today}\n  reviewEvery: 12mo\n  rules:\n    - id: production-needs-sla\n      kind: Service\n      when: self.spec.lifecycle == 'production'\n      assert: has(self.spec.sla)\n      severity: error\n      message: Services in production need an SLA\n---\n# Change management\n\nEvery change to a production Service or CI is a Change record, reviewed and\napproved in a pull request before it is implemented.\n"
+    );
+    let mut files = vec![
+        (PathBuf::from("itsm.yaml"), config),
+        (PathBuf::from("services/website.yaml"), service),
+        (PathBuf::from("policies/change-management.md"), policy),
+    ];
+    let templated = [
+        (Kind::Team, "it-services"),
+        (Kind::Sla, "standard"),
+        (Kind::Ci, "web-server"),
+    ];
+    files.extend(
+        templated
+            .iter()
+            .filter_map(|(kind, name)| record(*kind, name, &ctx).ok()),
+    );
     for (name, text) in crate::schema::all() {
         files.push((PathBuf::from(".itsm/schemas").join(name), text.to_string()));
     }

@@ -18,25 +18,11 @@ fn rev_reads_the_committed_records_not_the_work_tree() {
         )],
     );
 
-    let work = itsm(
-        dir.path(),
-        &["check", "--today", "2026-11-21", "--format", "json"],
-    );
+    let work = check_json(dir.path(), None);
     assert_eq!(work.status.code(), Some(1), "{}", stdout(&work));
     assert!(stdout(&work).contains("team:nobody"));
 
-    let head = itsm(
-        dir.path(),
-        &[
-            "check",
-            "--rev",
-            "HEAD",
-            "--today",
-            "2026-11-21",
-            "--format",
-            "json",
-        ],
-    );
+    let head = check_json(dir.path(), Some("HEAD"));
     assert_eq!(
         head.status.code(),
         Some(0),
@@ -62,22 +48,8 @@ fn rev_positions_match_the_work_tree() {
         )],
     );
     commit_all(&repo, "broken");
-    let a = itsm(
-        dir.path(),
-        &["check", "--today", "2026-11-21", "--format", "json"],
-    );
-    let b = itsm(
-        dir.path(),
-        &[
-            "check",
-            "--rev",
-            "HEAD",
-            "--today",
-            "2026-11-21",
-            "--format",
-            "json",
-        ],
-    );
+    let a = check_json(dir.path(), None);
+    let b = check_json(dir.path(), Some("HEAD"));
     assert_eq!(a.status.code(), Some(1));
     assert_eq!(stdout(&a), stdout(&b));
     assert!(stdout(&a).contains("\"line\": 9"), "{}", stdout(&a));

@@ -47,6 +47,15 @@ pub fn itsm(dir: &Path, args: &[&str]) -> Output {
         .expect("runs itsm")
 }
 
+/// `itsm check --format json` with today fixed, on the work tree or at `rev`.
+pub fn check_json(dir: &Path, rev: Option<&str>) -> Output {
+    let mut args = vec!["check", "--today", "2026-11-21", "--format", "json"];
+    if let Some(rev) = rev {
+        args.extend(["--rev", rev]);
+    }
+    itsm(dir, &args)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
