@@ -133,3 +133,20 @@ fn symbolic_links_are_never_followed() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
     }
 }
+
+#[test]
+fn oversized_blobs_are_refused_at_a_revision_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    write(dir.path(), VALID);
+    let big = "# padding\n".repeat(900_000);
+    write(dir.path(), &[("big.yaml", &big)]);
+    commit_all(&repo, "big");
+    let out = check_json(dir.path(), Some("HEAD"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("more than the 8 MiB"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -114,6 +114,27 @@ fn huge_files_are_refused_without_reading_them_as_yaml() {
 }
 
 #[test]
+fn a_sparse_ten_gigabyte_file_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), VALID);
+    let file = std::fs::File::create(dir.path().join("sparse.yaml")).unwrap();
+    file.set_len(10 * 1024 * 1024 * 1024).unwrap();
+    let started = Instant::now();
+    let out = itsm(dir.path(), &["check", "--format", "json"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("file is 10240.0 MiB, more than the 8 MiB"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn binary_files_are_diagnosed() {
     let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
     assert_one(

@@ -54,6 +54,54 @@ impl Exclude {
     }
 }
 
+/// What reading a file gave.
+#[derive(Debug)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Larger than [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES): its size, not read.
+    TooLarge(u64),
+    /// The reason it could not be read.
+    Unreadable(String),
+}
+
+/// Reads a file from disk, refusing (without reading) one over the size limit.
+fn read_disk(path: &Path) -> Content {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Content::Unreadable(e.to_string()),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > super::MAX_FILE_BYTES as u64 {
+        return Content::TooLarge(size);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // At most one byte past the limit, in case the file grew since.
+    match file
+        .take(super::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+    {
+        Ok(_) if bytes.len() > super::MAX_FILE_BYTES => Content::TooLarge(bytes.len() as u64),
+        Ok(_) => Content::Bytes(bytes),
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
+/// Reads a blob, refusing (without inflating) one over the size limit.
+fn read_blob(repo: &git2::Repository, oid: git2::Oid) -> Content {
+    let size = repo
+        .odb()
+        .and_then(|odb| odb.read_header(oid))
+        .map(|(size, _)| size as u64);
+    match size {
+        Ok(size) if size > super::MAX_FILE_BYTES as u64 => Content::TooLarge(size),
+        _ => match repo.find_blob(oid) {
+            Ok(blob) => Content::Bytes(blob.content().to_vec()),
+            Err(e) => Content::Unreadable(e.message().to_string()),
+        },
+    }
+}
+
 /// Whether a file name is one discovery reads.
 fn is_candidate(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md")
@@ -104,15 +152,15 @@ impl Reader {
     pub fn read_tree<T, F>(&self, exclude: &Exclude, f: F) -> Result<Vec<T>, LoadError>
     where
         T: Send,
-        F: Fn(String, Result<Vec<u8>, String>) -> T + Sync,
+        F: Fn(String, Content) -> T + Sync,
     {
         match self {
             Reader::Disk(root) => disk_walk(root, exclude)
                 .par_bridge()
                 .map(|rel| {
                     let rel = rel?;
-                    let bytes = std::fs::read(root.join(&rel)).map_err(|err| err.to_string());
-                    Ok(f(rel, bytes))
+                    let content = read_disk(&root.join(&rel));
+                    Ok(f(rel, content))
                 })
                 .collect(),
             Reader::Git {
@@ -126,14 +174,13 @@ impl Reader {
                     .map_init(
                         || git2::Repository::open(repo_path).ok(),
                         |repo, (path, oid)| {
-                            let bytes = match repo.as_ref() {
-                                Some(r) => r
-                                    .find_blob(oid)
-                                    .map_err(|e| e.message().to_string())
-                                    .map(|b| b.content().to_vec()),
-                                None => Err("cannot open the git repository".to_string()),
+                            let content = match repo.as_ref() {
+                                Some(r) => read_blob(r, oid),
+                                None => {
+                                    Content::Unreadable("cannot open the git repository".into())
+                                }
                             };
-                            f(path, bytes)
+                            f(path, content)
                         },
                     )
                     .collect())

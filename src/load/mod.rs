@@ -5,6 +5,8 @@ mod discover;
 pub mod locate;
 pub mod yaml;
 
+pub use discover::Content;
+
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
 use crate::model::{Kind, Record, RecordId};
@@ -144,7 +146,7 @@ struct Parsed {
 }
 
 fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagnostic>) {
-    let (mut p, docs, _) = read_documents(CONFIG_FILE.to_string(), Ok(bytes));
+    let (mut p, docs, _) = read_documents(CONFIG_FILE.to_string(), Content::Bytes(bytes));
     let file = files.add(SourceFile::with_region(p.path, p.text, p.region));
     let value = docs.into_iter().next().map_or(Value::Null, |d| d.value);
     for d in &mut p.diags {
@@ -154,7 +156,7 @@ fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagno
 }
 
 /// Reads one file: its documents become records.
-fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
+fn parse_file(path: String, bytes: Content) -> Parsed {
     let (mut parsed, docs, body) = read_documents(path, bytes);
     let is_markdown = body.is_some();
     for doc in docs {
@@ -165,10 +167,7 @@ fn parse_file(path: String, bytes: Result<Vec<u8>, String>) -> Parsed {
 
 /// Reads one file's YAML documents: text checks, front matter, YAML. Returns the
 /// file (with any syntax findings), the documents and the Markdown body of a `.md`.
-fn read_documents(
-    path: String,
-    bytes: Result<Vec<u8>, String>,
-) -> (Parsed, Vec<yaml::Document>, Option<String>) {
+fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>, Option<String>) {
     let mut parsed = Parsed {
         path,
         text: String::new(),
@@ -189,21 +188,28 @@ fn read_documents(
                 },
             )
     };
+    let too_large = |size: u64| {
+        format!(
+            "file is {:.1} MiB, more than the {} MiB a record file may have",
+            size as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
     let bytes = match bytes {
-        Ok(bytes) if bytes.len() > MAX_FILE_BYTES => {
-            let message = format!(
-                "file is {} MiB, more than the {} MiB a record file may have",
-                bytes.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            );
-            parsed.diags.push(at_start(
-                message,
-                "split it, or add it to `exclude:` in itsm.yaml",
-            ));
+        Content::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => {
+            let help = "split it, or add it to `exclude:` in itsm.yaml";
+            parsed
+                .diags
+                .push(at_start(too_large(bytes.len() as u64), help));
             return (parsed, Vec::new(), None);
         }
-        Ok(bytes) => bytes,
-        Err(e) => {
+        Content::TooLarge(size) => {
+            let help = "split it, or add it to `exclude:` in itsm.yaml";
+            parsed.diags.push(at_start(too_large(size), help));
+            return (parsed, Vec::new(), None);
+        }
+        Content::Bytes(bytes) => bytes,
+        Content::Unreadable(e) => {
             let help = "check its permissions, or add it to `exclude:` in itsm.yaml";
             parsed
                 .diags
@@ -414,7 +420,7 @@ mod tests {
     fn markdown_records_are_positioned_below_the_fence() {
         let p = parse_file(
             "x.md".into(),
-            Ok(b"---\napiVersion: itsm/v1\nkind: Nope\n---\nbody".to_vec()),
+            Content::Bytes(b"---\napiVersion: itsm/v1\nkind: Nope\n---\nbody".to_vec()),
         );
         assert_eq!(p.diags.len(), 1);
         assert_eq!(p.diags[0].code, Code::UnknownKind);
@@ -428,10 +434,13 @@ mod tests {
 
     #[test]
     fn binary_and_huge_files_are_diagnosed() {
-        let p = parse_file("b.yaml".into(), Ok(vec![0xff, 0xfe, 0, 1]));
+        let p = parse_file("b.yaml".into(), Content::Bytes(vec![0xff, 0xfe, 0, 1]));
         assert_eq!(p.diags[0].code, Code::YamlSyntax);
         assert!(p.diags[0].message.contains("not UTF-8"));
-        let p = parse_file("h.yaml".into(), Ok(vec![b'a'; MAX_FILE_BYTES + 1]));
+        let p = parse_file(
+            "h.yaml".into(),
+            Content::Bytes(vec![b'a'; MAX_FILE_BYTES + 1]),
+        );
         assert!(p.diags[0].message.contains("MiB"));
     }
 }
