@@ -8,27 +8,44 @@ use crate::load::{self, LoadError, Source};
 use crate::schema::Schemas;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// A checked repository: the linked catalogue and every finding.
 pub struct Checked {
     pub catalog: Arc<Catalog>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each stage took, in order (for `-v`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Loads, validates, links and checks the repository at `root`.
 pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<Checked, LoadError> {
     let mut diags = Vec::new();
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((
+            stage,
+            std::mem::replace(&mut clock, Instant::now()).elapsed(),
+        ))
+    };
     // The schemas compile while the files load.
     let (schemas, repo) = rayon::join(Schemas::get, || load::load(root, source, &mut diags));
     let repo = repo?;
+    lap("load");
     diags.extend(crate::schema::validate(&repo, schemas));
+    lap("schema");
     let catalog = Arc::new(link::link(repo, &mut diags));
+    lap("link");
     checks::run(&catalog, options, &mut diags);
+    lap("checks");
     load::locate_all(&catalog.repo.files, &mut diags);
     sort(&catalog, &mut diags);
+    lap("locate");
     Ok(Checked {
         catalog,
         diagnostics: diags,
+        timings,
     })
 }
 

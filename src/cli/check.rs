@@ -45,7 +45,12 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
             today: global.today,
         },
     )?;
-    global.note(started, "checked");
+    for (stage, took) in &checked.timings {
+        global.note(
+            started,
+            &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
+        );
+    }
     let repo = &checked.catalog.repo;
     let report = Report {
         files: &repo.files,
