@@ -32,6 +32,11 @@ impl Kind {
         Kind::Problem,
     ];
 
+    /// Position in [`Kind::ALL`], for tables indexed by kind.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The name used in `kind:` (`StandardChange`).
     pub fn name(self) -> &'static str {
         match self {
@@ -306,7 +311,8 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for k in Kind::ALL {
+        for (i, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(k.index(), i);
             assert_eq!(Kind::from_name(k.name()), Some(k));
             assert_eq!(Kind::from_id(k.id()), Some(k));
             assert_eq!(Kind::parse_loose(k.folder()), Some(k));

@@ -215,3 +215,15 @@ fn the_readme_field_reference_matches_the_schemas() {
         "README field reference is stale: run ITSM_BLESS=1 cargo test --test schemas"
     );
 }
+
+#[test]
+fn ci_types_in_the_code_are_the_schema_enum() {
+    let ci: Value = serde_json::from_str(itsm::schema::source(Kind::Ci)).unwrap();
+    let types: Vec<&str> = ci["properties"]["spec"]["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(types, itsm::checks::CI_TYPES);
+}

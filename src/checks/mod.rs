@@ -6,6 +6,8 @@ mod graph;
 pub mod rules;
 mod services;
 
+pub use services::CI_TYPES;
+
 use crate::diag::{Diagnostic, Target};
 use crate::link::{Catalog, Ix};
 use jiff::civil::Date;

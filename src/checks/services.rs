@@ -103,7 +103,8 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).floor() / 10_000.0
 }
 
-const CI_TYPES: &[&str] = &[
+/// The `type`s of a CI (the enum of `schemas/ci.schema.json`; a test keeps them equal).
+pub const CI_TYPES: &[&str] = &[
     "application",
     "server",
     "virtual-machine",

@@ -71,7 +71,7 @@ pub enum RefError {
 impl Catalog {
     /// The record with this identity.
     pub fn find(&self, kind: Kind, name: &str) -> Option<Ix> {
-        self.index[kind_ix(kind)].get(name).copied()
+        self.index[kind.index()].get(name).copied()
     }
 
     pub fn record(&self, ix: Ix) -> &crate::model::Record {
@@ -121,10 +121,6 @@ impl Catalog {
     }
 }
 
-fn kind_ix(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
-}
-
 /// Links the repository; reports duplicates and references that do not resolve.
 pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
     let mut index: Vec<HashMap<String, Ix>> = vec![HashMap::default(); Kind::ALL.len()];
@@ -133,7 +129,7 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
         if r.id.name.is_empty() {
             continue;
         }
-        let slot = &mut index[kind_ix(r.id.kind)];
+        let slot = &mut index[r.id.kind.index()];
         match slot.get(&r.id.name) {
             Some(&first) => duplicates.push((first, i as Ix)),
             None => {
@@ -279,7 +275,7 @@ fn ref_diagnostic(
                 && *suggestions_left > 0
             {
                 *suggestions_left -= 1;
-                let names = catalog.index[kind_ix(kind)].keys().map(String::as_str);
+                let names = catalog.index[kind.index()].keys().map(String::as_str);
                 if let Some(best) = closest(r.name, names) {
                     d = d.with_help(format!("did you mean `{best}`?"));
                 }

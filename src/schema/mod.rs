@@ -85,7 +85,7 @@ impl Schemas {
     }
 
     fn kind(&self, kind: Kind) -> &(Value, Validator<Repr>) {
-        &self.kinds[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+        &self.kinds[kind.index()]
     }
 }
 
