@@ -116,6 +116,37 @@ pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
                 Some(help.to_string()),
             )
         }
+        K::Maximum { limit } => one(
+            format!(
+                "{field} is {}, above the maximum of {limit}",
+                short(instance)
+            ),
+            None,
+        ),
+        K::Minimum { limit } => one(
+            format!(
+                "{field} is {}, below the minimum of {limit}",
+                short(instance)
+            ),
+            None,
+        ),
+        K::ExclusiveMaximum { limit } => one(
+            format!("{field} is {}: it must be below {limit}", short(instance)),
+            None,
+        ),
+        K::ExclusiveMinimum { limit } => one(
+            format!("{field} is {}: it must be above {limit}", short(instance)),
+            None,
+        ),
+        K::MinLength { .. } => one(format!("{field} must not be empty"), None),
+        K::Constant { expected_value } => one(
+            format!(
+                "{field} must be {}, not {}",
+                short(expected_value),
+                short(instance)
+            ),
+            None,
+        ),
         K::MinItems { limit } => one(
             format!(
                 "{field} needs at least {limit} item{}",
