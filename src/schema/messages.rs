@@ -58,20 +58,23 @@ pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
                 .collect()
         }
         K::Enum { options } => {
-            let options: Vec<String> = options
+            let raw: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let shown: Vec<String> = options
                 .as_array()
                 .map(|a| a.iter().map(short).collect())
                 .unwrap_or_default();
-            let got = short(instance);
             let help = match instance
                 .as_str()
-                .and_then(|s| closest(s, options.iter().map(|o| o.trim_matches('"'))))
+                .and_then(|s| closest(s, raw.iter().copied()))
             {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("expected one of: {}", options.join(", ")),
+                None => format!("expected one of: {}", shown.join(", ")),
             };
             one(
-                format!("{got} is not a valid value for {field}"),
+                format!("{} is not a valid value for {field}", short(instance)),
                 Some(help),
             )
         }
@@ -218,18 +221,26 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-/// The closest candidate by edit distance, when close enough to be a typo.
+/// The candidate `word` was meant to be: the closest by edit distance when close
+/// enough to be a typo, else the only one that `word` abbreviates (`prod`).
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let word = word.to_lowercase();
+    let mut typo: Option<(usize, &str)> = None;
+    let mut prefixed = Vec::new();
+    for c in candidates {
+        let lower = c.to_lowercase();
+        let d = strsim::damerau_levenshtein(&word, &lower);
+        if d <= (c.len() / 3).max(1) && typo.is_none_or(|(best, _)| d < best) {
+            typo = Some((d, c));
+        }
+        if word.len() >= 2 && lower.starts_with(&word) {
+            prefixed.push(c);
+        }
+    }
+    typo.map(|(_, c)| c).or(match prefixed[..] {
+        [only] => Some(only),
+        _ => None,
+    })
 }
 
 /// What the shared patterns of the schemas mean, in words.
@@ -295,5 +306,8 @@ mod tests {
             Some("dependsOn")
         );
         assert_eq!(closest("zzz", fields.iter().copied()), None);
+        assert_eq!(closest("life", fields.iter().copied()), Some("lifecycle"));
+        let stages = ["development", "deprecated"];
+        assert_eq!(closest("de", stages.iter().copied()), None);
     }
 }

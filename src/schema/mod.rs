@@ -127,3 +127,57 @@ pub fn validate(repo: &Repository, schemas: &Schemas) -> Vec<Diagnostic> {
     }
     diags
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (pointer, message, help) of every violation of a Service's `spec` lines.
+    fn service_violations(spec: &str) -> Vec<(String, String, Option<String>)> {
+        let text =
+            format!("apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: s\nspec:\n{spec}");
+        let value = crate::load::yaml::parse(&text).0.remove(0).value;
+        let (schema, validator) = Schemas::get().kind(Kind::Service);
+        validator
+            .iter_errors(&value)
+            .flat_map(|e| messages::describe(&e, schema))
+            .map(|(p, _, m, h)| (p, m, h))
+            .collect()
+    }
+
+    #[test]
+    fn messages_say_what_to_fix() {
+        let found = service_violations("  ownr: ops\n  lifecycle: prod\n  tier: 9\n");
+        let find = |p: &str| {
+            found
+                .iter()
+                .find(|(ptr, _, _)| ptr == p)
+                .cloned()
+                .unwrap_or_else(|| panic!("{p}: {found:#?}"))
+        };
+        let (_, m, h) = find("/spec/ownr");
+        assert_eq!(m, "unknown field `ownr` in `spec`");
+        assert_eq!(h.as_deref(), Some("did you mean `owner`?"));
+        let (_, m, h) = find("/spec/lifecycle");
+        assert_eq!(m, "`prod` is not a valid value for `spec.lifecycle`");
+        assert_eq!(h.as_deref(), Some("did you mean `production`?"));
+        let (_, m, _) = find("/spec/tier");
+        assert_eq!(m, "`spec.tier` is `9`, above the maximum of 4");
+        let (_, m, h) = find("/spec");
+        assert_eq!(m, "`spec` is missing the required field `owner`");
+        assert!(h.unwrap().starts_with("`owner`: The Team that owns"));
+    }
+
+    #[test]
+    fn numbers_where_strings_belong_are_told_to_be_quoted() {
+        let found = service_violations(
+            "  owner: ops\n  lifecycle: planned\n  tier: 2\n  customers: [1.5]\n",
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].1,
+            "`spec.customers[0]` must be a string, not a decimal number"
+        );
+        assert_eq!(found[0].2.as_deref(), Some("put it in quotes: \"1.5\""));
+    }
+}
