@@ -227,3 +227,17 @@ fn ci_types_in_the_code_are_the_schema_enum() {
         .collect();
     assert_eq!(types, itsm::checks::CI_TYPES);
 }
+
+#[test]
+fn every_diagnostic_code_is_documented_in_the_readme_with_its_severity() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for code in itsm::diag::Code::ALL {
+        let severity = match code {
+            itsm::diag::Code::Rule => "per rule",
+            c => c.severity().as_str(),
+        };
+        let row = format!("| `{}` | {severity} |", code.as_str());
+        assert!(readme.contains(&row), "README's checks table lacks `{row}`");
+    }
+}
