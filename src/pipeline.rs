@@ -51,15 +51,18 @@ pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<C
 
 /// Orders findings by file, line, column, then code.
 fn sort(catalog: &Catalog, diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            let file = d
-                .location
-                .file
-                .map(|f| catalog.repo.files.get(f).path.clone());
-            let span = d.location.span.unwrap_or_default();
-            (file, span.line, span.col, d.code, d.message.clone())
-        };
-        key(a).cmp(&key(b))
-    });
+    diags.sort_by(|a, b| order_key(catalog, a).cmp(&order_key(catalog, b)));
+}
+
+/// What findings are ordered by, borrowed (no allocation per comparison).
+fn order_key<'a>(
+    catalog: &'a Catalog,
+    d: &'a Diagnostic,
+) -> (Option<&'a str>, u32, u32, crate::diag::Code, &'a str) {
+    let file = d
+        .location
+        .file
+        .map(|f| catalog.repo.files.get(f).path.as_str());
+    let span = d.location.span.unwrap_or_default();
+    (file, span.line, span.col, d.code, &d.message)
 }

@@ -202,3 +202,19 @@ fn markdown_with_html_and_scripts_is_just_data_for_check() {
     let (status, report) = check_with(&[("problems/p1.md", md)]);
     assert_eq!(status, Some(0), "{report:#}");
 }
+
+#[test]
+fn thousands_of_duplicates_in_one_file_stay_fast() {
+    let doc =
+        "apiVersion: itsm/v1\nkind: Team\nmetadata: {name: same}\nspec: {members: [{login: a}]}\n";
+    let text = vec![doc; 20_000].join("---\n");
+    let (status, report) = check_with(&[("teams/many.yaml", text.as_bytes())]);
+    assert_eq!(status, Some(1));
+    assert_eq!(report["summary"]["errors"], 19_999);
+    assert!(
+        report["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("first in teams/many.yaml:3")
+    );
+}

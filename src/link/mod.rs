@@ -292,16 +292,35 @@ fn ref_diagnostic(
 }
 
 fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec<Diagnostic>) {
-    for &(first, second) in duplicates {
-        let a = catalog.record(first);
+    // The line of each first definition; each file is walked once, however many
+    // duplicates it holds.
+    let first_file = |i: usize| catalog.record(duplicates[i].0).file;
+    let mut order: Vec<usize> = (0..duplicates.len()).collect();
+    order.sort_by_key(|&i| first_file(i));
+    let mut lines = vec![1u32; duplicates.len()];
+    for group in order.chunk_by(|&i, &j| first_file(i) == first_file(j)) {
+        let file = catalog.repo.files.get(first_file(group[0]));
+        let requests: Vec<locate::Request<'_>> = group
+            .iter()
+            .map(|&i| {
+                (
+                    catalog.record(duplicates[i].0).doc,
+                    "/metadata/name",
+                    Target::Value,
+                )
+            })
+            .collect();
+        for (&i, pos) in group.iter().zip(locate::locate(file.yaml(), &requests)) {
+            lines[i] = pos.map_or(1, |p| p.line + file.region.line_offset);
+        }
+    }
+    for (&(first, second), line) in duplicates.iter().zip(lines) {
+        let path = &catalog.repo.files.get(catalog.record(first).file).path;
         let b = catalog.record(second);
-        let file = catalog.repo.files.get(a.file);
-        let line = locate::locate(file.yaml(), &[(a.doc, "/metadata/name", Target::Value)])[0]
-            .map_or(1, |p| p.line + file.region.line_offset);
         diags.push(
             Diagnostic::new(
                 Code::DuplicateName,
-                format!("{} is defined twice: first in {}:{line}", b.id, file.path),
+                format!("{} is defined twice: first in {path}:{line}", b.id),
             )
             .with_help(format!(
                 "rename one of them; names are unique per kind ({} names)",
