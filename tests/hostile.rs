@@ -207,10 +207,10 @@ fn markdown_with_html_and_scripts_is_just_data_for_check() {
 fn thousands_of_duplicates_in_one_file_stay_fast() {
     let doc =
         "apiVersion: itsm/v1\nkind: Team\nmetadata: {name: same}\nspec: {members: [{login: a}]}\n";
-    let text = vec![doc; 20_000].join("---\n");
+    let text = vec![doc; 5_000].join("---\n");
     let (status, report) = check_with(&[("teams/many.yaml", text.as_bytes())]);
     assert_eq!(status, Some(1));
-    assert_eq!(report["summary"]["errors"], 19_999);
+    assert_eq!(report["summary"]["errors"], 4_999);
     assert!(
         report["diagnostics"][0]["message"]
             .as_str()

@@ -13,27 +13,27 @@ pub type Request<'a> = (u32, &'a str, Target);
 /// Returns, for each request, the position of the node, or of its nearest ancestor
 /// when the node itself is not in the text (a missing field, an expanded alias).
 pub fn locate(text: &str, requests: &[Request<'_>]) -> Vec<Option<Pos>> {
-    let mut wanted: HashMap<(u32, String, Target), Option<Pos>> = HashMap::new();
+    let mut wanted = Wanted::default();
     for &(doc, pointer, target) in requests {
-        wanted.insert((doc, pointer.to_string(), target), None);
+        wanted.want(doc, pointer, target);
         let mut p = pointer;
         while let Some(i) = p.rfind('/') {
             p = &p[..i];
-            wanted.insert((doc, p.to_string(), Target::Value), None);
+            wanted.want(doc, p, Target::Value);
         }
     }
     walk(text, &mut wanted);
     requests
         .iter()
         .map(|&(doc, pointer, target)| {
-            if let Some(Some(pos)) = wanted.get(&(doc, pointer.to_string(), target)) {
-                return Some(*pos);
+            if let Some(pos) = wanted.found(doc, pointer, target) {
+                return Some(pos);
             }
             let mut p = pointer;
             while let Some(i) = p.rfind('/') {
                 p = &p[..i];
-                if let Some(Some(pos)) = wanted.get(&(doc, p.to_string(), Target::Value)) {
-                    return Some(*pos);
+                if let Some(pos) = wanted.found(doc, p, Target::Value) {
+                    return Some(pos);
                 }
             }
             None
@@ -41,23 +41,59 @@ pub fn locate(text: &str, requests: &[Request<'_>]) -> Vec<Option<Pos>> {
         .collect()
 }
 
+/// The nodes looked for, by document and target, then pointer (so that a lookup
+/// during the walk needs no allocation).
+#[derive(Default)]
+struct Wanted {
+    nodes: HashMap<(u32, Target), HashMap<String, Option<Pos>>>,
+    total: usize,
+}
+
+impl Wanted {
+    fn want(&mut self, doc: u32, pointer: &str, target: Target) {
+        let nodes = self.nodes.entry((doc, target)).or_default();
+        if !nodes.contains_key(pointer) {
+            nodes.insert(pointer.to_string(), None);
+            self.total += 1;
+        }
+    }
+
+    /// Records where a node is, if it is wanted and not found yet; true if it was.
+    fn mark(&mut self, doc: u32, pointer: &str, target: Target, pos: Pos) -> bool {
+        match self
+            .nodes
+            .get_mut(&(doc, target))
+            .and_then(|n| n.get_mut(pointer))
+        {
+            Some(slot @ None) => {
+                *slot = Some(pos);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn found(&self, doc: u32, pointer: &str, target: Target) -> Option<Pos> {
+        *self.nodes.get(&(doc, target))?.get(pointer)?
+    }
+}
+
 enum Frame {
     Seq { next: usize, base: usize },
     Map { key: Option<String>, base: usize },
 }
 
-fn walk(text: &str, wanted: &mut HashMap<(u32, String, Target), Option<Pos>>) {
+fn walk(text: &str, wanted: &mut Wanted) {
     let mut parser = Parser::new_from_str(text);
     let mut doc: i64 = -1;
     let mut path = String::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut found = 0;
-    let total = wanted.len();
+    let total = wanted.total;
     while let Some(Ok((event, span))) = parser.next_event() {
         let pos = Pos::of(&span);
         let mut mark = |path: &str, target: Target, found: &mut usize| {
-            if let Some(slot @ None) = wanted.get_mut(&(doc as u32, path.to_string(), target)) {
-                *slot = Some(pos);
+            if wanted.mark(doc as u32, path, target, pos) {
                 *found += 1;
             }
         };
