@@ -17,8 +17,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".itsm-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".itsm-");
+    // Temporary files are private (0600); what we write is meant to be read.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder
         .tempfile_in(parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     tmp.write_all(bytes)
@@ -35,6 +39,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// The GitHub Actions workflow `itsm init` writes: checks and the approval gate on
+/// pull requests, the site on main. The same file is example-repo's and the README's.
+pub const WORKFLOW: &str = include_str!("../example-repo/.github/workflows/itsm.yml");
 
 /// What a template may refer to: an existing Team, one of its members, a Service.
 #[derive(Debug, Clone)]
@@ -158,6 +166,10 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
         (PathBuf::from("itsm.yaml"), config),
         (PathBuf::from("services/website.yaml"), service),
         (PathBuf::from("policies/change-management.md"), policy),
+        (
+            PathBuf::from(".github/workflows/itsm.yml"),
+            WORKFLOW.to_string(),
+        ),
     ];
     let templated = [
         (Kind::Team, "it-services"),

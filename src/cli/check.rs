@@ -1,11 +1,12 @@
 //! `itsm check`: load, validate, link, run the checks and rules, print the findings.
 
 use super::{Global, Status, print};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use itsm::checks::Options;
 use itsm::diag::Counts;
 use itsm::load::Source;
-use itsm::output::{self, Format, Report};
+use itsm::output::{Format, Report};
+use std::path::{Path, PathBuf};
 
 /// Validate every record, link them and run every check and Policy rule
 #[derive(Debug, clap::Args)]
@@ -17,6 +18,8 @@ Examples:
   itsm check --format sarif > itsm.sarif  for code scanning
   itsm check --rev origin/main            the records at a git revision
   itsm check --today 2027-01-01           what will be overdue or expired then
+  itsm check --format github --summary \"$GITHUB_STEP_SUMMARY\" --github-output \"$GITHUB_OUTPUT\"
+                                          in a GitHub Actions step (what the action runs)
 
 Exit codes: 0 no errors (warnings allowed unless --deny-warnings), 1 errors, 2 could not run.")]
 pub struct CheckArgs {
@@ -29,6 +32,15 @@ pub struct CheckArgs {
     /// Read the records at this git revision, from the object database (no checkout)
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Also append a Markdown report to FILE (e.g. "$GITHUB_STEP_SUMMARY")
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Also write the findings as SARIF 2.1.0 to FILE
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also append `errors=N` and `warnings=N` to FILE (e.g. "$GITHUB_OUTPUT")
+    #[arg(long, value_name = "FILE")]
+    pub github_output: Option<PathBuf>,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
@@ -58,15 +70,27 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
         files_scanned: repo.files_scanned,
         records: repo.records.len(),
     };
-    let text = match args.format {
-        Format::Human => output::human::render(&report, global.color, !global.quiet),
-        Format::Json => output::json::render(&report),
-        Format::Github => output::github::render(&report),
-        Format::Sarif => output::sarif::render(&report),
-    };
+    let text = args.format.render(&report, global.color, !global.quiet);
     print(&text);
-    global.note(started, "printed");
     let counts = Counts::of(&checked.diagnostics);
+    if let Some(path) = &args.summary {
+        append(path, &Format::Markdown.render(&report, false, true))?;
+    }
+    if let Some(path) = &args.sarif {
+        itsm::scaffold::write_atomic(
+            path,
+            Format::Sarif.render(&report, false, true).as_bytes(),
+            true,
+        )
+        .with_context(|| format!("cannot write the SARIF report to {}", path.display()))?;
+    }
+    if let Some(path) = &args.github_output {
+        append(
+            path,
+            &format!("errors={}\nwarnings={}\n", counts.errors, counts.warnings),
+        )?;
+    }
+    global.note(started, "printed");
     // The process ends here: freeing a 100,000-record catalogue piece by piece is wasted time.
     std::mem::forget(checked);
     Ok(
@@ -76,4 +100,16 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
             Status::Clean
         },
     )
+}
+
+/// Appends `text` to `path` (creating it): step summaries and outputs are shared
+/// by every step of a job, so they are never replaced.
+pub(super) fn append(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .with_context(|| format!("cannot append to {}", path.display()))
 }

@@ -4,6 +4,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 
 use crate::diag::Diagnostic;
@@ -20,6 +21,21 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code scanning
     Sarif,
+    /// a summary and a table, for a pull-request comment or the job summary
+    Markdown,
+}
+
+impl Format {
+    /// Renders the findings in this format.
+    pub fn render(self, report: &Report<'_>, color: bool, summary: bool) -> String {
+        match self {
+            Format::Human => human::render(report, color, summary),
+            Format::Json => json::render(report),
+            Format::Github => github::render(report),
+            Format::Sarif => sarif::render(report),
+            Format::Markdown => markdown::render(report),
+        }
+    }
 }
 
 /// What printers are given: the findings and the source map.
