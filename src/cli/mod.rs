@@ -1,6 +1,7 @@
 //! Command-line arguments and the dispatch to one module per command.
 
 mod check;
+mod diff;
 mod init;
 mod new;
 mod schema;
@@ -45,6 +46,7 @@ Examples:
   itsm check --rev main             check the records as they are on main
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
+  itsm diff main HEAD               records added, modified and removed
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -80,6 +82,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
+    Diff(diff::DiffArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Schema(schema::SchemaArgs),
@@ -94,6 +97,7 @@ pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
     match args.command {
         Command::Check(a) => check::run(&global, a),
+        Command::Diff(a) => diff::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),
