@@ -1,5 +1,6 @@
 //! Command-line arguments and the dispatch to one module per command.
 
+mod approvals;
 mod check;
 mod diff;
 mod init;
@@ -47,6 +48,7 @@ Examples:
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
   itsm diff main HEAD               records added, modified and removed
+  itsm approvals --base main --pr 42  the approval gate of a pull request
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -81,6 +83,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Approvals(approvals::ApprovalsArgs),
     Check(check::CheckArgs),
     Diff(diff::DiffArgs),
     Init(init::InitArgs),
@@ -96,6 +99,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
     match args.command {
+        Command::Approvals(a) => approvals::run(&global, a),
         Command::Check(a) => check::run(&global, a),
         Command::Diff(a) => diff::run(&global, a),
         Command::Init(a) => init::run(&global, a),
