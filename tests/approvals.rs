@@ -421,8 +421,8 @@ fn removed_records_are_judged_at_base() {
     assert_eq!(
         doc["requirements"][0]["reasons"],
         json!([
-            {"record": "ci:blog-vm", "why": "owner of the removed record"},
-            {"record": "service:blog", "why": "owner of the modified record"}
+            {"record": "service:blog", "why": "owner of the modified record"},
+            {"record": "ci:blog-vm", "why": "owner of the removed record"}
         ])
     );
 }
