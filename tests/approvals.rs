@@ -510,3 +510,380 @@ not approved: 1 of 3 requirements met\n",
     assert!(md.contains("| ❌ `cab` | 1 | `change:chg-db`: normal change impacting ci:db, which tier-1 service:shop uses | — | 1 approval; changes requested by @dave |\n"), "{md}");
     assert!(md.contains("| ✅ `office` | 1 | `change:chg-db`: owner of the added record (no owner: admins) | @olga | — |\n"), "{md}");
 }
+
+// ---- Against a GitHub API served by wiremock on 127.0.0.1 ----
+
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "ghp_TESTtokenThatMustNeverBePrinted0123";
+
+struct Api {
+    rt: tokio::runtime::Runtime,
+    server: MockServer,
+}
+
+impl Api {
+    fn start() -> Api {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt.block_on(MockServer::start());
+        Api { rt, server }
+    }
+
+    fn mount(&self, mock: Mock) {
+        self.rt.block_on(mock.mount(&self.server));
+    }
+
+    /// The requests received, as `METHOD path?query`.
+    fn received(&self) -> Vec<String> {
+        self.rt
+            .block_on(self.server.received_requests())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                let q = r.url.query().map(|q| format!("?{q}")).unwrap_or_default();
+                format!("{} {}{q}", r.method, r.url.path())
+            })
+            .collect()
+    }
+
+    /// Runs the gate online for pull request 7 of acme/itsm (from itsm.yaml).
+    fn gate(&self, dir: &Path, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "approvals",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--pr",
+            "7",
+            "--today",
+            "2026-11-21",
+        ];
+        args.extend(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(&args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_API_URL", self.server.uri())
+            .env("ITSM_GITHUB_MAX_WAIT", "0")
+            .output()
+            .unwrap()
+    }
+}
+
+/// A pull request object as GitHub returns it (the fields that matter, and some others).
+fn pull(author: &str, head: &str) -> Value {
+    json!({
+        "url": "https://api.github.com/repos/acme/itsm/pulls/7",
+        "id": 1,
+        "node_id": "PR_1",
+        "html_url": "https://github.com/acme/itsm/pull/7",
+        "number": 7,
+        "state": "open",
+        "locked": false,
+        "title": "Upgrade the database",
+        "user": {"login": author, "id": 9, "type": "User", "site_admin": false},
+        "body": "",
+        "draft": false,
+        "head": {"label": "acme:db", "ref": "db", "sha": head, "user": {"login": "acme", "id": 1}},
+        "base": {"label": "acme:main", "ref": "main", "sha": "1111111111111111111111111111111111111111", "user": {"login": "acme", "id": 1}}
+    })
+}
+
+fn reviews_mock(page: &str, body: Value) -> Mock {
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/itsm/pulls/7/reviews"))
+        .and(query_param("per_page", "100"))
+        .and(query_param("page", page))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+}
+
+fn pull_mock(head: &str) -> Mock {
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/itsm/pulls/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pull("author", head)))
+}
+
+fn assert_no_token(out: &Output) {
+    assert!(!stdout(out).contains(TOKEN) && !stderr(out).contains(TOKEN));
+    assert!(!stderr(out).contains("TESTtoken"), "{}", stderr(out));
+}
+
+#[test]
+fn online_reads_the_pull_request_and_every_page_of_reviews() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(pull_mock(&head));
+    // A full first page (comments from a bot, olga and alice approving), then carol.
+    let mut first: Vec<Value> = (0..98)
+        .map(|i| review(100 + i, "bot", "COMMENTED", &head, T1))
+        .collect();
+    first.push(review(1, "olga", "APPROVED", &head, T1));
+    first.push(review(2, "alice", "APPROVED", &head, T1));
+    api.mount(reviews_mock("1", Value::Array(first)));
+    api.mount(reviews_mock(
+        "2",
+        json!([review(3, "carol", "APPROVED", &head, T2)]),
+    ));
+    let out = api.gate(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["pullRequest"], 7);
+    assert_eq!(doc["author"], "author");
+    assert_eq!(doc["requirements"][0]["approvedBy"], json!(["carol"]));
+    assert_eq!(
+        api.received(),
+        [
+            "GET /repos/acme/itsm/pulls/7",
+            "GET /repos/acme/itsm/pulls/7/reviews?per_page=100&page=1",
+            "GET /repos/acme/itsm/pulls/7/reviews?per_page=100&page=2",
+        ]
+    );
+    let requests = api.rt.block_on(api.server.received_requests()).unwrap();
+    let auth = requests[0]
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_eq!(auth, format!("Bearer {TOKEN}"));
+    assert_no_token(&out);
+}
+
+#[test]
+fn approvals_must_be_on_the_pull_requests_head() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    // GitHub says the head is another commit: approvals of `head` are stale.
+    let other = "2222222222222222222222222222222222222222";
+    api.mount(pull_mock(other));
+    api.mount(reviews_mock(
+        "1",
+        json!([
+            review(1, "olga", "APPROVED", &head, T1),
+            review(2, "alice", "APPROVED", other, T1),
+        ]),
+    ));
+    let out = api.gate(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["head"], other);
+    assert_eq!(
+        matrix(&doc)[1],
+        (
+            "office".into(),
+            json!([]),
+            json!([]),
+            json!(["olga"]),
+            1,
+            false
+        )
+    );
+    assert_eq!(
+        matrix(&doc)[2],
+        (
+            "ops".into(),
+            json!(["alice"]),
+            json!([]),
+            json!([]),
+            0,
+            true
+        )
+    );
+}
+
+#[test]
+fn server_errors_and_secondary_rate_limits_are_retried() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7"))
+            .respond_with(ResponseTemplate::new(502).set_body_string("Bad gateway"))
+            .up_to_n_times(1)
+            .with_priority(1),
+    );
+    api.mount(pull_mock(&head).with_priority(2));
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7/reviews"))
+            .respond_with(
+                ResponseTemplate::new(403)
+                    .insert_header("retry-after", "0")
+                    .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"})),
+            )
+            .up_to_n_times(2)
+            .with_priority(1),
+    );
+    api.mount(
+        reviews_mock("1", json!([review(1, "carol", "APPROVED", &head, T1)])).with_priority(2),
+    );
+    let out = api.gate(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["requirements"][0]["approvedBy"], json!(["carol"]));
+    assert_eq!(api.received().len(), 5);
+}
+
+#[test]
+fn retries_exhausted_fail_closed_with_exit_2() {
+    let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7"))
+            .respond_with(
+                ResponseTemplate::new(503).set_body_json(json!({"message": "Service Unavailable"})),
+            ),
+    );
+    let out = api.gate(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: GitHub answered 503 Service Unavailable to GET /repos/acme/itsm/pulls/7: Service Unavailable (gave up after 4 attempts)\n"
+    );
+    assert_eq!(api.received().len(), 4);
+    assert_no_token(&out);
+}
+
+#[test]
+fn a_refused_token_fails_at_once_without_showing_it() {
+    let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}))),
+    );
+    let out = api.gate(dir.path(), &["--comment", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: GitHub answered 401 Unauthorized to GET /repos/acme/itsm/pulls/7: Bad credentials (check that GITHUB_TOKEN is a valid token)\n"
+    );
+    assert_eq!(api.received().len(), 1);
+    assert_no_token(&out);
+}
+
+#[test]
+fn an_unreachable_api_fails_closed() {
+    let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    // A port nothing listens on: bind one, then free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
+        .current_dir(dir.path())
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_API_URL", format!("http://127.0.0.1:{port}"))
+        .env("ITSM_GITHUB_MAX_WAIT", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .starts_with("error: GitHub could not be reached (GET /repos/acme/itsm/pulls/7)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).ends_with("(gave up after 4 attempts)\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert_no_token(&out);
+}
+
+#[test]
+fn no_token_no_pull_request() {
+    let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
+        .current_dir(dir.path())
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("GITHUB_TOKEN is not set"),
+        "{}",
+        stderr(&out)
+    );
+    let out = itsm(dir.path(), &["approvals", "--base", "HEAD~1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pass --pr N"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_sticky_comment_is_created_once_then_updated() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(pull_mock(&head));
+    api.mount(reviews_mock(
+        "1",
+        json!([review(1, "carol", "APPROVED", &head, T1)]),
+    ));
+    let comments = |body: Value| {
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/issues/7/comments"))
+            .and(query_param("page", "1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+    };
+    let other = json!({"id": 40, "body": "Looks good to me", "user": {"login": "carol"}, "html_url": "https://github.com/acme/itsm/pull/7#issuecomment-40"});
+    // First run: no comment of ours yet.
+    api.mount(
+        comments(json!([other.clone()]))
+            .up_to_n_times(1)
+            .with_priority(1),
+    );
+    api.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/acme/itsm/issues/7/comments"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "<!-- itsm-approvals -->", "user": {"login": "github-actions[bot]"}})))
+            .expect(1),
+    );
+    let first = api.gate(dir.path(), &["--comment"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    // Second run: ours is there, so it is updated, not duplicated.
+    api.mount(comments(json!([other, {"id": 55, "body": "<!-- itsm-approvals -->\nold", "user": {"login": "github-actions[bot]"}}])).with_priority(2));
+    api.mount(
+        Mock::given(method("PATCH"))
+            .and(path("/repos/acme/itsm/issues/comments/55"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"id": 55, "body": "new"})),
+            )
+            .expect(1),
+    );
+    let second = api.gate(dir.path(), &["--comment"]);
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    let requests = api.rt.block_on(api.server.received_requests()).unwrap();
+    let writes: Vec<&wiremock::Request> = requests
+        .iter()
+        .filter(|r| r.method.as_str() != "GET")
+        .collect();
+    assert_eq!(writes.len(), 2);
+    for w in &writes {
+        let body: Value = serde_json::from_slice(&w.body).unwrap();
+        let text = body["body"].as_str().unwrap();
+        assert!(
+            text.starts_with("<!-- itsm-approvals -->\n### ❌ Change approval: not met"),
+            "{text}"
+        );
+    }
+    api.rt.block_on(api.server.verify());
+}
