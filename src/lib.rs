@@ -3,6 +3,7 @@
 //! The pipeline: [`load`] -> [`schema`] -> [`link`] -> [`checks`] -> [`output`].
 
 pub mod approvals;
+pub mod audit;
 pub mod checks;
 pub mod config;
 pub mod diag;
