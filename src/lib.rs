@@ -2,9 +2,13 @@
 //!
 //! The pipeline: [`load`] -> [`schema`] -> [`link`] -> [`checks`] -> [`output`].
 
+pub mod approvals;
+pub mod audit;
 pub mod checks;
 pub mod config;
 pub mod diag;
+pub mod diff;
+pub mod github;
 pub mod iso20000;
 pub mod link;
 pub mod load;

@@ -25,6 +25,17 @@ pub struct Rule {
     pub assert: Option<Program>,
     pub severity: Severity,
     pub message: String,
+    /// An approval requirement the rule adds for pull requests (`approve:`).
+    pub approve: Option<Approve>,
+}
+
+/// A rule's `approve: {team, count}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approve {
+    /// The Team as written; `None` means the matching record's owner.
+    pub team: Option<String>,
+    /// Distinct members of the Team who must approve (at least 1).
+    pub count: u32,
 }
 
 /// Compiles the rules of every Policy; a rule that does not compile is reported
@@ -78,6 +89,13 @@ pub fn compile(catalog: &Catalog, env: &Env, diags: &mut Vec<Diagnostic>) -> Vec
                 message: text("message")
                     .unwrap_or("the rule does not hold")
                     .to_string(),
+                approve: item.get("approve").map(|a| Approve {
+                    team: a.get("team").and_then(Value::as_str).map(str::to_string),
+                    count: a
+                        .get("count")
+                        .and_then(Value::as_i64)
+                        .map_or(1, |c| c.clamp(1, u32::MAX as i64) as u32),
+                }),
             });
         }
     }
@@ -202,6 +220,17 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
             "ref",
             format!("no record `{reference}`"),
         )),
+    }
+}
+
+/// Whether a rule's `when` holds for the record in `scope` (`self` set); a rule
+/// without `when` always holds. The error says why it could not be evaluated.
+pub fn when_holds(rule: &Rule, scope: &Context<'_, '_>) -> Result<bool, String> {
+    match rule.when.as_ref().map(|w| w.execute(scope)) {
+        None | Some(Ok(Cel::Bool(true))) => Ok(true),
+        Some(Ok(Cel::Bool(false))) => Ok(false),
+        Some(Ok(other)) => Err(format!("`when` gave {other:?}, not true or false")),
+        Some(Err(e)) => Err(format!("`when` could not be evaluated: {e}")),
     }
 }
 

@@ -1,6 +1,9 @@
 //! Command-line arguments and the dispatch to one module per command.
 
+mod approvals;
+mod audit;
 mod check;
+mod diff;
 mod init;
 mod new;
 mod schema;
@@ -45,6 +48,9 @@ Examples:
   itsm check --rev main             check the records as they are on main
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
+  itsm diff main HEAD               records added, modified and removed
+  itsm approvals --base main --pr 42  the approval gate of a pull request
+  itsm audit --format csv           the change register from git history
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -79,7 +85,10 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Approvals(approvals::ApprovalsArgs),
+    Audit(audit::AuditArgs),
     Check(check::CheckArgs),
+    Diff(diff::DiffArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Schema(schema::SchemaArgs),
@@ -93,7 +102,10 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
     match args.command {
+        Command::Approvals(a) => approvals::run(&global, a),
+        Command::Audit(a) => audit::run(&global, a),
         Command::Check(a) => check::run(&global, a),
+        Command::Diff(a) => diff::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),

@@ -136,6 +136,12 @@ pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
     }
 }
 
+/// The records of one file's bytes (parse findings dropped), for readers that
+/// look at single blobs, such as the history walk of `itsm audit`.
+pub fn parse_records(path: String, bytes: Vec<u8>) -> Vec<Record> {
+    parse_file(path, Content::Bytes(bytes)).records
+}
+
 /// The outcome of reading one file.
 struct Parsed {
     path: String,

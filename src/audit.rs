@@ -1,0 +1,485 @@
+//! The change register from git history: for every Change record, the commit
+//! that added it and each that changed or removed it, with the pull request
+//! (from merge and squash commit messages), the date and the author.
+//!
+//! The walk follows first parents from the revision (the mainline: a merged
+//! pull request is its merge or squash commit) and compares, per commit, only
+//! the paths that changed, so a long history costs one tree diff per commit and
+//! one parse per changed record file.
+
+use crate::diff::{Touch, prefix_of};
+use crate::model::Kind;
+use jiff::civil::Date;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+/// The register: one entry per Change record, in the order they were added.
+#[derive(Debug, Default, Serialize)]
+pub struct Register {
+    pub changes: Vec<ChangeEntry>,
+}
+
+/// A Change record and what happened to it.
+#[derive(Debug, Serialize)]
+pub struct ChangeEntry {
+    pub record: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub change_type: String,
+    pub risk: String,
+    pub status: String,
+    /// Where it lives at the revision (or last lived, when removed).
+    pub file: String,
+    pub removed: bool,
+    pub events: Vec<Event>,
+}
+
+/// One commit that added, modified or removed a Change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub action: Touch,
+    pub commit: String,
+    /// Commit time, RFC 3339 in UTC.
+    pub date: String,
+    pub author: String,
+    pub email: String,
+    pub subject: String,
+    #[serde(rename = "pullRequest")]
+    pub pull_request: Option<u64>,
+    /// Who approved the pull request (filled from GitHub when a token is given).
+    #[serde(rename = "approvedBy", skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<Vec<String>>,
+}
+
+/// Which part of history to report.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub rev: String,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+/// What is known of a Change while walking.
+struct State {
+    hash: u64,
+    entry: usize,
+}
+
+/// Walks history and builds the register.
+pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
+    let repo = git2::Repository::discover(root).map_err(|e| {
+        format!(
+            "{} is not in a git repository: {}",
+            root.display(),
+            e.message()
+        )
+    })?;
+    let prefix = prefix_of(&repo, root);
+    let git = |what: &str| {
+        let what = what.to_string();
+        move |e: git2::Error| format!("{what}: {}", e.message())
+    };
+    let start = repo
+        .revparse_single(&options.rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| format!("cannot resolve revision `{}`: {}", options.rev, e.message()))?;
+    let mut walk = repo.revwalk().map_err(git("cannot walk history"))?;
+    walk.push(start.id()).map_err(git("cannot walk history"))?;
+    walk.simplify_first_parent()
+        .map_err(git("cannot walk history"))?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .map_err(git("cannot walk history"))?;
+
+    let mut register = Register::default();
+    let mut known: HashMap<String, State> = HashMap::default();
+    for oid in walk {
+        let commit = repo
+            .find_commit(oid.map_err(git("cannot walk history"))?)
+            .map_err(git("cannot read a commit"))?;
+        let tree = subtree(&repo, &commit, &prefix)?;
+        let parent = match commit.parent(0) {
+            Ok(p) => subtree(&repo, &p, &prefix)?,
+            Err(_) => None,
+        };
+        if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
+            continue;
+        }
+        let diff = repo
+            .diff_tree_to_tree(parent.as_ref(), tree.as_ref(), None)
+            .map_err(git("cannot compare a commit with its parent"))?;
+        let mut before: Vec<String> = Vec::new();
+        let mut after: Vec<(String, Seen)> = Vec::new();
+        for delta in diff.deltas() {
+            for (file, old) in [(delta.old_file(), true), (delta.new_file(), false)] {
+                let Some(path) = file.path().and_then(Path::to_str) else {
+                    continue;
+                };
+                if file.id().is_zero() || !is_record_file(path) {
+                    continue;
+                }
+                for (name, seen) in changes_in(&repo, file.id(), path) {
+                    if old {
+                        before.push(name);
+                    } else {
+                        after.push((name, seen));
+                    }
+                }
+            }
+        }
+        if before.is_empty() && after.is_empty() {
+            continue;
+        }
+        let event = |action| event_of(&commit, action);
+        for (name, seen) in &after {
+            let action = match known.get(name) {
+                None => Touch::Added,
+                Some(s) if s.hash != seen.hash => Touch::Modified,
+                Some(_) => {
+                    // Moved or reformatted without a change of value.
+                    let i = known[name].entry;
+                    register.changes[i].file = seen.path.clone();
+                    continue;
+                }
+            };
+            let i = match known.get(name) {
+                Some(s) if !register.changes[s.entry].removed => s.entry,
+                _ => {
+                    register.changes.push(seen.entry(name));
+                    register.changes.len() - 1
+                }
+            };
+            let e = &mut register.changes[i];
+            e.title.clone_from(&seen.title);
+            e.change_type.clone_from(&seen.change_type);
+            e.risk.clone_from(&seen.risk);
+            e.status.clone_from(&seen.status);
+            e.file.clone_from(&seen.path);
+            e.events.push(event(action));
+            known.insert(
+                name.clone(),
+                State {
+                    hash: seen.hash,
+                    entry: i,
+                },
+            );
+        }
+        for name in before {
+            if after.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if let Some(state) = known.remove(&name) {
+                let e = &mut register.changes[state.entry];
+                e.removed = true;
+                e.events.push(event(Touch::Removed));
+            }
+        }
+    }
+    filter(&mut register, options);
+    Ok(register)
+}
+
+/// Keeps the events within `--since` / `--until`, and the Changes that have any.
+fn filter(register: &mut Register, options: &Options) {
+    let day = |e: &Event| e.date.get(..10).and_then(crate::time::date);
+    for c in &mut register.changes {
+        c.events.retain(|e| {
+            let d = day(e);
+            options.since.is_none_or(|s| d.is_some_and(|d| d >= s))
+                && options.until.is_none_or(|u| d.is_some_and(|d| d <= u))
+        });
+    }
+    register.changes.retain(|c| !c.events.is_empty());
+}
+
+/// The tree of the repository root at a commit (`None` when it does not exist there).
+fn subtree<'r>(
+    repo: &'r git2::Repository,
+    commit: &git2::Commit<'r>,
+    prefix: &Path,
+) -> Result<Option<git2::Tree<'r>>, String> {
+    let tree = commit
+        .tree()
+        .map_err(|e| format!("cannot read the tree of {}: {}", commit.id(), e.message()))?;
+    if prefix.as_os_str().is_empty() {
+        return Ok(Some(tree));
+    }
+    match tree.get_path(prefix) {
+        Ok(entry) => Ok(repo.find_tree(entry.id()).ok()),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A file discovery would read: YAML or Markdown, not in a hidden folder.
+fn is_record_file(path: &str) -> bool {
+    (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".md"))
+        && !path.split('/').any(|c| c.starts_with('.'))
+        && path != crate::config::CONFIG_FILE
+}
+
+/// A Change as found in one blob.
+struct Seen {
+    hash: u64,
+    path: String,
+    title: String,
+    change_type: String,
+    risk: String,
+    status: String,
+}
+
+impl Seen {
+    fn entry(&self, name: &str) -> ChangeEntry {
+        ChangeEntry {
+            record: format!("change:{name}"),
+            title: self.title.clone(),
+            change_type: self.change_type.clone(),
+            risk: self.risk.clone(),
+            status: self.status.clone(),
+            file: self.path.clone(),
+            removed: false,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// The Change records of a blob, by name.
+fn changes_in(repo: &git2::Repository, oid: git2::Oid, path: &str) -> Vec<(String, Seen)> {
+    let Ok(blob) = repo.find_blob(oid) else {
+        return Vec::new();
+    };
+    let bytes = blob.content();
+    // Most record files are not Changes: skip the parse when the word is absent.
+    if bytes.len() > crate::load::MAX_FILE_BYTES || !contains(bytes, b"Change") {
+        return Vec::new();
+    }
+    crate::load::parse_records(path.to_string(), bytes.to_vec())
+        .into_iter()
+        .filter(|r| r.id.kind == Kind::Change && !r.id.name.is_empty())
+        .map(|r| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(&r.value)
+                .unwrap_or_default()
+                .hash(&mut h);
+            r.body.hash(&mut h);
+            let text = |p: &str| r.str(p).unwrap_or_default().to_string();
+            let seen = Seen {
+                hash: h.finish(),
+                path: path.to_string(),
+                title: r.title().to_string(),
+                change_type: text("/spec/type"),
+                risk: text("/spec/risk"),
+                status: text("/spec/status"),
+            };
+            (r.id.name, seen)
+        })
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn event_of(commit: &git2::Commit<'_>, action: Touch) -> Event {
+    let author = commit.author();
+    let date = jiff::Timestamp::from_second(commit.time().seconds())
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default();
+    let message = commit.message().unwrap_or_default();
+    Event {
+        action,
+        commit: commit.id().to_string(),
+        date,
+        author: author.name().unwrap_or_default().to_string(),
+        email: author.email().unwrap_or_default().to_string(),
+        subject: message.lines().next().unwrap_or_default().to_string(),
+        pull_request: pull_request_of(message),
+        approved_by: None,
+    }
+}
+
+/// The pull request a commit message names: `Merge pull request #123 from ...`
+/// (merge commits) or a subject ending in `(#123)` (squash merges).
+pub fn pull_request_of(message: &str) -> Option<u64> {
+    let subject = message.lines().next()?.trim();
+    if let Some(rest) = subject.strip_prefix("Merge pull request #") {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        return digits.parse().ok();
+    }
+    let inner = subject.strip_suffix(')')?;
+    let open = inner.rfind("(#")?;
+    inner[open + 2..].parse().ok()
+}
+
+/// The pull requests the register names, each once, in order.
+pub fn pull_requests(register: &Register) -> Vec<u64> {
+    let mut out: Vec<u64> = register
+        .changes
+        .iter()
+        .flat_map(|c| c.events.iter().filter_map(|e| e.pull_request))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Sets `approvedBy` of every event from the approvers of its pull request.
+pub fn set_approvers(register: &mut Register, approvers: &HashMap<u64, Vec<String>>) {
+    for c in &mut register.changes {
+        for e in &mut c.events {
+            e.approved_by = Some(
+                e.pull_request
+                    .and_then(|n| approvers.get(&n).cloned())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+}
+
+/// The logins whose standing on a pull request is APPROVED, sorted.
+pub fn approvers(reviews: &[crate::approvals::review::Review]) -> Vec<String> {
+    use crate::approvals::review::{Standing, standings};
+    standings(reviews, "")
+        .into_iter()
+        .filter(|(_, s)| matches!(s, Standing::Approved(_)))
+        .map(|(login, _)| login)
+        .collect()
+}
+
+/// The register as Markdown: one row per event.
+pub fn markdown(register: &Register) -> String {
+    use crate::diff::render::cell;
+    use std::fmt::Write;
+    let mut out = String::from("# Change register\n\n");
+    if register.changes.is_empty() {
+        out.push_str("No Change record in this part of history.\n");
+        return out;
+    }
+    let with_approvers = register
+        .changes
+        .iter()
+        .any(|c| c.events.iter().any(|e| e.approved_by.is_some()));
+    out.push_str(
+        "| Change | type | risk | status | event | date | commit | pull request | author |",
+    );
+    out.push_str(if with_approvers {
+        " approved by |\n"
+    } else {
+        "\n"
+    });
+    out.push_str("|---|---|---|---|---|---|---|---|---|");
+    out.push_str(if with_approvers { "---|\n" } else { "\n" });
+    for c in &register.changes {
+        for e in &c.events {
+            let _ = write!(
+                out,
+                "| `{}` | {} | {} | {} | {} | {} | `{}` | {} | {} |",
+                c.record,
+                cell(&c.change_type),
+                cell(&c.risk),
+                cell(&c.status),
+                e.action,
+                e.date.get(..10).unwrap_or(&e.date),
+                &e.commit[..e.commit.len().min(12)],
+                e.pull_request.map(|n| format!("#{n}")).unwrap_or_default(),
+                cell(&e.author),
+            );
+            if let Some(a) = &e.approved_by {
+                let _ = write!(out, " {} |", a.join(", "));
+            }
+            out.push('\n');
+        }
+    }
+    let events: usize = register.changes.iter().map(|c| c.events.len()).sum();
+    let _ = write!(
+        out,
+        "\n{} Change records, {events} events.\n",
+        register.changes.len()
+    );
+    out
+}
+
+/// The register as JSON.
+pub fn json(register: &Register) -> String {
+    let mut text = serde_json::to_string_pretty(register).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The register as CSV: one row per event.
+pub fn csv(register: &Register) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "change",
+        "title",
+        "type",
+        "risk",
+        "status",
+        "event",
+        "date",
+        "commit",
+        "pull_request",
+        "author",
+        "email",
+        "subject",
+        "approved_by",
+    ];
+    w.write_record(header).map_err(|e| e.to_string())?;
+    for c in &register.changes {
+        for e in &c.events {
+            let pr = e.pull_request.map(|n| n.to_string()).unwrap_or_default();
+            let approved = e
+                .approved_by
+                .as_deref()
+                .map(|a| a.join(" "))
+                .unwrap_or_default();
+            w.write_record([
+                c.record.as_str(),
+                &c.title,
+                &c.change_type,
+                &c.risk,
+                &c.status,
+                e.action.as_str(),
+                &e.date,
+                &e.commit,
+                &pr,
+                &e.author,
+                &e.email,
+                &e.subject,
+                &approved,
+            ])
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_request_numbers_from_merge_and_squash_messages() {
+        assert_eq!(
+            pull_request_of("Merge pull request #123 from acme/db\n\nUpgrade"),
+            Some(123)
+        );
+        assert_eq!(
+            pull_request_of("Upgrade the database (#45)\n\n* wip"),
+            Some(45)
+        );
+        assert_eq!(pull_request_of("Fix #12 in the parser"), None);
+        assert_eq!(pull_request_of("Plain commit"), None);
+        assert_eq!(pull_request_of(""), None);
+    }
+
+    #[test]
+    fn record_files() {
+        assert!(is_record_file("changes/a.yaml"));
+        assert!(is_record_file("changes/b.md"));
+        assert!(!is_record_file(".github/workflows/x.yml"));
+        assert!(!is_record_file("itsm.yaml"));
+        assert!(!is_record_file("notes.txt"));
+    }
+}

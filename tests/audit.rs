@@ -1,0 +1,303 @@
+//! `itsm audit`: the change register from a real git history with squash and
+//! merge commits, moves and deletions; approvers from wiremock on 127.0.0.1.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn change(name: &str, status: &str) -> String {
+    format!(
+        "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: {name}\n  title: Change {name}\nspec:\n  type: normal\n  risk: low\n  impacts: [service:shop]\n  requestedBy: octocat\n  status: {status}\n  backout: Undo.\n"
+    )
+}
+
+/// Commits the work tree as `who` at `day` (noon UTC), with extra parents.
+fn commit(
+    repo: &git2::Repository,
+    message: &str,
+    who: &str,
+    day: &str,
+    extra: &[git2::Oid],
+) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let secs = jiff::civil::Date::strptime("%Y-%m-%d", day)
+        .unwrap()
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second();
+    let sig = git2::Signature::new(
+        who,
+        &format!("{}@example.com", who.to_lowercase()),
+        &git2::Time::new(secs, 0),
+    )
+    .unwrap();
+    let mut parents: Vec<git2::Commit<'_>> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    parents.extend(extra.iter().map(|o| repo.find_commit(*o).unwrap()));
+    let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &refs)
+        .unwrap()
+}
+
+/// A history: setup, a squash merge adding chg-a, a merge commit adding chg-b
+/// (from a side branch), a move, an edit, a deletion.
+fn history() -> (tempfile::TempDir, Vec<git2::Oid>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repo = git2::Repository::init(root).unwrap();
+    write(root, VALID);
+    let c0 = commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
+    write(
+        root,
+        &[("changes/chg-a.yaml", &change("chg-a", "scheduled"))],
+    );
+    let c1 = commit(
+        &repo,
+        "Add chg-a (#12)\n\n* squashed",
+        "Bob",
+        "2026-02-01",
+        &[],
+    );
+    // A side branch from c1 adds chg-b; main merges it with a merge commit.
+    write(
+        root,
+        &[(
+            "changes/chg-b.md",
+            &format!("---\n{}---\nWhy.\n", change("chg-b", "proposed")),
+        )],
+    );
+    let side = commit(&repo, "wip", "Carol", "2026-03-01", &[]);
+    repo.set_head_detached(c1).unwrap();
+    repo.reference("refs/heads/main", c1, true, "main").unwrap();
+    repo.set_head("refs/heads/main").unwrap();
+    let c2 = commit(
+        &repo,
+        "Merge pull request #15 from acme/chg-b\n\nAdd chg-b",
+        "Dave",
+        "2026-03-02",
+        &[side],
+    );
+    std::fs::create_dir_all(root.join("changes/2026")).unwrap();
+    std::fs::rename(
+        root.join("changes/chg-a.yaml"),
+        root.join("changes/2026/chg-a.yaml"),
+    )
+    .unwrap();
+    let c3 = commit(&repo, "Move chg-a (#16)", "Bob", "2026-04-01", &[]);
+    write(
+        root,
+        &[("changes/2026/chg-a.yaml", &change("chg-a", "implemented"))],
+    );
+    let c4 = commit(&repo, "Implement chg-a (#17)", "Erin", "2026-05-01", &[]);
+    std::fs::remove_file(root.join("changes/chg-b.md")).unwrap();
+    let c5 = commit(&repo, "Drop chg-b", "Alice", "2026-06-01", &[]);
+    (dir, vec![c0, c1, c2, c3, c4, c5])
+}
+
+fn audit(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["audit"];
+    all.extend(args);
+    std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args(&all)
+        .current_dir(dir)
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .unwrap()
+}
+
+fn event(
+    action: &str,
+    commit: git2::Oid,
+    date: &str,
+    who: &str,
+    subject: &str,
+    pr: Option<u64>,
+) -> Value {
+    json!({
+        "action": action, "commit": commit.to_string(), "date": format!("{date}T12:00:00Z"),
+        "author": who, "email": format!("{}@example.com", who.to_lowercase()),
+        "subject": subject, "pullRequest": pr
+    })
+}
+
+#[test]
+fn json_register_follows_the_mainline() {
+    let (dir, c) = history();
+    let out = audit(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc,
+        json!({"changes": [
+            {"record": "change:chg-a", "title": "Change chg-a", "type": "normal", "risk": "low",
+             "status": "implemented", "file": "changes/2026/chg-a.yaml", "removed": false, "events": [
+                event("added", c[1], "2026-02-01", "Bob", "Add chg-a (#12)", Some(12)),
+                event("modified", c[4], "2026-05-01", "Erin", "Implement chg-a (#17)", Some(17)),
+             ]},
+            {"record": "change:chg-b", "title": "Change chg-b", "type": "normal", "risk": "low",
+             "status": "proposed", "file": "changes/chg-b.md", "removed": true, "events": [
+                event("added", c[2], "2026-03-02", "Dave", "Merge pull request #15 from acme/chg-b", Some(15)),
+                event("removed", c[5], "2026-06-01", "Alice", "Drop chg-b", None),
+             ]}
+        ]})
+    );
+}
+
+#[test]
+fn since_and_until_keep_the_events_between() {
+    let (dir, c) = history();
+    let out = audit(
+        dir.path(),
+        &[
+            "--format",
+            "csv",
+            "--since",
+            "2026-03-02",
+            "--until",
+            "2026-05-31",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "change,title,type,risk,status,event,date,commit,pull_request,author,email,subject,approved_by\n\
+change:chg-a,Change chg-a,normal,low,implemented,modified,2026-05-01T12:00:00Z,{},17,Erin,erin@example.com,Implement chg-a (#17),\n\
+change:chg-b,Change chg-b,normal,low,proposed,added,2026-03-02T12:00:00Z,{},15,Dave,dave@example.com,Merge pull request #15 from acme/chg-b,\n",
+            c[4], c[2]
+        )
+    );
+    let bad = audit(
+        dir.path(),
+        &["--since", "2026-05-01", "--until", "2026-01-01"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn markdown_is_the_default() {
+    let (dir, c) = history();
+    let out = audit(dir.path(), &["--rev", &c[2].to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "# Change register\n\n| Change | type | risk | status | event | date | commit | pull request | author |\n|---|---|---|---|---|---|---|---|---|\n\
+| `change:chg-a` | normal | low | scheduled | added | 2026-02-01 | `{}` | #12 | Bob |\n\
+| `change:chg-b` | normal | low | proposed | added | 2026-03-02 | `{}` | #15 | Dave |\n\n2 Change records, 2 events.\n",
+            &c[1].to_string()[..12],
+            &c[2].to_string()[..12]
+        )
+    );
+}
+
+#[test]
+fn approvers_come_from_github_when_a_token_is_given() {
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let (dir, _) = history();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(MockServer::start());
+    let review = |login: &str, state: &str, at: &str| {
+        json!({"id": 1, "user": {"login": login}, "state": state, "commit_id": "abc", "submitted_at": at,
+               "body": "", "html_url": "https://github.com/acme/itsm/pull/1#pullrequestreview-1"})
+    };
+    for (n, body) in [
+        (
+            12,
+            json!([review("carol", "APPROVED", "2026-02-01T10:00:00Z")]),
+        ),
+        (
+            15,
+            json!([
+                review("dave", "APPROVED", "2026-03-01T10:00:00Z"),
+                review("Erin", "APPROVED", "2026-03-01T11:00:00Z")
+            ]),
+        ),
+        (
+            17,
+            json!([
+                review("olga", "APPROVED", "2026-05-01T10:00:00Z"),
+                review("olga", "DISMISSED", "2026-05-01T11:00:00Z")
+            ]),
+        ),
+    ] {
+        rt.block_on(
+            Mock::given(method("GET"))
+                .and(path(format!("/repos/acme/itsm/pulls/{n}/reviews")))
+                .and(query_param("page", "1"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body))
+                .expect(1)
+                .mount(&server),
+        );
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args(["audit", "--format", "json", "--github", "acme/itsm"])
+        .current_dir(dir.path())
+        .env("GITHUB_TOKEN", "ghp_secret_for_audit")
+        .env("GITHUB_API_URL", server.uri())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let approvers: Vec<Value> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            c["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["approvedBy"].clone())
+        })
+        .collect();
+    assert_eq!(
+        approvers,
+        [
+            json!(["carol"]),
+            json!([]),
+            json!(["dave", "erin"]),
+            json!([])
+        ]
+    );
+    rt.block_on(server.verify());
+}
+
+#[test]
+fn a_subfolder_root_and_an_unknown_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let root = dir.path().join("itsm");
+    write(&root, VALID);
+    write(&root, &[("changes/x.yaml", &change("x", "proposed"))]);
+    write(
+        dir.path(),
+        &[("other/changes/y.yaml", &change("y", "proposed"))],
+    );
+    commit(&repo, "Records (#3)", "Alice", "2026-01-05", &[]);
+    let out = audit(&root, &["--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["changes"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["changes"][0]["file"], "changes/x.yaml");
+    let bad = audit(&root, &["--rev", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("cannot resolve revision `nope`"));
+}
