@@ -245,37 +245,42 @@ fn serve(files: BTreeMap<String, Vec<u8>>) -> String {
     base
 }
 
-/// A release archive of the binary under test, named and summed as release.yml does.
+/// The release archive of the binary under test, named as release.yml names it,
+/// and its SHA-256 line; made once per test process (the debug binary is large).
+fn archive(version: &str) -> &'static (String, Vec<u8>, String) {
+    static ARCHIVE: std::sync::OnceLock<(String, Vec<u8>, String)> = std::sync::OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_itsm"), dir.path().join("itsm")).unwrap();
+        let name = format!("itsm-v{version}-x86_64-unknown-linux-musl.tar.gz");
+        let status = Command::new("bash")
+            .arg("-c")
+            .arg(format!("tar -cf - itsm | gzip -1 > {name}"))
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let bytes = std::fs::read(dir.path().join(&name)).unwrap();
+        let out = Command::new("sha256sum")
+            .arg(&name)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (name, bytes, String::from_utf8(out.stdout).unwrap())
+    })
+}
+
+/// What the release page serves: the archive and its `.sha256` (wrong if `corrupt_sum`).
 fn release(version: &str, corrupt_sum: bool) -> BTreeMap<String, Vec<u8>> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_itsm"), dir.path().join("itsm")).unwrap();
-    let name = format!("itsm-v{version}-x86_64-unknown-linux-musl.tar.gz");
-    let archive = dir.path().join(&name);
-    let status = Command::new("tar")
-        .arg("-czf")
-        .arg(&archive)
-        .arg("-C")
-        .arg(dir.path())
-        .arg("itsm")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let bytes = std::fs::read(&archive).unwrap();
-    let out = Command::new("sha256sum")
-        .arg(&name)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let mut sum = String::from_utf8(out.stdout).unwrap();
-    if corrupt_sum {
-        sum = format!("{}{}", "0".repeat(64), &sum[64..]);
-    }
+    let (name, bytes, sum) = archive(version);
+    let sum = if corrupt_sum {
+        format!("{}{}", "0".repeat(64), &sum[64..])
+    } else {
+        sum.clone()
+    };
     BTreeMap::from([
-        (format!("/releases/v{version}/{name}"), bytes),
-        (
-            format!("/releases/v{version}/{name}.sha256"),
-            sum.into_bytes(),
-        ),
+        (format!("/releases/v{version}/{name}"), bytes.clone()),
+        (format!("/releases/v{version}/{name}.sha256"), sum.into_bytes()),
     ])
 }
 
@@ -641,4 +646,229 @@ fn an_unknown_command_fails() {
     assert!(run.log.contains("unknown command 'deploy'"), "{}", run.log);
     // The command before it ran.
     assert_eq!(run.outputs["errors"], "0");
+}
+
+// ---------------------------------------------------------------------------
+// The approval gate in the action, against a GitHub API served on 127.0.0.1.
+
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+struct Api {
+    rt: tokio::runtime::Runtime,
+    server: MockServer,
+}
+
+impl Api {
+    fn start() -> Api {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt.block_on(MockServer::start());
+        Api { rt, server }
+    }
+
+    fn mount(&self, mock: Mock) {
+        self.rt.block_on(mock.mount(&self.server));
+    }
+}
+
+/// A pull request in a real git repository: base = VALID, head raises the shop's tier.
+/// Returns the folder, the base and the head SHAs.
+fn pull_request_repo() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), VALID);
+    write(
+        dir.path(),
+        &[(
+            "itsm.yaml",
+            "name: Test\ngithub: acme/itsm\nadmins: ops\ncab: ops\necab: ops\n",
+        )],
+    );
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let base = common::commit_all(&repo, "base");
+    write(
+        dir.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 2\n  sla: gold\n  cis: [web]\n",
+        )],
+    );
+    let head = common::commit_all(&repo, "Lower the shop's tier (#7)");
+    (dir, base.to_string(), head.to_string())
+}
+
+/// A `pull_request` or `pull_request_review` event payload, shaped like GitHub's.
+fn event(kind: &str, base: &str, head: &str) -> Json {
+    let pull = json!({
+        "url": "https://api.github.com/repos/acme/itsm/pulls/7",
+        "id": 1,
+        "number": 7,
+        "state": "open",
+        "title": "Lower the shop's tier",
+        "user": {"login": "author", "id": 9, "type": "User"},
+        "head": {"label": "acme:shop", "ref": "shop", "sha": head, "repo": {"full_name": "acme/itsm"}},
+        "base": {"label": "acme:main", "ref": "main", "sha": base, "repo": {"full_name": "acme/itsm"}},
+    });
+    let repository = json!({"id": 2, "name": "itsm", "full_name": "acme/itsm", "private": true, "owner": {"login": "acme"}});
+    match kind {
+        "pull_request" => {
+            json!({"action": "opened", "number": 7, "pull_request": pull, "repository": repository})
+        }
+        _ => json!({
+            "action": "submitted",
+            "review": {"id": 1, "user": {"login": "octocat"}, "state": "approved", "commit_id": head},
+            "pull_request": pull,
+            "repository": repository,
+        }),
+    }
+}
+
+fn mount_pull(api: &Api, head: &str, reviews: Json) {
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "number": 7, "state": "open",
+                "user": {"login": "author", "id": 9, "type": "User"},
+                "head": {"ref": "shop", "sha": head},
+                "base": {"ref": "main", "sha": "1111111111111111111111111111111111111111"},
+            }))),
+    );
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7/reviews"))
+            .and(query_param("page", "1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(reviews)),
+    );
+}
+
+#[test]
+fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
+    let version = env!("CARGO_PKG_VERSION");
+    let release_base = serve(release(version, false));
+    let (dir, base, head) = pull_request_repo();
+    let api = Api::start();
+    // No review yet: the gate is not met.
+    mount_pull(&api, &head, json!([]));
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/issues/7/comments"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
+    );
+    api.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/acme/itsm/issues/7/comments"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "x"})))
+            .expect(1),
+    );
+    let inputs = [
+        ("command", "check approvals"),
+        ("comment", "true"),
+        ("version", version),
+        ("download-url", &format!("{release_base}/releases")),
+    ];
+    let run = run_action(
+        &inputs,
+        dir.path(),
+        ("pull_request", &event("pull_request", &base, &head)),
+        &api.server.uri(),
+    );
+    assert_eq!(run.status, 1, "{}", run.log);
+    assert_eq!(run.outputs["approved"], "false");
+    assert_eq!(run.outputs["errors"], "0");
+    assert!(run.log.contains("::error"), "{}", run.log);
+    assert!(run.summary.contains("## itsm check"), "{}", run.summary);
+    assert!(
+        run.summary.contains("Change approval: not met"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains("`ops`"), "{}", run.summary);
+    api.rt.block_on(api.server.verify());
+
+    // octocat of ops approves the head commit: the review event re-runs the gate.
+    let api = Api::start();
+    mount_pull(
+        &api,
+        &head,
+        json!([{
+            "id": 1, "node_id": "PRR_1",
+            "user": {"login": "OctoCat", "id": 1, "type": "User"},
+            "body": "", "state": "APPROVED",
+            "html_url": "https://github.com/acme/itsm/pull/7#pullrequestreview-1",
+            "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
+            "author_association": "MEMBER",
+            "commit_id": head, "submitted_at": "2026-11-20T10:00:00Z"
+        }]),
+    );
+    let run = run_action(
+        &[
+            ("command", "approvals"),
+            ("version", version),
+            ("download-url", &format!("{release_base}/releases")),
+        ],
+        dir.path(),
+        (
+            "pull_request_review",
+            &event("pull_request_review", &base, &head),
+        ),
+        &api.server.uri(),
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    assert_eq!(run.outputs["approved"], "true");
+    assert!(
+        run.summary.contains("Change approval: met"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn approvals_fails_closed_when_github_fails() {
+    let version = env!("CARGO_PKG_VERSION");
+    let release_base = serve(release(version, false));
+    let (dir, base, head) = pull_request_repo();
+    let api = Api::start();
+    api.mount(Mock::given(method("GET")).respond_with(
+        ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
+    ));
+    let run = run_action(
+        &[
+            ("command", "approvals"),
+            ("version", version),
+            ("download-url", &format!("{release_base}/releases")),
+        ],
+        dir.path(),
+        ("pull_request", &event("pull_request", &base, &head)),
+        &api.server.uri(),
+    );
+    assert_eq!(run.status, 2, "{}", run.log);
+    assert_eq!(run.outputs["approved"], "false");
+}
+
+#[test]
+fn approvals_is_skipped_outside_pull_requests() {
+    let version = env!("CARGO_PKG_VERSION");
+    let release_base = serve(release(version, false));
+    let (dir, _, _) = pull_request_repo();
+    let run = run_action(
+        &[
+            ("command", "approvals"),
+            ("version", version),
+            ("download-url", &format!("{release_base}/releases")),
+        ],
+        dir.path(),
+        ("push", &json!({"ref": "refs/heads/main"})),
+        "http://127.0.0.1:9",
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    assert!(
+        run.log.contains("::notice title=itsm approvals::"),
+        "{}",
+        run.log
+    );
+    assert_eq!(run.outputs["approved"], "");
 }

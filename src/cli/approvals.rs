@@ -19,6 +19,9 @@ Examples:
         also create or update one sticky comment on the pull request
   itsm approvals --base main --head HEAD --reviews reviews.json --author octocat
         offline: reviews.json is the body of GitHub's \"list reviews for a pull request\"
+  itsm approvals --event \"$GITHUB_EVENT_PATH\" --format github --summary \"$GITHUB_STEP_SUMMARY\"
+        in GitHub Actions: base, head, number and repository from the pull_request
+        or pull_request_review event (what the action runs)
 
 GitHub: GITHUB_TOKEN (required online), GITHUB_API_URL (GitHub Enterprise, e.g.
 https://ghe.example.com/api/v3), ITSM_GITHUB_MAX_WAIT (longest wait in seconds
@@ -27,11 +30,18 @@ between retries, default 60).
 Exit codes: 0 every requirement is met, 1 not met, 2 could not decide (which fails the gate).")]
 pub struct ApprovalsArgs {
     /// The revision the pull request merges into (e.g. origin/main)
+    #[arg(long, value_name = "REV", required_unless_present = "event")]
+    pub base: Option<String>,
+    /// The revision with the pull request's changes [default: HEAD]
     #[arg(long, value_name = "REV")]
-    pub base: String,
-    /// The revision with the pull request's changes
-    #[arg(long, value_name = "REV", default_value = "HEAD")]
-    pub head: String,
+    pub head: Option<String>,
+    /// A GitHub Actions event payload (pull_request or pull_request_review): the
+    /// base and head SHAs, the number and the repository default to the event's
+    #[arg(long, value_name = "FILE")]
+    pub event: Option<PathBuf>,
+    /// Also append the Markdown matrix to FILE (e.g. "$GITHUB_STEP_SUMMARY")
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
     /// The pull request number
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,
@@ -64,28 +74,81 @@ pub enum GateFormat {
     Markdown,
 }
 
-pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
+/// What a pull_request / pull_request_review event says about its pull request.
+#[derive(Debug, serde::Deserialize)]
+struct Event {
+    pull_request: EventPull,
+    repository: Option<EventRepo>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct EventPull {
+    number: u64,
+    base: EventRef,
+    head: EventRef,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct EventRef {
+    sha: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct EventRepo {
+    full_name: String,
+}
+
+/// Fills what the command line leaves out from the event payload.
+fn apply_event(args: &mut ApprovalsArgs) -> Result<()> {
+    let Some(path) = &args.event else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the event {}", path.display()))?;
+    let event: Event = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a pull_request or pull_request_review event (no pull_request with number, base.sha and head.sha)",
+            path.display()
+        )
+    })?;
+    args.base.get_or_insert(event.pull_request.base.sha);
+    args.head.get_or_insert(event.pull_request.head.sha);
+    if args.reviews.is_none() {
+        args.pr.get_or_insert(event.pull_request.number);
+    }
+    if let Some(repo) = event.repository {
+        args.github.get_or_insert(repo.full_name);
+    }
+    Ok(())
+}
+
+pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
     let started = std::time::Instant::now();
     let root = global.root()?;
-    let head_sha = diff::resolve_commit(&root, &args.head).map_err(anyhow::Error::msg)?;
+    apply_event(&mut args)?;
+    let Some(base_rev) = args.base.clone() else {
+        bail!("pass --base REV (the revision the pull request merges into), or --event FILE");
+    };
+    let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
+    let head_sha = diff::resolve_commit(&root, &head_rev).map_err(anyhow::Error::msg)?;
     let ((base, head), changed) = rayon::join(
         || {
             rayon::join(
-                || diff::load_revision(&root, &args.base),
+                || diff::load_revision(&root, &base_rev),
                 || {
                     let options = itsm::checks::Options {
                         today: global.today,
                     };
-                    itsm::pipeline::check(&root, &Source::Revision(args.head.clone()), options)
+                    itsm::pipeline::check(&root, &Source::Revision(head_rev.clone()), options)
                 },
             )
         },
-        || diff::changed_files(&root, &args.base, &args.head),
+        || diff::changed_files(&root, &base_rev, &head_rev),
     );
     let (base, head) = (Arc::new(base?), head?);
     let changed = changed.map_err(anyhow::Error::msg)?;
     global.note(started, "loaded base and head");
-    if let Some(why) = approvals::undecidable(&head, &args.head) {
+    if let Some(why) = approvals::undecidable(&head, &head_rev) {
         bail!("{why}");
     }
     let d = diff::compare(&base, &head.catalog, changed.as_deref());
@@ -140,13 +203,12 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
             let pr = c.pull_request(number)?;
             let reviews = c.reviews(number)?;
             if !pr.head.sha.eq_ignore_ascii_case(&head_sha) {
-                global.note(
-                    started,
-                    &format!(
-                        "--head is {head_sha}, the pull request's head is {}: approvals must be on the latter",
-                        pr.head.sha
-                    ),
-                );
+                // Approvals count on the pull request's head, as GitHub shows it; the
+                // records judged are those at --head. A new push gets its own run.
+                warn(&format!(
+                    "warning: the records were read at {head_sha}, but the pull request's head is now {}: approvals count on the latter",
+                    pr.head.sha
+                ));
             }
             client = Some(c);
             (reviews, pr.user.login, pr.head.sha)
@@ -161,6 +223,9 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
         GateFormat::Markdown => render::markdown(&outcome),
     };
     print(&text);
+    if let Some(path) = &args.summary {
+        super::check::append(path, &render::markdown(&outcome))?;
+    }
     if args.comment {
         let Some(number) = args.pr else {
             bail!("--comment needs --pr N");
@@ -181,4 +246,12 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
     } else {
         Status::Findings
     })
+}
+
+#[allow(
+    clippy::print_stderr,
+    reason = "a warning for the person reading the log"
+)]
+fn warn(message: &str) {
+    eprintln!("{message}");
 }
