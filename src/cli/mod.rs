@@ -1,8 +1,10 @@
 //! Command-line arguments and the dispatch to one module per command.
 
 mod check;
+mod impact;
 mod init;
 mod new;
+mod report;
 mod schema;
 
 use anyhow::{Context, Result, bail};
@@ -45,6 +47,7 @@ Examples:
   itsm check --rev main             check the records as they are on main
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
+  itsm impact ci:orders-db          what a change to a record touches
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -80,6 +83,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
+    Impact(impact::ImpactArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Schema(schema::SchemaArgs),
@@ -94,6 +98,7 @@ pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
     match args.command {
         Command::Check(a) => check::run(&global, a),
+        Command::Impact(a) => impact::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),
