@@ -12,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod source;

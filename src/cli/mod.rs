@@ -48,6 +48,7 @@ Examples:
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
   itsm impact ci:orders-db          what a change to a record touches
+  itsm report sla --period 2026-Q3  SLA attainment over a quarter
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -86,6 +87,7 @@ pub enum Command {
     Impact(impact::ImpactArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
+    Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
 }
 
@@ -101,6 +103,7 @@ pub fn run(args: Args) -> Result<Status> {
         Command::Impact(a) => impact::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
+        Command::Report(a) => report::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),
     }
 }
