@@ -400,3 +400,264 @@ fn the_example_repository_september_figures() {
     assert_eq!(s["availability"], 99.838);
     assert_eq!(s["met"], false);
 }
+
+// ---- coverage ----
+
+fn policy(name: &str, clauses: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: itsm/v1\nkind: Policy\nmetadata:\n  name: {name}\nspec:\n  owner: ops\n  clauses: [{clauses}]\n{extra}"
+    )
+}
+
+fn coverage_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), common::VALID);
+    let files = [
+        (
+            "policies/change.yaml",
+            policy("change", "\"8.5.1\", \"8.2.6\", \"5.2\"", ""),
+        ),
+        (
+            "policies/old.yaml",
+            policy(
+                "old",
+                "\"9.3\"",
+                "  lastReviewed: 2020-01-01\n  reviewEvery: 12mo\n",
+            ),
+        ),
+        // Not in force yet: declares nothing.
+        (
+            "policies/future.yaml",
+            policy("future", "\"8.6.1\"", "  effective: 2030-01-01\n"),
+        ),
+    ];
+    for (path, text) in &files {
+        write(dir.path(), &[(path, text.as_str())]);
+    }
+    dir
+}
+
+fn coverage(dir: &Path) -> Value {
+    let out = itsm(
+        dir,
+        &[
+            "report",
+            "coverage",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+fn status<'a>(cov: &'a Value, number: &str) -> &'a str {
+    cov["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == number)
+        .unwrap_or_else(|| panic!("{number}"))["status"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn coverage_status_follows_the_rule() {
+    let dir = coverage_repo();
+    let cov = coverage(dir.path());
+    let got: Vec<(&str, &str)> = [
+        "4", "5", "5.2", "5.2.1", "8.2.4", "8.2.6", "8.5.1", "8.5.1.1", "8.5.1.2", "8.5.1.3",
+        "8.6.1", "9.3", "9.4",
+    ]
+    .iter()
+    .map(|n| (*n, status(&cov, n)))
+    .collect();
+    assert_eq!(
+        got,
+        [
+            ("4", "gap"),
+            // 5.1 and 5.3 are not declared; 5.3 has a Team, so it is partial.
+            ("5", "partial"),
+            ("5.2", "evidenced"),
+            // Declared through 5.2; no records asked for.
+            ("5.2.1", "evidenced"),
+            // A Service, but no Policy declares 8.2.4.
+            ("8.2.4", "partial"),
+            // Declared, and a CI exists.
+            ("8.2.6", "evidenced"),
+            ("8.5.1", "partial"),
+            ("8.5.1.1", "evidenced"),
+            // Declared, but no Change yet.
+            ("8.5.1.2", "partial"),
+            ("8.5.1.3", "partial"),
+            // Only a Policy not yet in force names it.
+            ("8.6.1", "gap"),
+            // Declared, and the Policy has a recorded review.
+            ("9.3", "evidenced"),
+            // SLAs, but no Incidents: every need must be met, so not demonstrated.
+            ("9.4", "gap"),
+        ]
+    );
+    let c = cov["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == "8.5.1.2")
+        .unwrap();
+    assert_eq!(c["declared_by"], serde_json::json!(["policy:change"]));
+    assert_eq!(c["evidence"][0]["count"], 0);
+    assert_eq!(c["evidence"][0]["what"], "Changes");
+    assert_eq!(
+        cov["clauses"].as_array().unwrap().len(),
+        itsm::iso20000::CLAUSES.len()
+    );
+    let s = &cov["summary"];
+    let total = s["evidenced"].as_u64().unwrap()
+        + s["partial"].as_u64().unwrap()
+        + s["gap"].as_u64().unwrap();
+    assert_eq!(total as usize, itsm::iso20000::CLAUSES.len());
+}
+
+#[test]
+fn changes_make_change_management_evidenced_and_findings_name_their_clause() {
+    let dir = coverage_repo();
+    write(
+        dir.path(),
+        &[
+            (
+                "changes/hotfix.yaml",
+                "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: hotfix\nspec:\n  type: emergency\n  risk: high\n  impacts: [service:shop]\n  requestedBy: octocat\n  status: implemented\n  backout: revert\n  window: {start: \"2026-10-01T10:00:00Z\", end: \"2026-10-01T11:00:00Z\"}\n",
+            ),
+            (
+                "changes/reviewed.yaml",
+                "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: reviewed\nspec:\n  type: normal\n  risk: low\n  impacts: [ci:web]\n  requestedBy: octocat\n  status: implemented\n  backout: revert\n  review: {date: 2026-10-10, outcome: successful}\n",
+            ),
+        ],
+    );
+    let cov = coverage(dir.path());
+    assert_eq!(status(&cov, "8.5.1.2"), "evidenced");
+    assert_eq!(status(&cov, "8.5.1.3"), "evidenced");
+    assert_eq!(status(&cov, "8.5.1"), "evidenced");
+    let findings: Vec<(&str, &str, &str)> = cov["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["clause"].as_str().unwrap(),
+                f["code"].as_str().unwrap(),
+                f["record"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("8.5.1.3", "review-missing", "change:hotfix"),
+            ("9.3", "review-overdue", "policy:old"),
+        ]
+    );
+    assert_eq!(cov["findings"][0]["file"], "changes/hotfix.yaml");
+    let human = stdout(&itsm(
+        dir.path(),
+        &["report", "coverage", "--today", "2026-11-21"],
+    ));
+    assert!(human.contains("      [x] 8.5.1.2 Change management initiation: evidenced\n            declared by: policy:change\n            evidence: 2 Changes (Change)\n"), "{human}");
+    assert!(human.contains("finding: change:hotfix is an emergency change implemented on 2026-10-01 without a post-implementation review"));
+}
+
+#[test]
+fn coverage_html_is_standalone_and_escaped() {
+    let dir = coverage_repo();
+    write(
+        dir.path(),
+        &[(
+            "itsm.yaml",
+            "name: \"<script>alert(1)</script> & co\"\nadmins: ops\ncab: ops\necab: ops\n",
+        )],
+    );
+    let out = itsm(
+        dir.path(),
+        &[
+            "report",
+            "coverage",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let html = stdout(&out);
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("http"), "no external resource");
+    assert!(html.contains("<td class=\"n l4\">8.5.1.2</td><td>Change management initiation</td><td><span class=\"badge partial\">partial</span>"));
+    let md = stdout(&itsm(
+        dir.path(),
+        &[
+            "report",
+            "coverage",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "markdown",
+        ],
+    ));
+    assert!(
+        md.contains(
+            "| 8.2.6 | Configuration management | evidenced | policy:change | 1 CIs (CI) |"
+        ),
+        "{md}"
+    );
+}
+
+#[test]
+fn an_unknown_clause_in_a_policy_is_a_schema_error() {
+    let dir = coverage_repo();
+    write(
+        dir.path(),
+        &[("policies/bad.yaml", policy("bad", "\"8.9\"", "").as_str())],
+    );
+    let out = common::check_json(dir.path(), None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let d: Vec<(&str, &str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["pointer"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(d, [("schema", "policies/bad.yaml", "/spec/clauses/0")]);
+}
+
+#[test]
+fn the_clause_table_has_every_clause_from_4_to_10() {
+    let numbers: Vec<&str> = itsm::iso20000::CLAUSES.iter().map(|c| c.number).collect();
+    for n in [
+        "4", "4.4", "5.2.2", "6.2.2", "7.5.4", "7.6", "8.1", "8.2.6", "8.3.4.2", "8.4.3",
+        "8.5.1.3", "8.5.2.3", "8.5.3", "8.6.3", "8.7.3.3", "9.4", "10.2",
+    ] {
+        assert!(numbers.contains(&n), "{n}");
+    }
+    assert_eq!(numbers.len(), 77);
+    assert_eq!(
+        itsm::iso20000::clause("8.5.1.1").unwrap().title,
+        "Change management policy"
+    );
+    assert_eq!(
+        itsm::iso20000::clause("8.3.4.2").unwrap().title,
+        "Management of internal suppliers and customers acting as a supplier"
+    );
+}

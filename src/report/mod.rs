@@ -1,5 +1,6 @@
 //! Reports for audits: ISO/IEC 20000-1 coverage and SLA attainment.
 
+pub mod coverage;
 pub mod sla;
 
 /// Escapes text for HTML element content and attribute values.
