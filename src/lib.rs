@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod config;
 pub mod diag;
+pub mod export;
 pub mod impact;
 pub mod iso20000;
 pub mod link;

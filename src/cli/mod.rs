@@ -1,6 +1,7 @@
 //! Command-line arguments and the dispatch to one module per command.
 
 mod check;
+mod export;
 mod impact;
 mod init;
 mod new;
@@ -49,6 +50,7 @@ Examples:
   itsm schema service               print the JSON Schema of Services
   itsm impact ci:orders-db          what a change to a record touches
   itsm report sla --period 2026-Q3  SLA attainment over a quarter
+  itsm export > catalogue.json      the linked catalogue as JSON
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -84,6 +86,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
+    Export(export::ExportArgs),
     Impact(impact::ImpactArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
@@ -100,6 +103,7 @@ pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
     match args.command {
         Command::Check(a) => check::run(&global, a),
+        Command::Export(a) => export::run(&global, a),
         Command::Impact(a) => impact::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
