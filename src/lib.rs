@@ -7,6 +7,7 @@ pub mod config;
 pub mod diag;
 pub mod export;
 pub mod impact;
+pub mod import;
 pub mod iso20000;
 pub mod link;
 pub mod load;

@@ -3,6 +3,7 @@
 mod check;
 mod export;
 mod impact;
+mod import;
 mod init;
 mod new;
 mod report;
@@ -51,6 +52,7 @@ Examples:
   itsm impact ci:orders-db          what a change to a record touches
   itsm report sla --period 2026-Q3  SLA attainment over a quarter
   itsm export > catalogue.json      the linked catalogue as JSON
+  itsm import backstage catalog-info.yaml   Backstage entities to records
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -88,6 +90,7 @@ pub enum Command {
     Check(check::CheckArgs),
     Export(export::ExportArgs),
     Impact(impact::ImpactArgs),
+    Import(import::ImportArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Report(report::ReportArgs),
@@ -105,6 +108,7 @@ pub fn run(args: Args) -> Result<Status> {
         Command::Check(a) => check::run(&global, a),
         Command::Export(a) => export::run(&global, a),
         Command::Impact(a) => impact::run(&global, a),
+        Command::Import(a) => import::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Report(a) => report::run(&global, a),
