@@ -50,9 +50,10 @@ Examples:
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
   itsm impact ci:orders-db          what a change to a record touches
+  itsm report coverage              ISO/IEC 20000-1 gap analysis, clause by clause
   itsm report sla --period 2026-Q3  SLA attainment over a quarter
   itsm export > catalogue.json      the linked catalogue as JSON
-  itsm import backstage catalog-info.yaml   Backstage entities to records
+  itsm import backstage FILES       Backstage entities to Services, CIs and Teams
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 

@@ -172,6 +172,8 @@ pub struct ClauseCoverage {
     /// 1 for `8`, 2 for `8.5`, 3 for `8.5.1`, 4 for `8.5.1.1`.
     pub level: usize,
     pub status: Status,
+    /// Whether the status comes from the sub-clauses.
+    pub from_sub_clauses: bool,
     /// Policies that name this clause or a clause above it.
     pub declared_by: Vec<String>,
     /// The records this clause asks for, and those found.
@@ -225,6 +227,7 @@ pub fn compute(catalog: &Catalog, diagnostics: &[Diagnostic], today: Date) -> Co
                 title: c.title,
                 level: c.number.split('.').count(),
                 status,
+                from_sub_clauses: false,
                 declared_by: declared[i].clone(),
                 evidence: ev,
                 findings: findings
@@ -246,6 +249,7 @@ pub fn compute(catalog: &Catalog, diagnostics: &[Diagnostic], today: Date) -> Co
             .map(|c| c.status)
             .collect();
         if !children.is_empty() {
+            clauses[i].from_sub_clauses = true;
             clauses[i].status = if children.iter().all(|s| *s == Status::Evidenced) {
                 Status::Evidenced
             } else if children.iter().all(|s| *s == Status::Gap) {
@@ -424,7 +428,9 @@ fn mark(s: Status) -> &'static str {
 }
 
 fn declared_text(c: &ClauseCoverage) -> String {
-    if c.declared_by.is_empty() {
+    if c.declared_by.is_empty() && c.from_sub_clauses {
+        "(from its sub-clauses)".into()
+    } else if c.declared_by.is_empty() {
         "no Policy".into()
     } else {
         c.declared_by.join(", ")
