@@ -280,7 +280,10 @@ fn release(version: &str, corrupt_sum: bool) -> BTreeMap<String, Vec<u8>> {
     };
     BTreeMap::from([
         (format!("/releases/v{version}/{name}"), bytes.clone()),
-        (format!("/releases/v{version}/{name}.sha256"), sum.into_bytes()),
+        (
+            format!("/releases/v{version}/{name}.sha256"),
+            sum.into_bytes(),
+        ),
     ])
 }
 

@@ -4,8 +4,12 @@ mod approvals;
 mod audit;
 mod check;
 mod diff;
+mod export;
+mod impact;
+mod import;
 mod init;
 mod new;
+mod report;
 mod schema;
 
 use anyhow::{Context, Result, bail};
@@ -51,6 +55,11 @@ Examples:
   itsm diff main HEAD               records added, modified and removed
   itsm approvals --base main --pr 42  the approval gate of a pull request
   itsm audit --format csv           the change register from git history
+  itsm impact ci:orders-db          what a change to a record touches
+  itsm report coverage              ISO/IEC 20000-1 gap analysis, clause by clause
+  itsm report sla --period 2026-Q3  SLA attainment over a quarter
+  itsm export > catalogue.json      the linked catalogue as JSON
+  itsm import backstage FILES       Backstage entities to Services, CIs and Teams
 
 Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
 
@@ -89,8 +98,12 @@ pub enum Command {
     Audit(audit::AuditArgs),
     Check(check::CheckArgs),
     Diff(diff::DiffArgs),
+    Export(export::ExportArgs),
+    Impact(impact::ImpactArgs),
+    Import(import::ImportArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
+    Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
 }
 
@@ -106,8 +119,12 @@ pub fn run(args: Args) -> Result<Status> {
         Command::Audit(a) => audit::run(&global, a),
         Command::Check(a) => check::run(&global, a),
         Command::Diff(a) => diff::run(&global, a),
+        Command::Export(a) => export::run(&global, a),
+        Command::Impact(a) => impact::run(&global, a),
+        Command::Import(a) => import::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
+        Command::Report(a) => report::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),
     }
 }

@@ -1,0 +1,181 @@
+//! `itsm report coverage` and `itsm report sla`: ISO/IEC 20000-1 coverage and SLA attainment.
+
+use super::{Global, Status, print};
+use anyhow::Result;
+use itsm::checks::Options;
+use itsm::load::Source;
+use itsm::pipeline::Checked;
+
+/// Loads and checks the repository (work tree, or `--rev`), for the reports.
+pub(super) fn checked(global: &Global, rev: Option<String>) -> Result<Checked> {
+    let started = std::time::Instant::now();
+    let root = global.root()?;
+    let source = match rev {
+        Some(rev) => Source::Revision(rev),
+        None => Source::WorkTree,
+    };
+    let checked = itsm::pipeline::check(
+        &root,
+        &source,
+        Options {
+            today: global.today,
+        },
+    )?;
+    for (stage, took) in &checked.timings {
+        global.note(
+            started,
+            &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
+        );
+    }
+    Ok(checked)
+}
+
+/// Reports for audits: ISO/IEC 20000-1 coverage and SLA attainment
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm report coverage                     ISO/IEC 20000-1 gap analysis
+  itsm report coverage --format html > coverage.html
+  itsm report sla                          each Service over its SLA's current window
+  itsm report sla --period 2026-Q3         one quarter for every Service
+  itsm report sla --period 2026-10 --format csv > sla-2026-10.csv
+
+Exit codes: 0 report printed (breaches included, unless --fail-on-breach), 1 a breach with
+--fail-on-breach, 2 could not run.")]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub report: Report,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Report {
+    Coverage(CoverageArgs),
+    Sla(SlaArgs),
+}
+
+/// ISO/IEC 20000-1:2018 clause by clause: the Policies and records that evidence it, and the gaps
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm report coverage                              the gap analysis in the terminal
+  itsm report coverage --format markdown > gap-analysis.md
+  itsm report coverage --format html > coverage.html   a standalone page
+  itsm report coverage --format json                for other tools
+  itsm report coverage --rev v2026.10               as it was at a tag
+
+Status: a clause is evidenced when a Policy in force declares it (or a clause above it) and,
+where the clause asks for records (8.2.4 Services, 8.5.1.2 Changes, 8.6.1 Incidents...), they
+exist; partial when only one holds; a gap when neither. A clause with sub-clauses: evidenced
+when all are, a gap when all are, partial otherwise.
+
+Exit codes: 0 printed (gaps included), 2 could not run.")]
+pub struct CoverageArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Human)]
+    pub format: CoverageFormat,
+    /// Read the records at this git revision, from the object database (no checkout)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoverageFormat {
+    Human,
+    Markdown,
+    Json,
+    Html,
+}
+
+/// SLA attainment per Service: availability from outage Incidents, resolution times, breaches
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm report sla                               each SLA's current window (containing --today)
+  itsm report sla --period 2026-Q3              July to September 2026
+  itsm report sla --period 2026-10 --format markdown
+  itsm report sla --period 2026 --format csv > sla-2026.csv
+  itsm report sla --fail-on-breach              exit 1 when a target was missed
+
+Availability = 1 - outage / support time, in UTC: outage is the union of the Incidents with
+`impact: outage` on the Service (overlaps count once), clipped to the period and to the
+support hours (`business` = Monday to Friday 09:00-17:00 UTC; otherwise every hour). An
+Incident without `resolved` counts up to the start of the day after --today. Resolution
+time = resolved - started, for Incidents started in the period, against resolution[priority].
+
+Exit codes: 0 printed, 1 a breach with --fail-on-breach, 2 could not run.")]
+pub struct SlaArgs {
+    /// The period: YYYY-MM, YYYY-Qn or YYYY [default: each SLA's window containing --today]
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<itsm::report::sla::Period>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SlaFormat::Human)]
+    pub format: SlaFormat,
+    /// Exit 1 when a target was missed
+    #[arg(long)]
+    pub fail_on_breach: bool,
+    /// Read the records at this git revision, from the object database (no checkout)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SlaFormat {
+    Human,
+    Markdown,
+    Json,
+    Csv,
+}
+
+fn parse_period(s: &str) -> Result<itsm::report::sla::Period, String> {
+    itsm::report::sla::Period::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a period: write YYYY-MM (2026-10), YYYY-Qn (2026-Q3) or YYYY (2026)")
+    })
+}
+
+pub fn run(global: &Global, args: ReportArgs) -> Result<Status> {
+    match args.report {
+        Report::Coverage(a) => coverage(global, a),
+        Report::Sla(a) => sla(global, a),
+    }
+}
+
+fn coverage(global: &Global, args: CoverageArgs) -> Result<Status> {
+    use itsm::report::coverage;
+    let checked = checked(global, args.rev)?;
+    let cov = coverage::compute(&checked.catalog, &checked.diagnostics, global.today);
+    let text = match args.format {
+        CoverageFormat::Human => coverage::render_human(&cov),
+        CoverageFormat::Markdown => coverage::render_markdown(&cov),
+        CoverageFormat::Json => json(&cov)?,
+        CoverageFormat::Html => coverage::render_html(&cov),
+    };
+    print(&text);
+    std::mem::forget(checked);
+    Ok(Status::Clean)
+}
+
+fn sla(global: &Global, args: SlaArgs) -> Result<Status> {
+    use itsm::report::sla;
+    let checked = checked(global, args.rev)?;
+    let report = sla::compute(&checked.catalog, args.period.as_ref(), global.today);
+    let text = match args.format {
+        SlaFormat::Human => sla::render_human(&report),
+        SlaFormat::Markdown => sla::render_markdown(&report),
+        SlaFormat::Json => json(&report)?,
+        SlaFormat::Csv => sla::render_csv(&report)?,
+    };
+    print(&text);
+    std::mem::forget(checked);
+    Ok(if args.fail_on_breach && !report.breaches.is_empty() {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+/// Pretty JSON with a final newline.
+pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
+}

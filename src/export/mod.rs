@@ -1,0 +1,297 @@
+//! `itsm export`: the linked catalogue as one JSON document for other tools
+//! (records, relations resolved both ways, computed fields), described by a JSON
+//! Schema of its own; and the SLAs as OpenSLO v1 SLO documents.
+
+pub mod openslo;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::link::{Catalog, Ix, Link};
+use crate::load::locate;
+use crate::model::{Field, Kind, Record};
+use crate::value::Value;
+use jiff::civil::Date;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+/// The JSON Schema of the export document (draft 2020-12).
+pub const SCHEMA: &str = include_str!("export.schema.json");
+
+/// The export document.
+#[derive(Debug, Serialize)]
+pub struct Export<'a> {
+    /// The version of itsm that wrote it.
+    pub itsm: &'static str,
+    pub name: &'a str,
+    /// The date the export is as of (`--today`).
+    #[serde(serialize_with = "crate::report::ser_display")]
+    pub generated: Date,
+    pub records: Vec<Exported<'a>>,
+}
+
+/// One record with its relations and computed fields.
+#[derive(Debug, Serialize)]
+pub struct Exported<'a> {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub file: &'a str,
+    /// Line where the record's document starts.
+    pub line: u32,
+    pub metadata: Option<&'a Value>,
+    pub spec: Option<&'a Value>,
+    pub body: Option<&'a str>,
+    pub relations: Relations,
+    pub computed: Map<String, Json>,
+}
+
+/// The references a record makes and those made to it, resolved.
+#[derive(Debug, Serialize)]
+pub struct Relations {
+    pub out: Vec<Out>,
+    #[serde(rename = "in")]
+    pub inc: Vec<In>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Out {
+    pub field: &'static str,
+    pub target: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct In {
+    pub field: &'static str,
+    pub source: String,
+}
+
+/// The name of a reference field in the export (its path under `spec`).
+pub fn field_name(field: Field) -> &'static str {
+    match field {
+        Field::Owner => "owner",
+        Field::Sla => "sla",
+        Field::DependsOn => "dependsOn",
+        Field::Cis => "cis",
+        Field::Suppliers => "suppliers",
+        Field::Supplier => "supplier",
+        Field::Approver => "approver",
+        Field::RuleTeam => "rules.approve.team",
+        Field::Impacts => "impacts",
+        Field::StandardChange => "standardChange",
+        Field::Incidents => "incidents",
+        Field::Problems => "problems",
+        Field::Services => "services",
+        Field::Problem => "problem",
+        Field::Fix => "fix",
+    }
+}
+
+/// Builds the export of the catalogue.
+pub fn build<'a>(catalog: &'a Catalog, diagnostics: &[Diagnostic], today: Date) -> Export<'a> {
+    let lines = record_lines(catalog);
+    let findings = findings_by_record(diagnostics);
+    let reached = crate::link::graph::reached_cis(catalog);
+    let records = catalog
+        .repo
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let ix = i as Ix;
+            let id = r.id.to_string();
+            let computed = computed(catalog, ix, r, today, &reached, findings.get(id.as_str()));
+            Exported {
+                kind: r.id.kind.name(),
+                name: &r.id.name,
+                file: &catalog.repo.files.get(r.file).path,
+                line: lines[i],
+                metadata: r.value.get("metadata"),
+                spec: r.value.get("spec"),
+                body: r.body.as_deref(),
+                relations: relations(catalog, ix),
+                computed,
+                id,
+            }
+        })
+        .collect();
+    Export {
+        itsm: env!("CARGO_PKG_VERSION"),
+        name: &catalog.repo.config.name,
+        generated: today,
+        records,
+    }
+}
+
+fn relations(catalog: &Catalog, ix: Ix) -> Relations {
+    let id = |l: &Link, to: bool| {
+        catalog
+            .record(if to { l.to } else { l.from })
+            .id
+            .to_string()
+    };
+    Relations {
+        out: catalog.out[ix as usize]
+            .iter()
+            .map(|l| Out {
+                field: field_name(l.field),
+                target: id(l, true),
+            })
+            .collect(),
+        inc: catalog.inc[ix as usize]
+            .iter()
+            .map(|l| In {
+                field: field_name(l.field),
+                source: id(l, false),
+            })
+            .collect(),
+    }
+}
+
+/// Errors and warnings per record identity.
+fn findings_by_record(diagnostics: &[Diagnostic]) -> HashMap<&str, (u32, u32)> {
+    let mut map: HashMap<&str, (u32, u32)> = HashMap::default();
+    for d in diagnostics {
+        if let Some(r) = &d.record {
+            let e = map.entry(r.as_str()).or_default();
+            match d.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+            }
+        }
+    }
+    map
+}
+
+/// Fields computed from the record and the graph:
+/// `errors`, `warnings` (findings of `check`); Service `slaAvailability`,
+/// `incidents`, `openIncidents`; SLA `services`; CI `reachedFromService`;
+/// Team `owns`; Policy and SLA `reviewDue`, Supplier `contractReviewDue`
+/// (`lastReviewed` + `reviewEvery`); Policy `clauseTitles`; Incident
+/// `durationMinutes` (resolved - started).
+fn computed(
+    catalog: &Catalog,
+    ix: Ix,
+    r: &Record,
+    today: Date,
+    reached: &[bool],
+    findings: Option<&(u32, u32)>,
+) -> Map<String, Json> {
+    let mut c = Map::new();
+    let (errors, warnings) = findings.copied().unwrap_or_default();
+    c.insert("errors".into(), errors.into());
+    c.insert("warnings".into(), warnings.into());
+    let count = |field: Field, kind: Kind| {
+        catalog
+            .sources(ix, field)
+            .filter(|s| catalog.record(*s).id.kind == kind)
+            .count()
+    };
+    match r.id.kind {
+        Kind::Service => {
+            if let Some(a) = catalog
+                .targets(ix, Field::Sla)
+                .next()
+                .and_then(|s| catalog.record(s).get("/spec/availability"))
+                .and_then(Value::as_f64)
+            {
+                c.insert("slaAvailability".into(), a.into());
+            }
+            let incidents: Vec<Ix> = catalog.sources(ix, Field::Services).collect();
+            c.insert("incidents".into(), incidents.len().into());
+            let open = incidents
+                .iter()
+                .filter(|i| catalog.record(**i).get("/spec/resolved").is_none())
+                .count();
+            c.insert("openIncidents".into(), open.into());
+        }
+        Kind::Sla => {
+            c.insert("services".into(), count(Field::Sla, Kind::Service).into());
+        }
+        Kind::Ci => {
+            c.insert("reachedFromService".into(), reached[ix as usize].into());
+        }
+        Kind::Team => {
+            c.insert(
+                "owns".into(),
+                catalog.sources(ix, Field::Owner).count().into(),
+            );
+        }
+        Kind::Policy => {
+            let titles: Map<String, Json> = r
+                .get("/spec/clauses")
+                .and_then(Value::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(crate::iso20000::clause)
+                .map(|cl| (cl.number.to_string(), Json::from(cl.title)))
+                .collect();
+            c.insert("clauseTitles".into(), Json::Object(titles));
+        }
+        Kind::Incident => {
+            let at = |p: &str| r.str(p).and_then(crate::time::instant);
+            if let (Some(s), Some(e)) = (at("/spec/started"), at("/spec/resolved")) {
+                c.insert(
+                    "durationMinutes".into(),
+                    ((e.as_second() - s.as_second()) / 60).into(),
+                );
+            }
+        }
+        _ => {}
+    }
+    let due = |last: &str, every: &str| {
+        let last = r.str(last).and_then(crate::time::date)?;
+        crate::time::Duration::parse(r.str(every)?)?.after(last)
+    };
+    let review = match r.id.kind {
+        Kind::Policy | Kind::Sla => {
+            due("/spec/lastReviewed", "/spec/reviewEvery").map(|d| ("reviewDue", d))
+        }
+        Kind::Supplier => due("/spec/contract/lastReviewed", "/spec/contract/reviewEvery")
+            .map(|d| ("contractReviewDue", d)),
+        _ => None,
+    };
+    if let Some((key, date)) = review {
+        c.insert(key.into(), date.to_string().into());
+        c.insert(format!("{key}Overdue"), (date < today).into());
+    }
+    c
+}
+
+/// The line where each record's document starts: the first line of the file's
+/// YAML for a file's first document, located in the text for later ones.
+fn record_lines(catalog: &Catalog) -> Vec<u32> {
+    let records = &catalog.repo.records;
+    let mut lines = vec![1u32; records.len()];
+    let mut multi: HashMap<crate::source::FileId, Vec<usize>> = HashMap::default();
+    for (i, r) in records.iter().enumerate() {
+        let file = catalog.repo.files.get(r.file);
+        if r.doc == 0 {
+            lines[i] = first_content_line(file.yaml()) + file.region.line_offset;
+        } else {
+            multi.entry(r.file).or_default().push(i);
+        }
+    }
+    for (file_id, idx) in multi {
+        let file = catalog.repo.files.get(file_id);
+        let requests: Vec<locate::Request<'_>> = idx
+            .iter()
+            .map(|&i| (records[i].doc, "/apiVersion", crate::diag::Target::Key))
+            .collect();
+        for (&i, pos) in idx.iter().zip(locate::locate(file.yaml(), &requests)) {
+            lines[i] = pos.map_or(1, |p| p.line + file.region.line_offset);
+        }
+    }
+    lines
+}
+
+/// The first line that is not blank, a comment or a `---` marker (1-based).
+fn first_content_line(text: &str) -> u32 {
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if !(t.is_empty() || t.starts_with('#') || t == "---" || t.starts_with("%")) {
+            return n as u32 + 1;
+        }
+    }
+    1
+}

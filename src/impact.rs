@@ -1,0 +1,362 @@
+//! What a change to one record touches: every Service and CI that depends on it,
+//! transitively, with owners, tiers and SLAs, and the Teams a Change to it needs.
+
+use crate::link::{Catalog, Ix};
+use crate::model::{Field, Kind, Reference};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// The impact of a change to one record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Impact {
+    /// The record changed.
+    pub root: Node,
+    /// Every record that depends on it, transitively, nearest first.
+    pub impacted: Vec<Node>,
+    /// The Teams whose approval a normal Change to the record would need.
+    pub approvals: Vec<Approval>,
+    /// Whether a tier-1 Service is reached (a normal Change then needs the CAB).
+    pub tier1_reached: bool,
+}
+
+/// One record of the impact.
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
+    pub lifecycle: Option<String>,
+    pub sla: Option<String>,
+    /// Availability target of the SLA, percent.
+    pub availability: Option<f64>,
+    /// Steps from the changed record (0 for the record itself).
+    pub depth: usize,
+    /// The shortest chain from the changed record to this one, both included.
+    pub path: Vec<String>,
+    /// Direct dependents, by identity (the tree in the terminal).
+    pub dependents: Vec<String>,
+    #[serde(skip)]
+    pub ix: Ix,
+}
+
+/// A Team that must approve, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub team: String,
+    pub reasons: Vec<String>,
+}
+
+/// How a REF given on the command line failed to name one record.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    #[error("no record named `{reference}`{}", hint(.suggestion))]
+    Missing {
+        reference: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{reference}` names several records: {}; write one of them in full", .candidates.join(", "))]
+    Ambiguous {
+        reference: String,
+        candidates: Vec<String>,
+    },
+}
+
+fn hint(s: &Option<String>) -> String {
+    s.as_ref()
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// Finds the record named by `text`: `kind:name` or a bare name that only one
+/// kind has.
+pub fn lookup(catalog: &Catalog, text: &str) -> Result<Ix, LookupError> {
+    let r = Reference::parse(text);
+    let kinds: Vec<Kind> = match r.kind {
+        Some(k) => match Kind::parse_loose(k) {
+            Some(kind) => vec![kind],
+            None => {
+                return Err(LookupError::Missing {
+                    reference: text.to_string(),
+                    suggestion: None,
+                });
+            }
+        },
+        None => Kind::ALL.to_vec(),
+    };
+    let found: Vec<Ix> = kinds
+        .iter()
+        .filter_map(|k| catalog.find(*k, r.name))
+        .collect();
+    match found[..] {
+        [one] => Ok(one),
+        [] => {
+            let names: Vec<String> = catalog
+                .repo
+                .records
+                .iter()
+                .filter(|rec| kinds.contains(&rec.id.kind))
+                .map(|rec| rec.id.to_string())
+                .collect();
+            let bare: Vec<&str> = catalog
+                .repo
+                .records
+                .iter()
+                .filter(|rec| kinds.contains(&rec.id.kind))
+                .map(|rec| rec.id.name.as_str())
+                .collect();
+            let best = crate::schema::closest(r.name, bare.iter().copied())
+                .and_then(|b| bare.iter().position(|n| *n == b))
+                .map(|i| names[i].clone());
+            Err(LookupError::Missing {
+                reference: text.to_string(),
+                suggestion: best,
+            })
+        }
+        _ => Err(LookupError::Ambiguous {
+            reference: text.to_string(),
+            candidates: found
+                .iter()
+                .map(|ix| catalog.record(*ix).id.to_string())
+                .collect(),
+        }),
+    }
+}
+
+/// The records that depend directly on `ix`: CIs and Services through `dependsOn`,
+/// Services through `cis`, `sla` and `suppliers`, CIs through `supplier`.
+pub fn dependents(catalog: &Catalog, ix: Ix) -> Vec<Ix> {
+    let mut out: Vec<Ix> = catalog.inc[ix as usize]
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.field,
+                Field::DependsOn | Field::Cis | Field::Sla | Field::Suppliers | Field::Supplier
+            )
+        })
+        .map(|l| l.from)
+        .collect();
+    out.sort_by(|a, b| catalog.record(*a).id.cmp(&catalog.record(*b).id));
+    out.dedup();
+    out
+}
+
+/// Everything a change to `root` touches (breadth first, each record once).
+pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
+    let n = catalog.repo.records.len();
+    let mut parent: Vec<Option<Ix>> = vec![None; 0];
+    parent.resize(n, None);
+    let mut seen = vec![false; n];
+    seen[root as usize] = true;
+    let mut order = vec![(root, 0usize)];
+    let mut queue = VecDeque::from([(root, 0usize)]);
+    let mut children: rustc_hash::FxHashMap<Ix, Vec<Ix>> = Default::default();
+    while let Some((v, depth)) = queue.pop_front() {
+        let next = dependents(catalog, v);
+        for &w in &next {
+            if !std::mem::replace(&mut seen[w as usize], true) {
+                parent[w as usize] = Some(v);
+                order.push((w, depth + 1));
+                queue.push_back((w, depth + 1));
+            }
+        }
+        children.insert(v, next);
+    }
+    let path = |mut v: Ix| {
+        let mut p = vec![catalog.record(v).id.to_string()];
+        while let Some(up) = parent[v as usize] {
+            p.push(catalog.record(up).id.to_string());
+            v = up;
+        }
+        p.reverse();
+        p
+    };
+    let mut nodes: Vec<Node> = order
+        .iter()
+        .map(|&(ix, depth)| {
+            node(
+                catalog,
+                ix,
+                depth,
+                path(ix),
+                children.get(&ix).map(Vec::as_slice).unwrap_or(&[]),
+            )
+        })
+        .collect();
+    let root_node = nodes.remove(0);
+    let tier1_reached = std::iter::once(&root_node)
+        .chain(&nodes)
+        .any(|n| n.kind == Kind::Service.name() && n.tier == Some(1));
+    let approvals = approvals(catalog, &root_node, &nodes, tier1_reached);
+    Impact {
+        root: root_node,
+        impacted: nodes,
+        approvals,
+        tier1_reached,
+    }
+}
+
+fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[Ix]) -> Node {
+    let r = catalog.record(ix);
+    let sla = catalog.targets(ix, Field::Sla).next();
+    Node {
+        id: r.id.to_string(),
+        kind: r.id.kind.name().to_string(),
+        name: r.id.name.clone(),
+        title: r.title().to_string(),
+        owner: catalog
+            .targets(ix, Field::Owner)
+            .next()
+            .map(|t| catalog.record(t).id.name.clone()),
+        tier: r.get("/spec/tier").and_then(crate::value::Value::as_i64),
+        lifecycle: r.str("/spec/lifecycle").map(str::to_string),
+        sla: sla.map(|s| catalog.record(s).id.name.clone()),
+        availability: sla.and_then(|s| {
+            catalog
+                .record(s)
+                .get("/spec/availability")
+                .and_then(crate::value::Value::as_f64)
+        }),
+        depth,
+        path,
+        dependents: children
+            .iter()
+            .map(|c| catalog.record(*c).id.to_string())
+            .collect(),
+        ix,
+    }
+}
+
+/// The approval rules of the contract for a normal Change to the root: the owner
+/// of the root and of every impacted Service and CI, and the CAB when a tier-1
+/// Service is reached (a high-risk Change needs the CAB too, whatever it reaches).
+fn approvals(catalog: &Catalog, root: &Node, nodes: &[Node], tier1: bool) -> Vec<Approval> {
+    let mut teams: Vec<Approval> = Vec::new();
+    let mut add = |team: &str, reason: String| match teams.iter_mut().find(|a| a.team == team) {
+        Some(a) => a.reasons.push(reason),
+        None => teams.push(Approval {
+            team: team.to_string(),
+            reasons: vec![reason],
+        }),
+    };
+    for n in std::iter::once(root).chain(nodes) {
+        if n.kind != Kind::Service.name() && n.kind != Kind::Ci.name() && n.depth > 0 {
+            continue;
+        }
+        match &n.owner {
+            Some(owner) => add(owner, format!("owns {}", n.id)),
+            None => {
+                if let Some(admins) = &catalog.repo.config.admins {
+                    add(admins, format!("{} has no owner", n.id));
+                }
+            }
+        }
+    }
+    if tier1 && let Some(cab) = &catalog.repo.config.cab {
+        let services: Vec<&str> = std::iter::once(root)
+            .chain(nodes)
+            .filter(|n| n.kind == Kind::Service.name() && n.tier == Some(1))
+            .map(|n| n.id.as_str())
+            .collect();
+        add(
+            cab,
+            format!("tier 1 reached: {} (cab)", services.join(", ")),
+        );
+    }
+    teams
+}
+
+/// The impact as a tree, one record per line; a record reached again is
+/// marked `(repeated)` and not expanded twice.
+pub fn render_tree(impact: &Impact) -> String {
+    let by_id: rustc_hash::FxHashMap<&str, &Node> = std::iter::once(&impact.root)
+        .chain(&impact.impacted)
+        .map(|n| (n.id.as_str(), n))
+        .collect();
+    let mut out = String::new();
+    out.push_str(&line(&impact.root));
+    out.push('\n');
+    let mut printed = rustc_hash::FxHashSet::default();
+    printed.insert(impact.root.id.as_str());
+    tree(&by_id, &impact.root, "", &mut printed, &mut out);
+    out.push('\n');
+    out.push_str(&format!(
+        "{} record(s) impacted ({} Service(s), {} CI(s)){}\n",
+        impact.impacted.len(),
+        impact
+            .impacted
+            .iter()
+            .filter(|n| n.kind == Kind::Service.name())
+            .count(),
+        impact
+            .impacted
+            .iter()
+            .filter(|n| n.kind == Kind::Ci.name())
+            .count(),
+        if impact.tier1_reached {
+            "; tier 1 reached"
+        } else {
+            ""
+        }
+    ));
+    if !impact.approvals.is_empty() {
+        out.push_str("\nA normal Change to it needs approval from:\n");
+        for a in &impact.approvals {
+            out.push_str(&format!("  {}: {}\n", a.team, a.reasons.join("; ")));
+        }
+        out.push_str(
+            "  (and cab when the Change is high risk; ecab instead for an emergency Change)\n",
+        );
+    }
+    out
+}
+
+fn tree<'a>(
+    by_id: &rustc_hash::FxHashMap<&str, &'a Node>,
+    node: &'a Node,
+    prefix: &str,
+    printed: &mut rustc_hash::FxHashSet<&'a str>,
+    out: &mut String,
+) {
+    let count = node.dependents.len();
+    for (i, child) in node.dependents.iter().enumerate() {
+        let Some(child) = by_id.get(child.as_str()).copied() else {
+            continue;
+        };
+        let last = i + 1 == count;
+        out.push_str(prefix);
+        out.push_str(if last { "└── " } else { "├── " });
+        if printed.insert(child.id.as_str()) {
+            out.push_str(&line(child));
+            out.push('\n');
+            let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+            tree(by_id, child, &deeper, printed, out);
+        } else {
+            out.push_str(&child.id);
+            out.push_str(" (repeated)\n");
+        }
+    }
+}
+
+fn line(n: &Node) -> String {
+    let mut parts = Vec::new();
+    if let Some(o) = &n.owner {
+        parts.push(format!("owner {o}"));
+    }
+    if let Some(t) = n.tier {
+        parts.push(format!("tier {t}"));
+    }
+    if let Some(s) = &n.sla {
+        match n.availability {
+            Some(a) => parts.push(format!("sla {s} {a}%")),
+            None => parts.push(format!("sla {s}")),
+        }
+    }
+    if parts.is_empty() {
+        n.id.clone()
+    } else {
+        format!("{} ({})", n.id, parts.join(", "))
+    }
+}
