@@ -13,6 +13,7 @@ pub mod output;
 pub mod pipeline;
 pub mod scaffold;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod time;
 pub mod value;

@@ -1,5 +1,6 @@
 //! Command-line arguments and the dispatch to one module per command.
 
+mod build;
 mod check;
 mod init;
 mod new;
@@ -43,6 +44,7 @@ Examples:
   itsm -C example-repo check        check another folder
   itsm check --format github        annotations for GitHub Actions
   itsm check --rev main             check the records as they are on main
+  itsm build                        write the catalogue site (itsm serve: live preview)
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
 
@@ -80,6 +82,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
+    Build(build::BuildArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Schema(schema::SchemaArgs),
@@ -94,6 +97,7 @@ pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
     match args.command {
         Command::Check(a) => check::run(&global, a),
+        Command::Build(a) => build::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),
