@@ -94,14 +94,51 @@ pub fn build(
     out: Option<&Path>,
     live_reload: bool,
 ) -> Result<Built> {
+    match render(global, root, source, out, live_reload, global.color)? {
+        Rendered::Refused { text, .. } => Ok(Built::Refused(text)),
+        Rendered::Site {
+            out,
+            files,
+            warnings,
+        } => {
+            itsm::site::write::write_site(&out, &files)?;
+            let n = files.len();
+            std::mem::forget(files);
+            Ok(Built::Site {
+                out,
+                files: n,
+                warnings,
+            })
+        }
+    }
+}
+
+/// A site rendered in memory, or the diagnostics that refused it.
+pub enum Rendered {
+    Refused {
+        /// For the terminal (coloured when asked).
+        text: String,
+        /// Without colours, for the browser.
+        plain: String,
+    },
+    Site {
+        out: PathBuf,
+        files: Vec<itsm::site::File>,
+        warnings: usize,
+    },
+}
+
+/// Checks the repository and renders the site in memory.
+pub fn render(
+    global: &Global,
+    root: &Path,
+    source: &Source,
+    out: Option<&Path>,
+    live_reload: bool,
+    color: bool,
+) -> Result<Rendered> {
     let started = std::time::Instant::now();
-    let checked = itsm::pipeline::check(
-        root,
-        source,
-        Options {
-            today: global.today,
-        },
-    )?;
+    let checked = itsm::pipeline::check(root, source, Options { today: global.today })?;
     for (stage, took) in &checked.timings {
         global.note(
             started,
@@ -117,9 +154,11 @@ pub fn build(
             files_scanned: repo.files_scanned,
             records: repo.records.len(),
         };
-        let mut text = output::human::render(&report, global.color, true);
-        text.push_str("the site was not built: fix the errors above and run `itsm build` again\n");
-        return Ok(Built::Refused(text));
+        const REFUSED: &str =
+            "the site was not built: fix the errors above and run `itsm build` again\n";
+        let text = output::human::render(&report, color, true) + REFUSED;
+        let plain = output::human::render(&report, false, true) + REFUSED;
+        return Ok(Rendered::Refused { text, plain });
     }
     let out = out_dir(root, out, &checked.catalog.repo.config);
     itsm::site::write::check_out(root, &out)?;
@@ -134,13 +173,11 @@ pub fn build(
     )
     .context("cannot render the site")?;
     global.note(started, &format!("rendered {} files", files.len()));
-    itsm::site::write::write_site(&out, &files)?;
-    let n = files.len();
+    // The catalogue is not needed any more: freeing 100,000 records piece by piece is wasted time.
     std::mem::forget(checked);
-    std::mem::forget(files);
-    Ok(Built::Site {
+    Ok(Rendered::Site {
         out,
-        files: n,
+        files,
         warnings: counts.warnings,
     })
 }

@@ -5,6 +5,7 @@ mod check;
 mod init;
 mod new;
 mod schema;
+mod serve;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -83,6 +84,7 @@ pub enum ColorChoice {
 pub enum Command {
     Check(check::CheckArgs),
     Build(build::BuildArgs),
+    Serve(serve::ServeArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Schema(schema::SchemaArgs),
@@ -98,6 +100,7 @@ pub fn run(args: Args) -> Result<Status> {
     match args.command {
         Command::Check(a) => check::run(&global, a),
         Command::Build(a) => build::run(&global, a),
+        Command::Serve(a) => serve::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),

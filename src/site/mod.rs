@@ -13,6 +13,7 @@ pub mod graph_svg;
 pub mod markdown;
 mod pages;
 pub mod search;
+pub mod serve;
 pub mod theme;
 pub mod write;
 
