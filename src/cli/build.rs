@@ -138,7 +138,13 @@ pub fn render(
     color: bool,
 ) -> Result<Rendered> {
     let started = std::time::Instant::now();
-    let checked = itsm::pipeline::check(root, source, Options { today: global.today })?;
+    let checked = itsm::pipeline::check(
+        root,
+        source,
+        Options {
+            today: global.today,
+        },
+    )?;
     for (stage, took) in &checked.timings {
         global.note(
             started,

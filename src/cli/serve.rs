@@ -82,9 +82,9 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
             }
         };
         let site = site_dir.clone().unwrap_or_else(|| default_out.clone());
-        let relevant = events.iter().any(|e| {
-            !e.kind.is_access() && e.paths.iter().any(|p| !ignored(p, &root, &site))
-        });
+        let relevant = events
+            .iter()
+            .any(|e| !e.kind.is_access() && e.paths.iter().any(|p| !ignored(p, &root, &site)));
         if relevant {
             site_dir = rebuild(global, &root, out.as_deref(), &server, &mut previous).or(site_dir);
         }
@@ -103,11 +103,12 @@ fn rebuild(
     let started = Instant::now();
     match render(global, root, &Source::WorkTree, out, true, global.color) {
         Ok(Rendered::Site { out, files, .. }) => {
-            let changed = server.publish(&files);
             let written = match previous.as_ref() {
                 None => write::write_site(&out, &files).map(|_| files.len()),
                 Some(prev) => write::update(&out, prev, &files).map(|c| c.len()),
             };
+            // On disk first, so that a reloaded page and the folder agree.
+            let changed = server.publish(&files);
             match written {
                 Ok(_) => {
                     *previous = Some(files.into_iter().map(|f| (f.path.clone(), f)).collect());

@@ -89,7 +89,8 @@ impl Server {
         }
         for f in files {
             if st.pages.get(&f.path).is_none_or(|p| **p != *f.bytes) {
-                st.pages.insert(f.path.clone(), Arc::from(f.bytes.as_slice()));
+                st.pages
+                    .insert(f.path.clone(), Arc::from(f.bytes.as_slice()));
             }
         }
         st.errors = None;
@@ -190,7 +191,10 @@ fn respond(
     bytes: Vec<u8>,
 ) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let mut r = tiny_http::Response::from_data(bytes).with_status_code(status);
-    for (k, v) in [("Content-Type", content_type), ("Cache-Control", "no-store")] {
+    for (k, v) in [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+    ] {
         if let Ok(h) = tiny_http::Header::from_bytes(k, v) {
             r.add_header(h);
         }
@@ -232,7 +236,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
