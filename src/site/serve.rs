@@ -69,10 +69,11 @@ impl Server {
             .filter(|f| st.pages.get(&f.path).is_none_or(|p| **p != *f.bytes))
             .map(|f| f.path.clone())
             .collect();
+        let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let gone: Vec<String> = st
             .pages
             .keys()
-            .filter(|p| !files.iter().any(|f| &f.path == *p))
+            .filter(|p| !now.contains(p.as_str()))
             .cloned()
             .collect();
         changed.extend(gone.iter().cloned());
