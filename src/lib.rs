@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod report;
 pub mod scaffold;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod time;
 pub mod value;

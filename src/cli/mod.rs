@@ -2,6 +2,7 @@
 
 mod approvals;
 mod audit;
+mod build;
 mod check;
 mod diff;
 mod export;
@@ -11,6 +12,7 @@ mod init;
 mod new;
 mod report;
 mod schema;
+mod serve;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -50,6 +52,7 @@ Examples:
   itsm -C example-repo check        check another folder
   itsm check --format github        annotations for GitHub Actions
   itsm check --rev main             check the records as they are on main
+  itsm build                        write the catalogue site (itsm serve: live preview)
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
   itsm diff main HEAD               records added, modified and removed
@@ -101,6 +104,8 @@ pub enum Command {
     Export(export::ExportArgs),
     Impact(impact::ImpactArgs),
     Import(import::ImportArgs),
+    Build(build::BuildArgs),
+    Serve(serve::ServeArgs),
     Init(init::InitArgs),
     New(new::NewArgs),
     Report(report::ReportArgs),
@@ -122,6 +127,8 @@ pub fn run(args: Args) -> Result<Status> {
         Command::Export(a) => export::run(&global, a),
         Command::Impact(a) => impact::run(&global, a),
         Command::Import(a) => import::run(&global, a),
+        Command::Build(a) => build::run(&global, a),
+        Command::Serve(a) => serve::run(&global, a),
         Command::Init(a) => init::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Report(a) => report::run(&global, a),

@@ -1,0 +1,189 @@
+//! `itsm build`: check the repository, then write the catalogue site.
+
+use super::{Global, Status, print};
+use anyhow::{Context, Result};
+use itsm::checks::Options;
+use itsm::diag::Counts;
+use itsm::load::Source;
+use itsm::output::{self, Report};
+use std::path::{Path, PathBuf};
+
+/// Check the repository, then write the static catalogue site (refused on errors)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm build                          write the site to the folder of itsm.yaml `site.out` (default: site)
+  itsm build --out public             write it to public/ instead
+  itsm -C example-repo build          build another repository's site
+  itsm build --rev main               the site of the records as they are on main
+
+The site is plain HTML and CSS: open site/index.html from disk, or publish the folder.
+Templates and styles are overridden from the repository's theme/ folder (see the README).
+
+Exit codes: 0 built, 1 the repository has errors (nothing written), 2 could not run.")]
+pub struct BuildArgs {
+    /// Output folder [default: `site.out` of itsm.yaml, relative to the repository root]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Read the records at this git revision, from the object database (no checkout)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
+    let started = std::time::Instant::now();
+    let root = global.root()?;
+    let source = match args.rev {
+        Some(rev) => Source::Revision(rev),
+        None => Source::WorkTree,
+    };
+    let out = args.out.clone();
+    let result = build(global, &root, &source, out.as_deref(), false)?;
+    global.note(started, "written");
+    match result {
+        Built::Refused(text) => {
+            print(&text);
+            Ok(Status::Findings)
+        }
+        Built::Site {
+            out,
+            files,
+            warnings,
+        } => {
+            if !global.quiet {
+                print(&format!(
+                    "built: {files} files in {}{}\n",
+                    out.display(),
+                    if warnings > 0 {
+                        format!(" ({warnings} warnings: run `itsm check`)")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+            Ok(Status::Clean)
+        }
+    }
+}
+
+/// The outcome of a build.
+pub enum Built {
+    /// The repository has errors: the rendered diagnostics; nothing was written.
+    Refused(String),
+    Site {
+        out: PathBuf,
+        files: usize,
+        warnings: usize,
+    },
+}
+
+/// The output folder: `--out` (relative to the current folder), else `site.out`
+/// of itsm.yaml relative to the root.
+pub fn out_dir(root: &Path, out: Option<&Path>, config: &itsm::config::Config) -> PathBuf {
+    match out {
+        Some(o) => o.to_path_buf(),
+        None => root.join(config.site_dir()),
+    }
+}
+
+/// Checks, then renders and writes the site (or refuses with the diagnostics).
+pub fn build(
+    global: &Global,
+    root: &Path,
+    source: &Source,
+    out: Option<&Path>,
+    live_reload: bool,
+) -> Result<Built> {
+    match render(global, root, source, out, live_reload, global.color)? {
+        Rendered::Refused { text, .. } => Ok(Built::Refused(text)),
+        Rendered::Site {
+            out,
+            files,
+            warnings,
+        } => {
+            itsm::site::write::write_site(&out, &files)?;
+            let n = files.len();
+            std::mem::forget(files);
+            Ok(Built::Site {
+                out,
+                files: n,
+                warnings,
+            })
+        }
+    }
+}
+
+/// A site rendered in memory, or the diagnostics that refused it.
+pub enum Rendered {
+    Refused {
+        /// For the terminal (coloured when asked).
+        text: String,
+        /// Without colours, for the browser.
+        plain: String,
+    },
+    Site {
+        out: PathBuf,
+        files: Vec<itsm::site::File>,
+        warnings: usize,
+    },
+}
+
+/// Checks the repository and renders the site in memory.
+pub fn render(
+    global: &Global,
+    root: &Path,
+    source: &Source,
+    out: Option<&Path>,
+    live_reload: bool,
+    color: bool,
+) -> Result<Rendered> {
+    let started = std::time::Instant::now();
+    let checked = itsm::pipeline::check(
+        root,
+        source,
+        Options {
+            today: global.today,
+        },
+    )?;
+    for (stage, took) in &checked.timings {
+        global.note(
+            started,
+            &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
+        );
+    }
+    let counts = Counts::of(&checked.diagnostics);
+    if counts.errors > 0 {
+        let repo = &checked.catalog.repo;
+        let report = Report {
+            files: &repo.files,
+            diagnostics: &checked.diagnostics,
+            files_scanned: repo.files_scanned,
+            records: repo.records.len(),
+        };
+        const REFUSED: &str =
+            "the site was not built: fix the errors above and run `itsm build` again\n";
+        let text = output::human::render(&report, color, true) + REFUSED;
+        let plain = output::human::render(&report, false, true) + REFUSED;
+        return Ok(Rendered::Refused { text, plain });
+    }
+    let out = out_dir(root, out, &checked.catalog.repo.config);
+    itsm::site::write::check_out(root, &out)?;
+    let files = itsm::site::render(
+        &checked.catalog,
+        &checked.diagnostics,
+        &itsm::site::Options {
+            today: global.today,
+            theme: Some(root.join("theme")),
+            live_reload,
+        },
+    )
+    .context("cannot render the site")?;
+    global.note(started, &format!("rendered {} files", files.len()));
+    // The catalogue is not needed any more: freeing 100,000 records piece by piece is wasted time.
+    std::mem::forget(checked);
+    Ok(Rendered::Site {
+        out,
+        files,
+        warnings: counts.warnings,
+    })
+}

@@ -1,0 +1,116 @@
+//! The static catalogue site: the linked catalogue rendered to HTML pages (one per
+//! record, plus the home page, the service catalogue, the change calendar, the
+//! ISO/IEC 20000 coverage, the dependency graph and search), written so that it
+//! works from `file://` with no network.
+//!
+//! The stages: [`pages`] builds what each page shows from the [`Catalog`],
+//! [`theme`] renders it with the templates (the repository's `theme/` first),
+//! [`write`] puts the files on disk.
+
+pub mod availability;
+pub mod coverage;
+pub mod graph_svg;
+pub mod markdown;
+mod pages;
+pub mod search;
+pub mod serve;
+pub mod theme;
+pub mod write;
+
+use crate::diag::Diagnostic;
+use crate::link::Catalog;
+use crate::model::{RecordId, is_valid_name};
+use anyhow::Result;
+use jiff::civil::Date;
+use std::path::PathBuf;
+
+/// One file of the site: its path relative to the site root (`/`-separated) and
+/// its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// How to render the site.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The date "upcoming", "due" and the SLA windows are computed from.
+    pub today: Date,
+    /// The repository's `theme/` folder, whose templates and assets override the defaults.
+    pub theme: Option<PathBuf>,
+    /// Add the live-reload script (for `itsm serve`).
+    pub live_reload: bool,
+}
+
+/// Renders every file of the site in memory. `diagnostics` are the (warning)
+/// findings of the check, shown as the repository's health.
+pub fn render(
+    catalog: &Catalog,
+    diagnostics: &[Diagnostic],
+    options: &Options,
+) -> Result<Vec<File>> {
+    let theme = theme::Theme::new(options.theme.clone(), options.live_reload)?;
+    pages::render(catalog, diagnostics, options, &theme)
+}
+
+/// The path of a record's page, relative to the site root. Names are validated
+/// by the schema; anything else is encoded so that it stays one path component.
+pub fn page_path(id: &RecordId) -> String {
+    format!("{}/{}.html", id.kind.id(), file_stem(&id.name))
+}
+
+/// A name as a safe file name: valid names unchanged, other bytes as `_xx`.
+pub fn file_stem(name: &str) -> String {
+    if is_valid_name(name) {
+        return name.to_string();
+    }
+    let mut out = String::from("_");
+    for b in name.bytes() {
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("_{b:02x}"));
+        }
+    }
+    out
+}
+
+/// HTML-escapes text for element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    #[test]
+    fn page_paths_are_one_component() {
+        assert_eq!(
+            page_path(&RecordId::new(Kind::Service, "ledger")),
+            "service/ledger.html"
+        );
+        assert_eq!(
+            page_path(&RecordId::new(Kind::StandardChange, "../../x")),
+            "standard-change/__2e_2e_2f_2e_2e_2fx.html"
+        );
+        assert_eq!(file_stem("a/b"), "_a_2fb");
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! Writing the site: every path checked to stay inside the output folder, the
+//! whole site written into a temporary folder beside it and swapped in when
+//! complete; for `itsm serve`, only the files whose bytes changed.
+
+use super::File;
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as a site `itsm build` wrote (and may replace).
+pub const MARKER: &str = ".itsm-site";
+
+/// Checks that `out` may be replaced by a site: not the repository root nor a
+/// folder holding it, and either absent, empty or a site written before.
+pub fn check_out(root: &Path, out: &Path) -> Result<()> {
+    let abs = |p: &Path| std::path::absolute(p).map(|p| normalise(&p));
+    let root_abs = abs(root).context("cannot resolve the repository root")?;
+    let out_abs = abs(out).with_context(|| format!("cannot resolve {}", out.display()))?;
+    if root_abs.starts_with(&out_abs) {
+        bail!(
+            "the site folder {} holds the repository: choose another --out (e.g. `site`)",
+            out.display()
+        );
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            bail!("{} exists and is not a folder", out.display());
+        }
+        let empty = std::fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_none();
+        if !empty && !out.join(MARKER).is_file() {
+            bail!(
+                "{} is not empty and was not written by `itsm build` (no {MARKER} file): refusing to replace it; choose another --out or empty it",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `..` and `.` removed lexically (the output folder may not exist yet).
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path of a site file inside `dir`, or an error when the relative path could
+/// leave it (absolute, `..`, empty or hidden components, backslashes).
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
+    let ok = !rel.is_empty()
+        && rel.split('/').all(|c| {
+            !c.is_empty()
+                && !c.starts_with('.')
+                && !c.contains(['\\', ':', '\0'])
+                && Path::new(c)
+                    .components()
+                    .all(|k| matches!(k, Component::Normal(_)))
+        });
+    if !ok {
+        bail!("refusing to write `{rel}`: the path would leave the site folder");
+    }
+    Ok(dir.join(rel))
+}
+
+/// Writes the whole site into a temporary folder next to `out`, then swaps it
+/// in: a failed or interrupted build leaves the previous site whole.
+pub fn write_site(out: &Path, files: &[File]) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".itsm-build-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    write_files(tmp.path(), files)?;
+    std::fs::write(tmp.path().join(MARKER), "written by itsm build\n")
+        .with_context(|| format!("cannot write in {}", tmp.path().display()))?;
+    swap_in(tmp, out)
+}
+
+fn write_files(dir: &Path, files: &[File]) -> Result<()> {
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|f| inside(dir, &f.path))
+        .collect::<Result<_>>()?;
+    let folders: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    for folder in folders {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    paths
+        .par_iter()
+        .zip(files.par_iter())
+        .try_for_each(|(path, f)| {
+            std::fs::write(path, &f.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))
+        })
+}
+
+fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
+    if !out.exists() {
+        let built = tmp.keep();
+        return std::fs::rename(&built, out)
+            .with_context(|| format!("cannot move the new site to {}", out.display()));
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let old = tempfile::Builder::new()
+        .prefix(".itsm-old-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    let old_site = old.path().join("site");
+    std::fs::rename(out, &old_site)
+        .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+    let built = tmp.keep();
+    if let Err(e) = std::fs::rename(&built, out) {
+        // Put the previous site back.
+        let _ = std::fs::rename(&old_site, out);
+        let _ = std::fs::remove_dir_all(&built);
+        return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
+    }
+    drop(old);
+    Ok(())
+}
+
+/// Brings `out` from the files of the last build (`previous`) to `files`:
+/// writes the files whose bytes changed, removes those that are gone. Returns
+/// the paths written or removed.
+pub fn update(out: &Path, previous: &HashMap<String, File>, files: &[File]) -> Result<Vec<String>> {
+    let mut changed = Vec::new();
+    for f in files {
+        if previous.get(&f.path).is_some_and(|p| p.bytes == f.bytes) {
+            continue;
+        }
+        let path = inside(out, &f.path)?;
+        crate::scaffold::write_atomic(&path, &f.bytes, true)?;
+        changed.push(f.path.clone());
+    }
+    let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for path in previous.keys().filter(|p| !now.contains(p.as_str())) {
+        let full = inside(out, path)?;
+        let _ = std::fs::remove_file(&full);
+        changed.push(path.clone());
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside() {
+        let d = Path::new("/site");
+        assert_eq!(
+            inside(d, "service/a.html").unwrap(),
+            Path::new("/site/service/a.html")
+        );
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "",
+            "a//b",
+            ".git/x",
+            "a\\..\\x",
+            "c:x",
+        ] {
+            assert!(inside(d, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refuses_to_replace_the_repository_or_a_foreign_folder() {
+        let root = tempfile::tempdir().unwrap();
+        assert!(check_out(root.path(), root.path()).is_err());
+        assert!(check_out(&root.path().join("a/b"), &root.path().join("a")).is_err());
+        assert!(check_out(root.path(), &root.path().join("site")).is_ok());
+        std::fs::create_dir(root.path().join("docs")).unwrap();
+        std::fs::write(root.path().join("docs/x"), "x").unwrap();
+        assert!(check_out(root.path(), &root.path().join("docs")).is_err());
+        std::fs::write(root.path().join("docs").join(MARKER), "").unwrap();
+        assert!(check_out(root.path(), &root.path().join("docs")).is_ok());
+    }
+}

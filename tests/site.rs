@@ -1,0 +1,489 @@
+//! `itsm build`: the catalogue site of example-repo and of small fixtures, built
+//! into temporary folders, with the exact linked content of its pages.
+
+mod common;
+
+use common::{VALID, itsm, stderr, stdout, write};
+use std::path::{Path, PathBuf};
+
+const TODAY: &str = "2026-11-21";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/site")
+        .join(name)
+}
+
+/// Builds `repo` into a fresh temporary folder; returns it and the site path.
+fn build(repo: &Path, today: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = itsm(
+        repo,
+        &["build", "--today", today, "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    (tmp, out)
+}
+
+fn page(site: &Path, rel: &str) -> String {
+    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The HTML of the `<section>` whose heading is `title`.
+fn section<'a>(html: &'a str, title: &str) -> &'a str {
+    let start = html
+        .find(&format!("<h2>{title}</h2>"))
+        .unwrap_or_else(|| panic!("no section {title}"));
+    let end = html[start..].find("</section>").unwrap() + start;
+    &html[start..end]
+}
+
+fn fact<'a>(html: &'a str, label: &str) -> &'a str {
+    let start = html
+        .find(&format!("<dt>{label}</dt><dd>"))
+        .unwrap_or_else(|| panic!("no fact {label}"))
+        + label.len()
+        + 13;
+    let end = html[start..].find("</dd>\n").unwrap() + start;
+    &html[start..end]
+}
+
+#[test]
+fn example_repo_has_every_page() {
+    let (_tmp, site) = build(&example(), TODAY);
+    for rel in [
+        "index.html",
+        "catalogue.html",
+        "changes.html",
+        "coverage.html",
+        "graph.html",
+        "search.html",
+        "assets/style.css",
+        "assets/search-index.js",
+        "service/index.html",
+        "policy/index.html",
+        "team/payments.html",
+        "sla/gold.html",
+        "ci/payments-db-prod.html",
+        "change/chg-orders-db-pg-16-6.html",
+        "incident/inc-2026-1112-tilburg-scanner-outage.html",
+        "problem/prb-tilburg-scanner-roaming.html",
+        "standard-change/db-minor-version-patch.html",
+        "supplier/cobalt-payments.html",
+        "policy/change-management-policy.html",
+    ] {
+        assert!(site.join(rel).is_file(), "{rel} missing");
+    }
+    // One page per record: 104 records.
+    let records: usize = [
+        "team",
+        "service",
+        "sla",
+        "ci",
+        "supplier",
+        "policy",
+        "standard-change",
+        "change",
+        "incident",
+        "problem",
+    ]
+    .iter()
+    .map(|k| std::fs::read_dir(site.join(k)).unwrap().count() - 1)
+    .sum();
+    assert_eq!(records, 104);
+    assert!(site.join(".itsm-site").is_file());
+}
+
+#[test]
+fn service_page_links_everything() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let html = page(&site, "service/payments.html");
+    assert_eq!(
+        fact(&html, "Owner"),
+        "<a href=\"../team/payments.html\">Payments</a>"
+    );
+    assert_eq!(
+        fact(&html, "SLA"),
+        "<a href=\"../sla/gold.html\">Gold — 99.95% monthly, 24x7</a>"
+    );
+    assert_eq!(
+        fact(&html, "Suppliers"),
+        "<a href=\"../supplier/cobalt-payments.html\">Cobalt Payments Ltd</a>"
+    );
+    let deps = section(&html, "Depends on (transitively)");
+    assert!(deps.contains("<a href=\"../service/cloud-platform.html\">Cloud Platform</a> <span class=\"meta\">Service · direct</span>"), "{deps}");
+    assert!(
+        deps.contains("<a href=\"../service/identity.html\">Customer Identity</a>"),
+        "{deps}"
+    );
+    let up = section(&html, "Depended on by (transitively)");
+    for s in ["legacy-gift-cards", "mobile-app", "web-shop"] {
+        assert!(up.contains(&format!("../service/{s}.html")), "{s}: {up}");
+    }
+    let cis = section(&html, "Configuration items");
+    assert!(cis.contains("<a href=\"../ci/k8s-prod-eu-west.html\">Kubernetes production cluster (eu-west)</a> <span class=\"meta\">CI · via payments-api, production deployment</span>"), "{cis}");
+    let incidents = section(&html, "Incidents");
+    assert!(
+        incidents.contains("../incident/inc-2026-0917-checkout-payment-failures.html"),
+        "{incidents}"
+    );
+    let changes = section(&html, "Changes");
+    assert!(
+        changes.contains("../change/chg-payments-pgbouncer.html"),
+        "{changes}"
+    );
+    let problems = section(&html, "Problems");
+    assert!(
+        problems.contains("../problem/prb-payments-db-pool-exhaustion.html"),
+        "{problems}"
+    );
+    assert!(html.contains("<svg class=\"graph\""));
+    assert!(html.contains("id=\"availability\""));
+}
+
+#[test]
+fn team_ci_and_sla_pages_show_their_relations() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let team = page(&site, "team/payments.html");
+    let owned = section(&team, "Owns: Services");
+    assert!(
+        owned.contains("<a href=\"../service/payments.html\">Payments</a>"),
+        "{owned}"
+    );
+    let cis = section(&team, "Owns: CIs");
+    assert!(cis.contains("../ci/payments-db-prod.html"), "{cis}");
+    let ci = page(&site, "ci/vpc-eu-west.html");
+    let supports = section(&ci, "Supports (Services)");
+    assert!(
+        supports.contains("<a href=\"../service/payments.html\">Payments</a>"),
+        "{supports}"
+    );
+    let sla = page(&site, "sla/gold.html");
+    let under = section(&sla, "Services under this SLA");
+    assert!(
+        under.contains("<a href=\"../service/payments.html\">Payments</a>"),
+        "{under}"
+    );
+}
+
+#[test]
+fn catalogue_home_changes_and_coverage() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let cat = page(&site, "catalogue.html");
+    assert_eq!(cat.matches("<tr data-tier=").count(), 14);
+    assert!(cat.contains("<td><a href=\"team/payments.html\">Payments</a></td>"));
+    let home = page(&site, "index.html");
+    assert!(
+        home.contains("<span class=\"num\">43</span><span>CIs</span>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<tr><th>Tier 1</th><td>0</td><td>0</td><td>5</td><td>0</td><td>0</td></tr>")
+    );
+    let problems = section(&home, "Open problems");
+    assert_eq!(problems.matches("<li>").count(), 2, "{problems}");
+    assert!(home.contains("No errors, no warnings."));
+    let changes = page(&site, "changes.html");
+    assert!(changes.contains("<h3>2027-01</h3>"), "{changes}");
+    assert!(changes.contains("change/chg-k8s-prod-upgrade-1-31.html"));
+    let coverage = page(&site, "coverage.html");
+    assert!(
+        coverage
+            .contains("<tr class=\"evidenced depth2\"><td>8.5.1</td><td>Change management</td>"),
+        "{coverage}"
+    );
+    assert!(coverage.contains("policy/change-management-policy.html"));
+    let graph = page(&site, "graph.html");
+    assert_eq!(
+        graph.matches("class=\"node ").count(),
+        57,
+        "14 services and 43 CIs"
+    );
+    let policy = page(&site, "policy/change-management-policy.html");
+    assert!(
+        policy.contains("<article class=\"body\"><h1>"),
+        "policy body rendered from Markdown"
+    );
+}
+
+#[test]
+fn fields_are_escaped_and_markdown_sanitised() {
+    let (_tmp, site) = build(&fixture("hostile"), "2026-12-15");
+    let html = page(&site, "service/shop.html");
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(!html.contains("onerror=\""), "{html}");
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(!html.contains("data:text"), "{html}");
+    assert!(html.contains("<h1>Shop &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; <span class=\"kind\">Service</span></h1>"));
+    assert!(html.contains("<p class=\"lead\">Sells things &lt;img src=x onerror=alert(1)&gt;</p>"));
+    assert!(html.contains(
+        "<dt>Customers</dt><dd>&lt;script&gt;alert(&#39;customer&#39;)&lt;/script&gt;</dd>"
+    ));
+    assert!(html.contains("<span class=\"label\">team: &quot;&gt;&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;</span>"));
+    assert!(html.contains(
+        "<dt>Owner</dt><dd><a href=\"../team/ops.html\">Ops &lt;b&gt;team&lt;/b&gt;</a></dd>"
+    ));
+    // Markdown: record references resolved, unknown ones dropped, dangerous links and raw HTML removed.
+    assert!(html.contains("<p>Books go to <a href=\"../service/ledger.html\" rel=\"noopener noreferrer\">the ledger</a>; see also nothing.</p>"), "{html}");
+    assert!(html.contains("<p><a rel=\"noopener noreferrer\">click me</a></p>"));
+    assert!(html.contains("<img src=\"x\">"));
+    assert!(html.contains("<table><thead><tr><th>a</th><th>b</th></tr></thead>"));
+    assert!(html.contains("type=\"checkbox\""));
+    // Every page: no raw script from a record anywhere (the only scripts are ours).
+    for entry in walk(&site) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        if entry.extension().is_some_and(|e| e == "html") {
+            for (i, _) in text.match_indices("<script") {
+                assert!(
+                    text[i..].starts_with("<script src=\""),
+                    "{}: {}",
+                    entry.display(),
+                    &text[i..i + 60]
+                );
+            }
+            assert!(!text.contains("<script>alert"), "{}", entry.display());
+            assert!(!text.contains("onerror=\""), "{}", entry.display());
+        }
+    }
+    let team = page(&site, "team/ops.html");
+    assert!(team.contains("Mona &lt;script&gt;"), "{team}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn availability_over_the_sla_window() {
+    // 30 min + 20 min overlapping by 5: 45 minutes of outage in December (31 days).
+    let (_tmp, site) = build(&fixture("hostile"), "2026-12-15");
+    let html = page(&site, "service/ledger.html");
+    let a = section(&html, "Availability");
+    assert!(a.contains("<span class=\"big bad\">99.899%</span>"), "{a}");
+    assert!(
+        a.contains("over the monthly window 2026-12-01 to 2026-12-31, against the target of 99.9%"),
+        "{a}"
+    );
+    assert!(a.contains("45 minutes of outage (<a href=\"../incident/inc-1.html\">Ledger down</a>, <a href=\"../incident/inc-2.html\">Ledger down again</a>)"), "{a}");
+    // In November the outages are outside the window.
+    let (_tmp2, site) = build(&fixture("hostile"), "2026-11-15");
+    let a = page(&site, "service/ledger.html");
+    assert!(a.contains("<span class=\"big ok\">100.000%</span>"));
+}
+
+#[test]
+fn refuses_on_errors_and_keeps_the_previous_site() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let o = itsm(repo.path(), &["build", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "built: 25 files in {}\n",
+            repo.path().join("site").display()
+        )
+    );
+    let before = page(&repo.path().join("site"), "service/shop.html");
+    write(
+        repo.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\n  title: Changed\nspec:\n  owner: nobody\n  lifecycle: production\n  tier: 1\n  sla: gold\n",
+        )],
+    );
+    let o = itsm(repo.path(), &["build", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "error[unresolved-ref]: service:shop refers to team:nobody, which does not exist"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("the site was not built: fix the errors above and run `itsm build` again\n"),
+        "{out}"
+    );
+    assert_eq!(page(&repo.path().join("site"), "service/shop.html"), before);
+    // No temporary folder left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".itsm-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_rebuild_replaces_the_site_whole() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    assert_eq!(
+        itsm(repo.path(), &["build", "--today", TODAY])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::remove_file(repo.path().join("cis/web.yaml")).unwrap();
+    write(
+        repo.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: gold\n",
+        )],
+    );
+    assert_eq!(
+        itsm(repo.path(), &["build", "--today", TODAY])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(!repo.path().join("site/ci/web.html").exists());
+    assert!(repo.path().join("site/service/shop.html").exists());
+}
+
+#[test]
+fn never_writes_outside_the_output_folder() {
+    // A record named like a path is a schema error: nothing is written.
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    write(
+        repo.path(),
+        &[(
+            "cis/evil.yaml",
+            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: ../../x\nspec:\n  owner: ops\n  type: application\n  environment: production\n",
+        )],
+    );
+    let o = itsm(repo.path(), &["build", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(!repo.path().join("site").exists());
+    assert!(!repo.path().join("x.html").exists());
+    assert!(!repo.path().parent().unwrap().join("x.html").exists());
+
+    // The output folder may not hold the repository, nor be a folder it did not write.
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let o = itsm(repo.path(), &["build", "--out", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds the repository"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(repo.path().join("itsm.yaml").is_file());
+    write(repo.path(), &[("docs/keep.txt", "mine")]);
+    let o = itsm(repo.path(), &["build", "--out", "docs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("was not written by `itsm build`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join("docs/keep.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn theme_overrides_templates_and_assets() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    write(
+        repo.path(),
+        &[
+            (
+                "theme/base.html",
+                "<!doctype html><html><head><link rel=\"stylesheet\" href=\"{{ root }}assets/style.css\"><title>{{ title }}</title></head><body><div class=\"acme-brand\">ACME {{ site.name }}</div>{% block content %}{% endblock %}</body></html>\n",
+            ),
+            ("theme/assets/style.css", "body { color: rebeccapurple; }\n"),
+            (
+                "theme/assets/logo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+            ),
+        ],
+    );
+    let o = itsm(repo.path(), &["build", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let site = repo.path().join("site");
+    let html = page(&site, "service/shop.html");
+    assert!(
+        html.contains("<div class=\"acme-brand\">ACME Test</div>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h1>shop <span class=\"kind\">Service</span></h1>"),
+        "the default record template still renders"
+    );
+    assert_eq!(
+        page(&site, "assets/style.css"),
+        "body { color: rebeccapurple; }\n"
+    );
+    assert!(site.join("assets/logo.svg").is_file());
+    assert!(site.join("assets/search.js").is_file());
+    // A broken template is a clear error (exit 2), and nothing is written.
+    write(
+        repo.path(),
+        &[(
+            "theme/record.html",
+            "{% extends \"base.html\" %}{% block content %}{{ record.title }{% endblock %}",
+        )],
+    );
+    std::fs::remove_dir_all(&site).unwrap();
+    let o = itsm(repo.path(), &["build", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("template record.html"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.exists());
+}
+
+#[test]
+fn search_index_lists_every_record() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let js = page(&site, "assets/search-index.js");
+    assert!(js.starts_with("window.ITSM_SEARCH={k:[\"team\",\"service\",\"sla\",\"ci\",\"supplier\",\"policy\",\"standard-change\",\"change\",\"incident\",\"problem\"],r:[\n"));
+    assert_eq!(js.lines().count(), 105);
+    assert!(
+        js.contains("[1,\"payments\",\"Payments\","),
+        "{}",
+        &js[..400]
+    );
+}
+
+#[test]
+fn out_defaults_to_the_config_and_rev_reads_git() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    write(
+        repo.path(),
+        &[(
+            "itsm.yaml",
+            "name: Test\nadmins: ops\ncab: ops\necab: ops\nsite: {out: public/catalogue}\n",
+        )],
+    );
+    let g = git2::Repository::init(repo.path()).unwrap();
+    common::commit_all(&g, "init");
+    std::fs::remove_file(repo.path().join("cis/web.yaml")).unwrap();
+    let o = itsm(repo.path(), &["build", "--today", TODAY, "--rev", "HEAD"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(repo.path().join("public/catalogue/ci/web.html").is_file());
+}

@@ -1,0 +1,327 @@
+//! The real site in a real browser (headless Chromium): what a person sees,
+//! search and filters after the scripts ran, and `itsm serve` picking up edits.
+//! Chromium is required: `apt-get install chromium`.
+
+mod common;
+
+use common::{VALID, itsm, stderr, stdout, write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The DOM of `url` after its scripts ran.
+fn dom(url: &str) -> String {
+    dom_with(url, "--virtual-time-budget=5000")
+}
+
+/// The DOM of a page from `itsm serve`: its live-reload poll never settles, so
+/// the page is stopped after a while instead of waiting for the network to idle.
+fn served_dom(url: &str) -> String {
+    dom_with(url, "--timeout=4000")
+}
+
+fn dom_with(url: &str, wait: &str) -> String {
+    assert!(
+        Path::new(CHROMIUM).is_file(),
+        "{CHROMIUM} is missing: the browser tests need it; run `apt-get install chromium`"
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            wait,
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            url,
+        ])
+        .output()
+        .expect("runs chromium");
+    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn built_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo");
+    let o = itsm(
+        &repo,
+        &[
+            "build",
+            "--today",
+            "2026-11-21",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    (tmp, out)
+}
+
+fn file_url(site: &Path, rel: &str) -> String {
+    format!("file://{}/{rel}", site.display())
+}
+
+#[test]
+fn search_finds_records_offline() {
+    let (_tmp, site) = built_example();
+    let html = dom(&file_url(&site, "search.html?q=payments%20database"));
+    assert!(
+        html.contains(
+            "<p id=\"search-status\" class=\"meta\">7 results for “payments database”</p>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<li><a href=\"ci/payments-db-prod.html\">Payments database (PostgreSQL), production</a><span class=\"meta\"> ci:payments-db-prod</span></li>"), "{html}");
+    // Words from bodies are indexed too (the Tilburg incident's postmortem).
+    let html = dom(&file_url(&site, "search.html?q=roaming"));
+    assert!(
+        html.contains("problem/prb-tilburg-scanner-roaming.html"),
+        "{html}"
+    );
+    let html = dom(&file_url(&site, "search.html?q=zzzz-nothing"));
+    assert!(html.contains("0 results for"), "{html}");
+}
+
+#[test]
+fn catalogue_filters_by_text_tier_and_lifecycle() {
+    let (_tmp, site) = built_example();
+    let html = dom(&file_url(&site, "catalogue.html?q=payments"));
+    assert!(
+        html.contains("<span id=\"filter-count\" class=\"meta\">2 of 14 services</span>"),
+        "{html}"
+    );
+    let visible: Vec<&str> = html
+        .split("<tr data-tier=")
+        .skip(1)
+        .filter(|row| !row.split('>').next().unwrap().contains("hidden"))
+        .map(|row| {
+            row.split("data-text=\"")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(visible, ["payments", "legacy-gift-cards"]);
+    let html = dom(&file_url(&site, "catalogue.html?tier=4&lifecycle=retired"));
+    assert!(html.contains("1 of 14 services"), "{html}");
+}
+
+#[test]
+fn service_page_shows_relations_graph_and_availability() {
+    let (_tmp, site) = built_example();
+    let html = dom(&file_url(&site, "service/warehouse-management.html"));
+    assert!(
+        html.contains(
+            "<h1>Warehouse Management (Tilburg) <span class=\"kind\">Service</span></h1>"
+        ),
+        "{html}"
+    );
+    // 1 h 45 min of outage on 12 November, in a 30-day month: 99.757 %.
+    assert!(
+        html.contains("<span class=\"big bad\">99.757%</span>"),
+        "{html}"
+    );
+    assert!(html.contains("105 minutes of outage"), "{html}");
+    assert!(html.contains("<svg class=\"graph\""), "{html}");
+    assert!(html.contains("incident/inc-2026-1112-tilburg-scanner-outage.html"));
+}
+
+/// A running `itsm serve`, stopped when dropped.
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(repo: &Path) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args(["serve", "--port", "0", "--today", "2026-11-21"])
+        .current_dir(repo)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .strip_prefix("serving http://")
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    // Drain the rest of the output so the server never blocks on a full pipe.
+    let mut rest = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = rest.read_to_end(&mut sink);
+    });
+    Serve { child, addr }
+}
+
+/// GET over plain HTTP/1.0: status and body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_picks_up_edits_shows_errors_and_recovers() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let server = serve(repo.path());
+    let addr = server.addr.clone();
+    wait_for("the first build", || {
+        get(&addr, "/service/shop.html").0 == 200
+    });
+    let (_, page) = get(&addr, "/service/shop.html");
+    assert!(page.contains("<h1>shop <span class=\"kind\">Service</span></h1>"));
+    assert!(page.contains("<script src=\"../assets/live.js\"></script>"));
+    assert_eq!(get(&addr, "/../itsm.yaml").0, 404);
+    assert_eq!(get(&addr, "/%2e%2e/itsm.yaml").0, 404);
+    assert_eq!(get(&addr, "/").0, 200);
+
+    // A poll waits for the next build and says the page changed.
+    let (_, state) = get(&addr, "/__itsm/poll?v=-1&page=service/shop.html");
+    let version: u64 = serde_json::from_str::<serde_json::Value>(&state).unwrap()["version"]
+        .as_u64()
+        .unwrap();
+    let poll_addr = addr.clone();
+    let poll = std::thread::spawn(move || {
+        get(
+            &poll_addr,
+            &format!("/__itsm/poll?v={version}&page=service/shop.html"),
+        )
+        .1
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let shop = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\n  title: Shop Renamed\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: gold\n  cis: [web]\n";
+    write(
+        repo.path(),
+        &[
+            ("services/shop.yaml", shop),
+            ("services/.shop.yaml.swp", "junk"),
+            ("services/shop.yaml~", "junk"),
+        ],
+    );
+    let answer: serde_json::Value = serde_json::from_str(&poll.join().unwrap()).unwrap();
+    assert_eq!(answer["reload"], true, "{answer}");
+    assert_eq!(answer["errors"], serde_json::Value::Null);
+    let (_, page) = get(&addr, "/service/shop.html");
+    assert!(
+        page.contains("<h1>Shop Renamed <span class=\"kind\">Service</span></h1>"),
+        "{page}"
+    );
+    // The site on disk follows.
+    assert!(
+        std::fs::read_to_string(repo.path().join("site/service/shop.html"))
+            .unwrap()
+            .contains("Shop Renamed")
+    );
+
+    // A broken edit: the diagnostics show over the page, the last good page stays.
+    write(
+        repo.path(),
+        &[(
+            "services/shop.yaml",
+            &shop.replace("sla: gold", "sla: platinum"),
+        )],
+    );
+    wait_for("the diagnostics", || {
+        get(&addr, "/__itsm/poll?v=-1&page=x")
+            .1
+            .contains("platinum")
+    });
+    let html = served_dom(&format!("http://{addr}/service/shop.html"));
+    assert!(html.contains("<div id=\"itsm-diagnostics\">"), "{html}");
+    assert!(
+        html.contains(
+            "error[unresolved-ref]: service:shop refers to sla:platinum, which does not exist"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h1>Shop Renamed"),
+        "the last good page stays: {html}"
+    );
+
+    // The next good save recovers.
+    write(
+        repo.path(),
+        &[(
+            "services/shop.yaml",
+            &shop.replace("Shop Renamed", "Shop Fixed"),
+        )],
+    );
+    wait_for("the recovery", || {
+        get(&addr, "/service/shop.html").1.contains("Shop Fixed")
+    });
+    let html = served_dom(&format!("http://{addr}/service/shop.html"));
+    assert!(!html.contains("itsm-diagnostics\""), "{html}");
+    assert!(html.contains("<h1>Shop Fixed"), "{html}");
+}
+
+#[test]
+fn serve_starts_on_a_broken_repository() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    write(
+        repo.path(),
+        &[(
+            "cis/web.yaml",
+            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: web\nspec:\n  owner: ops\n",
+        )],
+    );
+    let server = serve(repo.path());
+    let addr = server.addr.clone();
+    wait_for("the diagnostics", || {
+        get(&addr, "/").1.contains("error[schema]")
+    });
+    let (_, page) = get(&addr, "/index.html");
+    assert!(page.contains("error[schema]"), "{page}");
+    write(repo.path(), &[VALID[4]]);
+    wait_for("the site", || get(&addr, "/index.html").0 == 200);
+    let o = stdout(&itsm(repo.path(), &["check"]));
+    assert!(o.starts_with("ok:"), "{o}");
+}
