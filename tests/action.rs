@@ -875,3 +875,49 @@ fn approvals_is_skipped_outside_pull_requests() {
     );
     assert_eq!(run.outputs["approved"], "");
 }
+
+#[test]
+fn build_writes_the_site_and_names_it_in_the_outputs() {
+    let version = env!("CARGO_PKG_VERSION");
+    let release_base = serve(release(version, false));
+    let workspace = tempfile::tempdir().unwrap();
+    write(workspace.path(), VALID);
+    let run = run_action(
+        &[
+            ("command", "check,build"),
+            ("site-dir", "public"),
+            ("version", version),
+            ("download-url", &format!("{release_base}/releases")),
+        ],
+        workspace.path(),
+        ("push", &json!({"ref": "refs/heads/main"})),
+        "http://127.0.0.1:9",
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    let site = workspace.path().join("public");
+    assert_eq!(run.outputs["site-dir"], site.to_str().unwrap());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("<title>"), "{index}");
+    assert!(site.join("service/shop.html").is_file());
+}
+
+#[test]
+fn build_refuses_a_broken_repository_and_sets_no_site() {
+    let version = env!("CARGO_PKG_VERSION");
+    let release_base = serve(release(version, false));
+    let workspace = broken_workspace();
+    let run = run_action(
+        &[
+            ("command", "build"),
+            ("site-dir", "public"),
+            ("version", version),
+            ("download-url", &format!("{release_base}/releases")),
+        ],
+        workspace.path(),
+        ("push", &json!({})),
+        "http://127.0.0.1:9",
+    );
+    assert_eq!(run.status, 1, "{}", run.log);
+    assert_eq!(run.outputs["site-dir"], "");
+    assert!(!workspace.path().join("public/index.html").exists());
+}
