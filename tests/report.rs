@@ -661,3 +661,32 @@ fn the_clause_table_has_every_clause_from_4_to_10() {
         "Management of internal suppliers and customers acting as a supplier"
     );
 }
+
+#[test]
+fn reports_at_a_git_revision_and_notes_on_unreadable_instants() {
+    let dir = repo();
+    let git = git2::Repository::init(dir.path()).unwrap();
+    common::commit_all(&git, "first");
+    std::fs::remove_file(dir.path().join("incidents/i45.yaml")).unwrap();
+    write(
+        dir.path(),
+        &[(
+            "incidents/bad.yaml",
+            incident("bad", "s45", "p2", "outage", "yesterday", None).as_str(),
+        )],
+    );
+    let r = report(dir.path(), &["--period", "2026-10", "--rev", "HEAD"]);
+    assert_eq!(svc(&r, "s45")["outage_seconds"], 2700);
+    assert_eq!(r["notes"], serde_json::json!([]));
+    let r = report(dir.path(), &["--period", "2026-10"]);
+    assert_eq!(svc(&r, "s45")["outage_seconds"], 0);
+    assert_eq!(
+        r["notes"],
+        serde_json::json!(["incident:bad: `started` is not an RFC 3339 instant: skipped"])
+    );
+    let cov = itsm(
+        dir.path(),
+        &["report", "coverage", "--rev", "HEAD", "--format", "json"],
+    );
+    assert_eq!(cov.status.code(), Some(0), "{}", stderr(&cov));
+}
