@@ -34,7 +34,8 @@ pub struct Node {
     pub availability: Option<f64>,
     /// Steps from the changed record (0 for the record itself).
     pub depth: usize,
-    /// The shortest chain from the changed record to this one, both included.
+    /// The shortest chain from the changed record to this one, both included;
+    /// past 64 records, the changed record, `...` and the last 64.
     pub path: Vec<String>,
     /// Direct dependents, by identity (the tree in the terminal).
     pub dependents: Vec<String>,
@@ -143,6 +144,9 @@ pub fn dependents(catalog: &Catalog, ix: Ix) -> Vec<Ix> {
     out
 }
 
+/// Records of a path given in full; longer paths keep REF, `...` and their end.
+const PATH_KEPT: usize = 64;
+
 /// Everything a change to `root` touches (breadth first, each record once).
 pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
     let n = catalog.repo.records.len();
@@ -164,13 +168,28 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
         }
         children.insert(v, next);
     }
-    let path = |mut v: Ix| {
-        let mut p = vec![catalog.record(v).id.to_string()];
-        while let Some(up) = parent[v as usize] {
-            p.push(catalog.record(up).id.to_string());
-            v = up;
+    // The last PATH_KEPT records of each path, built from the parent's (linear
+    // in the records, however long the chains).
+    let mut tails: rustc_hash::FxHashMap<Ix, Vec<Ix>> = Default::default();
+    for &(v, _) in &order {
+        let mut tail = match parent[v as usize] {
+            Some(up) => tails.get(&up).cloned().unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if tail.len() == PATH_KEPT {
+            tail.remove(0);
         }
-        p.reverse();
+        tail.push(v);
+        tails.insert(v, tail);
+    }
+    let path = |v: Ix| {
+        let tail = tails.get(&v).map(Vec::as_slice).unwrap_or_default();
+        let mut p = Vec::with_capacity(tail.len() + 2);
+        if tail.first() != Some(&root) {
+            p.push(catalog.record(root).id.to_string());
+            p.push("...".to_string());
+        }
+        p.extend(tail.iter().map(|ix| catalog.record(*ix).id.to_string()));
         p
     };
     let mut nodes: Vec<Node> = order
@@ -280,7 +299,7 @@ pub fn render_tree(impact: &Impact) -> String {
     out.push('\n');
     let mut printed = rustc_hash::FxHashSet::default();
     printed.insert(impact.root.id.as_str());
-    tree(&by_id, &impact.root, "", &mut printed, &mut out);
+    tree(&by_id, &impact.root, &mut printed, &mut out);
     out.push('\n');
     out.push_str(&format!(
         "{} record(s) impacted ({} Service(s), {} CI(s)){}\n",
@@ -313,26 +332,44 @@ pub fn render_tree(impact: &Impact) -> String {
     out
 }
 
+/// Levels drawn with tree lines; deeper records say their level instead, so that
+/// a long chain prints in linear space.
+const DRAWN_LEVELS: usize = 32;
+
+/// Depth-first, iteratively (a chain of 100,000 CIs must not overflow the stack).
 fn tree<'a>(
     by_id: &rustc_hash::FxHashMap<&str, &'a Node>,
-    node: &'a Node,
-    prefix: &str,
+    root: &'a Node,
     printed: &mut rustc_hash::FxHashSet<&'a str>,
     out: &mut String,
 ) {
-    let count = node.dependents.len();
-    for (i, child) in node.dependents.iter().enumerate() {
-        let Some(child) = by_id.get(child.as_str()).copied() else {
+    // Each frame: a node, the next child to print, the prefix of its children, its level.
+    let mut stack: Vec<(&'a Node, usize, String, usize)> = vec![(root, 0, String::new(), 0)];
+    while let Some((node, next, prefix, level)) = stack.last_mut() {
+        let Some(child_id) = node.dependents.get(*next) else {
+            stack.pop();
             continue;
         };
-        let last = i + 1 == count;
-        out.push_str(prefix);
+        *next += 1;
+        let last = *next == node.dependents.len();
+        let Some(child) = by_id.get(child_id.as_str()).copied() else {
+            continue;
+        };
+        let (prefix, level) = (prefix.clone(), *level + 1);
+        out.push_str(&prefix);
         out.push_str(if last { "└── " } else { "├── " });
+        if level > DRAWN_LEVELS {
+            out.push_str(&format!("(level {level}) "));
+        }
         if printed.insert(child.id.as_str()) {
             out.push_str(&line(child));
             out.push('\n');
-            let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
-            tree(by_id, child, &deeper, printed, out);
+            let deeper = if level >= DRAWN_LEVELS {
+                prefix
+            } else {
+                format!("{prefix}{}", if last { "    " } else { "│   " })
+            };
+            stack.push((child, 0, deeper, level));
         } else {
             out.push_str(&child.id);
             out.push_str(" (repeated)\n");

@@ -661,3 +661,68 @@ fn the_clause_table_has_every_clause_from_4_to_10() {
         "Management of internal suppliers and customers acting as a supplier"
     );
 }
+
+#[test]
+fn reports_at_a_git_revision_and_notes_on_unreadable_instants() {
+    let dir = repo();
+    let git = git2::Repository::init(dir.path()).unwrap();
+    common::commit_all(&git, "first");
+    std::fs::remove_file(dir.path().join("incidents/i45.yaml")).unwrap();
+    write(
+        dir.path(),
+        &[(
+            "incidents/bad.yaml",
+            incident("bad", "s45", "p2", "outage", "yesterday", None).as_str(),
+        )],
+    );
+    let r = report(dir.path(), &["--period", "2026-10", "--rev", "HEAD"]);
+    assert_eq!(svc(&r, "s45")["outage_seconds"], 2700);
+    assert_eq!(r["notes"], serde_json::json!([]));
+    let r = report(dir.path(), &["--period", "2026-10"]);
+    assert_eq!(svc(&r, "s45")["outage_seconds"], 0);
+    assert_eq!(
+        r["notes"],
+        serde_json::json!(["incident:bad: `started` is not an RFC 3339 instant: skipped"])
+    );
+    let cov = itsm(
+        dir.path(),
+        &["report", "coverage", "--rev", "HEAD", "--format", "json"],
+    );
+    assert_eq!(cov.status.code(), Some(0), "{}", stderr(&cov));
+}
+
+#[test]
+fn a_monthly_sla_over_a_quarter_is_held_to_its_target_month_by_month() {
+    let dir = repo();
+    let r = report(dir.path(), &["--period", "2026-Q4"]);
+    let s = svc(&r, "s45");
+    // Over the quarter: 1 - 2700/7948800 = 99.9660...: above 99.9 ...
+    assert_eq!(s["support_seconds"], 92 * 24 * 3600);
+    assert_eq!(s["availability"], 99.966);
+    // ... but October alone is 99.899: the SLA is missed.
+    let months: Vec<(&str, f64, bool)> = s["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["period"]["label"].as_str().unwrap(),
+                w["availability"].as_f64().unwrap(),
+                w["met"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-10", 99.899, false),
+            ("2026-11", 100.0, true),
+            ("2026-12", 100.0, true)
+        ]
+    );
+    assert_eq!(s["met"], false);
+    assert!(r["breaches"].as_array().unwrap().iter().any(|b| b["service"] == "s45"
+        && b["message"] == "availability 99.899% is below the target 99.9% over 2026-10 (45m of outage)"));
+    // A quarterly SLA over a quarter has one window: no breakdown.
+    assert_eq!(svc(&r, "quarter")["windows"], serde_json::json!([]));
+}

@@ -1,6 +1,6 @@
 //! `itsm export`: the linked catalogue as JSON, or the SLAs as OpenSLO.
 
-use super::report::{checked, json};
+use super::report::checked;
 use super::{Global, Status, print};
 use anyhow::Result;
 
@@ -9,6 +9,7 @@ use anyhow::Result;
 #[command(after_help = "\
 Examples:
   itsm export > catalogue.json               every record, relations both ways, computed fields
+  itsm export --pretty | less                indented
   itsm export --format openslo > slos.yaml   one OpenSLO v1 SLO per Service with an SLA
   itsm export --schema > export.schema.json  the JSON Schema of the export document
   itsm export --rev v2026.10                 the catalogue as it was at a tag
@@ -18,6 +19,9 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
+    /// Indent the JSON (the default is one compact line: 100,000 records make 76 MB instead of 138)
+    #[arg(long)]
+    pub pretty: bool,
     /// Print the JSON Schema of the export document instead
     #[arg(long, conflicts_with_all = ["format", "rev"])]
     pub schema: bool,
@@ -38,15 +42,36 @@ pub fn run(global: &Global, args: ExportArgs) -> Result<Status> {
         return Ok(Status::Clean);
     }
     let checked = checked(global, args.rev)?;
-    let text = match args.format {
-        ExportFormat::Json => json(&itsm::export::build(
+    match args.format {
+        ExportFormat::Json => {
+            let export = itsm::export::build(&checked.catalog, &checked.diagnostics, global.today);
+            write_json(&export, args.pretty)?;
+        }
+        ExportFormat::Openslo => print(&itsm::export::openslo::render(
             &checked.catalog,
-            &checked.diagnostics,
             global.today,
-        ))?,
-        ExportFormat::Openslo => itsm::export::openslo::render(&checked.catalog, global.today),
-    };
-    print(&text);
+        )),
+    }
     std::mem::forget(checked);
     Ok(Status::Clean)
+}
+
+/// Streams the document to standard output (100,000 records make about 140 MB
+/// of JSON: no copy in memory); a closed pipe ends the output quietly.
+fn write_json<T: serde::Serialize>(value: &T, pretty: bool) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, value)
+    } else {
+        serde_json::to_writer(&mut out, value)
+    };
+    let result = written
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

@@ -101,6 +101,7 @@ Availability = 1 - outage / support time, in UTC: outage is the union of the Inc
 support hours (`business` = Monday to Friday 09:00-17:00 UTC; otherwise every hour). An
 Incident without `resolved` counts up to the start of the day after --today. Resolution
 time = resolved - started, for Incidents started in the period, against resolution[priority].
+A period holding several SLA windows (a monthly SLA over a quarter) is judged window by window.
 
 Exit codes: 0 printed, 1 a breach with --fail-on-breach, 2 could not run.")]
 pub struct SlaArgs {

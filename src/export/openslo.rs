@@ -86,11 +86,12 @@ pub fn render(catalog: &Catalog, today: Date) -> String {
 fn slo_name(service: &str) -> String {
     const SUFFIX: &str = "-availability";
     let keep = 63 - SUFFIX.len();
-    let base = if service.len() > keep {
-        service[..keep].trim_end_matches('-')
-    } else {
-        service
-    };
+    // By characters: a name with schema errors may not be ASCII.
+    let cut = service
+        .char_indices()
+        .nth(keep)
+        .map_or(service.len(), |(i, _)| i);
+    let base = service[..cut].trim_end_matches('-');
     format!("{base}{SUFFIX}")
 }
 
@@ -117,5 +118,9 @@ mod tests {
         assert_eq!(ratio(100.0), "1");
         assert_eq!(slo_name("payments"), "payments-availability");
         assert_eq!(slo_name(&"a".repeat(63)).len(), 63);
+        assert_eq!(
+            slo_name(&"é".repeat(60)),
+            format!("{}-availability", "é".repeat(50))
+        );
     }
 }

@@ -10,7 +10,8 @@
 //! to the earlier of the end of the period and the start of the day after
 //! `today`. Resolution time is `resolved - started` in wall-clock time, for the
 //! Incidents that started in the period, against `resolution[priority]`
-//! (`mo` = 30 days, `y` = 365 days).
+//! (`mo` = 30 days, `y` = 365 days). A period that holds several SLA windows
+//! (a monthly SLA over a quarter) is met only if every window is.
 
 use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind};
@@ -112,7 +113,12 @@ pub struct ServiceSla {
     pub outage_seconds: i64,
     /// Availability, percent, rounded to 3 decimals.
     pub availability: f64,
+    /// Met in every SLA window of the period (or over the period, when it holds
+    /// at most one window).
     pub met: bool,
+    /// Each SLA window of the period, when the period holds several (a monthly
+    /// SLA over a quarter: its three months).
+    pub windows: Vec<WindowAttainment>,
     pub incidents: Vec<IncidentRow>,
 }
 
@@ -262,17 +268,26 @@ fn service(
         });
     }
     incidents.sort_by(|a, b| a.started.cmp(&b.started).then(a.incident.cmp(&b.incident)));
-    let support_seconds = hours.seconds(p0, p1);
-    let outage_seconds: i64 = merge(outages)
+    let merged = merge(outages);
+    let whole = Attainment::over(&merged, hours, p0, p1, target);
+    // Each SLA window inside a longer period is held to the target on its own.
+    let windows: Vec<WindowAttainment> = windows(&window, &period)
         .into_iter()
-        .map(|(a, b)| hours.seconds(a, b))
-        .sum();
-    let exact = if support_seconds > 0 {
-        100.0 * (1.0 - outage_seconds as f64 / support_seconds as f64)
+        .map(|w| WindowAttainment {
+            attainment: Attainment::over(&merged, hours, seconds(w.start), seconds(w.end), target),
+            period: w,
+        })
+        .collect();
+    let windows = if windows.len() > 1 {
+        windows
     } else {
-        100.0
+        Vec::new()
     };
-    let availability = (exact * 1000.0).round() / 1000.0;
+    let met = if windows.is_empty() {
+        whole.met
+    } else {
+        windows.iter().all(|w| w.attainment.met)
+    };
     Some(ServiceSla {
         service: s.id.name.clone(),
         title: s.title().to_string(),
@@ -285,18 +300,89 @@ fn service(
         support_hours: hours.label().to_string(),
         period,
         target,
-        support_seconds,
-        outage_seconds,
-        availability,
-        // Compared exactly: outage <= (100 - target)% of support.
-        met: outage_seconds as f64 * 100.0 <= (100.0 - target) * support_seconds as f64 + 1e-6,
+        support_seconds: whole.support_seconds,
+        outage_seconds: whole.outage_seconds,
+        availability: whole.availability,
+        met,
+        windows,
         incidents,
     })
 }
 
+/// Availability over one stretch of time.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Attainment {
+    pub support_seconds: i64,
+    pub outage_seconds: i64,
+    /// Percent, rounded to 3 decimals.
+    pub availability: f64,
+    pub met: bool,
+}
+
+impl Attainment {
+    /// Over `[a, b)`, from merged outage intervals.
+    fn over(merged: &[(i64, i64)], hours: Hours, a: i64, b: i64, target: f64) -> Attainment {
+        let support_seconds = hours.seconds(a, b);
+        let outage_seconds: i64 = merged
+            .iter()
+            .map(|&(x, y)| hours.seconds(x.max(a), y.min(b)))
+            .sum();
+        let exact = if support_seconds > 0 {
+            100.0 * (1.0 - outage_seconds as f64 / support_seconds as f64)
+        } else {
+            100.0
+        };
+        Attainment {
+            support_seconds,
+            outage_seconds,
+            availability: (exact * 1000.0).round() / 1000.0,
+            // Compared exactly: outage <= (100 - target)% of support.
+            met: outage_seconds as f64 * 100.0 <= (100.0 - target) * support_seconds as f64 + 1e-6,
+        }
+    }
+}
+
+/// One SLA window inside the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowAttainment {
+    pub period: Period,
+    #[serde(flatten)]
+    pub attainment: Attainment,
+}
+
+/// The SLA windows inside `period`, clipped to it.
+fn windows(window: &str, period: &Period) -> Vec<Period> {
+    let mut out = Vec::new();
+    let mut day = period.start;
+    while day < period.end && out.len() < 400 {
+        let Some(mut w) = Period::window(window, day) else {
+            break;
+        };
+        w.start = w.start.max(period.start);
+        w.end = w.end.min(period.end);
+        day = w.end;
+        out.push(w);
+    }
+    out
+}
+
 fn breaches_of(row: &ServiceSla) -> Vec<Breach> {
     let mut out = Vec::new();
-    if !row.met {
+    for w in row.windows.iter().filter(|w| !w.attainment.met) {
+        out.push(Breach {
+            service: row.service.clone(),
+            what: "availability".into(),
+            incident: None,
+            message: format!(
+                "availability {:.3}% is below the target {}% over {} ({} of outage)",
+                w.attainment.availability,
+                row.target,
+                w.period.label,
+                human_duration(w.attainment.outage_seconds)
+            ),
+        });
+    }
+    if !row.met && row.windows.is_empty() {
         out.push(Breach {
             service: row.service.clone(),
             what: "availability".into(),
@@ -434,6 +520,14 @@ pub fn render_human(report: &SlaReport) -> String {
             human_duration(s.outage_seconds),
             s.support_seconds / 3600
         ));
+        for w in &s.windows {
+            out.push_str(&format!(
+                "  {}: {:.3}% {}\n",
+                w.period.label,
+                w.attainment.availability,
+                if w.attainment.met { "met" } else { "BREACHED" }
+            ));
+        }
         for i in &s.incidents {
             out.push_str(&format!(
                 "  incident:{} {} {}: {}{}\n",
