@@ -7,7 +7,7 @@
 //! the paths that changed, so a long history costs one tree diff per commit and
 //! one parse per changed record file.
 
-use crate::diff::{Touch, prefix_of};
+use crate::diff::{Touch, changed_blobs, prefix_of};
 use crate::model::Kind;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
@@ -106,26 +106,17 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
         if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
             continue;
         }
-        let diff = repo
-            .diff_tree_to_tree(parent.as_ref(), tree.as_ref(), None)
-            .map_err(git("cannot compare a commit with its parent"))?;
         let mut before: Vec<String> = Vec::new();
         let mut after: Vec<(String, Seen)> = Vec::new();
-        for delta in diff.deltas() {
-            for (file, old) in [(delta.old_file(), true), (delta.new_file(), false)] {
-                let Some(path) = file.path().and_then(Path::to_str) else {
-                    continue;
-                };
-                if file.id().is_zero() || !is_record_file(path) {
-                    continue;
-                }
-                for (name, seen) in changes_in(&repo, file.id(), path) {
-                    if old {
-                        before.push(name);
-                    } else {
-                        after.push((name, seen));
-                    }
-                }
+        for (path, old, new) in changed_blobs(&repo, parent.as_ref(), tree.as_ref()) {
+            if !is_record_file(&path) {
+                continue;
+            }
+            if let Some(oid) = old {
+                before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
+            }
+            if let Some(oid) = new {
+                after.extend(changes_in(&repo, oid, &path));
             }
         }
         if before.is_empty() && after.is_empty() {
