@@ -887,3 +887,44 @@ fn the_sticky_comment_is_created_once_then_updated() {
     }
     api.rt.block_on(api.server.verify());
 }
+
+#[test]
+fn github_enterprise_api_urls_keep_their_path() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v3/repos/acme/itsm/pulls/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(pull("author", &head))),
+    );
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v3/repos/acme/itsm/pulls/7/reviews"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args([
+            "approvals",
+            "--base",
+            "HEAD~1",
+            "--pr",
+            "7",
+            "--github",
+            "acme/itsm",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_API_URL", format!("{}/api/v3/", api.server.uri()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        api.received(),
+        [
+            "GET /api/v3/repos/acme/itsm/pulls/7",
+            "GET /api/v3/repos/acme/itsm/pulls/7/reviews?per_page=100&page=1",
+        ]
+    );
+}
