@@ -681,6 +681,12 @@ fn approvals_must_be_on_the_pull_requests_head() {
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["head"], other);
     assert_eq!(
+        stderr(&out),
+        format!(
+            "note: the records are read at --head {head}; GitHub says the pull request's head is {other}, and approvals must be on that commit\n"
+        )
+    );
+    assert_eq!(
         matrix(&doc)[1],
         (
             "office".into(),

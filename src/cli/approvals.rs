@@ -139,14 +139,14 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
             let c = online()?;
             let pr = c.pull_request(number)?;
             let reviews = c.reviews(number)?;
-            if !pr.head.sha.eq_ignore_ascii_case(&head_sha) {
-                global.note(
-                    started,
-                    &format!(
-                        "--head is {head_sha}, the pull request's head is {}: approvals must be on the latter",
+            if !pr.head.sha.eq_ignore_ascii_case(&head_sha) && !global.quiet {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!(
+                        "note: the records are read at --head {head_sha}; GitHub says the pull request's head is {}, and approvals must be on that commit",
                         pr.head.sha
-                    ),
-                );
+                    );
+                }
             }
             client = Some(c);
             (reviews, pr.user.login, pr.head.sha)
