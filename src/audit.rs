@@ -67,6 +67,67 @@ struct State {
     entry: usize,
 }
 
+/// The register being built, and the last known value of each live Change.
+#[derive(Default)]
+struct Walker {
+    register: Register,
+    known: HashMap<String, State>,
+}
+
+impl Walker {
+    /// Records what one commit did: `before` are the Changes in the old blobs of
+    /// the files it changed, `after` those in the new blobs.
+    fn commit(
+        &mut self,
+        commit: &git2::Commit<'_>,
+        before: Vec<String>,
+        after: Vec<(String, Seen)>,
+    ) {
+        for (name, seen) in &after {
+            let action = match self.known.get(name) {
+                None => Touch::Added,
+                Some(s) if s.hash != seen.hash => Touch::Modified,
+                Some(s) => {
+                    // Moved or reformatted without a change of value.
+                    self.register.changes[s.entry].file = seen.path.clone();
+                    continue;
+                }
+            };
+            let i = match self.known.get(name) {
+                Some(s) => s.entry,
+                None => {
+                    self.register.changes.push(seen.entry(name));
+                    self.register.changes.len() - 1
+                }
+            };
+            let e = &mut self.register.changes[i];
+            e.title.clone_from(&seen.title);
+            e.change_type.clone_from(&seen.change_type);
+            e.risk.clone_from(&seen.risk);
+            e.status.clone_from(&seen.status);
+            e.file.clone_from(&seen.path);
+            e.events.push(event_of(commit, action));
+            self.known.insert(
+                name.clone(),
+                State {
+                    hash: seen.hash,
+                    entry: i,
+                },
+            );
+        }
+        for name in before {
+            if after.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if let Some(state) = self.known.remove(&name) {
+                let e = &mut self.register.changes[state.entry];
+                e.removed = true;
+                e.events.push(event_of(commit, Touch::Removed));
+            }
+        }
+    }
+}
+
 /// Walks history and builds the register.
 pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
     let repo = git2::Repository::discover(root).map_err(|e| {
@@ -92,8 +153,7 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
         .map_err(git("cannot walk history"))?;
 
-    let mut register = Register::default();
-    let mut known: HashMap<String, State> = HashMap::default();
+    let mut walker = Walker::default();
     for oid in walk {
         let commit = repo
             .find_commit(oid.map_err(git("cannot walk history"))?)
@@ -119,54 +179,11 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
                 after.extend(changes_in(&repo, oid, &path));
             }
         }
-        if before.is_empty() && after.is_empty() {
-            continue;
-        }
-        let event = |action| event_of(&commit, action);
-        for (name, seen) in &after {
-            let action = match known.get(name) {
-                None => Touch::Added,
-                Some(s) if s.hash != seen.hash => Touch::Modified,
-                Some(_) => {
-                    // Moved or reformatted without a change of value.
-                    let i = known[name].entry;
-                    register.changes[i].file = seen.path.clone();
-                    continue;
-                }
-            };
-            let i = match known.get(name) {
-                Some(s) if !register.changes[s.entry].removed => s.entry,
-                _ => {
-                    register.changes.push(seen.entry(name));
-                    register.changes.len() - 1
-                }
-            };
-            let e = &mut register.changes[i];
-            e.title.clone_from(&seen.title);
-            e.change_type.clone_from(&seen.change_type);
-            e.risk.clone_from(&seen.risk);
-            e.status.clone_from(&seen.status);
-            e.file.clone_from(&seen.path);
-            e.events.push(event(action));
-            known.insert(
-                name.clone(),
-                State {
-                    hash: seen.hash,
-                    entry: i,
-                },
-            );
-        }
-        for name in before {
-            if after.iter().any(|(n, _)| *n == name) {
-                continue;
-            }
-            if let Some(state) = known.remove(&name) {
-                let e = &mut register.changes[state.entry];
-                e.removed = true;
-                e.events.push(event(Touch::Removed));
-            }
+        if !before.is_empty() || !after.is_empty() {
+            walker.commit(&commit, before, after);
         }
     }
+    let mut register = walker.register;
     filter(&mut register, options);
     Ok(register)
 }
