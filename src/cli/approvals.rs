@@ -68,22 +68,7 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
     let started = std::time::Instant::now();
     let root = global.root()?;
     let head_sha = diff::resolve_commit(&root, &args.head).map_err(anyhow::Error::msg)?;
-    let ((base, head), changed) = rayon::join(
-        || {
-            rayon::join(
-                || diff::load_revision(&root, &args.base),
-                || {
-                    let options = itsm::checks::Options {
-                        today: global.today,
-                    };
-                    itsm::pipeline::check(&root, &Source::Revision(args.head.clone()), options)
-                },
-            )
-        },
-        || diff::changed_files(&root, &args.base, &args.head),
-    );
-    let (base, head) = (Arc::new(base?), head?);
-    let changed = changed.map_err(anyhow::Error::msg)?;
+    let (base, head, changed) = load(&root, &args, global.today)?;
     global.note(started, "loaded base and head");
     if let Some(why) = approvals::undecidable(&head, &args.head) {
         bail!("{why}");
@@ -101,42 +86,16 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
         .github
         .clone()
         .or_else(|| base.repo.config.github.clone());
-    let online = || -> Result<Client> {
-        let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
-        if token.trim().is_empty() {
-            bail!(
-                "GITHUB_TOKEN is not set: the gate reads the reviews from GitHub (or pass --reviews FILE --author LOGIN)"
-            );
-        }
-        let Some(repo) = repo.as_deref() else {
-            bail!("no GitHub repository: pass --github owner/repo or set `github:` in itsm.yaml");
-        };
-        let api = std::env::var("GITHUB_API_URL")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| github::DEFAULT_API_URL.to_string());
-        Client::new(&api, token.trim(), repo)
-    };
     let mut client = None;
     let (reviews, author, approvals_on) = match (&args.reviews, &args.author) {
-        (Some(file), Some(author)) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read the reviews {}", file.display()))?;
-            let reviews: Vec<review::Review> = serde_json::from_str(&text).with_context(|| {
-                format!(
-                    "{} is not GitHub's list of reviews (a JSON array of review objects)",
-                    file.display()
-                )
-            })?;
-            (reviews, author.clone(), head_sha.clone())
-        }
+        (Some(file), Some(author)) => (saved_reviews(file)?, author.clone(), head_sha.clone()),
         _ => {
             let Some(number) = args.pr else {
                 bail!(
                     "pass --pr N to read the reviews from GitHub, or --reviews FILE --author LOGIN to evaluate saved ones"
                 );
             };
-            let c = online()?;
+            let c = connect(repo.as_deref())?;
             let pr = c.pull_request(number)?;
             let reviews = c.reviews(number)?;
             if !pr.head.sha.eq_ignore_ascii_case(&head_sha) && !global.quiet {
@@ -154,20 +113,19 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
     };
     global.note(started, "reviews read");
     let outcome = review::evaluate(required, &base, &reviews, &author, &approvals_on, args.pr);
-    let text = match args.format {
+    print(&match args.format {
         GateFormat::Human => render::human(&outcome),
         GateFormat::Json => render::json(&outcome),
         GateFormat::Github => render::github(&outcome),
         GateFormat::Markdown => render::markdown(&outcome),
-    };
-    print(&text);
+    });
     if args.comment {
         let Some(number) = args.pr else {
             bail!("--comment needs --pr N");
         };
         let c = match client {
             Some(c) => c,
-            None => online()?,
+            None => connect(repo.as_deref())?,
         };
         let action = c.upsert_comment(number, render::MARKER, &render::markdown(&outcome))?;
         let note = match action {
@@ -181,4 +139,60 @@ pub fn run(global: &Global, args: ApprovalsArgs) -> Result<Status> {
     } else {
         Status::Findings
     })
+}
+
+/// Base (loaded and linked), head (checked: the gate needs its errors) and the
+/// files that differ, all in parallel.
+fn load(
+    root: &std::path::Path,
+    args: &ApprovalsArgs,
+    today: jiff::civil::Date,
+) -> Result<(
+    Arc<itsm::link::Catalog>,
+    itsm::pipeline::Checked,
+    Option<Vec<String>>,
+)> {
+    let ((base, head), changed) = rayon::join(
+        || {
+            rayon::join(
+                || diff::load_revision(root, &args.base),
+                || {
+                    let options = itsm::checks::Options { today };
+                    itsm::pipeline::check(root, &Source::Revision(args.head.clone()), options)
+                },
+            )
+        },
+        || diff::changed_files(root, &args.base, &args.head),
+    );
+    Ok((Arc::new(base?), head?, changed.map_err(anyhow::Error::msg)?))
+}
+
+/// A saved review list: GitHub's JSON array of review objects.
+fn saved_reviews(file: &std::path::Path) -> Result<Vec<review::Review>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the reviews {}", file.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not GitHub's list of reviews (a JSON array of review objects)",
+            file.display()
+        )
+    })
+}
+
+/// A GitHub client from GITHUB_TOKEN, GITHUB_API_URL and the repository.
+fn connect(repo: Option<&str>) -> Result<Client> {
+    let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
+    if token.trim().is_empty() {
+        bail!(
+            "GITHUB_TOKEN is not set: the gate reads the reviews from GitHub (or pass --reviews FILE --author LOGIN)"
+        );
+    }
+    let Some(repo) = repo else {
+        bail!("no GitHub repository: pass --github owner/repo or set `github:` in itsm.yaml");
+    };
+    let api = std::env::var("GITHUB_API_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| github::DEFAULT_API_URL.to_string());
+    Client::new(&api, token.trim(), repo)
 }
