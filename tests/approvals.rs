@@ -934,3 +934,50 @@ fn github_enterprise_api_urls_keep_their_path() {
         ]
     );
 }
+
+#[test]
+fn a_config_change_needs_admins_and_takes_effect_only_after_merge() {
+    // The pull request makes ops the CAB and ECAB: admins must approve, and the
+    // Change is still judged with the CAB of base.
+    let config =
+        "name: Approvals fixture\ngithub: acme/itsm\nadmins: office\ncab: ops\necab: ops\n";
+    let (dir, head) = pull_request(
+        &[("itsm.yaml", config), ("changes/chg-db.yaml", CHG_DB)],
+        &[],
+    );
+    let reviews = [
+        review(1, "olga", "APPROVED", &head, T1),
+        review(2, "alice", "APPROVED", &head, T1),
+    ];
+    let (code, doc) = gate_json(dir.path(), &reviews, "author");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        matrix(&doc),
+        vec![
+            ("cab".into(), json!([]), json!([]), json!([]), 1, false),
+            (
+                "office".into(),
+                json!(["olga"]),
+                json!([]),
+                json!([]),
+                0,
+                true
+            ),
+            (
+                "ops".into(),
+                json!(["alice"]),
+                json!([]),
+                json!([]),
+                0,
+                true
+            ),
+        ]
+    );
+    assert_eq!(
+        doc["requirements"][1]["reasons"],
+        json!([
+            {"record": "change:chg-db", "why": "owner of the added record (no owner: admins)"},
+            {"record": "itsm.yaml", "why": "the repository config changed (it names admins, cab and ecab)"}
+        ])
+    );
+}
