@@ -53,7 +53,8 @@ pub struct Sides<'a> {
 /// modified record whose owner changed needs the old and the new owner. The
 /// `admins`, `cab` and `ecab` Teams are read from `itsm.yaml` at base, and so is
 /// Team membership: a Team that does not exist at base has no one who can
-/// approve, so its requirements go to `admins`.
+/// approve, so its requirements go to `admins`. A change to `itsm.yaml` needs
+/// `admins` too (it names the Teams that approve).
 pub fn requirements(
     sides: &Sides<'_>,
     diff: &RecordDiff,
