@@ -7,7 +7,7 @@
 //! the paths that changed, so a long history costs one tree diff per commit and
 //! one parse per changed record file.
 
-use crate::diff::{Touch, prefix_of};
+use crate::diff::{Touch, changed_blobs, prefix_of};
 use crate::model::Kind;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
@@ -67,6 +67,67 @@ struct State {
     entry: usize,
 }
 
+/// The register being built, and the last known value of each live Change.
+#[derive(Default)]
+struct Walker {
+    register: Register,
+    known: HashMap<String, State>,
+}
+
+impl Walker {
+    /// Records what one commit did: `before` are the Changes in the old blobs of
+    /// the files it changed, `after` those in the new blobs.
+    fn commit(
+        &mut self,
+        commit: &git2::Commit<'_>,
+        before: Vec<String>,
+        after: Vec<(String, Seen)>,
+    ) {
+        for (name, seen) in &after {
+            let action = match self.known.get(name) {
+                None => Touch::Added,
+                Some(s) if s.hash != seen.hash => Touch::Modified,
+                Some(s) => {
+                    // Moved or reformatted without a change of value.
+                    self.register.changes[s.entry].file = seen.path.clone();
+                    continue;
+                }
+            };
+            let i = match self.known.get(name) {
+                Some(s) => s.entry,
+                None => {
+                    self.register.changes.push(seen.entry(name));
+                    self.register.changes.len() - 1
+                }
+            };
+            let e = &mut self.register.changes[i];
+            e.title.clone_from(&seen.title);
+            e.change_type.clone_from(&seen.change_type);
+            e.risk.clone_from(&seen.risk);
+            e.status.clone_from(&seen.status);
+            e.file.clone_from(&seen.path);
+            e.events.push(event_of(commit, action));
+            self.known.insert(
+                name.clone(),
+                State {
+                    hash: seen.hash,
+                    entry: i,
+                },
+            );
+        }
+        for name in before {
+            if after.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if let Some(state) = self.known.remove(&name) {
+                let e = &mut self.register.changes[state.entry];
+                e.removed = true;
+                e.events.push(event_of(commit, Touch::Removed));
+            }
+        }
+    }
+}
+
 /// Walks history and builds the register.
 pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
     let repo = git2::Repository::discover(root).map_err(|e| {
@@ -92,8 +153,7 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
         .map_err(git("cannot walk history"))?;
 
-    let mut register = Register::default();
-    let mut known: HashMap<String, State> = HashMap::default();
+    let mut walker = Walker::default();
     for oid in walk {
         let commit = repo
             .find_commit(oid.map_err(git("cannot walk history"))?)
@@ -106,76 +166,24 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
         if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
             continue;
         }
-        let diff = repo
-            .diff_tree_to_tree(parent.as_ref(), tree.as_ref(), None)
-            .map_err(git("cannot compare a commit with its parent"))?;
         let mut before: Vec<String> = Vec::new();
         let mut after: Vec<(String, Seen)> = Vec::new();
-        for delta in diff.deltas() {
-            for (file, old) in [(delta.old_file(), true), (delta.new_file(), false)] {
-                let Some(path) = file.path().and_then(Path::to_str) else {
-                    continue;
-                };
-                if file.id().is_zero() || !is_record_file(path) {
-                    continue;
-                }
-                for (name, seen) in changes_in(&repo, file.id(), path) {
-                    if old {
-                        before.push(name);
-                    } else {
-                        after.push((name, seen));
-                    }
-                }
-            }
-        }
-        if before.is_empty() && after.is_empty() {
-            continue;
-        }
-        let event = |action| event_of(&commit, action);
-        for (name, seen) in &after {
-            let action = match known.get(name) {
-                None => Touch::Added,
-                Some(s) if s.hash != seen.hash => Touch::Modified,
-                Some(_) => {
-                    // Moved or reformatted without a change of value.
-                    let i = known[name].entry;
-                    register.changes[i].file = seen.path.clone();
-                    continue;
-                }
-            };
-            let i = match known.get(name) {
-                Some(s) if !register.changes[s.entry].removed => s.entry,
-                _ => {
-                    register.changes.push(seen.entry(name));
-                    register.changes.len() - 1
-                }
-            };
-            let e = &mut register.changes[i];
-            e.title.clone_from(&seen.title);
-            e.change_type.clone_from(&seen.change_type);
-            e.risk.clone_from(&seen.risk);
-            e.status.clone_from(&seen.status);
-            e.file.clone_from(&seen.path);
-            e.events.push(event(action));
-            known.insert(
-                name.clone(),
-                State {
-                    hash: seen.hash,
-                    entry: i,
-                },
-            );
-        }
-        for name in before {
-            if after.iter().any(|(n, _)| *n == name) {
+        for (path, old, new) in changed_blobs(&repo, parent.as_ref(), tree.as_ref()) {
+            if !is_record_file(&path) {
                 continue;
             }
-            if let Some(state) = known.remove(&name) {
-                let e = &mut register.changes[state.entry];
-                e.removed = true;
-                e.events.push(event(Touch::Removed));
+            if let Some(oid) = old {
+                before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
+            }
+            if let Some(oid) = new {
+                after.extend(changes_in(&repo, oid, &path));
             }
         }
+        if !before.is_empty() || !after.is_empty() {
+            walker.commit(&commit, before, after);
+        }
     }
+    let mut register = walker.register;
     filter(&mut register, options);
     Ok(register)
 }

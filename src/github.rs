@@ -313,6 +313,12 @@ mod tests {
             Some(Duration::from_secs(7))
         );
         assert_eq!(retry_wait(429, &h, "", 2), Some(Duration::from_secs(7)));
+        let mut h = http::HeaderMap::new();
+        let reset = jiff::Timestamp::now().as_second() + 30;
+        h.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        h.insert("x-ratelimit-reset", reset.to_string().parse().unwrap());
+        let wait = retry_wait(403, &h, "API rate limit exceeded", 1).unwrap();
+        assert!((28..=30).contains(&wait.as_secs()), "{wait:?}");
     }
 
     #[test]

@@ -681,6 +681,12 @@ fn approvals_must_be_on_the_pull_requests_head() {
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["head"], other);
     assert_eq!(
+        stderr(&out),
+        format!(
+            "note: the records are read at --head {head}; GitHub says the pull request's head is {other}, and approvals must be on that commit\n"
+        )
+    );
+    assert_eq!(
         matrix(&doc)[1],
         (
             "office".into(),
@@ -886,4 +892,92 @@ fn the_sticky_comment_is_created_once_then_updated() {
         );
     }
     api.rt.block_on(api.server.verify());
+}
+
+#[test]
+fn github_enterprise_api_urls_keep_their_path() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v3/repos/acme/itsm/pulls/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(pull("author", &head))),
+    );
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v3/repos/acme/itsm/pulls/7/reviews"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+        .args([
+            "approvals",
+            "--base",
+            "HEAD~1",
+            "--pr",
+            "7",
+            "--github",
+            "acme/itsm",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_API_URL", format!("{}/api/v3/", api.server.uri()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        api.received(),
+        [
+            "GET /api/v3/repos/acme/itsm/pulls/7",
+            "GET /api/v3/repos/acme/itsm/pulls/7/reviews?per_page=100&page=1",
+        ]
+    );
+}
+
+#[test]
+fn a_config_change_needs_admins_and_takes_effect_only_after_merge() {
+    // The pull request makes ops the CAB and ECAB: admins must approve, and the
+    // Change is still judged with the CAB of base.
+    let config =
+        "name: Approvals fixture\ngithub: acme/itsm\nadmins: office\ncab: ops\necab: ops\n";
+    let (dir, head) = pull_request(
+        &[("itsm.yaml", config), ("changes/chg-db.yaml", CHG_DB)],
+        &[],
+    );
+    let reviews = [
+        review(1, "olga", "APPROVED", &head, T1),
+        review(2, "alice", "APPROVED", &head, T1),
+    ];
+    let (code, doc) = gate_json(dir.path(), &reviews, "author");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        matrix(&doc),
+        vec![
+            ("cab".into(), json!([]), json!([]), json!([]), 1, false),
+            (
+                "office".into(),
+                json!(["olga"]),
+                json!([]),
+                json!([]),
+                0,
+                true
+            ),
+            (
+                "ops".into(),
+                json!(["alice"]),
+                json!([]),
+                json!([]),
+                0,
+                true
+            ),
+        ]
+    );
+    assert_eq!(
+        doc["requirements"][1]["reasons"],
+        json!([
+            {"record": "change:chg-db", "why": "owner of the added record (no owner: admins)"},
+            {"record": "itsm.yaml", "why": "the repository config changed (it names admins, cab and ecab)"}
+        ])
+    );
 }

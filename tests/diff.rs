@@ -166,3 +166,36 @@ fn a_changed_config_compares_every_record() {
     let out = itsm(dir.path(), &["diff", "HEAD~1", "HEAD", "-q"]);
     assert_eq!(stdout(&out), "removed  ci:web  (cis/web.yaml)\n");
 }
+
+#[test]
+fn files_discovery_skips_are_skipped_in_the_diff_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    write(dir.path(), VALID);
+    write(
+        dir.path(),
+        &[(
+            "itsm.yaml",
+            "name: Test\nadmins: ops\nexclude: [drafts]\nsite: {out: public}\n",
+        )],
+    );
+    commit_all(&repo, "base");
+    let ci = |name: &str| {
+        format!(
+            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: {name}\nspec:\n  owner: ops\n  type: other\n  environment: test\n"
+        )
+    };
+    write(
+        dir.path(),
+        &[
+            ("drafts/deep/a.yaml", &ci("a")),
+            (".hidden/b.yaml", &ci("b")),
+            ("public/c.yaml", &ci("c")),
+            ("cis/d.yaml", &ci("d")),
+            ("cis/notes.txt", "not a record"),
+        ],
+    );
+    commit_all(&repo, "head");
+    let out = itsm(dir.path(), &["diff", "HEAD~1", "HEAD", "-q"]);
+    assert_eq!(stdout(&out), "added    ci:d  (cis/d.yaml)\n");
+}

@@ -53,7 +53,8 @@ pub struct Sides<'a> {
 /// modified record whose owner changed needs the old and the new owner. The
 /// `admins`, `cab` and `ecab` Teams are read from `itsm.yaml` at base, and so is
 /// Team membership: a Team that does not exist at base has no one who can
-/// approve, so its requirements go to `admins`.
+/// approve, so its requirements go to `admins`. A change to `itsm.yaml` needs
+/// `admins` too (it names the Teams that approve).
 pub fn requirements(
     sides: &Sides<'_>,
     diff: &RecordDiff,
@@ -91,6 +92,11 @@ pub fn requirements(
             }
         }
     }
+    if sides.base.repo.config_value != sides.head.repo.config_value {
+        let admins = c.configured("admins", "itsm.yaml changed")?;
+        let why = "the repository config changed (it names admins, cab and ecab)".to_string();
+        c.add(&admins, 1, &crate::config::CONFIG_FILE, why);
+    }
     policy_rules(sides, diff, today, &mut c)?;
     c.finish(sides.base)
 }
@@ -103,7 +109,7 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn add(&mut self, team: &str, count: u32, record: &RecordId, why: String) {
+    fn add(&mut self, team: &str, count: u32, record: &dyn std::fmt::Display, why: String) {
         let req = self
             .teams
             .entry(team.to_string())
@@ -258,12 +264,11 @@ impl Collector<'_> {
             }
             if let Some(req) = self.teams.remove(&team) {
                 for r in req.reasons {
-                    let id = parse_id(&r.record);
                     let why = format!(
                         "{} (team:{team} does not exist at base: admins approve for it)",
                         r.why
                     );
-                    self.add(&admins, req.count, &id, why);
+                    self.add(&admins, req.count, &r.record, why);
                 }
             }
         }
@@ -416,12 +421,6 @@ fn team_name(text: &str) -> String {
 
 fn find(catalog: &Catalog, id: &RecordId) -> Option<Ix> {
     catalog.find(id.kind, &id.name)
-}
-
-fn parse_id(text: &str) -> RecordId {
-    let r = Reference::parse(text);
-    let kind = r.kind.and_then(Kind::from_id).unwrap_or(Kind::Team);
-    RecordId::new(kind, r.name)
 }
 
 fn rank(risk: &str) -> Option<u8> {

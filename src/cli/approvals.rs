@@ -131,22 +131,7 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
     };
     let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
     let head_sha = diff::resolve_commit(&root, &head_rev).map_err(anyhow::Error::msg)?;
-    let ((base, head), changed) = rayon::join(
-        || {
-            rayon::join(
-                || diff::load_revision(&root, &base_rev),
-                || {
-                    let options = itsm::checks::Options {
-                        today: global.today,
-                    };
-                    itsm::pipeline::check(&root, &Source::Revision(head_rev.clone()), options)
-                },
-            )
-        },
-        || diff::changed_files(&root, &base_rev, &head_rev),
-    );
-    let (base, head) = (Arc::new(base?), head?);
-    let changed = changed.map_err(anyhow::Error::msg)?;
+    let (base, head, changed) = load(&root, &base_rev, &head_rev, global.today)?;
     global.note(started, "loaded base and head");
     if let Some(why) = approvals::undecidable(&head, &head_rev) {
         bail!("{why}");
@@ -164,51 +149,26 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         .github
         .clone()
         .or_else(|| base.repo.config.github.clone());
-    let online = || -> Result<Client> {
-        let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
-        if token.trim().is_empty() {
-            bail!(
-                "GITHUB_TOKEN is not set: the gate reads the reviews from GitHub (or pass --reviews FILE --author LOGIN)"
-            );
-        }
-        let Some(repo) = repo.as_deref() else {
-            bail!("no GitHub repository: pass --github owner/repo or set `github:` in itsm.yaml");
-        };
-        let api = std::env::var("GITHUB_API_URL")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| github::DEFAULT_API_URL.to_string());
-        Client::new(&api, token.trim(), repo)
-    };
     let mut client = None;
     let (reviews, author, approvals_on) = match (&args.reviews, &args.author) {
-        (Some(file), Some(author)) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read the reviews {}", file.display()))?;
-            let reviews: Vec<review::Review> = serde_json::from_str(&text).with_context(|| {
-                format!(
-                    "{} is not GitHub's list of reviews (a JSON array of review objects)",
-                    file.display()
-                )
-            })?;
-            (reviews, author.clone(), head_sha.clone())
-        }
+        (Some(file), Some(author)) => (saved_reviews(file)?, author.clone(), head_sha.clone()),
         _ => {
             let Some(number) = args.pr else {
                 bail!(
                     "pass --pr N to read the reviews from GitHub, or --reviews FILE --author LOGIN to evaluate saved ones"
                 );
             };
-            let c = online()?;
+            let c = connect(repo.as_deref())?;
             let pr = c.pull_request(number)?;
             let reviews = c.reviews(number)?;
-            if !pr.head.sha.eq_ignore_ascii_case(&head_sha) {
-                // Approvals count on the pull request's head, as GitHub shows it; the
-                // records judged are those at --head. A new push gets its own run.
-                warn(&format!(
-                    "warning: the records were read at {head_sha}, but the pull request's head is now {}: approvals count on the latter",
-                    pr.head.sha
-                ));
+            if !pr.head.sha.eq_ignore_ascii_case(&head_sha) && !global.quiet {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!(
+                        "note: the records are read at --head {head_sha}; GitHub says the pull request's head is {}, and approvals must be on that commit",
+                        pr.head.sha
+                    );
+                }
             }
             client = Some(c);
             (reviews, pr.user.login, pr.head.sha)
@@ -216,13 +176,12 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
     };
     global.note(started, "reviews read");
     let outcome = review::evaluate(required, &base, &reviews, &author, &approvals_on, args.pr);
-    let text = match args.format {
+    print(&match args.format {
         GateFormat::Human => render::human(&outcome),
         GateFormat::Json => render::json(&outcome),
         GateFormat::Github => render::github(&outcome),
         GateFormat::Markdown => render::markdown(&outcome),
-    };
-    print(&text);
+    });
     if let Some(path) = &args.summary {
         super::check::append(path, &render::markdown(&outcome))?;
     }
@@ -232,7 +191,7 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         };
         let c = match client {
             Some(c) => c,
-            None => online()?,
+            None => connect(repo.as_deref())?,
         };
         let action = c.upsert_comment(number, render::MARKER, &render::markdown(&outcome))?;
         let note = match action {
@@ -248,10 +207,59 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
     })
 }
 
-#[allow(
-    clippy::print_stderr,
-    reason = "a warning for the person reading the log"
-)]
-fn warn(message: &str) {
-    eprintln!("{message}");
+/// Base (loaded and linked), head (checked: the gate needs its errors) and the
+/// files that differ, all in parallel.
+fn load(
+    root: &std::path::Path,
+    base_rev: &str,
+    head_rev: &str,
+    today: jiff::civil::Date,
+) -> Result<(
+    Arc<itsm::link::Catalog>,
+    itsm::pipeline::Checked,
+    Option<Vec<String>>,
+)> {
+    let ((base, head), changed) = rayon::join(
+        || {
+            rayon::join(
+                || diff::load_revision(root, base_rev),
+                || {
+                    let options = itsm::checks::Options { today };
+                    itsm::pipeline::check(root, &Source::Revision(head_rev.to_string()), options)
+                },
+            )
+        },
+        || diff::changed_files(root, base_rev, head_rev),
+    );
+    Ok((Arc::new(base?), head?, changed.map_err(anyhow::Error::msg)?))
+}
+
+/// A saved review list: GitHub's JSON array of review objects.
+fn saved_reviews(file: &std::path::Path) -> Result<Vec<review::Review>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the reviews {}", file.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not GitHub's list of reviews (a JSON array of review objects)",
+            file.display()
+        )
+    })
+}
+
+/// A GitHub client from GITHUB_TOKEN, GITHUB_API_URL and the repository.
+fn connect(repo: Option<&str>) -> Result<Client> {
+    let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
+    if token.trim().is_empty() {
+        bail!(
+            "GITHUB_TOKEN is not set: the gate reads the reviews from GitHub (or pass --reviews FILE --author LOGIN)"
+        );
+    }
+    let Some(repo) = repo else {
+        bail!("no GitHub repository: pass --github owner/repo or set `github:` in itsm.yaml");
+    };
+    let api = std::env::var("GITHUB_API_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| github::DEFAULT_API_URL.to_string());
+    Client::new(&api, token.trim(), repo)
 }

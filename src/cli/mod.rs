@@ -56,7 +56,7 @@ Examples:
   itsm new service payments-api     write a new record from a template
   itsm schema service               print the JSON Schema of Services
   itsm diff main HEAD               records added, modified and removed
-  itsm approvals --base main --pr 42  the approval gate of a pull request
+  itsm approvals --base main --pr 7 the approval gate of pull request 7
   itsm audit --format csv           the change register from git history
   itsm impact ci:orders-db          what a change to a record touches
   itsm report coverage              ISO/IEC 20000-1 gap analysis, clause by clause
