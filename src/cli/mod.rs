@@ -64,7 +64,8 @@ Examples:
   itsm export > catalogue.json      the linked catalogue as JSON
   itsm import backstage FILES       Backstage entities to Services, CIs and Teams
 
-Exit codes: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable repository).";
+Exit codes: 0 no errors (or the approval gate is met), 1 errors found (or the gate is not met),
+2 could not run (bad arguments, unreadable repository, GitHub unreachable).";
 
 #[derive(Debug, Parser)]
 #[command(name = "itsm", version, about = ABOUT, after_help = AFTER_HELP, propagate_version = true)]
