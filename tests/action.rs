@@ -655,28 +655,9 @@ fn an_unknown_command_fails() {
 // The approval gate in the action, against a GitHub API served on 127.0.0.1.
 
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-struct Api {
-    rt: tokio::runtime::Runtime,
-    server: MockServer,
-}
-
-impl Api {
-    fn start() -> Api {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt.block_on(MockServer::start());
-        Api { rt, server }
-    }
-
-    fn mount(&self, mock: Mock) {
-        self.rt.block_on(mock.mount(&self.server));
-    }
-}
+use common::api::Api;
 
 /// A pull request in a real git repository: base = VALID, head raises the shop's tier.
 /// Returns the folder, the base and the head SHAs.

@@ -514,43 +514,13 @@ not approved: 1 of 3 requirements met\n",
 // ---- Against a GitHub API served by wiremock on 127.0.0.1 ----
 
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const TOKEN: &str = "ghp_TESTtokenThatMustNeverBePrinted0123";
 
-struct Api {
-    rt: tokio::runtime::Runtime,
-    server: MockServer,
-}
+use common::api::Api;
 
 impl Api {
-    fn start() -> Api {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt.block_on(MockServer::start());
-        Api { rt, server }
-    }
-
-    fn mount(&self, mock: Mock) {
-        self.rt.block_on(mock.mount(&self.server));
-    }
-
-    /// The requests received, as `METHOD path?query`.
-    fn received(&self) -> Vec<String> {
-        self.rt
-            .block_on(self.server.received_requests())
-            .unwrap_or_default()
-            .iter()
-            .map(|r| {
-                let q = r.url.query().map(|q| format!("?{q}")).unwrap_or_default();
-                format!("{} {}{q}", r.method, r.url.path())
-            })
-            .collect()
-    }
-
     /// Runs the gate online for pull request 7 of acme/itsm (from itsm.yaml).
     fn gate(&self, dir: &Path, extra: &[&str]) -> Output {
         let mut args = vec![

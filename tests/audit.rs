@@ -207,14 +207,9 @@ fn markdown_is_the_default() {
 #[test]
 fn approvers_come_from_github_when_a_token_is_given() {
     use wiremock::matchers::{method, path, query_param};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use wiremock::{Mock, ResponseTemplate};
     let (dir, _) = history();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = rt.block_on(MockServer::start());
+    let common::api::Api { rt, server } = common::api::Api::start();
     let review = |login: &str, state: &str, at: &str| {
         json!({"id": 1, "user": {"login": login}, "state": state, "commit_id": "abc", "submitted_at": at,
                "body": "", "html_url": "https://github.com/acme/itsm/pull/1#pullrequestreview-1"})

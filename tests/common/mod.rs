@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: temporary repositories and the binary.
 #![allow(dead_code)]
 
+pub mod api;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
