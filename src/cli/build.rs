@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  itsm build                          write the site to the folder of itsm.yaml `site.out` (default: site)
+  itsm build                          write the site to site/ (or `site.out` of itsm.yaml)
   itsm build --out public             write it to public/ instead
   itsm -C example-repo build          build another repository's site
   itsm build --rev main               the site of the records as they are on main

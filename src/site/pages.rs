@@ -21,7 +21,7 @@ use std::collections::HashSet;
 /// Records per page of a kind's list.
 const PER_PAGE: usize = 500;
 /// Entries of a transitive list before it is cut ("and N more").
-const LIST_LIMIT: usize = 300;
+const LIST_LIMIT: usize = 100;
 /// Nodes of a Service's graph.
 const GRAPH_LIMIT: usize = 80;
 /// Nodes of the whole-catalogue graph.
@@ -38,7 +38,7 @@ pub fn render(
         catalog,
         today: options.today,
         theme,
-        site: site_info(catalog, options.today),
+        site: V::from_serialize(site_info(catalog, options.today)),
     };
     let mut files: Vec<File> = catalog
         .repo
@@ -72,7 +72,8 @@ struct Cx<'a> {
     catalog: &'a Catalog,
     today: Date,
     theme: &'a Theme,
-    site: SiteInfo,
+    /// What every page shows of the site (built once, shared by every page).
+    site: V,
 }
 
 #[derive(Serialize, Clone)]
@@ -151,6 +152,8 @@ struct Section {
     items: Vec<Item>,
     /// Entries left out of a long list.
     more: usize,
+    /// A transitive list that stopped at its limit (how many more is not counted).
+    cut: bool,
 }
 
 #[derive(Serialize)]
@@ -173,7 +176,7 @@ impl<'a> Cx<'a> {
     fn page(&self, path: String, template: &str, title: &str, extra: V) -> Result<File> {
         let depth = path.matches('/').count();
         let ctx = minijinja::context! {
-            site => V::from_serialize(&self.site),
+            site => self.site.clone(),
             root => "../".repeat(depth),
             title => title,
             path => &path,
@@ -386,7 +389,23 @@ impl<'a> Cx<'a> {
                 })
                 .collect(),
             more,
+            cut: false,
         }
+    }
+
+    /// A section listing records reached transitively, marked when the walk stopped early.
+    fn reached(
+        &self,
+        title: &str,
+        found: &[(Ix, Option<Ix>)],
+        note: impl Fn(Ix) -> String,
+    ) -> Section {
+        let mut s = self.section(title.into(), found.iter().map(|(i, _)| *i).collect(), note);
+        if found.len() > LIST_LIMIT {
+            s.cut = true;
+            s.more = 0;
+        }
+        s
     }
 
     fn service_sections(&self, ix: Ix) -> Vec<Section> {
@@ -422,19 +441,18 @@ impl<'a> Cx<'a> {
                 None => "direct".to_string(),
             }
         };
-        let ids = |found: &[(Ix, Option<Ix>)]| found.iter().map(|(i, _)| *i).collect::<Vec<_>>();
         let status = |i: Ix| {
             let r = c.record(i);
             r.str("/spec/status").unwrap_or("").to_string()
         };
         let mut out = vec![
-            self.section("Depends on (transitively)".into(), ids(&deps), via(&deps)),
-            self.section(
-                "Depended on by (transitively)".into(),
-                ids(&dependents),
+            self.reached("Depends on (transitively)", &deps, via(&deps)),
+            self.reached(
+                "Depended on by (transitively)",
+                &dependents,
                 via(&dependents),
             ),
-            self.section("Configuration items".into(), ids(&under), via(&under)),
+            self.reached("Configuration items", &under, via(&under)),
             self.section("Suppliers".into(), suppliers, |_| String::new()),
             self.section("Changes".into(), changes, status),
             self.section("Incidents".into(), incidents, |i| {
@@ -467,18 +485,12 @@ impl<'a> Cx<'a> {
             .collect();
         dedup(&mut services);
         let deps = reach(c, ix, |v| c.targets(v, Field::DependsOn).collect());
+        let mut supports = self.section("Supports (Services)".into(), services, |_| String::new());
+        supports.cut |= above.len() > LIST_LIMIT;
         vec![
-            self.section("Supports (Services)".into(), services, |_| String::new()),
-            self.section(
-                "Depends on (transitively)".into(),
-                deps.iter().map(|(i, _)| *i).collect(),
-                |_| String::new(),
-            ),
-            self.section(
-                "Depended on by (transitively)".into(),
-                above.iter().map(|(i, _)| *i).collect(),
-                |_| String::new(),
-            ),
+            supports,
+            self.reached("Depends on (transitively)", &deps, |_| String::new()),
+            self.reached("Depended on by (transitively)", &above, |_| String::new()),
         ]
     }
 
