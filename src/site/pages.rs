@@ -27,27 +27,29 @@ const GRAPH_LIMIT: usize = 80;
 /// Nodes of the whole-catalogue graph.
 const WHOLE_GRAPH_LIMIT: usize = 400;
 
-/// Renders every page and asset.
+/// Renders every page and asset, handing each file to `sink` as soon as it is
+/// ready (pages render in parallel); returns how many files there were.
 pub fn render(
     catalog: &Catalog,
     diagnostics: &[Diagnostic],
     options: &Options,
     theme: &Theme,
-) -> Result<Vec<File>> {
+    sink: &(dyn Fn(File) -> Result<()> + Sync),
+) -> Result<usize> {
     let cx = Cx {
         catalog,
         today: options.today,
         theme,
         site: V::from_serialize(site_info(catalog, options.today)),
     };
-    let mut files: Vec<File> = catalog
+    let records = catalog
         .repo
         .records
         .par_iter()
         .enumerate()
         .filter(|(_, r)| !r.id.name.is_empty())
-        .map(|(i, _)| cx.record_page(i as Ix))
-        .collect::<Result<_>>()?;
+        .map(|(i, _)| sink(cx.record_page(i as Ix)?).map(|_| 1usize))
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
     let singles: Vec<Result<Vec<File>>> = vec![
         cx.home(diagnostics).map(|f| vec![f]),
         cx.catalogue().map(|f| vec![f]),
@@ -57,15 +59,19 @@ pub fn render(
         cx.search_page().map(|f| vec![f]),
         cx.kind_lists(),
         theme.assets(),
+        Ok(vec![File {
+            path: "assets/search-index.js".into(),
+            bytes: search::index(catalog).into_bytes(),
+        }]),
     ];
+    let mut n = records;
     for r in singles {
-        files.extend(r?);
+        for f in r? {
+            sink(f)?;
+            n += 1;
+        }
     }
-    files.push(File {
-        path: "assets/search-index.js".into(),
-        bytes: search::index(catalog).into_bytes(),
-    });
-    Ok(files)
+    Ok(n)
 }
 
 struct Cx<'a> {
