@@ -149,17 +149,16 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
         let _ = std::fs::remove_dir_all(&built);
         return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
     }
-    // The previous site goes, one folder per thread (100,000 files take a while).
-    if let Ok(entries) = std::fs::read_dir(&old_site) {
-        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.par_iter().for_each(|p| {
-            let _ = if p.is_dir() {
-                std::fs::remove_dir_all(p)
-            } else {
-                std::fs::remove_file(p)
-            };
-        });
-    }
+    // The previous site goes, its files removed in parallel (100,000 files take a while).
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(&old_site)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().for_each(|p| {
+        let _ = std::fs::remove_file(p);
+    });
     drop(old);
     Ok(())
 }
