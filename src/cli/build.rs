@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  itsm build                          write the site to the folder of itsm.yaml `site.out` (default: site)
+  itsm build                          write the site to site/ (or `site.out` of itsm.yaml)
   itsm build --out public             write it to public/ instead
   itsm -C example-repo build          build another repository's site
   itsm build --rev main               the site of the records as they are on main
@@ -87,6 +87,7 @@ pub fn out_dir(root: &Path, out: Option<&Path>, config: &itsm::config::Config) -
 }
 
 /// Checks, then renders and writes the site (or refuses with the diagnostics).
+/// Each page is written as soon as it is rendered, into a folder swapped in at the end.
 pub fn build(
     global: &Global,
     root: &Path,
@@ -94,22 +95,38 @@ pub fn build(
     out: Option<&Path>,
     live_reload: bool,
 ) -> Result<Built> {
-    match render(global, root, source, out, live_reload, global.color)? {
-        Rendered::Refused { text, .. } => Ok(Built::Refused(text)),
-        Rendered::Site {
-            out,
-            files,
-            warnings,
-        } => {
-            itsm::site::write::write_site(&out, &files)?;
-            let n = files.len();
-            std::mem::forget(files);
-            Ok(Built::Site {
-                out,
-                files: n,
-                warnings,
-            })
-        }
+    let started = std::time::Instant::now();
+    let checked = match check(global, root, source, global.color)? {
+        Ok(checked) => checked,
+        Err((text, _)) => return Ok(Built::Refused(text)),
+    };
+    let out = out_dir(root, out, &checked.catalog.repo.config);
+    itsm::site::write::check_out(root, &out)?;
+    let staging = itsm::site::write::Staging::new(&out)?;
+    let files = itsm::site::render_into(
+        &checked.catalog,
+        &checked.diagnostics,
+        &site_options(global, root, live_reload),
+        &|f| staging.put(&f),
+    )
+    .context("cannot render the site")?;
+    global.note(started, &format!("rendered and wrote {files} files"));
+    staging.finish()?;
+    let warnings = Counts::of(&checked.diagnostics).warnings;
+    // The process ends soon: freeing 100,000 records piece by piece is wasted time.
+    std::mem::forget(checked);
+    Ok(Built::Site {
+        out,
+        files,
+        warnings,
+    })
+}
+
+fn site_options(global: &Global, root: &Path, live_reload: bool) -> itsm::site::Options {
+    itsm::site::Options {
+        today: global.today,
+        theme: Some(root.join("theme")),
+        live_reload,
     }
 }
 
@@ -124,19 +141,39 @@ pub enum Rendered {
     Site {
         out: PathBuf,
         files: Vec<itsm::site::File>,
-        warnings: usize,
     },
 }
 
-/// Checks the repository and renders the site in memory.
+/// Checks the repository and renders the site in memory (for `itsm serve`).
 pub fn render(
     global: &Global,
     root: &Path,
-    source: &Source,
     out: Option<&Path>,
     live_reload: bool,
-    color: bool,
 ) -> Result<Rendered> {
+    let checked = match check(global, root, &Source::WorkTree, global.color)? {
+        Ok(checked) => checked,
+        Err((text, plain)) => return Ok(Rendered::Refused { text, plain }),
+    };
+    let out = out_dir(root, out, &checked.catalog.repo.config);
+    itsm::site::write::check_out(root, &out)?;
+    let files = itsm::site::render(
+        &checked.catalog,
+        &checked.diagnostics,
+        &site_options(global, root, live_reload),
+    )
+    .context("cannot render the site")?;
+    Ok(Rendered::Site { out, files })
+}
+
+/// Runs the checks: the checked repository, or (when it has errors) the
+/// diagnostics for the terminal and without colours.
+fn check(
+    global: &Global,
+    root: &Path,
+    source: &Source,
+    color: bool,
+) -> Result<Result<itsm::pipeline::Checked, (String, String)>> {
     let started = std::time::Instant::now();
     let checked = itsm::pipeline::check(
         root,
@@ -151,39 +188,19 @@ pub fn render(
             &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
         );
     }
-    let counts = Counts::of(&checked.diagnostics);
-    if counts.errors > 0 {
-        let repo = &checked.catalog.repo;
-        let report = Report {
-            files: &repo.files,
-            diagnostics: &checked.diagnostics,
-            files_scanned: repo.files_scanned,
-            records: repo.records.len(),
-        };
-        const REFUSED: &str =
-            "the site was not built: fix the errors above and run `itsm build` again\n";
-        let text = output::human::render(&report, color, true) + REFUSED;
-        let plain = output::human::render(&report, false, true) + REFUSED;
-        return Ok(Rendered::Refused { text, plain });
+    if Counts::of(&checked.diagnostics).errors == 0 {
+        return Ok(Ok(checked));
     }
-    let out = out_dir(root, out, &checked.catalog.repo.config);
-    itsm::site::write::check_out(root, &out)?;
-    let files = itsm::site::render(
-        &checked.catalog,
-        &checked.diagnostics,
-        &itsm::site::Options {
-            today: global.today,
-            theme: Some(root.join("theme")),
-            live_reload,
-        },
-    )
-    .context("cannot render the site")?;
-    global.note(started, &format!("rendered {} files", files.len()));
-    // The catalogue is not needed any more: freeing 100,000 records piece by piece is wasted time.
-    std::mem::forget(checked);
-    Ok(Rendered::Site {
-        out,
-        files,
-        warnings: counts.warnings,
-    })
+    let repo = &checked.catalog.repo;
+    let report = Report {
+        files: &repo.files,
+        diagnostics: &checked.diagnostics,
+        files_scanned: repo.files_scanned,
+        records: repo.records.len(),
+    };
+    const REFUSED: &str =
+        "the site was not built: fix the errors above and run `itsm build` again\n";
+    let text = output::human::render(&report, color, true) + REFUSED;
+    let plain = output::human::render(&report, false, true) + REFUSED;
+    Ok(Err((text, plain)))
 }

@@ -4,7 +4,6 @@
 use super::build::{Rendered, render};
 use super::{Global, Status, print};
 use anyhow::{Context, Result};
-use itsm::load::Source;
 use itsm::site::serve::Server;
 use itsm::site::{File, write};
 use notify_debouncer_full::notify::RecursiveMode;
@@ -101,8 +100,8 @@ fn rebuild(
     previous: &mut Option<HashMap<String, File>>,
 ) -> Option<PathBuf> {
     let started = Instant::now();
-    match render(global, root, &Source::WorkTree, out, true, global.color) {
-        Ok(Rendered::Site { out, files, .. }) => {
+    match render(global, root, out, true) {
+        Ok(Rendered::Site { out, files }) => {
             let written = match previous.as_ref() {
                 None => write::write_site(&out, &files).map(|_| files.len()),
                 Some(prev) => write::update(&out, prev, &files).map(|c| c.len()),

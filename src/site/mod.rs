@@ -50,8 +50,26 @@ pub fn render(
     diagnostics: &[Diagnostic],
     options: &Options,
 ) -> Result<Vec<File>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_into(catalog, diagnostics, options, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders every file of the site, handing each to `sink` as soon as it is
+/// ready (from several threads); returns the number of files.
+pub fn render_into(
+    catalog: &Catalog,
+    diagnostics: &[Diagnostic],
+    options: &Options,
+    sink: &(dyn Fn(File) -> Result<()> + Sync),
+) -> Result<usize> {
     let theme = theme::Theme::new(options.theme.clone(), options.live_reload)?;
-    pages::render(catalog, diagnostics, options, &theme)
+    pages::render(catalog, diagnostics, options, &theme, sink)
 }
 
 /// The path of a record's page, relative to the site root. Names are validated

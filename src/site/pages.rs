@@ -21,33 +21,35 @@ use std::collections::HashSet;
 /// Records per page of a kind's list.
 const PER_PAGE: usize = 500;
 /// Entries of a transitive list before it is cut ("and N more").
-const LIST_LIMIT: usize = 300;
+const LIST_LIMIT: usize = 100;
 /// Nodes of a Service's graph.
 const GRAPH_LIMIT: usize = 80;
 /// Nodes of the whole-catalogue graph.
 const WHOLE_GRAPH_LIMIT: usize = 400;
 
-/// Renders every page and asset.
+/// Renders every page and asset, handing each file to `sink` as soon as it is
+/// ready (pages render in parallel); returns how many files there were.
 pub fn render(
     catalog: &Catalog,
     diagnostics: &[Diagnostic],
     options: &Options,
     theme: &Theme,
-) -> Result<Vec<File>> {
+    sink: &(dyn Fn(File) -> Result<()> + Sync),
+) -> Result<usize> {
     let cx = Cx {
         catalog,
         today: options.today,
         theme,
-        site: site_info(catalog, options.today),
+        site: V::from_serialize(site_info(catalog, options.today)),
     };
-    let mut files: Vec<File> = catalog
+    let records = catalog
         .repo
         .records
         .par_iter()
         .enumerate()
         .filter(|(_, r)| !r.id.name.is_empty())
-        .map(|(i, _)| cx.record_page(i as Ix))
-        .collect::<Result<_>>()?;
+        .map(|(i, _)| sink(cx.record_page(i as Ix)?).map(|_| 1usize))
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
     let singles: Vec<Result<Vec<File>>> = vec![
         cx.home(diagnostics).map(|f| vec![f]),
         cx.catalogue().map(|f| vec![f]),
@@ -57,22 +59,27 @@ pub fn render(
         cx.search_page().map(|f| vec![f]),
         cx.kind_lists(),
         theme.assets(),
+        Ok(vec![File {
+            path: "assets/search-index.js".into(),
+            bytes: search::index(catalog).into_bytes(),
+        }]),
     ];
+    let mut n = records;
     for r in singles {
-        files.extend(r?);
+        for f in r? {
+            sink(f)?;
+            n += 1;
+        }
     }
-    files.push(File {
-        path: "assets/search-index.js".into(),
-        bytes: search::index(catalog).into_bytes(),
-    });
-    Ok(files)
+    Ok(n)
 }
 
 struct Cx<'a> {
     catalog: &'a Catalog,
     today: Date,
     theme: &'a Theme,
-    site: SiteInfo,
+    /// What every page shows of the site (built once, shared by every page).
+    site: V,
 }
 
 #[derive(Serialize, Clone)]
@@ -151,6 +158,8 @@ struct Section {
     items: Vec<Item>,
     /// Entries left out of a long list.
     more: usize,
+    /// A transitive list that stopped at its limit (how many more is not counted).
+    cut: bool,
 }
 
 #[derive(Serialize)]
@@ -173,7 +182,7 @@ impl<'a> Cx<'a> {
     fn page(&self, path: String, template: &str, title: &str, extra: V) -> Result<File> {
         let depth = path.matches('/').count();
         let ctx = minijinja::context! {
-            site => V::from_serialize(&self.site),
+            site => self.site.clone(),
             root => "../".repeat(depth),
             title => title,
             path => &path,
@@ -386,7 +395,23 @@ impl<'a> Cx<'a> {
                 })
                 .collect(),
             more,
+            cut: false,
         }
+    }
+
+    /// A section listing records reached transitively, marked when the walk stopped early.
+    fn reached(
+        &self,
+        title: &str,
+        found: &[(Ix, Option<Ix>)],
+        note: impl Fn(Ix) -> String,
+    ) -> Section {
+        let mut s = self.section(title.into(), found.iter().map(|(i, _)| *i).collect(), note);
+        if found.len() > LIST_LIMIT {
+            s.cut = true;
+            s.more = 0;
+        }
+        s
     }
 
     fn service_sections(&self, ix: Ix) -> Vec<Section> {
@@ -422,19 +447,18 @@ impl<'a> Cx<'a> {
                 None => "direct".to_string(),
             }
         };
-        let ids = |found: &[(Ix, Option<Ix>)]| found.iter().map(|(i, _)| *i).collect::<Vec<_>>();
         let status = |i: Ix| {
             let r = c.record(i);
             r.str("/spec/status").unwrap_or("").to_string()
         };
         let mut out = vec![
-            self.section("Depends on (transitively)".into(), ids(&deps), via(&deps)),
-            self.section(
-                "Depended on by (transitively)".into(),
-                ids(&dependents),
+            self.reached("Depends on (transitively)", &deps, via(&deps)),
+            self.reached(
+                "Depended on by (transitively)",
+                &dependents,
                 via(&dependents),
             ),
-            self.section("Configuration items".into(), ids(&under), via(&under)),
+            self.reached("Configuration items", &under, via(&under)),
             self.section("Suppliers".into(), suppliers, |_| String::new()),
             self.section("Changes".into(), changes, status),
             self.section("Incidents".into(), incidents, |i| {
@@ -467,18 +491,12 @@ impl<'a> Cx<'a> {
             .collect();
         dedup(&mut services);
         let deps = reach(c, ix, |v| c.targets(v, Field::DependsOn).collect());
+        let mut supports = self.section("Supports (Services)".into(), services, |_| String::new());
+        supports.cut |= above.len() > LIST_LIMIT;
         vec![
-            self.section("Supports (Services)".into(), services, |_| String::new()),
-            self.section(
-                "Depends on (transitively)".into(),
-                deps.iter().map(|(i, _)| *i).collect(),
-                |_| String::new(),
-            ),
-            self.section(
-                "Depended on by (transitively)".into(),
-                above.iter().map(|(i, _)| *i).collect(),
-                |_| String::new(),
-            ),
+            supports,
+            self.reached("Depends on (transitively)", &deps, |_| String::new()),
+            self.reached("Depended on by (transitively)", &above, |_| String::new()),
         ]
     }
 

@@ -5,7 +5,7 @@
 use super::File;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as a site `itsm build` wrote (and may replace).
@@ -77,39 +77,52 @@ pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
 /// Writes the whole site into a temporary folder next to `out`, then swaps it
 /// in: a failed or interrupted build leaves the previous site whole.
 pub fn write_site(out: &Path, files: &[File]) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".itsm-build-")
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-    write_files(tmp.path(), files)?;
-    std::fs::write(tmp.path().join(MARKER), "written by itsm build\n")
-        .with_context(|| format!("cannot write in {}", tmp.path().display()))?;
-    swap_in(tmp, out)
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.finish()
 }
 
-fn write_files(dir: &Path, files: &[File]) -> Result<()> {
-    let paths: Vec<PathBuf> = files
-        .iter()
-        .map(|f| inside(dir, &f.path))
-        .collect::<Result<_>>()?;
-    let folders: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    for folder in folders {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
-    paths
-        .par_iter()
-        .zip(files.par_iter())
-        .try_for_each(|(path, f)| {
-            std::fs::write(path, &f.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))
+/// A site being written: a temporary folder beside the output folder.
+pub struct Staging {
+    tmp: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Staging {
+    /// Creates the temporary folder beside `out`.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".itsm-build-")
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        Ok(Staging {
+            tmp,
+            out: out.to_path_buf(),
         })
+    }
+
+    /// Writes one file (from any thread).
+    pub fn put(&self, f: &File) -> Result<()> {
+        let path = inside(self.tmp.path(), &f.path)?;
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Marks the folder as a site and swaps it in for the output folder.
+    pub fn finish(self) -> Result<()> {
+        std::fs::write(self.tmp.path().join(MARKER), "written by itsm build\n")
+            .with_context(|| format!("cannot write in {}", self.tmp.path().display()))?;
+        swap_in(self.tmp, &self.out)
+    }
 }
 
 fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
@@ -136,6 +149,16 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
         let _ = std::fs::remove_dir_all(&built);
         return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
     }
+    // The previous site goes, its files removed in parallel (100,000 files take a while).
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(&old_site)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().for_each(|p| {
+        let _ = std::fs::remove_file(p);
+    });
     drop(old);
     Ok(())
 }
