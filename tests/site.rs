@@ -198,6 +198,15 @@ fn catalogue_home_changes_and_coverage() {
         "{coverage}"
     );
     assert!(coverage.contains("policy/change-management-policy.html"));
+    // The evidence comes from `itsm report coverage`: the records that demonstrate a clause.
+    assert!(
+        coverage.contains("<td>8.5.1.2</td><td>Change management initiation</td><td><span class=\"badge evidenced\">evidenced</span></td>"),
+        "{coverage}"
+    );
+    assert!(
+        coverage.contains("<div>Changes: <strong>12</strong> <span class=\"meta\">(</span><a href=\"change/chg-edge-waf-ruleset.html\">"),
+        "{coverage}"
+    );
     let graph = page(&site, "graph.html");
     assert_eq!(
         graph.matches("class=\"node ").count(),

@@ -8,7 +8,6 @@
 //! [`write`] puts the files on disk.
 
 pub mod availability;
-pub mod coverage;
 pub mod graph_svg;
 pub mod markdown;
 mod pages;

@@ -8,7 +8,7 @@ use super::theme::Theme;
 use super::{File, Options, esc, markdown, page_path, search};
 use crate::diag::{Diagnostic, Severity};
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind, Record};
+use crate::model::{Field, Kind, Record, Reference};
 use crate::time::{Duration, date, instant};
 use crate::value::Value;
 use anyhow::Result;
@@ -54,7 +54,7 @@ pub fn render(
         cx.home(diagnostics).map(|f| vec![f]),
         cx.catalogue().map(|f| vec![f]),
         cx.changes().map(|f| vec![f]),
-        cx.coverage().map(|f| vec![f]),
+        cx.coverage(diagnostics).map(|f| vec![f]),
         cx.whole_graph().map(|f| vec![f]),
         cx.search_page().map(|f| vec![f]),
         cx.kind_lists(),
@@ -928,33 +928,55 @@ impl<'a> Cx<'a> {
         )
     }
 
-    fn coverage(&self) -> Result<File> {
-        let rows: Vec<ClauseRow> = super::coverage::coverage(self.catalog)
-            .into_iter()
+    /// The coverage page, from the evidence model of `itsm report coverage`.
+    fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File> {
+        let cov = crate::report::coverage::compute(self.catalog, diagnostics, self.today);
+        let links = |ids: &[String]| -> Vec<Link> {
+            ids.iter()
+                .filter_map(|id| {
+                    let r = Reference::parse(id);
+                    let kind = Kind::from_id(r.kind?)?;
+                    self.catalog.find(kind, r.name).map(|ix| self.link(ix))
+                })
+                .collect()
+        };
+        let rows: Vec<ClauseRow> = cov
+            .clauses
+            .iter()
             .map(|c| ClauseRow {
                 number: c.number,
                 title: c.title,
-                depth: c.depth,
-                status: if !c.direct.is_empty() {
-                    "evidenced"
-                } else if !c.partial.is_empty() {
-                    "partial"
-                } else {
-                    "gap"
-                },
-                policies: c.direct.iter().map(|p| self.link(*p)).collect(),
-                through: c.partial.iter().map(|p| self.link(*p)).collect(),
+                depth: c.level.saturating_sub(1),
+                status: c.status.as_str(),
+                from_sub_clauses: c.from_sub_clauses,
+                policies: links(&c.declared_by),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|e| EvidenceRow {
+                        what: e.what,
+                        count: e.count,
+                        records: links(&e.records),
+                    })
+                    .collect(),
+                findings: c
+                    .findings
+                    .iter()
+                    .filter_map(|i| cov.findings.get(*i))
+                    .map(|f| f.message.clone())
+                    .collect(),
             })
             .collect();
-        let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
-        let (evidenced, partial, gaps) = (count("evidenced"), count("partial"), count("gap"));
         self.page(
             "coverage.html".into(),
             "coverage.html",
             "ISO/IEC 20000-1:2018 coverage",
             minijinja::context! {
                 clauses => V::from_serialize(&rows),
-                evidenced => evidenced, partial => partial, gaps => gaps,
+                evidenced => cov.summary.evidenced,
+                partial => cov.summary.partial,
+                gaps => cov.summary.gap,
+                findings => cov.findings.len(),
             },
         )
     }
@@ -1271,8 +1293,21 @@ struct ClauseRow {
     title: &'static str,
     depth: usize,
     status: &'static str,
+    /// The status comes from the sub-clauses.
+    from_sub_clauses: bool,
+    /// Policies declaring the clause (or a clause above it).
     policies: Vec<Link>,
-    through: Vec<Link>,
+    evidence: Vec<EvidenceRow>,
+    findings: Vec<String>,
+}
+
+/// Records found for one need of a clause.
+#[derive(Serialize)]
+struct EvidenceRow {
+    what: &'static str,
+    count: usize,
+    /// The first records found.
+    records: Vec<Link>,
 }
 
 #[derive(Serialize)]
