@@ -7,7 +7,6 @@
 //! [`theme`] renders it with the templates (the repository's `theme/` first),
 //! [`write`] puts the files on disk.
 
-pub mod availability;
 pub mod graph_svg;
 pub mod markdown;
 mod pages;

@@ -2,7 +2,6 @@
 //! theme. Every string from a record reaches the templates as plain text (they
 //! escape it); only HTML built here (escaped) or by [`markdown`] is marked safe.
 
-use super::availability::{self, Window};
 use super::graph_svg::{self, Node};
 use super::theme::Theme;
 use super::{File, Options, esc, markdown, page_path, search};
@@ -39,6 +38,11 @@ pub fn render(
     let cx = Cx {
         catalog,
         today: options.today,
+        sla: crate::report::sla::compute(catalog, None, options.today)
+            .services
+            .into_iter()
+            .map(|s| (s.service.clone(), s))
+            .collect(),
         theme,
         site: V::from_serialize(site_info(catalog, options.today)),
     };
@@ -77,6 +81,8 @@ pub fn render(
 struct Cx<'a> {
     catalog: &'a Catalog,
     today: Date,
+    /// Availability per Service name over its SLA's current window, as `itsm report sla`.
+    sla: std::collections::HashMap<String, crate::report::sla::ServiceSla>,
     theme: &'a Theme,
     /// What every page shows of the site (built once, shared by every page).
     site: V,
@@ -500,59 +506,28 @@ impl<'a> Cx<'a> {
         ]
     }
 
-    /// The Service's availability over its SLA's current window.
+    /// The Service's availability over its SLA's current window: the figures of
+    /// `itsm report sla` (outages merged, clipped, within support hours).
     fn availability(&self, ix: Ix) -> Option<Availability> {
         let c = self.catalog;
+        let row = self.sla.get(&*c.record(ix).id.name)?;
         let sla = c.targets(ix, Field::Sla).next()?;
-        let sla_r = c.record(sla);
-        let window_kind = sla_r.str("/spec/window")?;
-        let window = Window::containing(window_kind, self.today)?;
-        let end_of_today = self
-            .today
-            .tomorrow()
-            .ok()
-            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-            .map(|z| z.timestamp())?;
-        let mut outages = Vec::new();
-        let mut incidents = Vec::new();
-        for inc in c.sources(ix, Field::Services) {
-            let r = c.record(inc);
-            if r.str("/spec/impact") != Some("outage") {
-                continue;
-            }
-            let Some(start) = r.str("/spec/started").and_then(instant) else {
-                continue;
-            };
-            let end = r
-                .str("/spec/resolved")
-                .and_then(instant)
-                .unwrap_or(end_of_today.min(window.end));
-            if start < window.end && end > window.start {
-                incidents.push(self.link(inc));
-            }
-            outages.push((start, end));
-        }
-        let minutes = availability::outage_minutes(window, &outages);
-        let percent = availability::percent(window, minutes);
-        let target = sla_r.get("/spec/availability").and_then(Value::as_f64);
-        let last_day = window
-            .end
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()
-            .yesterday()
-            .ok()?;
+        let incidents = row
+            .incidents
+            .iter()
+            .filter(|i| i.outage_seconds > 0)
+            .filter_map(|i| c.find(Kind::Incident, &i.incident))
+            .map(|i| self.link(i))
+            .collect();
         Some(Availability {
-            window: window_kind.to_string(),
-            from: window
-                .start
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .date()
-                .to_string(),
-            to: last_day.to_string(),
-            outage_minutes: format!("{minutes:.0}"),
-            percent: format!("{percent:.3}"),
-            target: target.map(|t| format!("{t}")),
-            met: target.is_none_or(|t| percent >= t),
+            window: row.window.clone(),
+            support_hours: row.support_hours.clone(),
+            from: row.period.start.to_string(),
+            to: row.period.end.yesterday().ok()?.to_string(),
+            outage_minutes: format!("{:.0}", row.outage_seconds as f64 / 60.0),
+            percent: format!("{:.3}", row.availability),
+            target: Some(format!("{}", row.target)),
+            met: row.met,
             sla: self.link(sla),
             incidents,
         })
@@ -1237,6 +1212,8 @@ fn when(s: &str) -> String {
 #[derive(Serialize)]
 struct Availability {
     window: String,
+    /// `24x7` or `business`.
+    support_hours: String,
     from: String,
     to: String,
     outage_minutes: String,
