@@ -199,3 +199,49 @@ fn files_discovery_skips_are_skipped_in_the_diff_too() {
     let out = itsm(dir.path(), &["diff", "HEAD~1", "HEAD", "-q"]);
     assert_eq!(stdout(&out), "added    ci:d  (cis/d.yaml)\n");
 }
+
+/// Git sorts a folder `a` as `a/`, after `a.yaml` and `a-x`; a plain sort puts it
+/// first. Trees are compared side by side in git's order: every pair must meet.
+#[test]
+fn folders_and_files_with_close_names_are_paired_as_git_sorts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let ci = |name: &str, env: &str| {
+        format!(
+            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: {name}\nspec:\n  owner: ops\n  type: server\n  environment: {env}\n"
+        )
+    };
+    write(dir.path(), VALID);
+    let files = |env: &str| {
+        vec![
+            ("cis/a.yaml".to_string(), ci("a", env)),
+            ("cis/a/b.yaml".to_string(), ci("b", env)),
+            ("cis/a-x.yaml".to_string(), ci("x", env)),
+            ("cis/a0.yaml".to_string(), ci("zero", env)),
+        ]
+    };
+    for (path, text) in files("production") {
+        write(dir.path(), &[(&path, &text)]);
+    }
+    commit_all(&repo, "base");
+    for (path, text) in files("staging") {
+        write(dir.path(), &[(&path, &text)]);
+    }
+    commit_all(&repo, "head");
+    let out = itsm(dir.path(), &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"added": 0, "modified": 4, "removed": 0}),
+        "{doc}"
+    );
+    let mut records: Vec<&str> = doc["modified"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["record"].as_str().unwrap())
+        .collect();
+    records.sort_unstable();
+    assert_eq!(records, ["ci:a", "ci:b", "ci:x", "ci:zero"]);
+}

@@ -442,41 +442,66 @@ pub fn changed_blobs(
     out
 }
 
-fn walk_trees(
+fn walk_trees<'t>(
     repo: &git2::Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
+    old: Option<&'t git2::Tree<'_>>,
+    new: Option<&'t git2::Tree<'_>>,
     dir: &str,
     out: &mut Vec<ChangedBlob>,
 ) {
-    use git2::ObjectType;
-    type Item = (git2::Oid, Option<ObjectType>);
-    let entries = |t: Option<&git2::Tree<'_>>| -> rustc_hash::FxHashMap<String, Item> {
-        t.map(|t| {
-            t.iter()
-                .filter(|e| e.filemode() != 0o120000)
-                .filter_map(|e| Some((e.name().ok()?.to_string(), (e.id(), e.kind()))))
-                .collect()
-        })
-        .unwrap_or_default()
+    use git2::{ObjectType, TreeEntry};
+    use std::cmp::Ordering;
+    // Symbolic links are never followed, so never compared.
+    let entries = |t: Option<&'t git2::Tree<'_>>| -> Vec<TreeEntry<'t>> {
+        t.map(|t| t.iter().filter(|e| e.filemode() != 0o120000).collect())
+            .unwrap_or_default()
     };
+    // Git keeps tree entries sorted by name, a folder's name with a `/` after it:
+    // both lists are walked side by side, with no map and no copy of the names.
+    fn key<'e>(e: &'e TreeEntry<'_>) -> impl Iterator<Item = u8> + 'e {
+        let slash = (e.kind() == Some(ObjectType::Tree)).then_some(b'/');
+        e.name_bytes().iter().copied().chain(slash)
+    }
     let (a, b) = (entries(old), entries(new));
-    let mut names: Vec<&String> = a
-        .keys()
-        .chain(b.keys().filter(|k| !a.contains_key(*k)))
-        .collect();
-    names.sort_unstable();
-    for name in names {
-        let (x, y) = (a.get(name), b.get(name));
-        if x.map(|e| e.0) == y.map(|e| e.0) {
-            continue;
-        }
-        let path = format!("{dir}{name}");
-        let tree_of = |e: Option<&Item>| {
-            e.filter(|e| e.1 == Some(ObjectType::Tree))
-                .and_then(|e| repo.find_tree(e.0).ok())
+    let (mut i, mut j) = (0, 0);
+    let mut changed: Vec<(Option<&TreeEntry<'_>>, Option<&TreeEntry<'_>>)> = Vec::new();
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => key(x).cmp(key(y)),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
         };
-        let blob_of = |e: Option<&Item>| e.filter(|e| e.1 == Some(ObjectType::Blob)).map(|e| e.0);
+        let pair = match order {
+            Ordering::Less => (a.get(i), None),
+            Ordering::Greater => (None, b.get(j)),
+            Ordering::Equal => (a.get(i), b.get(j)),
+        };
+        i += usize::from(order != Ordering::Greater);
+        j += usize::from(order != Ordering::Less);
+        if pair.0.map(TreeEntry::id) != pair.1.map(TreeEntry::id) {
+            changed.push(pair);
+        }
+    }
+    // Report in plain name order, as before (a name present on both sides once).
+    let name = |p: &(Option<&TreeEntry<'_>>, Option<&TreeEntry<'_>>)| {
+        p.0.or(p.1)
+            .map(|e| e.name_bytes().to_vec())
+            .unwrap_or_default()
+    };
+    changed.sort_by_cached_key(name);
+    for (x, y) in changed {
+        let Some(entry_name) = x.or(y).and_then(|e| e.name().ok()) else {
+            continue;
+        };
+        let path = format!("{dir}{entry_name}");
+        let tree_of = |e: Option<&TreeEntry<'_>>| {
+            e.filter(|e| e.kind() == Some(ObjectType::Tree))
+                .and_then(|e| repo.find_tree(e.id()).ok())
+        };
+        let blob_of = |e: Option<&TreeEntry<'_>>| {
+            e.filter(|e| e.kind() == Some(ObjectType::Blob))
+                .map(TreeEntry::id)
+        };
         let (ta, tb) = (tree_of(x), tree_of(y));
         if ta.is_some() || tb.is_some() {
             walk_trees(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out);
