@@ -2,7 +2,6 @@
 
 use super::{Global, Status, print};
 use anyhow::{Context, Result};
-use itsm::checks::Options;
 use itsm::diag::Counts;
 use itsm::load::Source;
 use itsm::output::{self, Report};
@@ -33,10 +32,7 @@ pub struct BuildArgs {
 pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
     let started = std::time::Instant::now();
     let root = global.root()?;
-    let source = match args.rev {
-        Some(rev) => Source::Revision(rev),
-        None => Source::WorkTree,
-    };
+    let source = Source::from(args.rev);
     let out = args.out.clone();
     let result = build(global, &root, &source, out.as_deref(), false)?;
     global.note(started, "written");
@@ -174,20 +170,7 @@ fn check(
     source: &Source,
     color: bool,
 ) -> Result<Result<itsm::pipeline::Checked, (String, String)>> {
-    let started = std::time::Instant::now();
-    let checked = itsm::pipeline::check(
-        root,
-        source,
-        Options {
-            today: global.today,
-        },
-    )?;
-    for (stage, took) in &checked.timings {
-        global.note(
-            started,
-            &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
-        );
-    }
+    let checked = global.check(std::time::Instant::now(), root, source)?;
     if Counts::of(&checked.diagnostics).errors == 0 {
         return Ok(Ok(checked));
     }

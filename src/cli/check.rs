@@ -2,7 +2,6 @@
 
 use super::{Global, Status, print};
 use anyhow::{Context, Result};
-use itsm::checks::Options;
 use itsm::diag::Counts;
 use itsm::load::Source;
 use itsm::output::{Format, Report};
@@ -46,23 +45,7 @@ pub struct CheckArgs {
 pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
     let started = std::time::Instant::now();
     let root = global.root()?;
-    let source = match args.rev {
-        Some(rev) => Source::Revision(rev),
-        None => Source::WorkTree,
-    };
-    let checked = itsm::pipeline::check(
-        &root,
-        &source,
-        Options {
-            today: global.today,
-        },
-    )?;
-    for (stage, took) in &checked.timings {
-        global.note(
-            started,
-            &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
-        );
-    }
+    let checked = global.check(started, &root, &Source::from(args.rev))?;
     let repo = &checked.catalog.repo;
     let report = Report {
         files: &repo.files,

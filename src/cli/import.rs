@@ -2,7 +2,6 @@
 
 use super::{Global, Status, print};
 use anyhow::{Context, Result, bail};
-use itsm::checks::Options;
 use itsm::import::backstage;
 use itsm::load::Source;
 use itsm::model::Kind;
@@ -56,13 +55,7 @@ pub fn run(global: &Global, args: ImportArgs) -> Result<Status> {
 
 fn run_backstage(global: &Global, args: BackstageArgs) -> Result<Status> {
     let root = global.root()?;
-    let checked = itsm::pipeline::check(
-        &root,
-        &Source::WorkTree,
-        Options {
-            today: global.today,
-        },
-    )?;
+    let checked = global.check(std::time::Instant::now(), &root, &Source::WorkTree)?;
     let catalog = &checked.catalog;
     if let Some(sla) = &args.sla
         && catalog.find(Kind::Sla, sla).is_none()

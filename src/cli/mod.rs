@@ -198,6 +198,25 @@ impl Global {
     }
 
     /// A progress note on standard error, with `-v`.
+    /// Loads, validates, links and checks the repository at `root`; with `-v`,
+    /// prints each stage's time (relative to `started`, the command's start).
+    pub fn check(
+        &self,
+        started: std::time::Instant,
+        root: &std::path::Path,
+        source: &itsm::load::Source,
+    ) -> Result<itsm::pipeline::Checked> {
+        let options = itsm::checks::Options { today: self.today };
+        let checked = itsm::pipeline::check(root, source, options)?;
+        for (stage, took) in &checked.timings {
+            self.note(
+                started,
+                &format!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0),
+            );
+        }
+        Ok(checked)
+    }
+
     pub fn note(&self, started: std::time::Instant, what: &str) {
         if self.verbose {
             #[allow(clippy::print_stderr)]

@@ -2,7 +2,6 @@
 
 use super::{Global, Status, print};
 use anyhow::{Result, bail};
-use itsm::checks::Options;
 use itsm::load::Source;
 use itsm::model::Kind;
 
@@ -35,13 +34,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
         );
     };
     let root = global.root()?;
-    let checked = itsm::pipeline::check(
-        &root,
-        &Source::WorkTree,
-        Options {
-            today: global.today,
-        },
-    )?;
+    let checked = global.check(std::time::Instant::now(), &root, &Source::WorkTree)?;
     let catalog = &checked.catalog;
     if catalog.find(kind, &args.name).is_some() {
         bail!("{}:{} exists already", kind.id(), args.name);

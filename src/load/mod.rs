@@ -26,6 +26,13 @@ pub enum Source {
     Revision(String),
 }
 
+impl From<Option<String>> for Source {
+    /// `--rev REV` when given, else the work tree.
+    fn from(rev: Option<String>) -> Source {
+        rev.map_or(Source::WorkTree, Source::Revision)
+    }
+}
+
 /// Everything read from a repository: the config, the files and the records.
 #[derive(Debug)]
 pub struct Repository {

@@ -4,20 +4,7 @@ pub mod coverage;
 pub mod sla;
 
 /// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::site::esc as html_escape;
 
 /// Escapes text for a Markdown table cell.
 pub fn md_cell(s: &str) -> String {
