@@ -64,7 +64,9 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     let mut previous: Option<HashMap<String, File>> = None;
     let mut site_dir = rebuild(global, &root, out.as_deref(), &server, &mut previous);
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(200), None, tx)
+    // An editor's save (swap file, write, rename) lands within a few milliseconds;
+    // 100 ms gathers it into one rebuild without making every save wait longer.
+    let mut debouncer = new_debouncer(Duration::from_millis(100), None, tx)
         .context("cannot watch the repository for changes")?;
     debouncer
         .watch(&root, RecursiveMode::Recursive)
