@@ -7,7 +7,8 @@
 //! the paths that changed, so a long history costs one tree diff per commit and
 //! one parse per changed record file.
 
-use crate::diff::{Touch, changed_blobs, prefix_of};
+use crate::diff::{Touch, changed_blobs};
+use crate::load::{open_git, prefix_of};
 use crate::model::Kind;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
@@ -130,13 +131,7 @@ impl Walker {
 
 /// Walks history and builds the register.
 pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
-    let repo = git2::Repository::discover(root).map_err(|e| {
-        format!(
-            "{} is not in a git repository: {}",
-            root.display(),
-            e.message()
-        )
-    })?;
+    let repo = open_git(root)?;
     let prefix = prefix_of(&repo, root);
     let git = |what: &str| {
         let what = what.to_string();

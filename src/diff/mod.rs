@@ -6,6 +6,7 @@ pub mod render;
 
 use crate::config::CONFIG_FILE;
 use crate::link::Catalog;
+use crate::load::{open_git, prefix_of};
 use crate::model::{Kind, Record, RecordId};
 use crate::value::Value;
 use rustc_hash::FxHashSet as HashSet;
@@ -88,13 +89,7 @@ fn display<S: serde::Serializer>(id: &RecordId, s: S) -> Result<S::Ok, S::Error>
 /// revisions, or `None` when every record must be compared (`itsm.yaml`
 /// changed, so discovery itself may differ).
 pub fn changed_files(root: &Path, base: &str, head: &str) -> Result<Option<Vec<String>>, String> {
-    let repo = git2::Repository::discover(root).map_err(|e| {
-        format!(
-            "{} is not in a git repository: {}",
-            root.display(),
-            e.message()
-        )
-    })?;
+    let repo = open_git(root)?;
     let prefix = prefix_of(&repo, root);
     let tree = |rev: &str| -> Result<git2::Tree<'_>, String> {
         let object = repo
@@ -127,13 +122,7 @@ pub fn changed_files(root: &Path, base: &str, head: &str) -> Result<Option<Vec<S
 
 /// The full SHA of the commit a revision names.
 pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
-    let repo = git2::Repository::discover(root).map_err(|e| {
-        format!(
-            "{} is not in a git repository: {}",
-            root.display(),
-            e.message()
-        )
-    })?;
+    let repo = open_git(root)?;
     let commit = repo
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
@@ -144,19 +133,6 @@ pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
             )
         })?;
     Ok(commit.id().to_string())
-}
-
-/// The path of `root` inside the git work tree of `repo` (empty at the top).
-pub fn prefix_of(repo: &git2::Repository, root: &Path) -> std::path::PathBuf {
-    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    repo.workdir()
-        .and_then(|w| {
-            canon(root)
-                .strip_prefix(canon(w))
-                .ok()
-                .map(Path::to_path_buf)
-        })
-        .unwrap_or_default()
 }
 
 /// Compares two catalogues. With `changed`, only records in those files are
@@ -334,7 +310,7 @@ fn read_files(
     paths: &[String],
 ) -> Result<Vec<(String, Vec<Record>)>, String> {
     use rayon::prelude::*;
-    let repo = git2::Repository::discover(root).map_err(|e| e.message().to_string())?;
+    let repo = open_git(root)?;
     let prefix = prefix_of(&repo, root);
     let tree = repo
         .revparse_single(rev)

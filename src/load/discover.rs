@@ -238,22 +238,36 @@ fn git_error(e: git2::Error) -> LoadError {
     LoadError::Git(e.message().to_string())
 }
 
-fn open_revision(root: &Path, rev: &str) -> Result<Reader, LoadError> {
-    let repo = git2::Repository::discover(root).map_err(|e| {
-        LoadError::Git(format!(
+/// The git repository that holds `root`.
+pub fn open_git(root: &Path) -> Result<git2::Repository, String> {
+    git2::Repository::discover(root).map_err(|e| {
+        format!(
             "{} is not in a git repository: {}",
             root.display(),
             e.message()
-        ))
-    })?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| LoadError::Git("the git repository is bare".into()))?;
+        )
+    })
+}
+
+/// Where `root` is inside the repository's work tree (empty at its top).
+pub fn prefix_of(repo: &git2::Repository, root: &Path) -> PathBuf {
     let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let prefix = canon(root)
-        .strip_prefix(canon(workdir))
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    repo.workdir()
+        .and_then(|w| {
+            canon(root)
+                .strip_prefix(canon(w))
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_default()
+}
+
+fn open_revision(root: &Path, rev: &str) -> Result<Reader, LoadError> {
+    let repo = open_git(root).map_err(LoadError::Git)?;
+    if repo.workdir().is_none() {
+        return Err(LoadError::Git("the git repository is bare".into()));
+    }
+    let prefix = prefix_of(&repo, root);
     let tree_id = resolve_tree(&repo, rev, &prefix)?;
     let repo_path = repo.path().to_path_buf();
     Ok(Reader::Git {

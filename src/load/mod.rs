@@ -5,7 +5,7 @@ mod discover;
 pub mod locate;
 pub mod yaml;
 
-pub use discover::Content;
+pub use discover::{Content, open_git, prefix_of};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
