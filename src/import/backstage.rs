@@ -437,22 +437,29 @@ fn owner(e: &Entity, names: &Names<'_>, c: &mut Conversion) -> Option<String> {
     }
 }
 
+/// The values of the first label, then the first annotation, named `key` or
+/// ending in `/key` (e.g. `example.com/tier`).
+fn labelled<'e>(e: &'e Entity, key: &'e str) -> impl Iterator<Item = &'e str> + 'e {
+    ["labels", "annotations"]
+        .into_iter()
+        .filter_map(move |field| {
+            e.value
+                .pointer(&format!("/metadata/{field}"))
+                .and_then(Value::as_map)
+                .unwrap_or_default()
+                .iter()
+                .find(|(k, _)| &**k == key || k.strip_suffix(key).is_some_and(|p| p.ends_with('/')))
+                .and_then(|(_, v)| v.as_str())
+        })
+}
+
 /// A tier from a `tier` label or annotation (or one ending in `/tier`), else 3.
 fn tier(e: &Entity, c: &mut Conversion) -> i64 {
-    for field in ["labels", "annotations"] {
-        let found = e
-            .value
-            .pointer(&format!("/metadata/{field}"))
-            .and_then(Value::as_map)
-            .unwrap_or_default()
-            .iter()
-            .find(|(k, _)| &**k == "tier" || k.ends_with("/tier"))
-            .and_then(|(_, v)| v.as_str())
-            .and_then(|v| v.trim_start_matches(['t', 'T']).parse::<i64>().ok())
-            .filter(|t| (1..=4).contains(t));
-        if let Some(t) = found {
-            return t;
-        }
+    let found = labelled(e, "tier")
+        .filter_map(|v| v.trim_start_matches(['t', 'T']).parse::<i64>().ok())
+        .find(|t| (1..=4).contains(t));
+    if let Some(t) = found {
+        return t;
     }
     c.assumptions.push(format!(
         "{}: tier 3 (no `tier` label or annotation of 1 to 4)",
@@ -661,19 +668,10 @@ fn ci(e: &Entity, name: &str, names: &Names<'_>, c: &mut Conversion) -> (Kind, J
 
 fn environment(e: &Entity, c: &mut Conversion) -> &'static str {
     const ENVS: [&str; 5] = ["production", "staging", "test", "development", "dr"];
-    for field in ["labels", "annotations"] {
-        let found = e
-            .value
-            .pointer(&format!("/metadata/{field}"))
-            .and_then(Value::as_map)
-            .unwrap_or_default()
-            .iter()
-            .find(|(k, _)| &**k == "environment" || k.ends_with("/environment"))
-            .and_then(|(_, v)| v.as_str())
-            .and_then(|v| ENVS.iter().find(|x| x.eq_ignore_ascii_case(v)));
-        if let Some(env) = found {
-            return env;
-        }
+    let found =
+        labelled(e, "environment").find_map(|v| ENVS.iter().find(|x| x.eq_ignore_ascii_case(v)));
+    if let Some(env) = found {
+        return env;
     }
     c.assumptions.push(format!(
         "{}: environment production (no `environment` label or annotation)",
