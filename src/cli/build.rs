@@ -174,13 +174,7 @@ fn check(
     if Counts::of(&checked.diagnostics).errors == 0 {
         return Ok(Ok(checked));
     }
-    let repo = &checked.catalog.repo;
-    let report = Report {
-        files: &repo.files,
-        diagnostics: &checked.diagnostics,
-        files_scanned: repo.files_scanned,
-        records: repo.records.len(),
-    };
+    let report = Report::of(&checked);
     const REFUSED: &str =
         "the site was not built: fix the errors above and run `itsm build` again\n";
     let text = output::human::render(&report, color, true) + REFUSED;

@@ -46,13 +46,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
     let started = std::time::Instant::now();
     let root = global.root()?;
     let checked = global.check(started, &root, &Source::from(args.rev))?;
-    let repo = &checked.catalog.repo;
-    let report = Report {
-        files: &repo.files,
-        diagnostics: &checked.diagnostics,
-        files_scanned: repo.files_scanned,
-        records: repo.records.len(),
-    };
+    let report = Report::of(&checked);
     let text = args.format.render(&report, global.color, !global.quiet);
     print(&text);
     let counts = Counts::of(&checked.diagnostics);

@@ -58,6 +58,17 @@ pub struct Flat<'a> {
 }
 
 impl<'a> Report<'a> {
+    /// The findings of a checked repository.
+    pub fn of(checked: &'a crate::pipeline::Checked) -> Report<'a> {
+        let repo = &checked.catalog.repo;
+        Report {
+            files: &repo.files,
+            diagnostics: &checked.diagnostics,
+            files_scanned: repo.files_scanned,
+            records: repo.records.len(),
+        }
+    }
+
     pub fn flat(&self) -> impl Iterator<Item = Flat<'a>> + '_ {
         self.diagnostics.iter().map(|d| {
             let file = d.location.file.map(|f| self.files.get(f));
