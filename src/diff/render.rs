@@ -122,9 +122,7 @@ fn shown(v: &serde_json::Value) -> String {
 }
 
 /// Text safe inside a Markdown table cell.
-pub fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+pub use crate::output::markdown::cell;
 
 impl std::fmt::Display for Touch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -63,11 +63,13 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Text inside a table cell: no line breaks, no column separators, no raw HTML.
+/// Text inside a table cell: no line breaks, no column separators, no raw HTML,
+/// backslashes kept as written.
 pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '\\' => out.push_str("\\\\"),
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -91,5 +93,6 @@ mod tests {
     #[test]
     fn cells_cannot_break_the_table_or_inject_html() {
         assert_eq!(cell("a|b\n<script>"), "a\\|b &lt;script&gt;");
+        assert_eq!(cell(r"C:\x"), r"C:\\x");
     }
 }

@@ -7,11 +7,7 @@ pub mod sla;
 pub use crate::site::esc as html_escape;
 
 /// Escapes text for a Markdown table cell.
-pub fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
+pub use crate::output::markdown::cell as md_cell;
 
 /// Serialises a value through its `Display` form (dates as `YYYY-MM-DD`).
 pub fn ser_display<T: std::fmt::Display, S: serde::Serializer>(
