@@ -351,7 +351,7 @@ pub fn approvers(reviews: &[crate::approvals::review::Review]) -> Vec<String> {
 
 /// The register as Markdown: one row per event.
 pub fn markdown(register: &Register) -> String {
-    use crate::diff::render::cell;
+    use crate::output::markdown::cell;
     use std::fmt::Write;
     let mut out = String::from("# Change register\n\n");
     if register.changes.is_empty() {

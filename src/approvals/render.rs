@@ -2,7 +2,8 @@
 //! for people, JSON, GitHub annotations and Markdown (the pull-request comment).
 
 use super::review::{Evaluated, Outcome};
-use crate::diff::render::cell;
+use crate::output::github::{data, property};
+use crate::output::markdown::cell;
 use std::fmt::Write;
 
 /// The hidden marker that finds the sticky pull-request comment again.
@@ -57,20 +58,16 @@ pub fn github(o: &Outcome) -> String {
             .join("; ");
         let _ = writeln!(
             out,
-            "::{level} title=approval by {}::{} ({why})",
-            escape(&r.requirement.team),
-            escape(&status(r))
+            "::{level} title=approval by {}::{}",
+            property(&r.requirement.team),
+            data(&format!("{} ({why})", status(r)))
         );
     }
     for p in &o.problems {
-        let _ = writeln!(out, "::error title=approval::{}", escape(p));
+        let _ = writeln!(out, "::error title=approval::{}", data(p));
     }
     let level = if o.met { "notice" } else { "error" };
-    let _ = writeln!(
-        out,
-        "::{level} title=approval gate::{}",
-        escape(&verdict(o))
-    );
+    let _ = writeln!(out, "::{level} title=approval gate::{}", data(&verdict(o)));
     out
 }
 
@@ -199,10 +196,4 @@ fn approvals(n: u32) -> String {
 
 fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }

@@ -1,6 +1,7 @@
 //! Printers for a record diff: human, JSON and Markdown.
 
 use super::{FieldChange, RecordDiff, Touch};
+use crate::output::markdown::cell;
 use std::fmt::Write;
 
 /// Values longer than this are shortened in human and Markdown output.
@@ -120,9 +121,6 @@ fn shown(v: &serde_json::Value) -> String {
     let cut: String = text.chars().take(SHOWN_CHARS - 1).collect();
     format!("{cut}…")
 }
-
-/// Text safe inside a Markdown table cell.
-pub use crate::output::markdown::cell;
 
 impl std::fmt::Display for Touch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
