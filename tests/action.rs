@@ -287,6 +287,16 @@ fn release(version: &str, corrupt_sum: bool) -> BTreeMap<String, Vec<u8>> {
     ])
 }
 
+/// Runs the action as `run_action` does, with `version` set to this itsm and its
+/// release served from 127.0.0.1 (as a release download works on a runner).
+fn run_released(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), api: &str) -> Run {
+    let version = env!("CARGO_PKG_VERSION");
+    let url = format!("{}/releases", serve(release(version, false)));
+    let mut all = inputs.to_vec();
+    all.extend([("version", version), ("download-url", url.as_str())]);
+    run_action(&all, workspace, event, api)
+}
+
 /// What a simulated run left behind.
 struct Run {
     /// Exit status of the step that failed, or 0.
@@ -493,16 +503,9 @@ fn broken_workspace() -> tempfile::TempDir {
 
 #[test]
 fn check_downloads_the_release_verifies_it_and_annotates() {
-    let version = env!("CARGO_PKG_VERSION");
-    let base = serve(release(version, false));
     let workspace = broken_workspace();
-    let run = run_action(
-        &[
-            ("command", "check"),
-            ("version", version),
-            ("download-url", &format!("{base}/releases")),
-            ("sarif", "itsm.sarif"),
-        ],
+    let run = run_released(
+        &[("command", "check"), ("sarif", "itsm.sarif")],
         workspace.path(),
         ("push", &json!({"ref": "refs/heads/main"})),
         "http://127.0.0.1:9",
@@ -587,16 +590,10 @@ fn an_unknown_version_fails_with_a_clear_message() {
 
 #[test]
 fn a_clean_repository_passes_and_deny_warnings_turns_warnings_into_failure() {
-    let version = env!("CARGO_PKG_VERSION");
-    let base = serve(release(version, false));
     let workspace = tempfile::tempdir().unwrap();
     write(workspace.path(), VALID);
-    let inputs = [
-        ("command", "check"),
-        ("version", version),
-        ("download-url", &format!("{base}/releases")),
-    ];
-    let run = run_action(
+    let inputs = [("command", "check")];
+    let run = run_released(
         &inputs,
         workspace.path(),
         ("push", &json!({})),
@@ -619,7 +616,7 @@ fn a_clean_repository_passes_and_deny_warnings_turns_warnings_into_failure() {
     );
     let mut strict = inputs.to_vec();
     strict.push(("deny-warnings", "true"));
-    let run = run_action(
+    let run = run_released(
         &strict,
         workspace.path(),
         ("push", &json!({})),
@@ -631,16 +628,10 @@ fn a_clean_repository_passes_and_deny_warnings_turns_warnings_into_failure() {
 
 #[test]
 fn an_unknown_command_fails() {
-    let version = env!("CARGO_PKG_VERSION");
-    let base = serve(release(version, false));
     let workspace = tempfile::tempdir().unwrap();
     write(workspace.path(), VALID);
-    let run = run_action(
-        &[
-            ("command", "check, deploy"),
-            ("version", version),
-            ("download-url", &format!("{base}/releases")),
-        ],
+    let run = run_released(
+        &[("command", "check, deploy")],
         workspace.path(),
         ("push", &json!({})),
         "http://127.0.0.1:9",
@@ -731,8 +722,6 @@ fn mount_pull(api: &Api, head: &str, reviews: Json) {
 
 #[test]
 fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
-    let version = env!("CARGO_PKG_VERSION");
-    let release_base = serve(release(version, false));
     let (dir, base, head) = pull_request_repo();
     let api = Api::start();
     // No review yet: the gate is not met.
@@ -748,13 +737,8 @@ fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
             .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "x"})))
             .expect(1),
     );
-    let inputs = [
-        ("command", "check approvals"),
-        ("comment", "true"),
-        ("version", version),
-        ("download-url", &format!("{release_base}/releases")),
-    ];
-    let run = run_action(
+    let inputs = [("command", "check approvals"), ("comment", "true")];
+    let run = run_released(
         &inputs,
         dir.path(),
         ("pull_request", &event("pull_request", &base, &head)),
@@ -788,12 +772,8 @@ fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
             "commit_id": head, "submitted_at": "2026-11-20T10:00:00Z"
         }]),
     );
-    let run = run_action(
-        &[
-            ("command", "approvals"),
-            ("version", version),
-            ("download-url", &format!("{release_base}/releases")),
-        ],
+    let run = run_released(
+        &[("command", "approvals")],
         dir.path(),
         (
             "pull_request_review",
@@ -812,19 +792,13 @@ fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
 
 #[test]
 fn approvals_fails_closed_when_github_fails() {
-    let version = env!("CARGO_PKG_VERSION");
-    let release_base = serve(release(version, false));
     let (dir, base, head) = pull_request_repo();
     let api = Api::start();
     api.mount(Mock::given(method("GET")).respond_with(
         ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
     ));
-    let run = run_action(
-        &[
-            ("command", "approvals"),
-            ("version", version),
-            ("download-url", &format!("{release_base}/releases")),
-        ],
+    let run = run_released(
+        &[("command", "approvals")],
         dir.path(),
         ("pull_request", &event("pull_request", &base, &head)),
         &api.server.uri(),
@@ -835,15 +809,9 @@ fn approvals_fails_closed_when_github_fails() {
 
 #[test]
 fn approvals_is_skipped_outside_pull_requests() {
-    let version = env!("CARGO_PKG_VERSION");
-    let release_base = serve(release(version, false));
     let (dir, _, _) = pull_request_repo();
-    let run = run_action(
-        &[
-            ("command", "approvals"),
-            ("version", version),
-            ("download-url", &format!("{release_base}/releases")),
-        ],
+    let run = run_released(
+        &[("command", "approvals")],
         dir.path(),
         ("push", &json!({"ref": "refs/heads/main"})),
         "http://127.0.0.1:9",
@@ -859,17 +827,10 @@ fn approvals_is_skipped_outside_pull_requests() {
 
 #[test]
 fn build_writes_the_site_and_names_it_in_the_outputs() {
-    let version = env!("CARGO_PKG_VERSION");
-    let release_base = serve(release(version, false));
     let workspace = tempfile::tempdir().unwrap();
     write(workspace.path(), VALID);
-    let run = run_action(
-        &[
-            ("command", "check,build"),
-            ("site-dir", "public"),
-            ("version", version),
-            ("download-url", &format!("{release_base}/releases")),
-        ],
+    let run = run_released(
+        &[("command", "check,build"), ("site-dir", "public")],
         workspace.path(),
         ("push", &json!({"ref": "refs/heads/main"})),
         "http://127.0.0.1:9",
@@ -884,16 +845,9 @@ fn build_writes_the_site_and_names_it_in_the_outputs() {
 
 #[test]
 fn build_refuses_a_broken_repository_and_sets_no_site() {
-    let version = env!("CARGO_PKG_VERSION");
-    let release_base = serve(release(version, false));
     let workspace = broken_workspace();
-    let run = run_action(
-        &[
-            ("command", "build"),
-            ("site-dir", "public"),
-            ("version", version),
-            ("download-url", &format!("{release_base}/releases")),
-        ],
+    let run = run_released(
+        &[("command", "build"), ("site-dir", "public")],
         workspace.path(),
         ("push", &json!({})),
         "http://127.0.0.1:9",
