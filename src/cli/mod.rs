@@ -120,10 +120,6 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 /// Runs the command.
 pub fn run(args: Args) -> Result<Status> {
     let global = Global::from(&args);
-    // itsm reads git objects and never writes them. Like git itself, it does not
-    // re-hash every object it reads (libgit2's default): that took a third of a
-    // walk through history.
-    git2::opts::strict_hash_verification(false);
     match args.command {
         Command::Approvals(a) => approvals::run(&global, a),
         Command::Audit(a) => audit::run(&global, a),
