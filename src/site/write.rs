@@ -5,8 +5,10 @@
 use super::File;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet as HashSet;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// The file that marks a folder as a site `itsm build` wrote (and may replace).
 pub const MARKER: &str = ".itsm-site";
@@ -83,9 +85,18 @@ pub fn write_site(out: &Path, files: &[File]) -> Result<()> {
 }
 
 /// A site being written: a temporary folder beside the output folder.
+///
+/// When the output folder holds a site written before, a page whose bytes did
+/// not change is hard-linked from it instead of written anew: no new inode, no
+/// data written, and removing the previous site frees nothing. On a rebuild of
+/// 100,000 pages this is most of the time saved (creating files is what costs).
 pub struct Staging {
     tmp: tempfile::TempDir,
     out: PathBuf,
+    /// The previous site, when `out` is one.
+    previous: Option<PathBuf>,
+    /// The folders created so far (relative paths).
+    folders: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -101,20 +112,41 @@ impl Staging {
             .prefix(".itsm-build-")
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
         Ok(Staging {
             tmp,
             out: out.to_path_buf(),
+            previous,
+            folders: Mutex::new(HashSet::default()),
         })
     }
 
     /// Writes one file (from any thread).
     pub fn put(&self, f: &File) -> Result<()> {
         let path = inside(self.tmp.path(), &f.path)?;
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create {}", folder.display()))?;
+        if let Some((folder, _)) = f.path.rsplit_once('/') {
+            self.create_folder(folder)?;
+        }
+        if let Some(previous) = &self.previous {
+            let old = previous.join(&f.path);
+            if same_file_content(&old, &f.bytes) && std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
         }
         std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Creates a folder of the site (once, whichever thread asks first).
+    fn create_folder(&self, rel: &str) -> Result<()> {
+        let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if folders.contains(rel) {
+            return Ok(());
+        }
+        let folder = self.tmp.path().join(rel);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        folders.insert(rel.to_string());
+        Ok(())
     }
 
     /// Marks the folder as a site and swaps it in for the output folder.
@@ -122,6 +154,29 @@ impl Staging {
         std::fs::write(self.tmp.path().join(MARKER), "written by itsm build\n")
             .with_context(|| format!("cannot write in {}", self.tmp.path().display()))?;
         swap_in(self.tmp, &self.out)
+    }
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_file_content(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut old = Vec::with_capacity(bytes.len() + 1);
+    // One byte more than expected, to notice a file that grew since.
+    match (&mut file)
+        .take(bytes.len() as u64 + 1)
+        .read_to_end(&mut old)
+    {
+        Ok(_) => old == bytes,
+        Err(_) => false,
     }
 }
 
@@ -208,6 +263,88 @@ mod tests {
         ] {
             assert!(inside(d, bad).is_err(), "{bad}");
         }
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) {
+        let staging = Staging::new(out).unwrap();
+        for (path, text) in files {
+            staging
+                .put(&File {
+                    path: path.to_string(),
+                    bytes: text.as_bytes().to_vec(),
+                })
+                .unwrap();
+        }
+        staging.finish().unwrap();
+    }
+
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(p).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_pages_and_writes_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        build(
+            &out,
+            &[
+                ("index.html", "home"),
+                ("service/a.html", "a"),
+                ("service/b.html", "b"),
+            ],
+        );
+        let (home, a) = (
+            inode(&out.join("index.html")),
+            inode(&out.join("service/a.html")),
+        );
+        // A page someone edited by hand in the built site is not carried over.
+        std::fs::write(out.join("service/b.html"), "B").unwrap();
+        build(
+            &out,
+            &[
+                ("index.html", "home"),
+                ("service/a.html", "a2"),
+                ("service/b.html", "b"),
+            ],
+        );
+        assert_eq!(inode(&out.join("index.html")), home, "unchanged: linked");
+        assert_ne!(inode(&out.join("service/a.html")), a, "changed: written");
+        assert_eq!(
+            std::fs::read_to_string(out.join("service/a.html")).unwrap(),
+            "a2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("service/b.html")).unwrap(),
+            "b"
+        );
+        // The previous site is gone; only the new one and nothing else remain.
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("site")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_previous_site_is_never_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        build(&out, &[("index.html", "home")]);
+        std::fs::write(dir.path().join("secret"), "home").unwrap();
+        std::fs::remove_file(out.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), out.join("index.html")).unwrap();
+        build(&out, &[("index.html", "home")]);
+        let meta = std::fs::symlink_metadata(out.join("index.html")).unwrap();
+        assert!(meta.is_file(), "a regular file, not the link");
+        assert_ne!(
+            inode(&out.join("index.html")),
+            inode(&dir.path().join("secret"))
+        );
     }
 
     #[test]
