@@ -58,33 +58,49 @@ impl Exclude {
 #[derive(Debug)]
 pub enum Content {
     Bytes(Vec<u8>),
-    /// Larger than [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES): its size, not read.
+    /// Larger than [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES): its size (a blob is not
+    /// read at all; a file no further than one byte past the limit).
     TooLarge(u64),
     /// The reason it could not be read.
     Unreadable(String),
 }
 
-/// Reads a file from disk, refusing (without reading) one over the size limit.
+/// Reads a file from disk, refusing one over the size limit.
+///
+/// No `stat` for the size first: the file is read into a buffer the thread
+/// keeps, then copied out at its exact size. Most records take one `read` for
+/// the bytes and one that finds the end, and at 100,000 files the system call
+/// saved shows. A larger file stops being read one byte past the limit.
 fn read_disk(path: &Path) -> Content {
     use std::io::Read;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    const KEPT: usize = 64 * 1024;
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return Content::Unreadable(e.to_string()),
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > super::MAX_FILE_BYTES as u64 {
-        return Content::TooLarge(size);
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // At most one byte past the limit, in case the file grew since.
-    match file
-        .take(super::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-    {
-        Ok(_) if bytes.len() > super::MAX_FILE_BYTES => Content::TooLarge(bytes.len() as u64),
-        Ok(_) => Content::Bytes(bytes),
-        Err(e) => Content::Unreadable(e.to_string()),
-    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        buffer.reserve(KEPT);
+        let read = (&file)
+            .take(super::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut buffer);
+        let content = match read {
+            Ok(_) if buffer.len() > super::MAX_FILE_BYTES => {
+                let size = file.metadata().map_or(buffer.len() as u64, |m| m.len());
+                Content::TooLarge(size)
+            }
+            Ok(_) => Content::Bytes(buffer.to_vec()),
+            Err(e) => Content::Unreadable(e.to_string()),
+        };
+        if buffer.capacity() > KEPT {
+            *buffer = Vec::new();
+        }
+        content
+    })
 }
 
 /// Reads a blob, refusing (without inflating) one over the size limit.
