@@ -151,21 +151,12 @@ pub fn rebuild(
     from: &crate::load::Repository,
     changed: &[ChangedBlob],
 ) -> Result<crate::load::Repository, String> {
-    use crate::load::{Exclude, Repository, is_record_file};
+    use crate::load::{Exclude, Repository, discovered};
     use crate::source::Files;
     use rayon::prelude::*;
     let repo = open_git(&from.root)?;
     let exclude = Exclude::new(&from.config, None, &mut Vec::new());
-    // A path discovery reads: a record file with no part skipped.
-    let read = |path: &str| {
-        is_record_file(path) && {
-            let mut end = 0;
-            !path.split('/').enumerate().any(|(i, part)| {
-                end += part.len() + usize::from(i > 0);
-                exclude.skips(&path[..end], part)
-            })
-        }
-    };
+    let read = |path: &str| discovered(&exclude, path);
     let mut scanned = from.files_scanned;
     let mut wanted = Vec::new();
     for (path, want, have) in changed {

@@ -168,6 +168,20 @@ pub fn is_record_file(path: &str) -> bool {
         && path != CONFIG_FILE
 }
 
+/// Whether discovery reads the file at `path` (relative to the root,
+/// `/`-separated) under these exclusions: a record file ([`is_record_file`])
+/// with no part of its path skipped (hidden, the site folder, `exclude:`).
+pub fn discovered(exclude: &Exclude, path: &str) -> bool {
+    if !is_record_file(path) {
+        return false;
+    }
+    let mut end = 0;
+    !path.split('/').enumerate().any(|(i, part)| {
+        end += part.len() + usize::from(i > 0);
+        exclude.skips(&path[..end], part)
+    })
+}
+
 /// The outcome of reading one file.
 struct Parsed {
     path: String,
