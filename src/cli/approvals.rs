@@ -200,11 +200,10 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         };
         global.note(started, &note);
     }
-    Ok(if outcome.met {
-        Status::Clean
-    } else {
-        Status::Findings
-    })
+    let met = outcome.met;
+    // Both revisions' records are dropped with the process, not one by one.
+    std::mem::forget((base, head, outcome, d));
+    Ok(if met { Status::Clean } else { Status::Findings })
 }
 
 /// Base (loaded and linked), head (checked: the gate needs its errors) and the

@@ -301,12 +301,18 @@ pub fn compare(base: &Catalog, head: &Catalog, changed: Option<&[String]>) -> Re
         catalog: &'c Catalog,
         changed: Option<&HashSet<&str>>,
     ) -> Vec<(String, &'c Record)> {
+        // Which files count, once per file (no path copied for the others).
+        let files = &catalog.repo.files;
+        let counts: Vec<bool> = files
+            .iter()
+            .map(|(_, f)| changed.is_none_or(|set| set.contains(f.path.as_str())))
+            .collect();
         catalog
             .repo
             .records
             .iter()
-            .map(|r| (catalog.repo.files.get(r.file).path.clone(), r))
-            .filter(|(p, _)| changed.is_none_or(|set| set.contains(p.as_str())))
+            .filter(|r| counts.get(r.file as usize).copied().unwrap_or(false))
+            .map(|r| (files.get(r.file).path.clone(), r))
             .collect()
     }
     compare_sides(&side(base, changed.as_ref()), &side(head, changed.as_ref()))
