@@ -330,7 +330,9 @@ fn exclude_globs_apply_as_at_each_commit() {
     let out = audit(root, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let got: Vec<(String, String, bool, Vec<(String, String)>)> = doc["changes"]
+    /// Record, file, removed, and (action, commit) of each event.
+    type Row = (String, String, bool, Vec<(String, String)>);
+    let got: Vec<Row> = doc["changes"]
         .as_array()
         .unwrap()
         .iter()
