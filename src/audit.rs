@@ -170,26 +170,30 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
         let mut before: Vec<String> = Vec::new();
         let mut after: Vec<(String, Seen)> = Vec::new();
         let changed = changed_blobs(&repo, parent.as_ref(), tree.as_ref());
-        for (path, old, new) in &changed {
-            if let Some(oid) = old.filter(|_| was.reads(path)) {
-                before.extend(changes_in(&repo, oid, path).into_iter().map(|(n, _)| n));
+        // When `exclude:` (or the site folder) changed, files that did not
+        // change may have come into view or gone out of it.
+        let skips_changed = was.key != is.key;
+        let changed_paths: rustc_hash::FxHashSet<String> = if skips_changed {
+            changed.iter().map(|(p, _, _)| p.clone()).collect()
+        } else {
+            Default::default()
+        };
+        for (path, old, new) in changed {
+            if let Some(oid) = old.filter(|_| was.reads(&path)) {
+                before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
             }
-            if let Some(oid) = new.filter(|_| is.reads(path)) {
-                after.extend(changes_in(&repo, oid, path));
+            if let Some(oid) = new.filter(|_| is.reads(&path)) {
+                after.extend(changes_in(&repo, oid, &path));
             }
         }
-        if was.key != is.key {
-            // `exclude:` (or the site folder) changed: files that did not
-            // change may have come into view or gone out of it.
-            let changed: rustc_hash::FxHashSet<&str> =
-                changed.iter().map(|(p, _, _)| p.as_str()).collect();
+        if skips_changed {
             for (path, oid) in blobs(parent.as_ref()) {
-                if !changed.contains(path.as_str()) && was.reads(&path) && !is.reads(&path) {
+                if !changed_paths.contains(&path) && was.reads(&path) && !is.reads(&path) {
                     before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
                 }
             }
             for (path, oid) in blobs(tree.as_ref()) {
-                if !changed.contains(path.as_str()) && is.reads(&path) && !was.reads(&path) {
+                if !changed_paths.contains(&path) && is.reads(&path) && !was.reads(&path) {
                     after.extend(changes_in(&repo, oid, &path));
                 }
             }
