@@ -493,10 +493,10 @@ fn read_files(
         }
         None => crate::config::Config::default(),
     };
-    let skip = Skip::new(&config);
+    let exclude = crate::load::Exclude::new(&config, None, &mut Vec::new());
     let wanted: Vec<(String, git2::Oid)> = paths
         .iter()
-        .filter(|p| is_candidate(p) && !skip.skips(p))
+        .filter(|p| crate::load::discovered(&exclude, p))
         .filter_map(|p| Some((p.clone(), at(p)?)))
         .collect();
     let repo_path = repo.path().to_path_buf();
@@ -518,50 +518,6 @@ fn read_files(
         .collect();
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
-}
-
-fn is_candidate(path: &str) -> bool {
-    (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".md"))
-        && path != CONFIG_FILE
-}
-
-/// What discovery skips, for single paths.
-struct Skip {
-    globs: globset::GlobSet,
-    site: String,
-}
-
-impl Skip {
-    fn new(config: &crate::config::Config) -> Skip {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in config
-            .exclude
-            .iter()
-            .filter_map(|p| globset::Glob::new(p).ok())
-        {
-            b.add(g);
-        }
-        Skip {
-            globs: b.build().unwrap_or_else(|_| globset::GlobSet::empty()),
-            site: config.site_dir(),
-        }
-    }
-
-    /// Whether the file or any folder above it is skipped.
-    fn skips(&self, path: &str) -> bool {
-        let mut prefix_end = 0;
-        for (i, part) in path.split('/').enumerate() {
-            prefix_end += part.len() + usize::from(i > 0);
-            let prefix = &path[..prefix_end];
-            if part.starts_with('.')
-                || (!self.site.is_empty() && prefix == self.site)
-                || self.globs.is_match(prefix)
-            {
-                return true;
-            }
-        }
-        false
-    }
 }
 
 /// A file that differs between two trees: its path and its blob on each side
