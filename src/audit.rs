@@ -149,6 +149,7 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
         .map_err(git("cannot walk history"))?;
 
     let mut walker = Walker::default();
+    let mut discovery = Discovery::default();
     for oid in walk {
         let commit = repo
             .find_commit(oid.map_err(git("cannot walk history"))?)
@@ -161,17 +162,40 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
         if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
             continue;
         }
+        // Each side is read as discovery reads it there, with its own itsm.yaml.
+        let (was, is) = (
+            discovery.at(&repo, parent.as_ref()),
+            discovery.at(&repo, tree.as_ref()),
+        );
         let mut before: Vec<String> = Vec::new();
         let mut after: Vec<(String, Seen)> = Vec::new();
-        for (path, old, new) in changed_blobs(&repo, parent.as_ref(), tree.as_ref()) {
-            if !is_record_file(&path) {
-                continue;
-            }
-            if let Some(oid) = old {
+        let changed = changed_blobs(&repo, parent.as_ref(), tree.as_ref());
+        // When `exclude:` (or the site folder) changed, files that did not
+        // change may have come into view or gone out of it.
+        let skips_changed = was.key != is.key;
+        let changed_paths: rustc_hash::FxHashSet<String> = if skips_changed {
+            changed.iter().map(|(p, _, _)| p.clone()).collect()
+        } else {
+            Default::default()
+        };
+        for (path, old, new) in changed {
+            if let Some(oid) = old.filter(|_| was.reads(&path)) {
                 before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
             }
-            if let Some(oid) = new {
+            if let Some(oid) = new.filter(|_| is.reads(&path)) {
                 after.extend(changes_in(&repo, oid, &path));
+            }
+        }
+        if skips_changed {
+            for (path, oid) in blobs(parent.as_ref()) {
+                if !changed_paths.contains(&path) && was.reads(&path) && !is.reads(&path) {
+                    before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
+                }
+            }
+            for (path, oid) in blobs(tree.as_ref()) {
+                if !changed_paths.contains(&path) && is.reads(&path) && !was.reads(&path) {
+                    after.extend(changes_in(&repo, oid, &path));
+                }
             }
         }
         if !before.is_empty() || !after.is_empty() {
@@ -214,11 +238,73 @@ fn subtree<'r>(
     }
 }
 
-/// A file discovery would read: YAML or Markdown, not in a hidden folder.
-fn is_record_file(path: &str) -> bool {
-    (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".md"))
-        && !path.split('/').any(|c| c.starts_with('.'))
-        && path != crate::config::CONFIG_FILE
+/// What discovery skips at one commit: hidden paths, the site folder and the
+/// `exclude:` globs of that commit's `itsm.yaml`.
+struct Skips {
+    /// The exclude globs and the site folder, to tell when they change.
+    key: (Vec<String>, String),
+    exclude: crate::load::Exclude,
+}
+
+impl Skips {
+    /// Whether discovery reads the record file at `path` there.
+    fn reads(&self, path: &str) -> bool {
+        crate::load::discovered(&self.exclude, path)
+    }
+}
+
+/// The [`Skips`] of each `itsm.yaml` blob met so far.
+#[derive(Default)]
+struct Discovery {
+    by_config: HashMap<Option<git2::Oid>, std::rc::Rc<Skips>>,
+}
+
+impl Discovery {
+    /// The skips at a tree (the repository root at a commit; `None`: absent).
+    fn at(&mut self, repo: &git2::Repository, tree: Option<&git2::Tree<'_>>) -> std::rc::Rc<Skips> {
+        let oid = tree
+            .and_then(|t| t.get_name(crate::config::CONFIG_FILE))
+            .map(|e| e.id());
+        self.by_config
+            .entry(oid)
+            .or_insert_with(|| {
+                // Read as loading reads it (whatever the entry's mode).
+                let text = oid
+                    .and_then(|o| repo.find_blob(o).ok())
+                    .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+                    .unwrap_or_default();
+                let value = crate::load::yaml::parse(&text)
+                    .0
+                    .into_iter()
+                    .next()
+                    .map(|d| d.value)
+                    .unwrap_or_default();
+                let config = crate::config::Config::from_value(&value);
+                std::rc::Rc::new(Skips {
+                    key: (config.exclude.clone(), config.site_dir()),
+                    exclude: crate::load::Exclude::new(&config, None, &mut Vec::new()),
+                })
+            })
+            .clone()
+    }
+}
+
+/// Every blob of a tree with its path (symbolic links left out, as discovery
+/// leaves them).
+fn blobs(tree: Option<&git2::Tree<'_>>) -> Vec<(String, git2::Oid)> {
+    let mut out = Vec::new();
+    if let Some(tree) = tree {
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && entry.filemode() != 0o120000
+                && let Ok(name) = entry.name()
+            {
+                out.push((format!("{dir}{name}"), entry.id()));
+            }
+            git2::TreeWalkResult::Ok
+        });
+    }
+    out
 }
 
 /// A Change as found in one blob.
@@ -479,10 +565,19 @@ mod tests {
 
     #[test]
     fn record_files() {
-        assert!(is_record_file("changes/a.yaml"));
-        assert!(is_record_file("changes/b.md"));
-        assert!(!is_record_file(".github/workflows/x.yml"));
-        assert!(!is_record_file("itsm.yaml"));
-        assert!(!is_record_file("notes.txt"));
+        let config = crate::config::Config::from_value(
+            &crate::load::yaml::parse("exclude: [drafts/**]\nsite: {out: public}\n").0[0].value,
+        );
+        let skips = Skips {
+            key: Default::default(),
+            exclude: crate::load::Exclude::new(&config, None, &mut Vec::new()),
+        };
+        assert!(skips.reads("changes/a.yaml"));
+        assert!(skips.reads("changes/b.md"));
+        assert!(!skips.reads(".github/workflows/x.yml"));
+        assert!(!skips.reads("itsm.yaml"));
+        assert!(!skips.reads("notes.txt"));
+        assert!(!skips.reads("drafts/c.yaml"));
+        assert!(!skips.reads("public/d.md"));
     }
 }

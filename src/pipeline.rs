@@ -49,6 +49,59 @@ pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<C
     })
 }
 
+/// [`check`], and meanwhile something derived from the loaded repository:
+/// `derive` reads it while the schema stage runs, then `finish` turns what it
+/// gave into the result while the link and check stages run (on two cores,
+/// each side gets one). Used by the approval gate, which builds the base
+/// revision from the head it checks.
+pub fn check_with<A, R>(
+    root: &Path,
+    source: &Source,
+    options: checks::Options,
+    derive: impl FnOnce(&load::Repository) -> A + Send,
+    finish: impl FnOnce(A) -> R + Send,
+) -> Result<(Checked, R), LoadError>
+where
+    A: Send,
+    R: Send,
+{
+    let mut diags = Vec::new();
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((
+            stage,
+            std::mem::replace(&mut clock, Instant::now()).elapsed(),
+        ))
+    };
+    let (schemas, repo) = rayon::join(Schemas::get, || load::load(root, source, &mut diags));
+    let repo = repo?;
+    lap("load");
+    let (found, derived) =
+        rayon::join(|| crate::schema::validate(&repo, schemas), || derive(&repo));
+    diags.extend(found);
+    lap("schema");
+    let (catalog, result) = rayon::join(
+        || {
+            let catalog = Arc::new(link::link(repo, &mut diags));
+            checks::run(&catalog, options, &mut diags);
+            load::locate_all(&catalog.repo.files, &mut diags);
+            sort(&catalog, &mut diags);
+            catalog
+        },
+        || finish(derived),
+    );
+    lap("link, checks");
+    Ok((
+        Checked {
+            catalog,
+            diagnostics: diags,
+            timings,
+        },
+        result,
+    ))
+}
+
 /// Orders findings by file, line, column, then code.
 fn sort(catalog: &Catalog, diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| order_key(catalog, a).cmp(&order_key(catalog, b)));

@@ -296,3 +296,76 @@ fn a_subfolder_root_and_an_unknown_revision() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("cannot resolve revision `nope`"));
 }
+
+#[test]
+fn exclude_globs_apply_as_at_each_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repo = git2::Repository::init(root).unwrap();
+    write(root, VALID);
+    let config = |exclude: &str| {
+        format!("name: Test\nadmins: ops\ncab: ops\necab: ops\nexclude: [{exclude}]\n")
+    };
+    write(root, &[("itsm.yaml", &config("drafts/**"))]);
+    commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
+    write(
+        root,
+        &[
+            ("changes/chg-a.yaml", &change("chg-a", "scheduled")),
+            ("drafts/chg-d.yaml", &change("chg-d", "proposed")),
+            ("site/chg-s.yaml", &change("chg-s", "proposed")),
+        ],
+    );
+    let c1 = commit(&repo, "Add chg-a (#1)", "Bob", "2026-02-01", &[]);
+    // Drafts come into view, `old/` goes out of it.
+    write(root, &[("itsm.yaml", &config("old/**"))]);
+    let c2 = commit(&repo, "Exclude old/ (#2)", "Bob", "2026-03-01", &[]);
+    std::fs::create_dir_all(root.join("old")).unwrap();
+    std::fs::rename(root.join("changes/chg-a.yaml"), root.join("old/chg-a.yaml")).unwrap();
+    let c3 = commit(&repo, "Archive chg-a (#3)", "Bob", "2026-04-01", &[]);
+    // Edits where nothing is read are not in the register.
+    write(root, &[("old/chg-a.yaml", &change("chg-a", "implemented"))]);
+    commit(&repo, "Edit the archive", "Bob", "2026-05-01", &[]);
+
+    let out = audit(root, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    /// Record, file, removed, and (action, commit) of each event.
+    type Row = (String, String, bool, Vec<(String, String)>);
+    let got: Vec<Row> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let events = c["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let field = |k: &str| e[k].as_str().unwrap().to_string();
+                    (field("action"), field("commit"))
+                })
+                .collect();
+            let field = |k: &str| c[k].as_str().unwrap().to_string();
+            (field("record"), field("file"), c["removed"] == true, events)
+        })
+        .collect();
+    let ev = |action: &str, c: git2::Oid| (action.to_string(), c.to_string());
+    assert_eq!(
+        got,
+        vec![
+            (
+                "change:chg-a".to_string(),
+                "changes/chg-a.yaml".to_string(),
+                true,
+                vec![ev("added", c1), ev("removed", c3)]
+            ),
+            (
+                "change:chg-d".to_string(),
+                "drafts/chg-d.yaml".to_string(),
+                false,
+                vec![ev("added", c2)]
+            ),
+        ]
+    );
+}

@@ -245,3 +245,226 @@ fn folders_and_files_with_close_names_are_paired_as_git_sorts_them() {
     records.sort_unstable();
     assert_eq!(records, ["ci:a", "ci:b", "ci:x", "ci:zero"]);
 }
+
+// The approval gate builds base from head (`diff::rebuild`): head's files that
+// did not change, plus base's blobs of those that did. It must be exactly what
+// loading base gives.
+
+/// Copies a folder (files and subfolders).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Edits `path` under `root`: replaces `from` by `to` (which must change it).
+fn edit(root: &std::path::Path, path: &str, from: &str, to: &str) {
+    let file = root.join(path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{path} has no `{from}`");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Commits the whole work tree (removed files included) on HEAD.
+fn commit_everything(repo: &git2::Repository, message: &str) {
+    let mut index = repo.index().unwrap();
+    index.clear().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::FORCE, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap();
+}
+
+/// example-repo in `ops/` of a git repository (so the root is not the top of
+/// the work tree), committed, then edited in every way a pull request can and
+/// committed again.
+fn example_with_edits() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ops");
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo"),
+        &root,
+    );
+    write(
+        &root,
+        &[
+            (
+                "notes/extra.yaml",
+                "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: extra\nspec:\n  owner: platform\n  type: application\n  environment: production\n",
+            ),
+            (
+                "notes/broken-later.yaml",
+                "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: broken-later\nspec:\n  owner: platform\n  type: application\n  environment: production\n",
+            ),
+            ("other.txt", "not a record\n"),
+        ],
+    );
+    std::fs::write(dir.path().join("outside.yaml"), "a: 1\n").unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    commit_everything(&repo, "base");
+
+    // Modified: a Service's title, a Team's members, a Policy rule.
+    edit(
+        &root,
+        "services/identity.yaml",
+        "tier:",
+        "# tiered\n  tier:",
+    );
+    edit(
+        &root,
+        "teams/cab.yaml",
+        "  members:\n",
+        "  members:\n    - {login: mallory, name: Mallory}\n",
+    );
+    edit(
+        &root,
+        "policies/change-management-policy.md",
+        "approve: {team: cab, count: 2}",
+        "approve: {team: cab, count: 3}",
+    );
+    // Renamed in its folder, and moved to another folder.
+    std::fs::rename(
+        root.join("cis/search.yaml"),
+        root.join("cis/search-cluster.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("changes/2026")).unwrap();
+    std::fs::rename(
+        root.join("changes/chg-edge-waf-ruleset.yaml"),
+        root.join("changes/2026/chg-edge-waf-ruleset.yaml"),
+    )
+    .unwrap();
+    // Removed, and a file replaced by a folder of the same name.
+    std::fs::remove_file(root.join("cis/mobile.yaml")).unwrap();
+    std::fs::remove_file(root.join("notes/extra.yaml")).unwrap();
+    write(
+        &root,
+        &[
+            // Added: a record, a second document defining a duplicate, a file
+            // that does not parse, files discovery skips.
+            (
+                "cis/new-cache.yml",
+                "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: new-cache\nspec:\n  owner: platform\n  type: database\n  environment: production\n---\napiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: kafka-prod\nspec:\n  owner: data\n  type: queue\n  environment: production\n",
+            ),
+            (
+                "notes/broken-later.yaml",
+                "apiVersion: itsm/v1\nkind: CI\nmetadata: [\n",
+            ),
+            (
+                "notes/extra.yaml/inside.yaml",
+                "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: inside\nspec:\n  members: []\n",
+            ),
+            (
+                "drafts/another.yaml",
+                "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: drafted\nspec:\n  members: []\n",
+            ),
+            (
+                ".hidden/team.yaml",
+                "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: hidden\nspec:\n  members: []\n",
+            ),
+            ("README.md", "# Changed, no front matter\n"),
+            ("other.txt", "still not a record\n"),
+        ],
+    );
+    std::fs::write(dir.path().join("outside.yaml"), "a: 2\n").unwrap();
+    commit_everything(&repo, "head");
+    (dir, root)
+}
+
+/// Everything loading gives, in a form that compares.
+fn snapshot(repo: &itsm::load::Repository) -> String {
+    let mut out = format!(
+        "root {:?}\nconfig {:?}\nvalue {:?}\nconfig file {:?}\nscanned {}\n",
+        repo.root, repo.config, repo.config_value, repo.config_file, repo.files_scanned
+    );
+    for (id, f) in repo.files.iter() {
+        out += &format!("file {id} {} {:?} {:?}\n", f.path, f.region, f.text);
+    }
+    for r in &repo.records {
+        out += &format!(
+            "record {:?} {} {} {:?} {:?}\n",
+            r.id, r.file, r.doc, r.value, r.body
+        );
+    }
+    out
+}
+
+/// Builds `want` from `have` loaded, and compares it with `want` loaded, then
+/// both linked.
+fn rebuilt_equals_loaded(root: &std::path::Path, want: &str, have: &str) {
+    use itsm::load::{Source, load};
+    let blobs = itsm::diff::changed_between(root, want, have)
+        .unwrap()
+        .expect("itsm.yaml is the same on both sides");
+    assert!(!blobs.is_empty());
+    let from = load(root, &Source::Revision(have.into()), &mut Vec::new()).unwrap();
+    let rebuilt = itsm::diff::rebuild(&from, &blobs).unwrap();
+    let loaded = load(root, &Source::Revision(want.into()), &mut Vec::new()).unwrap();
+    assert_eq!(snapshot(&rebuilt), snapshot(&loaded), "{want} from {have}");
+    let (a, b) = (
+        itsm::link::link(rebuilt, &mut Vec::new()),
+        itsm::link::link(loaded, &mut Vec::new()),
+    );
+    assert_eq!((&a.out, &a.inc), (&b.out, &b.inc));
+    for r in &b.repo.records {
+        assert_eq!(a.find(r.id.kind, &r.id.name), b.find(r.id.kind, &r.id.name));
+    }
+}
+
+#[test]
+fn base_rebuilt_from_head_is_base_loaded() {
+    let (_dir, root) = example_with_edits();
+    rebuilt_equals_loaded(&root, "HEAD~1", "HEAD");
+    // And the other way round (head from base).
+    rebuilt_equals_loaded(&root, "HEAD", "HEAD~1");
+    // What the gate compares: the changed paths are those `changed_files` lists.
+    let blobs = itsm::diff::changed_between(&root, "HEAD~1", "HEAD")
+        .unwrap()
+        .unwrap();
+    let paths = itsm::diff::paths_of(&blobs);
+    assert!(paths.contains(&"cis/mobile.yaml".to_string()), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("outside")), "{paths:?}");
+    assert_eq!(
+        itsm::diff::changed_files(&root, "HEAD~1", "HEAD").unwrap(),
+        Some(paths)
+    );
+}
+
+#[test]
+fn a_changed_itsm_yaml_leaves_nothing_to_rebuild_from() {
+    let (dir, root) = example_with_edits();
+    let repo = git2::Repository::open(dir.path()).unwrap();
+    edit(
+        &root,
+        "itsm.yaml",
+        "  - drafts/**\n",
+        "  - drafts/**\n  - notes/**\n",
+    );
+    commit_everything(&repo, "exclude notes");
+    assert!(
+        itsm::diff::changed_between(&root, "HEAD~1", "HEAD")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        itsm::diff::changed_files(&root, "HEAD~1", "HEAD").unwrap(),
+        None
+    );
+    // Unchanged again in the next commit: rebuilding works across the edit.
+    edit(&root, "teams/cab.yaml", "mallory", "mallory2");
+    commit_everything(&repo, "rename");
+    rebuilt_equals_loaded(&root, "HEAD~1", "HEAD");
+}

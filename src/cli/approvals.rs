@@ -200,15 +200,17 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         };
         global.note(started, &note);
     }
-    Ok(if outcome.met {
-        Status::Clean
-    } else {
-        Status::Findings
-    })
+    let met = outcome.met;
+    // Both revisions' records are dropped with the process, not one by one.
+    std::mem::forget((base, head, outcome, d));
+    Ok(if met { Status::Clean } else { Status::Findings })
 }
 
 /// Base (loaded and linked), head (checked: the gate needs its errors) and the
-/// files that differ, all in parallel.
+/// files that differ. Head is loaded once; base is built from it, only the
+/// files that differ read from base's blobs ([`diff::rebuild`]), and linked
+/// while head is. When `itsm.yaml` differs (discovery may differ) both
+/// revisions are loaded whole, in parallel.
 fn load(
     root: &std::path::Path,
     base_rev: &str,
@@ -219,14 +221,44 @@ fn load(
     itsm::pipeline::Checked,
     Option<Vec<String>>,
 )> {
+    let options = itsm::checks::Options { today };
+    let head_source = Source::Revision(head_rev.to_string());
+    if let Ok(Some(blobs)) = diff::changed_between(root, base_rev, head_rev) {
+        let checked = itsm::pipeline::check_with(
+            root,
+            &head_source,
+            options,
+            |head| diff::rebuild(head, &blobs),
+            |base| base.map(|repo| itsm::link::link(repo, &mut Vec::new())),
+        );
+        match checked {
+            Ok((head, Ok(base))) => {
+                return Ok((Arc::new(base), head, Some(diff::paths_of(&blobs))));
+            }
+            // The errors, in the order of the plain path below.
+            Ok((_, Err(_))) | Err(_) => {}
+        }
+    }
+    load_whole(root, base_rev, head_rev, options)
+}
+
+/// Base loaded and linked whole, head checked and the files that differ, in
+/// parallel.
+fn load_whole(
+    root: &std::path::Path,
+    base_rev: &str,
+    head_rev: &str,
+    options: itsm::checks::Options,
+) -> Result<(
+    Arc<itsm::link::Catalog>,
+    itsm::pipeline::Checked,
+    Option<Vec<String>>,
+)> {
     let ((base, head), changed) = rayon::join(
         || {
             rayon::join(
                 || diff::load_revision(root, base_rev),
-                || {
-                    let options = itsm::checks::Options { today };
-                    itsm::pipeline::check(root, &Source::Revision(head_rev.to_string()), options)
-                },
+                || itsm::pipeline::check(root, &Source::Revision(head_rev.to_string()), options),
             )
         },
         || diff::changed_files(root, base_rev, head_rev),

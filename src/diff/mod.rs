@@ -89,6 +89,25 @@ fn display<S: serde::Serializer>(id: &RecordId, s: S) -> Result<S::Ok, S::Error>
 /// revisions, or `None` when every record must be compared (`itsm.yaml`
 /// changed, so discovery itself may differ).
 pub fn changed_files(root: &Path, base: &str, head: &str) -> Result<Option<Vec<String>>, String> {
+    Ok(changed_between(root, base, head)?.map(|blobs| paths_of(&blobs)))
+}
+
+/// The paths of changed blobs, sorted, each once (what [`changed_files`] gives).
+pub fn paths_of(blobs: &[ChangedBlob]) -> Vec<String> {
+    let mut paths: Vec<String> = blobs.iter().map(|(p, _, _)| p.clone()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+}
+
+/// The blobs (paths relative to the repository root) that differ between two
+/// revisions, or `None` when `itsm.yaml` differs (discovery itself may then
+/// differ, so every record must be compared).
+pub fn changed_between(
+    root: &Path,
+    base: &str,
+    head: &str,
+) -> Result<Option<Vec<ChangedBlob>>, String> {
     let repo = open_git(root)?;
     let prefix = prefix_of(&repo, root);
     let tree = |rev: &str| -> Result<git2::Tree<'_>, String> {
@@ -108,16 +127,154 @@ pub fn changed_files(root: &Path, base: &str, head: &str) -> Result<Option<Vec<S
             .map_err(|e| format!("`{}` at `{rev}`: {}", prefix.display(), e.message()))
     };
     let (old, new) = (tree(base)?, tree(head)?);
-    let mut paths = Vec::new();
-    for (p, _, _) in changed_blobs(&repo, Some(&old), Some(&new)) {
-        if p == CONFIG_FILE {
-            return Ok(None);
-        }
-        paths.push(p);
+    // Loading reads `itsm.yaml` whatever its mode (a symbolic link included),
+    // which the blob comparison below leaves out.
+    let config = |t: &git2::Tree<'_>| t.get_name(CONFIG_FILE).map(|e| (e.id(), e.filemode()));
+    if config(&old) != config(&new) {
+        return Ok(None);
     }
-    paths.sort_unstable();
-    paths.dedup();
-    Ok(Some(paths))
+    let blobs = changed_blobs(&repo, Some(&old), Some(&new));
+    if blobs.iter().any(|(p, _, _)| p == CONFIG_FILE) {
+        return Ok(None);
+    }
+    Ok(Some(blobs))
+}
+
+/// The repository at the other side of `changed`, built from `from`, the
+/// repository loaded (by [`crate::load::load`]) at a revision with the same
+/// `itsm.yaml`: `changed` are the blobs that differ (see [`changed_between`]),
+/// the first oid on the side wanted, the second on `from`'s side. Files that
+/// did not change keep `from`'s text and records; changed ones are read from
+/// their blobs and parsed. The result is what loading the other revision
+/// gives (same files, ids, records, order and count of files scanned).
+pub fn rebuild(
+    from: &crate::load::Repository,
+    changed: &[ChangedBlob],
+) -> Result<crate::load::Repository, String> {
+    use crate::load::{Exclude, Repository, discovered};
+    use crate::source::Files;
+    use rayon::prelude::*;
+    let repo = open_git(&from.root)?;
+    let exclude = Exclude::new(&from.config, None, &mut Vec::new());
+    let read = |path: &str| discovered(&exclude, path);
+    let mut scanned = from.files_scanned;
+    let mut wanted = Vec::new();
+    for (path, want, have) in changed {
+        if !read(path) {
+            continue;
+        }
+        if have.is_some() {
+            scanned = scanned.saturating_sub(1);
+        }
+        if let Some(oid) = want {
+            scanned += 1;
+            wanted.push((path.clone(), *oid));
+        }
+    }
+    let git_dir = repo.path().to_path_buf();
+    let mut parsed: Vec<_> = wanted
+        .into_par_iter()
+        .map_init(
+            || git2::Repository::open(&git_dir).ok(),
+            |repo, (path, oid)| {
+                let content = match repo.as_ref() {
+                    Some(r) => blob_content(r, oid),
+                    None => {
+                        crate::load::Content::Unreadable("cannot open the git repository".into())
+                    }
+                };
+                crate::load::parse_one(path, content)
+            },
+        )
+        .filter(|(_, records, diags)| !records.is_empty() || !diags.is_empty())
+        .collect();
+    parsed.sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
+
+    // `from`'s records, file by file (they are stored in file order).
+    let mut ranges = vec![0..0; from.files.len()];
+    let mut i = 0;
+    while i < from.records.len() {
+        let file = from.records[i].file;
+        let start = i;
+        while i < from.records.len() && from.records[i].file == file {
+            i += 1;
+        }
+        if let Some(r) = ranges.get_mut(file as usize) {
+            *r = start..i;
+        }
+    }
+    let changed_paths: HashSet<&str> = changed.iter().map(|(p, _, _)| p.as_str()).collect();
+    let kept: Vec<crate::source::FileId> = from
+        .files
+        .iter()
+        .filter(|(id, f)| Some(*id) != from.config_file && !changed_paths.contains(f.path.as_str()))
+        .map(|(id, _)| id)
+        .collect();
+
+    let mut files = Files::default();
+    let config_file = from
+        .config_file
+        .map(|id| files.add(copy(from.files.get(id))));
+    let mut records = Vec::with_capacity(from.records.len());
+    let mut parsed = parsed.into_iter().peekable();
+    let mut kept = kept.into_iter().peekable();
+    loop {
+        let take_kept = match (kept.peek(), parsed.peek()) {
+            (None, None) => break,
+            (Some(&k), Some((p, _, _))) => from.files.get(k).path < p.path,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+        };
+        if take_kept {
+            let Some(k) = kept.next() else { break };
+            let id = files.add(copy(from.files.get(k)));
+            records.extend(from.records[ranges[k as usize].clone()].iter().map(|r| {
+                let mut r = r.clone();
+                r.file = id;
+                r
+            }));
+        } else {
+            let Some((file, recs, _)) = parsed.next() else {
+                break;
+            };
+            let id = files.add(file);
+            records.extend(recs.into_iter().map(|mut r| {
+                r.file = id;
+                r
+            }));
+        }
+    }
+    Ok(Repository {
+        root: from.root.clone(),
+        config: from.config.clone(),
+        config_value: from.config_value.clone(),
+        config_file,
+        files,
+        files_scanned: scanned,
+        records,
+    })
+}
+
+/// A copy of a file of the source map.
+fn copy(file: &crate::source::SourceFile) -> crate::source::SourceFile {
+    crate::source::SourceFile::with_region(file.path.clone(), file.text.clone(), file.region)
+}
+
+/// A blob's content as loading reads it: refused, without inflating it, when it
+/// is over the size limit.
+fn blob_content(repo: &git2::Repository, oid: git2::Oid) -> crate::load::Content {
+    use crate::load::{Content, MAX_FILE_BYTES};
+    let size = repo
+        .odb()
+        .and_then(|odb| odb.read_header(oid))
+        .map(|(size, _)| size as u64);
+    match size {
+        Ok(size) if size > MAX_FILE_BYTES as u64 => Content::TooLarge(size),
+        _ => match repo.find_blob(oid) {
+            Ok(blob) => Content::Bytes(blob.content().to_vec()),
+            Err(e) => Content::Unreadable(e.message().to_string()),
+        },
+    }
 }
 
 /// The full SHA of the commit a revision names.
@@ -144,12 +301,18 @@ pub fn compare(base: &Catalog, head: &Catalog, changed: Option<&[String]>) -> Re
         catalog: &'c Catalog,
         changed: Option<&HashSet<&str>>,
     ) -> Vec<(String, &'c Record)> {
+        // Which files count, once per file (no path copied for the others).
+        let files = &catalog.repo.files;
+        let counts: Vec<bool> = files
+            .iter()
+            .map(|(_, f)| changed.is_none_or(|set| set.contains(f.path.as_str())))
+            .collect();
         catalog
             .repo
             .records
             .iter()
-            .map(|r| (catalog.repo.files.get(r.file).path.clone(), r))
-            .filter(|(p, _)| changed.is_none_or(|set| set.contains(p.as_str())))
+            .filter(|r| counts.get(r.file as usize).copied().unwrap_or(false))
+            .map(|r| (files.get(r.file).path.clone(), r))
             .collect()
     }
     compare_sides(&side(base, changed.as_ref()), &side(head, changed.as_ref()))
@@ -330,10 +493,10 @@ fn read_files(
         }
         None => crate::config::Config::default(),
     };
-    let skip = Skip::new(&config);
+    let exclude = crate::load::Exclude::new(&config, None, &mut Vec::new());
     let wanted: Vec<(String, git2::Oid)> = paths
         .iter()
-        .filter(|p| is_candidate(p) && !skip.skips(p))
+        .filter(|p| crate::load::discovered(&exclude, p))
         .filter_map(|p| Some((p.clone(), at(p)?)))
         .collect();
     let repo_path = repo.path().to_path_buf();
@@ -355,50 +518,6 @@ fn read_files(
         .collect();
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
-}
-
-fn is_candidate(path: &str) -> bool {
-    (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".md"))
-        && path != CONFIG_FILE
-}
-
-/// What discovery skips, for single paths.
-struct Skip {
-    globs: globset::GlobSet,
-    site: String,
-}
-
-impl Skip {
-    fn new(config: &crate::config::Config) -> Skip {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in config
-            .exclude
-            .iter()
-            .filter_map(|p| globset::Glob::new(p).ok())
-        {
-            b.add(g);
-        }
-        Skip {
-            globs: b.build().unwrap_or_else(|_| globset::GlobSet::empty()),
-            site: config.site_dir(),
-        }
-    }
-
-    /// Whether the file or any folder above it is skipped.
-    fn skips(&self, path: &str) -> bool {
-        let mut prefix_end = 0;
-        for (i, part) in path.split('/').enumerate() {
-            prefix_end += part.len() + usize::from(i > 0);
-            let prefix = &path[..prefix_end];
-            if part.starts_with('.')
-                || (!self.site.is_empty() && prefix == self.site)
-                || self.globs.is_match(prefix)
-            {
-                return true;
-            }
-        }
-        false
-    }
 }
 
 /// A file that differs between two trees: its path and its blob on each side

@@ -5,7 +5,7 @@ mod discover;
 pub mod locate;
 pub mod yaml;
 
-pub use discover::{Content, open_git, prefix_of};
+pub use discover::{Content, Exclude, open_git, prefix_of};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -147,6 +147,39 @@ pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
 /// look at single blobs, such as the history walk of `itsm audit`.
 pub fn parse_records(path: String, bytes: Vec<u8>) -> Vec<Record> {
     parse_file(path, Content::Bytes(bytes)).records
+}
+
+/// One file parsed as [`load`] parses it: the file for the source map, its
+/// records (their `file` still 0) and its findings (their file unset). `load`
+/// keeps a file in the source map when it has records or findings.
+pub fn parse_one(path: String, content: Content) -> (SourceFile, Vec<Record>, Vec<Diagnostic>) {
+    let p = parse_file(path, content);
+    (
+        SourceFile::with_region(p.path, p.text, p.region),
+        p.records,
+        p.diags,
+    )
+}
+
+/// Whether discovery reads a file at this path (relative to the root, `/`-separated)
+/// when nothing above it is skipped: a `.yaml`, `.yml` or `.md` other than `itsm.yaml`.
+pub fn is_record_file(path: &str) -> bool {
+    (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".md"))
+        && path != CONFIG_FILE
+}
+
+/// Whether discovery reads the file at `path` (relative to the root,
+/// `/`-separated) under these exclusions: a record file ([`is_record_file`])
+/// with no part of its path skipped (hidden, the site folder, `exclude:`).
+pub fn discovered(exclude: &Exclude, path: &str) -> bool {
+    if !is_record_file(path) {
+        return false;
+    }
+    let mut end = 0;
+    !path.split('/').enumerate().any(|(i, part)| {
+        end += part.len() + usize::from(i > 0);
+        exclude.skips(&path[..end], part)
+    })
 }
 
 /// The outcome of reading one file.
