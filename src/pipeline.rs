@@ -20,33 +20,7 @@ pub struct Checked {
 
 /// Loads, validates, links and checks the repository at `root`.
 pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<Checked, LoadError> {
-    let mut diags = Vec::new();
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |stage: &'static str| {
-        timings.push((
-            stage,
-            std::mem::replace(&mut clock, Instant::now()).elapsed(),
-        ))
-    };
-    // The schemas compile while the files load.
-    let (schemas, repo) = rayon::join(Schemas::get, || load::load(root, source, &mut diags));
-    let repo = repo?;
-    lap("load");
-    diags.extend(crate::schema::validate(&repo, schemas));
-    lap("schema");
-    let catalog = Arc::new(link::link(repo, &mut diags));
-    lap("link");
-    checks::run(&catalog, options, &mut diags);
-    lap("checks");
-    load::locate_all(&catalog.repo.files, &mut diags);
-    sort(&catalog, &mut diags);
-    lap("locate");
-    Ok(Checked {
-        catalog,
-        diagnostics: diags,
-        timings,
-    })
+    check_with(root, source, options, |_| (), |()| ()).map(|(checked, ())| checked)
 }
 
 /// [`check`], and meanwhile something derived from the loaded repository:
@@ -74,6 +48,7 @@ where
             std::mem::replace(&mut clock, Instant::now()).elapsed(),
         ))
     };
+    // The schemas compile while the files load.
     let (schemas, repo) = rayon::join(Schemas::get, || load::load(root, source, &mut diags));
     let repo = repo?;
     lap("load");
@@ -81,17 +56,26 @@ where
         rayon::join(|| crate::schema::validate(&repo, schemas), || derive(&repo));
     diags.extend(found);
     lap("schema");
-    let (catalog, result) = rayon::join(
+    let ((catalog, stages), result) = rayon::join(
         || {
+            let mut clock = Instant::now();
+            let mut lap = |stage| {
+                (
+                    stage,
+                    std::mem::replace(&mut clock, Instant::now()).elapsed(),
+                )
+            };
             let catalog = Arc::new(link::link(repo, &mut diags));
+            let linked = lap("link");
             checks::run(&catalog, options, &mut diags);
+            let checked = lap("checks");
             load::locate_all(&catalog.repo.files, &mut diags);
             sort(&catalog, &mut diags);
-            catalog
+            (catalog, [linked, checked, lap("locate")])
         },
         || finish(derived),
     );
-    lap("link, checks");
+    timings.extend(stages);
     Ok((
         Checked {
             catalog,
