@@ -49,6 +49,38 @@ pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<C
     })
 }
 
+/// The stages after loading (schema -> link -> checks), for a repository
+/// already read (with the findings of reading, `diags`): what [`check`] gives
+/// for the same files. `itsm serve` loads from a [`load::Cache`].
+pub fn check_loaded(
+    repo: load::Repository,
+    mut diags: Vec<Diagnostic>,
+    options: checks::Options,
+) -> Checked {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((
+            stage,
+            std::mem::replace(&mut clock, Instant::now()).elapsed(),
+        ))
+    };
+    diags.extend(crate::schema::validate(&repo, Schemas::get()));
+    lap("schema");
+    let catalog = Arc::new(link::link(repo, &mut diags));
+    lap("link");
+    checks::run(&catalog, options, &mut diags);
+    lap("checks");
+    load::locate_all(&catalog.repo.files, &mut diags);
+    sort(&catalog, &mut diags);
+    lap("locate");
+    Checked {
+        catalog,
+        diagnostics: diags,
+        timings,
+    }
+}
+
 /// Orders findings by file, line, column, then code.
 fn sort(catalog: &Catalog, diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| order_key(catalog, a).cmp(&order_key(catalog, b)));

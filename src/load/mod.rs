@@ -409,6 +409,176 @@ fn front_matter(text: &str) -> FrontMatter {
     FrontMatter::Unclosed
 }
 
+/// The working tree as last read, every candidate file parsed, so that a later
+/// load reads again only the files that changed (for `itsm serve`). A
+/// [`Repository`] assembled from it is the one [`load`] reads from the same files.
+pub struct Cache {
+    root: PathBuf,
+    config: Config,
+    config_value: Value,
+    /// `itsm.yaml` as read (path, text, region): always the first file.
+    config_source: Option<(String, String, Region)>,
+    /// The findings of `itsm.yaml` and of its `exclude:` globs.
+    config_diags: Vec<Diagnostic>,
+    exclude: discover::Exclude,
+    /// Every candidate file, by path (sorted as [`load`] sorts them).
+    parsed: std::collections::BTreeMap<String, Parsed>,
+}
+
+impl Cache {
+    /// Reads the working tree at `root` as [`load`] does, keeping every file parsed.
+    pub fn open(root: &Path) -> Result<Cache, LoadError> {
+        let reader = discover::Reader::open(root, &Source::WorkTree)?;
+        let mut files = Files::default();
+        let mut config_diags = Vec::new();
+        let (config_value, config_file) = match reader.config_text()? {
+            Some(text) => {
+                let (value, file, found) = parse_config(&mut files, text);
+                config_diags.extend(found);
+                (value, Some(file))
+            }
+            None => (Value::Null, None),
+        };
+        let config = Config::from_value(&config_value);
+        let exclude = discover::Exclude::new(&config, config_file, &mut config_diags);
+        let parsed: Vec<Parsed> = reader.read_tree(&exclude, parse_file)?;
+        let config_source = config_file.map(|id| {
+            let f = files.get(id);
+            (f.path.clone(), f.text.clone(), f.region)
+        });
+        Ok(Cache {
+            root: root.to_path_buf(),
+            config,
+            config_value,
+            config_source,
+            config_diags,
+            exclude,
+            parsed: parsed.into_iter().map(|p| (p.path.clone(), p)).collect(),
+        })
+    }
+
+    /// Whether files under the folder `rel` were read (a folder that is gone or renamed).
+    pub fn holds_folder(&self, rel: &str) -> bool {
+        let prefix = format!("{}/", rel.trim_end_matches('/'));
+        self.parsed
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(p, _)| p.starts_with(&prefix))
+    }
+
+    /// Reads again the files at `rels` (relative, `/`-separated): a file that
+    /// discovery would read is parsed again, one it would not (gone, excluded,
+    /// not a record file) is dropped. Returns the identities of the records of
+    /// those files, before and after.
+    pub fn reread(&mut self, rels: &[String]) -> Vec<RecordId> {
+        let mut ids = Vec::new();
+        for rel in rels {
+            if let Some(old) = self.parsed.remove(rel) {
+                ids.extend(old.records.into_iter().map(|r| r.id));
+            }
+            if self.discovers(rel) {
+                let p = parse_file(rel.clone(), read_disk(&self.root.join(rel)));
+                ids.extend(p.records.iter().map(|r| r.id.clone()));
+                self.parsed.insert(rel.clone(), p);
+            }
+        }
+        ids
+    }
+
+    /// Whether the walk of [`load`] reads the file `rel`: no hidden component,
+    /// no folder or file excluded, real folders (not links) down to a regular
+    /// file with a record extension, not `itsm.yaml`.
+    fn discovers(&self, rel: &str) -> bool {
+        if rel == CONFIG_FILE || rel.is_empty() {
+            return false;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        let mut path = self.root.clone();
+        for (i, name) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            if name.is_empty() || name.starts_with('.') {
+                return false;
+            }
+            path.push(name);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                return false;
+            };
+            let ok_type = if last { meta.is_file() } else { meta.is_dir() };
+            if !ok_type || (last && !is_record_file(name)) {
+                return false;
+            }
+            let sub = parts[..=i].join("/");
+            if self.exclude.needs_path(!last) && self.exclude.skips(&sub, name) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The repository as [`load`] would read it now (the findings of reading go to `diags`).
+    pub fn repository(&self, diags: &mut Vec<Diagnostic>) -> Repository {
+        let mut files = Files::default();
+        let config_file = self.config_source.as_ref().map(|(path, text, region)| {
+            files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
+        });
+        diags.extend(self.config_diags.iter().cloned());
+        let mut records = Vec::with_capacity(self.parsed.values().map(|p| p.records.len()).sum());
+        for p in self.parsed.values() {
+            if p.records.is_empty() && p.diags.is_empty() {
+                continue;
+            }
+            let id = files.add(SourceFile::with_region(
+                p.path.clone(),
+                p.text.clone(),
+                p.region,
+            ));
+            for r in &p.records {
+                let mut r = r.clone();
+                r.file = id;
+                records.push(r);
+            }
+            for d in &p.diags {
+                let mut d = d.clone();
+                d.location.file = Some(id);
+                diags.push(d);
+            }
+        }
+        Repository {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            config_value: self.config_value.clone(),
+            config_file,
+            files,
+            files_scanned: self.parsed.len(),
+            records,
+        }
+    }
+}
+
+/// Whether a file name is one discovery reads.
+fn is_record_file(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md")
+}
+
+/// Reads a file from disk as discovery does, refusing (without reading) one over the size limit.
+fn read_disk(path: &Path) -> Content {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Content::Unreadable(e.to_string()),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES as u64 {
+        return Content::TooLarge(size);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    match file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() > MAX_FILE_BYTES => Content::TooLarge(bytes.len() as u64),
+        Ok(_) => Content::Bytes(bytes),
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
