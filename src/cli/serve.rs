@@ -197,12 +197,18 @@ impl Live<'_> {
         let Some(cache) = self.cache.as_ref() else {
             return;
         };
+        self.global.note(started, "read");
         let mut diags = Vec::new();
         let repo = cache.repository(&mut diags);
+        self.global.note(started, "assembled");
         let options = itsm::checks::Options {
             today: self.global.today,
         };
         let checked = itsm::pipeline::check_loaded(repo, diags, options);
+        for (stage, took) in &checked.timings {
+            let ms = took.as_secs_f64() * 1000.0;
+            self.global.note(started, &format!("{stage}: {ms:.1} ms"));
+        }
         if Counts::of(&checked.diagnostics).errors > 0 {
             let report = Report::of(&checked);
             const REFUSED: &str = "the site was not built: fix the errors above and save (the last good site stays up)\n";
@@ -258,8 +264,16 @@ impl Live<'_> {
                     rendered
                 },
             ),
-        }
-        .context("cannot render the site")?;
+        };
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                // What the last site was made of is no longer known: render it all next time.
+                self.site = None;
+                return Err(e.context("cannot render the site"));
+            }
+        };
+        self.global.note(started, "rendered");
         self.changed.clear();
         let files = rendered.files;
         let previous = self.previous.as_mut().filter(|_| same_folder);
@@ -286,13 +300,11 @@ impl Live<'_> {
                     .into_iter()
                     .filter(|f| previous.get(&f.path).is_none_or(|p| p.bytes != f.bytes))
                     .collect();
-                let mut stale: HashMap<String, File> = HashMap::new();
                 for p in &gone {
-                    if let Some(f) = previous.remove(p) {
-                        stale.insert(p.clone(), f);
-                    }
+                    previous.remove(p);
                 }
-                let written = write::update(&out, &stale, &fresh).map(|_| ());
+                let written = mirror(&out, &fresh, &gone);
+                self.global.note(started, "written");
                 let changed = self.server.publish_changes(&fresh, &gone);
                 for f in fresh {
                     previous.insert(f.path.clone(), f);
@@ -315,4 +327,36 @@ impl Live<'_> {
         ));
         Ok(())
     }
+}
+
+/// Brings the copy of the site in `out` up to date: writes `files` (each to a
+/// temporary file renamed over the old one), removes `gone`. A preview, not a
+/// release: not synced to the disk, which would cost more than the rest of a rebuild.
+fn mirror(out: &Path, files: &[File], gone: &[String]) -> Result<()> {
+    use rayon::prelude::*;
+    use std::io::Write;
+    files.par_iter().try_for_each(|f| -> Result<()> {
+        let path = write::inside(out, &f.path)?;
+        let parent = path.parent().unwrap_or(out);
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".itsm-");
+        // Temporary files are private (0600); the site is meant to be read.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut tmp = builder
+            .tempfile_in(parent)
+            .with_context(|| format!("cannot write in {}", parent.display()))?;
+        tmp.write_all(&f.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    })?;
+    for p in gone {
+        let _ = std::fs::remove_file(write::inside(out, p)?);
+    }
+    Ok(())
 }

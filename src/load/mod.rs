@@ -522,18 +522,25 @@ impl Cache {
             files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
         });
         diags.extend(self.config_diags.iter().cloned());
-        let mut records = Vec::with_capacity(self.parsed.values().map(|p| p.records.len()).sum());
-        for p in self.parsed.values() {
-            if p.records.is_empty() && p.diags.is_empty() {
-                continue;
-            }
-            let id = files.add(SourceFile::with_region(
-                p.path.clone(),
-                p.text.clone(),
-                p.region,
-            ));
-            for r in &p.records {
-                let mut r = r.clone();
+        // Copies made in parallel (most of the time of this function), then put in order.
+        let kept: Vec<&Parsed> = self
+            .parsed
+            .values()
+            .filter(|p| !p.records.is_empty() || !p.diags.is_empty())
+            .collect();
+        let copies: Vec<(SourceFile, Vec<Record>)> = {
+            use rayon::prelude::*;
+            kept.par_iter()
+                .map(|p| {
+                    let file = SourceFile::with_region(p.path.clone(), p.text.clone(), p.region);
+                    (file, p.records.clone())
+                })
+                .collect()
+        };
+        let mut records = Vec::with_capacity(kept.iter().map(|p| p.records.len()).sum());
+        for (p, (file, copied)) in kept.iter().zip(copies) {
+            let id = files.add(file);
+            for mut r in copied {
                 r.file = id;
                 records.push(r);
             }

@@ -12,7 +12,7 @@
 //! records changes (every page shows the counts per kind), or the options do,
 //! everything is rendered.
 
-use super::pages::{self, SlaRows};
+use super::pages::{self, Only, SlaRows};
 use super::theme::Theme;
 use super::{File, Options};
 use crate::diag::Diagnostic;
@@ -31,6 +31,10 @@ pub struct Site {
     sla: HashMap<String, String>,
     /// The records each record's page read, by index in `catalog`.
     reads: Vec<Vec<Ix>>,
+    /// The records each page of the kind lists read, by path.
+    lists: HashMap<String, Vec<Ix>>,
+    /// Each record's row of the search index, by index in `catalog`.
+    search: Vec<String>,
 }
 
 /// What a render gave: the files rendered (every file of the site on a full
@@ -53,10 +57,24 @@ impl Site {
         let theme = Theme::new(options.theme.clone(), options.live_reload)?;
         let rows = pages::sla_rows(&catalog, options.today);
         let all: Vec<Ix> = (0..catalog.repo.records.len() as Ix).collect();
-        let (files, read) = render_files(&catalog, diagnostics, options, &theme, &rows, &all)?;
+        let search: Vec<String> = {
+            use rayon::prelude::*;
+            catalog
+                .repo
+                .records
+                .par_iter()
+                .map(super::search::row)
+                .collect()
+        };
+        let only = Only {
+            records: &all,
+            lists: None,
+            search: Some(super::search::assemble(&search)),
+        };
+        let (files, read) = render_files(&catalog, diagnostics, options, &theme, &rows, only)?;
         let mut reads = vec![Vec::new(); all.len()];
-        let pages = read.len();
-        for (ix, r) in read {
+        let pages = read.records.len();
+        for (ix, r) in read.records {
             reads[ix as usize] = r;
         }
         let site = Site {
@@ -65,6 +83,8 @@ impl Site {
             sla: sla_json(&rows),
             catalog,
             reads,
+            lists: read.lists.into_iter().collect(),
+            search,
         };
         Ok((
             site,
@@ -123,19 +143,48 @@ impl Site {
             })
             .map(|(_, &j)| j)
             .collect();
-        let (files, read) =
-            render_files(&catalog, diagnostics, options, &self.theme, &rows, &again)?;
+        let is_touched = |reads: &[Ix]| reads.iter().any(|&r| touched[map[r as usize] as usize]);
+        let lists: HashSet<String> = self
+            .lists
+            .iter()
+            .filter(|(_, reads)| is_touched(reads))
+            .map(|(path, _)| path.clone())
+            .collect();
+        let mut search = vec![String::new(); map.len()];
+        for (i, &j) in map.iter().enumerate() {
+            let r = catalog.record(j);
+            search[j as usize] = if changed.contains(&r.id) {
+                super::search::row(r)
+            } else {
+                std::mem::take(&mut self.search[i])
+            };
+        }
+        let only = Only {
+            records: &again,
+            lists: Some(&lists),
+            search: Some(super::search::assemble(&search)),
+        };
+        let (files, read) = render_files(&catalog, diagnostics, options, &self.theme, &rows, only)?;
         let mut reads = vec![Vec::new(); map.len()];
         for (i, &j) in map.iter().enumerate() {
             reads[j as usize] = self.reads[i].iter().map(|&r| map[r as usize]).collect();
         }
-        let pages = read.len();
-        for (j, r) in read {
+        let pages = read.records.len();
+        for (j, r) in read.records {
             reads[j as usize] = r;
         }
+        for reads in self.lists.values_mut() {
+            for r in reads.iter_mut() {
+                *r = map[*r as usize];
+            }
+        }
+        self.lists.extend(read.lists);
+        self.search = search;
         self.reads = reads;
         self.sla = sla;
-        self.catalog = catalog;
+        let old = std::mem::replace(&mut self.catalog, catalog);
+        // Freeing every record of the last catalogue takes a while: not on the way to the reload.
+        std::thread::spawn(move || drop(old));
         Ok(Rendered {
             files,
             full: false,
@@ -151,8 +200,8 @@ fn render_files(
     options: &Options,
     theme: &Theme,
     rows: &SlaRows,
-    only: &[Ix],
-) -> Result<(Vec<File>, Vec<(Ix, Vec<Ix>)>)> {
+    only: Only<'_>,
+) -> Result<(Vec<File>, pages::Reads)> {
     let files = Mutex::new(Vec::new());
     let (_, reads) = pages::render_some(
         catalog,

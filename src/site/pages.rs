@@ -51,8 +51,25 @@ pub(super) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
         .collect()
 }
 
-/// Renders the pages of the records `only` (every record when `None`) and every
-/// other page and asset. With `only`, also returns for each record page the
+/// What to render of a site whose other pages are known (for `itsm serve`).
+pub(super) struct Only<'a> {
+    /// The records whose pages are rendered.
+    pub records: &'a [Ix],
+    /// The pages of the kind lists rendered (by path); all when `None`.
+    pub lists: Option<&'a HashSet<String>>,
+    /// The search index, when already known.
+    pub search: Option<String>,
+}
+
+/// The records each rendered page read: record pages by record, list pages by path.
+#[derive(Default)]
+pub(super) struct Reads {
+    pub records: Vec<(Ix, Vec<Ix>)>,
+    pub lists: Vec<(String, Vec<Ix>)>,
+}
+
+/// Renders the pages of `only` (every page when `None`) and every other page
+/// and asset. With `only`, also returns for each record page and list page the
 /// records it read (itself, its neighbours, what it links to: every record
 /// whose content or links the page shows), to know which pages a change touches.
 pub(super) fn render_some(
@@ -61,9 +78,9 @@ pub(super) fn render_some(
     options: &Options,
     theme: &Theme,
     sla: &SlaRows,
-    only: Option<&[Ix]>,
+    only: Option<Only<'_>>,
     sink: &(dyn Fn(File) -> Result<()> + Sync),
-) -> Result<(usize, Vec<(Ix, Vec<Ix>)>)> {
+) -> Result<(usize, Reads)> {
     let cx = Cx {
         catalog: Tracked(catalog),
         today: options.today,
@@ -72,6 +89,10 @@ pub(super) fn render_some(
         site: V::from_serialize(site_info(catalog, options.today)),
     };
     let track = only.is_some();
+    let (only, lists, search_index) = match only {
+        Some(o) => (Some(o.records), o.lists, o.search),
+        None => (None, None, None),
+    };
     let page = |i: Ix| -> Result<Option<(Ix, Vec<Ix>)>> {
         if catalog.record(i).id.name.is_empty() {
             return Ok(None);
@@ -80,12 +101,8 @@ pub(super) fn render_some(
             sink(cx.record_page(i)?)?;
             return Ok(None);
         }
-        READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
-        let file = cx.record_page(i);
-        let mut reads = READS.with(|r| r.borrow_mut().take()).unwrap_or_default();
+        let (file, reads) = tracked(|| cx.record_page(i));
         sink(file?)?;
-        reads.sort_unstable();
-        reads.dedup();
         Ok(Some((i, reads)))
     };
     let pages: Vec<Option<(Ix, Vec<Ix>)>> = match only {
@@ -112,11 +129,12 @@ pub(super) fn render_some(
         cx.coverage(diagnostics).map(|f| vec![f]),
         cx.whole_graph().map(|f| vec![f]),
         cx.search_page().map(|f| vec![f]),
-        cx.kind_lists(),
         theme.assets(),
         Ok(vec![File {
             path: "assets/search-index.js".into(),
-            bytes: search::index(catalog).into_bytes(),
+            bytes: search_index
+                .unwrap_or_else(|| search::index(catalog))
+                .into_bytes(),
         }]),
     ];
     let mut n = records;
@@ -126,7 +144,31 @@ pub(super) fn render_some(
             n += 1;
         }
     }
-    Ok((n, pages.into_iter().flatten().collect()))
+    let mut list_reads = Vec::new();
+    for (f, reads) in cx.kind_lists(track, lists)? {
+        if track {
+            list_reads.push((f.path.clone(), reads));
+        }
+        sink(f)?;
+        n += 1;
+    }
+    Ok((
+        n,
+        Reads {
+            records: pages.into_iter().flatten().collect(),
+            lists: list_reads,
+        },
+    ))
+}
+
+/// Runs `f` noting the records it reads (on this thread), sorted and without repeats.
+fn tracked<T>(f: impl FnOnce() -> T) -> (T, Vec<Ix>) {
+    READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let mut reads = READS.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (out, reads)
 }
 
 thread_local! {
@@ -1086,7 +1128,13 @@ impl<'a> Cx<'a> {
         )
     }
 
-    fn kind_lists(&self) -> Result<Vec<File>> {
+    /// The pages listing each kind's records (those of `only` when given), with
+    /// the records each read when `track`.
+    fn kind_lists(
+        &self,
+        track: bool,
+        only: Option<&HashSet<String>>,
+    ) -> Result<Vec<(File, Vec<Ix>)>> {
         let c = self.catalog;
         let mut jobs: Vec<(Kind, usize, usize, Vec<Ix>)> = Vec::new();
         for kind in Kind::ALL {
@@ -1103,8 +1151,33 @@ impl<'a> Cx<'a> {
                 jobs.push((kind, 1, 1, Vec::new()));
             }
         }
+        let page_name = |n: usize| {
+            if n == 1 {
+                "index.html".to_string()
+            } else {
+                format!("index-{n}.html")
+            }
+        };
+        jobs.retain(|(kind, n, _, _)| {
+            only.is_none_or(|o| o.contains(&format!("{}/{}", kind.id(), page_name(*n))))
+        });
         jobs.par_iter()
             .map(|(kind, n, pages, ixs)| {
+                let (file, reads) = if track {
+                    tracked(|| self.kind_list(*kind, *n, *pages, ixs))
+                } else {
+                    (self.kind_list(*kind, *n, *pages, ixs), Vec::new())
+                };
+                Ok((file?, reads))
+            })
+            .collect()
+    }
+
+    fn kind_list(&self, kind: Kind, n: usize, pages: usize, ixs: &[Ix]) -> Result<File> {
+        let c = self.catalog;
+        let (kind, n, pages) = (&kind, &n, &pages);
+        {
+            {
                 let rows: Vec<KindRow> = ixs
                     .iter()
                     .map(|i| {
@@ -1147,8 +1220,8 @@ impl<'a> Cx<'a> {
                         next => (n < pages).then(|| page_name(n + 1)),
                     },
                 )
-            })
-            .collect()
+            }
+        }
     }
 }
 
