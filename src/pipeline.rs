@@ -49,14 +49,10 @@ pub fn check(root: &Path, source: &Source, options: checks::Options) -> Result<C
     })
 }
 
-/// The stages after loading (schema -> link -> checks), for a repository
-/// already read (with the findings of reading, `diags`): what [`check`] gives
-/// for the same files. `itsm serve` loads from a [`load::Cache`].
-pub fn check_loaded(
-    repo: load::Repository,
-    mut diags: Vec<Diagnostic>,
-    options: checks::Options,
-) -> Checked {
+/// What [`check`] gives for the working tree, from the files of `cache` (only
+/// the files read again since the last call are validated against the schemas):
+/// `itsm serve` reads again only the files that changed.
+pub fn check_cached(cache: &mut load::Cache, options: checks::Options) -> Checked {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |stage: &'static str| {
@@ -65,8 +61,11 @@ pub fn check_loaded(
             std::mem::replace(&mut clock, Instant::now()).elapsed(),
         ))
     };
-    diags.extend(crate::schema::validate(&repo, Schemas::get()));
+    cache.validate(Schemas::get());
     lap("schema");
+    let mut diags = Vec::new();
+    let repo = cache.repository(&mut diags);
+    lap("assemble");
     let catalog = Arc::new(link::link(repo, &mut diags));
     lap("link");
     checks::run(&catalog, options, &mut diags);

@@ -194,17 +194,14 @@ impl Live<'_> {
         } else if let (Batch::Files(paths), Some(cache)) = (&batch, self.cache.as_mut()) {
             self.changed.extend(cache.reread(paths));
         }
-        let Some(cache) = self.cache.as_ref() else {
+        let Some(cache) = self.cache.as_mut() else {
             return;
         };
         self.global.note(started, "read");
-        let mut diags = Vec::new();
-        let repo = cache.repository(&mut diags);
-        self.global.note(started, "assembled");
         let options = itsm::checks::Options {
             today: self.global.today,
         };
-        let checked = itsm::pipeline::check_loaded(repo, diags, options);
+        let checked = itsm::pipeline::check_cached(cache, options);
         for (stage, took) in &checked.timings {
             let ms = took.as_secs_f64() * 1000.0;
             self.global.note(started, &format!("{stage}: {ms:.1} ms"));

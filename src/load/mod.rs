@@ -423,6 +423,9 @@ pub struct Cache {
     exclude: discover::Exclude,
     /// Every candidate file, by path (sorted as [`load`] sorts them).
     parsed: std::collections::BTreeMap<String, Parsed>,
+    /// The schema findings of each file's records (see [`Cache::validate`]), and of `itsm.yaml`.
+    schema: std::collections::HashMap<String, Vec<Diagnostic>>,
+    config_schema: Option<Vec<Diagnostic>>,
 }
 
 impl Cache {
@@ -454,7 +457,63 @@ impl Cache {
             config_diags,
             exclude,
             parsed: parsed.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            schema: Default::default(),
+            config_schema: None,
         })
+    }
+
+    /// Validates against the schemas the records of the files not validated
+    /// yet (every file after [`Cache::open`], those read again after
+    /// [`Cache::reread`]): [`Cache::repository`] then gives their findings too,
+    /// in the order of [`crate::schema::validate`].
+    pub fn validate(&mut self, schemas: &crate::schema::Schemas) {
+        let todo: Vec<String> = self
+            .parsed
+            .keys()
+            .filter(|p| !self.schema.contains_key(*p))
+            .cloned()
+            .collect();
+        // The records of those files, each file standing for one file id.
+        let mut records = Vec::new();
+        for (i, path) in todo.iter().enumerate() {
+            for r in &self.parsed[path].records {
+                let mut r = r.clone();
+                r.file = i as FileId;
+                records.push(r);
+            }
+        }
+        let repo = |records, files, config_file| Repository {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            config_value: self.config_value.clone(),
+            config_file,
+            files,
+            files_scanned: 0,
+            records,
+        };
+        let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); todo.len()];
+        if !records.is_empty() {
+            for d in crate::schema::validate(&repo(records, Files::default(), None), schemas) {
+                if let Some(found) = d.location.file.and_then(|f| by_file.get_mut(f as usize)) {
+                    found.push(d);
+                }
+            }
+        }
+        for (path, found) in todo.into_iter().zip(by_file) {
+            self.schema.insert(path, found);
+        }
+        if self.config_schema.is_none() {
+            // itsm.yaml alone: the first file, as in every repository assembled here.
+            let mut files = Files::default();
+            let config_file = self.config_source.as_ref().map(|(path, text, region)| {
+                files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
+            });
+            let found = match config_file {
+                Some(_) => crate::schema::validate(&repo(Vec::new(), files, config_file), schemas),
+                None => Vec::new(),
+            };
+            self.config_schema = Some(found);
+        }
     }
 
     /// Whether files under the folder `rel` were read (a folder that is gone or renamed).
@@ -473,6 +532,7 @@ impl Cache {
     pub fn reread(&mut self, rels: &[String]) -> Vec<RecordId> {
         let mut ids = Vec::new();
         for rel in rels {
+            self.schema.remove(rel);
             if let Some(old) = self.parsed.remove(rel) {
                 ids.extend(old.records.into_iter().map(|r| r.id));
             }
@@ -515,7 +575,8 @@ impl Cache {
         true
     }
 
-    /// The repository as [`load`] would read it now (the findings of reading go to `diags`).
+    /// The repository as [`load`] would read it now (the findings of reading go
+    /// to `diags`, then the schema findings of the files validated).
     pub fn repository(&self, diags: &mut Vec<Diagnostic>) -> Repository {
         let mut files = Files::default();
         let config_file = self.config_source.as_ref().map(|(path, text, region)| {
@@ -538,8 +599,10 @@ impl Cache {
                 .collect()
         };
         let mut records = Vec::with_capacity(kept.iter().map(|p| p.records.len()).sum());
+        let mut ids = Vec::with_capacity(kept.len());
         for (p, (file, copied)) in kept.iter().zip(copies) {
             let id = files.add(file);
+            ids.push(id);
             for mut r in copied {
                 r.file = id;
                 records.push(r);
@@ -549,6 +612,17 @@ impl Cache {
                 d.location.file = Some(id);
                 diags.push(d);
             }
+        }
+        // The schema findings, as `schema::validate` gives them: records in order, then itsm.yaml.
+        for (p, id) in kept.iter().zip(&ids) {
+            for d in self.schema.get(&p.path).into_iter().flatten() {
+                let mut d = d.clone();
+                d.location.file = Some(*id);
+                diags.push(d);
+            }
+        }
+        if let (Some(found), Some(_)) = (&self.config_schema, config_file) {
+            diags.extend(found.iter().cloned());
         }
         Repository {
             root: self.root.clone(),
