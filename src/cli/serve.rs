@@ -80,8 +80,9 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     live.rebuild(Batch::Full);
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     // An editor's save (swap file, write, rename) lands within a few milliseconds;
-    // 50 ms gathers it into one rebuild without making every save wait longer.
-    let mut debouncer = new_debouncer(Duration::from_millis(50), None, tx)
+    // 30 ms gathers it into one rebuild without making every save wait longer
+    // (events are gathered per path: a file renamed away and written anew is one change).
+    let mut debouncer = new_debouncer(Duration::from_millis(30), None, tx)
         .context("cannot watch the repository for changes")?;
     debouncer
         .watch(&root, RecursiveMode::Recursive)
