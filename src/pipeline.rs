@@ -86,6 +86,37 @@ where
     ))
 }
 
+/// What [`check`] gives for the working tree, from the files of `cache` (only
+/// the files read again since the last call are validated against the schemas):
+/// `itsm serve` reads again only the files that changed.
+pub fn check_cached(cache: &mut load::Cache, options: checks::Options) -> Checked {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((
+            stage,
+            std::mem::replace(&mut clock, Instant::now()).elapsed(),
+        ))
+    };
+    cache.validate(Schemas::get());
+    lap("schema");
+    let mut diags = Vec::new();
+    let repo = cache.repository(&mut diags);
+    lap("assemble");
+    let catalog = Arc::new(link::link(repo, &mut diags));
+    lap("link");
+    checks::run(&catalog, options, &mut diags);
+    lap("checks");
+    load::locate_all(&catalog.repo.files, &mut diags);
+    sort(&catalog, &mut diags);
+    lap("locate");
+    Checked {
+        catalog,
+        diagnostics: diags,
+        timings,
+    }
+}
+
 /// Orders findings by file, line, column, then code.
 fn sort(catalog: &Catalog, diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| order_key(catalog, a).cmp(&order_key(catalog, b)));

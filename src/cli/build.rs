@@ -126,42 +126,6 @@ fn site_options(global: &Global, root: &Path, live_reload: bool) -> itsm::site::
     }
 }
 
-/// A site rendered in memory, or the diagnostics that refused it.
-pub enum Rendered {
-    Refused {
-        /// For the terminal (coloured when asked).
-        text: String,
-        /// Without colours, for the browser.
-        plain: String,
-    },
-    Site {
-        out: PathBuf,
-        files: Vec<itsm::site::File>,
-    },
-}
-
-/// Checks the repository and renders the site in memory (for `itsm serve`).
-pub fn render(
-    global: &Global,
-    root: &Path,
-    out: Option<&Path>,
-    live_reload: bool,
-) -> Result<Rendered> {
-    let checked = match check(global, root, &Source::WorkTree, global.color)? {
-        Ok(checked) => checked,
-        Err((text, plain)) => return Ok(Rendered::Refused { text, plain }),
-    };
-    let out = out_dir(root, out, &checked.catalog.repo.config);
-    itsm::site::write::check_out(root, &out)?;
-    let files = itsm::site::render(
-        &checked.catalog,
-        &checked.diagnostics,
-        &site_options(global, root, live_reload),
-    )
-    .context("cannot render the site")?;
-    Ok(Rendered::Site { out, files })
-}
-
 /// Runs the checks: the checked repository, or (when it has errors) the
 /// diagnostics for the terminal and without colours.
 fn check(

@@ -1,14 +1,19 @@
 //! `itsm serve`: build, serve the site on 127.0.0.1, rebuild on every change
 //! to the repository and reload the open pages.
 
-use super::build::{Rendered, render};
+use super::build::out_dir;
 use super::{Global, Status, print};
 use anyhow::{Context, Result};
+use itsm::diag::Counts;
+use itsm::load::{self, LoadError};
+use itsm::model::RecordId;
+use itsm::output::{self, Report};
+use itsm::site::incremental::Site;
 use itsm::site::serve::Server;
 use itsm::site::{File, write};
 use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
-use std::collections::HashMap;
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -61,81 +66,295 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     let (server, addr) = Server::start(args.port)?;
     print(&format!("serving http://{addr}/ (Ctrl-C to stop)\n"));
     let out = args.out.map(|o| std::path::absolute(&o).unwrap_or(o));
-    let mut previous: Option<HashMap<String, File>> = None;
-    let mut site_dir = rebuild(global, &root, out.as_deref(), &server, &mut previous);
+    let mut live = Live {
+        global,
+        root: root.clone(),
+        out,
+        server,
+        cache: None,
+        site: None,
+        changed: HashSet::new(),
+        previous: None,
+        site_dir: None,
+    };
+    live.rebuild(Batch::Full);
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     // An editor's save (swap file, write, rename) lands within a few milliseconds;
-    // 100 ms gathers it into one rebuild without making every save wait longer.
-    let mut debouncer = new_debouncer(Duration::from_millis(100), None, tx)
+    // 30 ms gathers it into one rebuild without making every save wait longer
+    // (events are gathered per path: a file renamed away and written anew is one change).
+    let mut debouncer = new_debouncer(Duration::from_millis(30), None, tx)
         .context("cannot watch the repository for changes")?;
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", root.display()))?;
     let default_out = root.join(itsm::config::Config::default().site_dir());
     for result in rx {
-        let events = match result {
-            Ok(events) => events,
+        let site = live.site_dir.clone().unwrap_or_else(|| default_out.clone());
+        let batch = match result {
+            Ok(events) => live.classify(&events, &site),
             Err(errors) => {
                 for e in errors {
                     print(&format!("watch error: {e}\n"));
                 }
-                continue;
+                // Events may have been lost: read everything again.
+                Batch::Full
             }
         };
-        let site = site_dir.clone().unwrap_or_else(|| default_out.clone());
-        let relevant = events
-            .iter()
-            .any(|e| !e.kind.is_access() && e.paths.iter().any(|p| !ignored(p, &root, &site)));
-        if relevant {
-            site_dir = rebuild(global, &root, out.as_deref(), &server, &mut previous).or(site_dir);
-        }
+        live.rebuild(batch);
     }
     Ok(Status::Clean)
 }
 
-/// Rebuilds and publishes; writes only changed files to disk. Returns the site folder.
-fn rebuild(
-    global: &Global,
-    root: &Path,
-    out: Option<&Path>,
-    server: &Server,
-    previous: &mut Option<HashMap<String, File>>,
-) -> Option<PathBuf> {
-    let started = Instant::now();
-    match render(global, root, out, true) {
-        Ok(Rendered::Site { out, files }) => {
-            let written = match previous.as_ref() {
-                None => write::write_site(&out, &files).map(|_| files.len()),
-                Some(prev) => write::update(&out, prev, &files).map(|c| c.len()),
-            };
-            // On disk first, so that a reloaded page and the folder agree.
-            let changed = server.publish(&files);
-            match written {
-                Ok(_) => {
-                    *previous = Some(files.into_iter().map(|f| (f.path.clone(), f)).collect());
-                }
-                Err(e) => print(&format!("error: cannot write the site: {e:#}\n")),
+/// What a batch of file events asks for.
+#[derive(Debug)]
+enum Batch {
+    /// Nothing the site is built from changed.
+    Nothing,
+    /// Only these record files (relative paths) changed: read them again.
+    Files(Vec<String>),
+    /// Read the whole repository again (itsm.yaml, the theme, folders, lost events).
+    Full,
+}
+
+/// The live preview: the repository as last read, the site as last rendered.
+struct Live<'a> {
+    global: &'a Global,
+    root: PathBuf,
+    out: Option<PathBuf>,
+    server: Server,
+    /// The files as last read; `None` until read, or after a failure to read.
+    cache: Option<load::Cache>,
+    /// The last good site.
+    site: Option<Site>,
+    /// Records (by identity) of the files read again since the last good site.
+    changed: HashSet<RecordId>,
+    /// The files of the last good site, as on disk.
+    previous: Option<HashMap<String, File>>,
+    /// The folder of the site on disk.
+    site_dir: Option<PathBuf>,
+}
+
+impl Live<'_> {
+    /// Which files a batch of events touched, and whether reading them again is enough.
+    fn classify(&self, events: &[DebouncedEvent], site: &Path) -> Batch {
+        let mut files: Vec<String> = Vec::new();
+        for e in events {
+            if e.kind.is_access() {
+                continue;
             }
-            print(&format!(
-                "built: {} files changed ({:.0} ms)\n",
-                changed.len(),
-                started.elapsed().as_secs_f64() * 1000.0
-            ));
-            Some(out)
+            if e.need_rescan() {
+                return Batch::Full;
+            }
+            for p in e.paths.iter().filter(|p| !ignored(p, &self.root, site)) {
+                let Ok(rel) = p.strip_prefix(&self.root) else {
+                    continue;
+                };
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let name = rel.rsplit('/').next().unwrap_or("");
+                let record_file =
+                    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md");
+                if rel.is_empty()
+                    || rel == itsm::config::CONFIG_FILE
+                    || rel == "theme"
+                    || rel.starts_with("theme/")
+                    || p.is_dir()
+                    || self.cache.as_ref().is_none_or(|c| c.holds_folder(&rel))
+                {
+                    return Batch::Full;
+                }
+                if record_file && !files.contains(&rel) {
+                    files.push(rel);
+                }
+            }
         }
-        Ok(Rendered::Refused { text, plain }) => {
-            let again = "run `itsm build` again";
-            let instead = "save (the last good site stays up)";
-            print(&text.replace(again, instead));
-            let plain = plain.replace(again, instead);
-            server.fail(plain);
-            None
-        }
-        Err(e) => {
-            let text = format!("error: {e:#}\n");
-            print(&text);
-            server.fail(text);
-            None
+        if files.is_empty() {
+            Batch::Nothing
+        } else {
+            Batch::Files(files)
         }
     }
+
+    /// Reads what changed, checks, renders what changed and publishes it.
+    fn rebuild(&mut self, batch: Batch) {
+        let started = Instant::now();
+        let full = match batch {
+            Batch::Nothing => return,
+            Batch::Full => true,
+            Batch::Files(_) => self.cache.is_none(),
+        };
+        if full {
+            self.cache = None;
+            match load::Cache::open(&self.root) {
+                Ok(c) => self.cache = Some(c),
+                Err(e) => return self.failed(&e),
+            }
+        } else if let (Batch::Files(paths), Some(cache)) = (&batch, self.cache.as_mut()) {
+            self.changed.extend(cache.reread(paths));
+        }
+        let Some(cache) = self.cache.as_mut() else {
+            return;
+        };
+        self.global.note(started, "read");
+        let options = itsm::checks::Options {
+            today: self.global.today,
+        };
+        let checked = itsm::pipeline::check_cached(cache, options);
+        for (stage, took) in &checked.timings {
+            let ms = took.as_secs_f64() * 1000.0;
+            self.global.note(started, &format!("{stage}: {ms:.1} ms"));
+        }
+        if Counts::of(&checked.diagnostics).errors > 0 {
+            let report = Report::of(&checked);
+            const REFUSED: &str = "the site was not built: fix the errors above and save (the last good site stays up)\n";
+            print(&(output::human::render(&report, self.global.color, true) + REFUSED));
+            self.server
+                .fail(output::human::render(&report, false, true) + REFUSED);
+            return;
+        }
+        if let Err(e) = self.publish(checked, full, started) {
+            let text = format!("error: {e:#}\n");
+            print(&text);
+            self.server.fail(text);
+        }
+    }
+
+    fn failed(&self, e: &LoadError) {
+        let text = format!("error: {e}\n");
+        print(&text);
+        self.server.fail(text);
+    }
+
+    /// Renders (all of it, or what changed since the last good site), writes and publishes.
+    fn publish(
+        &mut self,
+        checked: itsm::pipeline::Checked,
+        full: bool,
+        started: Instant,
+    ) -> Result<()> {
+        let out = out_dir(
+            &self.root,
+            self.out.as_deref(),
+            &checked.catalog.repo.config,
+        );
+        write::check_out(&self.root, &out)?;
+        let options = itsm::site::Options {
+            today: self.global.today,
+            theme: Some(self.root.join("theme")),
+            live_reload: true,
+        };
+        // Only what changed is rendered when the last good site is on disk where it goes.
+        let same_folder = self.site_dir.as_deref() == Some(out.as_path());
+        let incremental = !full && same_folder && self.previous.is_some();
+        let rendered = match self.site.as_mut() {
+            Some(site) if incremental => site.update(
+                checked.catalog,
+                &checked.diagnostics,
+                &options,
+                &self.changed,
+            ),
+            _ => Site::render(checked.catalog, &checked.diagnostics, &options).map(
+                |(site, rendered)| {
+                    self.site = Some(site);
+                    rendered
+                },
+            ),
+        };
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                // What the last site was made of is no longer known: render it all next time.
+                self.site = None;
+                return Err(e.context("cannot render the site"));
+            }
+        };
+        self.global.note(started, "rendered");
+        self.changed.clear();
+        let files = rendered.files;
+        let previous = self.previous.as_mut().filter(|_| same_folder);
+        // On disk first, so that a reloaded page and the folder agree.
+        let (written, changed) = match previous {
+            None => {
+                let written = write::write_site(&out, &files).map(|_| ());
+                let changed = self.server.publish(&files);
+                self.previous = Some(files.into_iter().map(|f| (f.path.clone(), f)).collect());
+                (written, changed)
+            }
+            Some(previous) => {
+                let gone: Vec<String> = if rendered.full {
+                    let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+                    previous
+                        .keys()
+                        .filter(|p| !now.contains(p.as_str()))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let fresh: Vec<File> = files
+                    .into_iter()
+                    .filter(|f| previous.get(&f.path).is_none_or(|p| p.bytes != f.bytes))
+                    .collect();
+                for p in &gone {
+                    previous.remove(p);
+                }
+                let written = mirror(&out, &fresh, &gone);
+                self.global.note(started, "written");
+                let changed = self.server.publish_changes(&fresh, &gone);
+                for f in fresh {
+                    previous.insert(f.path.clone(), f);
+                }
+                (written, changed)
+            }
+        };
+        self.site_dir = Some(out);
+        if let Err(e) = written {
+            // The next build renders and writes everything.
+            self.previous = None;
+            self.site = None;
+            print(&format!("error: cannot write the site: {e:#}\n"));
+        }
+        print(&format!(
+            "built: {} files changed, {} pages rendered ({:.0} ms)\n",
+            changed.len(),
+            rendered.pages,
+            started.elapsed().as_secs_f64() * 1000.0
+        ));
+        Ok(())
+    }
+}
+
+/// Brings the copy of the site in `out` up to date: writes `files` (each to a
+/// temporary file renamed over the old one), removes `gone`. A preview, not a
+/// release: not synced to the disk, which would cost more than the rest of a rebuild.
+fn mirror(out: &Path, files: &[File], gone: &[String]) -> Result<()> {
+    use rayon::prelude::*;
+    use std::io::Write;
+    files.par_iter().try_for_each(|f| -> Result<()> {
+        let path = write::inside(out, &f.path)?;
+        let parent = path.parent().unwrap_or(out);
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".itsm-");
+        // Temporary files are private (0600); the site is meant to be read.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut tmp = builder
+            .tempfile_in(parent)
+            .with_context(|| format!("cannot write in {}", parent.display()))?;
+        tmp.write_all(&f.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    })?;
+    for p in gone {
+        let _ = std::fs::remove_file(write::inside(out, p)?);
+    }
+    Ok(())
 }

@@ -442,6 +442,257 @@ fn front_matter(text: &str) -> FrontMatter {
     FrontMatter::Unclosed
 }
 
+/// The working tree as last read, every candidate file parsed, so that a later
+/// load reads again only the files that changed (for `itsm serve`). A
+/// [`Repository`] assembled from it is the one [`load`] reads from the same files.
+pub struct Cache {
+    root: PathBuf,
+    config: Config,
+    config_value: Value,
+    /// `itsm.yaml` as read (path, text, region): always the first file.
+    config_source: Option<(String, String, Region)>,
+    /// The findings of `itsm.yaml` and of its `exclude:` globs.
+    config_diags: Vec<Diagnostic>,
+    exclude: discover::Exclude,
+    /// Every candidate file, by path (sorted as [`load`] sorts them).
+    parsed: std::collections::BTreeMap<String, Parsed>,
+    /// The schema findings of each file's records (see [`Cache::validate`]), and of `itsm.yaml`.
+    schema: std::collections::HashMap<String, Vec<Diagnostic>>,
+    config_schema: Option<Vec<Diagnostic>>,
+}
+
+impl Cache {
+    /// Reads the working tree at `root` as [`load`] does, keeping every file parsed.
+    pub fn open(root: &Path) -> Result<Cache, LoadError> {
+        let reader = discover::Reader::open(root, &Source::WorkTree)?;
+        let mut files = Files::default();
+        let mut config_diags = Vec::new();
+        let (config_value, config_file) = match reader.config_text()? {
+            Some(text) => {
+                let (value, file, found) = parse_config(&mut files, text);
+                config_diags.extend(found);
+                (value, Some(file))
+            }
+            None => (Value::Null, None),
+        };
+        let config = Config::from_value(&config_value);
+        let exclude = discover::Exclude::new(&config, config_file, &mut config_diags);
+        let parsed: Vec<Parsed> = reader.read_tree(&exclude, parse_file)?;
+        let config_source = config_file.map(|id| {
+            let f = files.get(id);
+            (f.path.clone(), f.text.clone(), f.region)
+        });
+        Ok(Cache {
+            root: root.to_path_buf(),
+            config,
+            config_value,
+            config_source,
+            config_diags,
+            exclude,
+            parsed: parsed.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            schema: Default::default(),
+            config_schema: None,
+        })
+    }
+
+    /// Validates against the schemas the records of the files not validated
+    /// yet (every file after [`Cache::open`], those read again after
+    /// [`Cache::reread`]): [`Cache::repository`] then gives their findings too,
+    /// in the order of [`crate::schema::validate`].
+    pub fn validate(&mut self, schemas: &crate::schema::Schemas) {
+        let todo: Vec<String> = self
+            .parsed
+            .keys()
+            .filter(|p| !self.schema.contains_key(*p))
+            .cloned()
+            .collect();
+        // The records of those files, each file standing for one file id.
+        let mut records = Vec::new();
+        for (i, path) in todo.iter().enumerate() {
+            for r in &self.parsed[path].records {
+                let mut r = r.clone();
+                r.file = i as FileId;
+                records.push(r);
+            }
+        }
+        let repo = |records, files, config_file| Repository {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            config_value: self.config_value.clone(),
+            config_file,
+            files,
+            files_scanned: 0,
+            records,
+        };
+        let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); todo.len()];
+        if !records.is_empty() {
+            for d in crate::schema::validate(&repo(records, Files::default(), None), schemas) {
+                if let Some(found) = d.location.file.and_then(|f| by_file.get_mut(f as usize)) {
+                    found.push(d);
+                }
+            }
+        }
+        for (path, found) in todo.into_iter().zip(by_file) {
+            self.schema.insert(path, found);
+        }
+        if self.config_schema.is_none() {
+            // itsm.yaml alone: the first file, as in every repository assembled here.
+            let mut files = Files::default();
+            let config_file = self.config_source.as_ref().map(|(path, text, region)| {
+                files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
+            });
+            let found = match config_file {
+                Some(_) => crate::schema::validate(&repo(Vec::new(), files, config_file), schemas),
+                None => Vec::new(),
+            };
+            self.config_schema = Some(found);
+        }
+    }
+
+    /// Whether files under the folder `rel` were read (a folder that is gone or renamed).
+    pub fn holds_folder(&self, rel: &str) -> bool {
+        let prefix = format!("{}/", rel.trim_end_matches('/'));
+        self.parsed
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(p, _)| p.starts_with(&prefix))
+    }
+
+    /// Reads again the files at `rels` (relative, `/`-separated): a file that
+    /// discovery would read is parsed again, one it would not (gone, excluded,
+    /// not a record file) is dropped. Returns the identities of the records of
+    /// those files, before and after.
+    pub fn reread(&mut self, rels: &[String]) -> Vec<RecordId> {
+        let mut ids = Vec::new();
+        for rel in rels {
+            self.schema.remove(rel);
+            if let Some(old) = self.parsed.remove(rel) {
+                ids.extend(old.records.into_iter().map(|r| r.id));
+            }
+            if self.discovers(rel) {
+                let p = parse_file(rel.clone(), read_disk(&self.root.join(rel)));
+                ids.extend(p.records.iter().map(|r| r.id.clone()));
+                self.parsed.insert(rel.clone(), p);
+            }
+        }
+        ids
+    }
+
+    /// Whether the walk of [`load`] reads the file `rel`: no hidden component,
+    /// no folder or file excluded, real folders (not links) down to a regular
+    /// file with a record extension, not `itsm.yaml`.
+    fn discovers(&self, rel: &str) -> bool {
+        if rel == CONFIG_FILE || rel.is_empty() {
+            return false;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        let mut path = self.root.clone();
+        for (i, name) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            if name.is_empty() || name.starts_with('.') {
+                return false;
+            }
+            path.push(name);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                return false;
+            };
+            let ok_type = if last { meta.is_file() } else { meta.is_dir() };
+            if !ok_type || (last && !is_record_file(name)) {
+                return false;
+            }
+            let sub = parts[..=i].join("/");
+            if self.exclude.needs_path(!last) && self.exclude.skips(&sub, name) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The repository as [`load`] would read it now (the findings of reading go
+    /// to `diags`, then the schema findings of the files validated).
+    pub fn repository(&self, diags: &mut Vec<Diagnostic>) -> Repository {
+        let mut files = Files::default();
+        let config_file = self.config_source.as_ref().map(|(path, text, region)| {
+            files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
+        });
+        diags.extend(self.config_diags.iter().cloned());
+        // Copies made in parallel (most of the time of this function), then put in order.
+        let kept: Vec<&Parsed> = self
+            .parsed
+            .values()
+            .filter(|p| !p.records.is_empty() || !p.diags.is_empty())
+            .collect();
+        let copies: Vec<(SourceFile, Vec<Record>)> = {
+            use rayon::prelude::*;
+            kept.par_iter()
+                .map(|p| {
+                    let file = SourceFile::with_region(p.path.clone(), p.text.clone(), p.region);
+                    (file, p.records.clone())
+                })
+                .collect()
+        };
+        let mut records = Vec::with_capacity(kept.iter().map(|p| p.records.len()).sum());
+        let mut ids = Vec::with_capacity(kept.len());
+        for (p, (file, copied)) in kept.iter().zip(copies) {
+            let id = files.add(file);
+            ids.push(id);
+            for mut r in copied {
+                r.file = id;
+                records.push(r);
+            }
+            for d in &p.diags {
+                let mut d = d.clone();
+                d.location.file = Some(id);
+                diags.push(d);
+            }
+        }
+        // The schema findings, as `schema::validate` gives them: records in order, then itsm.yaml.
+        for (p, id) in kept.iter().zip(&ids) {
+            for d in self.schema.get(&p.path).into_iter().flatten() {
+                let mut d = d.clone();
+                d.location.file = Some(*id);
+                diags.push(d);
+            }
+        }
+        if let (Some(found), Some(_)) = (&self.config_schema, config_file) {
+            diags.extend(found.iter().cloned());
+        }
+        Repository {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            config_value: self.config_value.clone(),
+            config_file,
+            files,
+            files_scanned: self.parsed.len(),
+            records,
+        }
+    }
+}
+
+/// Whether a file name is one discovery reads.
+fn is_record_file(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md")
+}
+
+/// Reads a file from disk as discovery does, refusing (without reading) one over the size limit.
+fn read_disk(path: &Path) -> Content {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Content::Unreadable(e.to_string()),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES as u64 {
+        return Content::TooLarge(size);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    match file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() > MAX_FILE_BYTES => Content::TooLarge(bytes.len() as u64),
+        Ok(_) => Content::Bytes(bytes),
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 //! [`write`] puts the files on disk.
 
 pub mod graph_svg;
+pub mod incremental;
 pub mod markdown;
 mod pages;
 pub mod search;

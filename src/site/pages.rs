@@ -35,25 +35,93 @@ pub fn render(
     theme: &Theme,
     sink: &(dyn Fn(File) -> Result<()> + Sync),
 ) -> Result<usize> {
+    let sla = sla_rows(catalog, options.today);
+    let (n, _) = render_some(catalog, diagnostics, options, theme, &sla, None, sink)?;
+    Ok(n)
+}
+
+/// Availability per Service name over its SLA's current window, as `itsm report sla`.
+pub(super) type SlaRows = std::collections::HashMap<String, crate::report::sla::ServiceSla>;
+
+pub(super) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
+    crate::report::sla::compute(catalog, None, today)
+        .services
+        .into_iter()
+        .map(|s| (s.service.clone(), s))
+        .collect()
+}
+
+/// What to render of a site whose other pages are known (for `itsm serve`).
+pub(super) struct Only<'a> {
+    /// The records whose pages are rendered.
+    pub records: &'a [Ix],
+    /// The pages of the kind lists rendered (by path); all when `None`.
+    pub lists: Option<&'a HashSet<String>>,
+    /// The search index, when already known.
+    pub search: Option<String>,
+}
+
+/// The records each rendered page read: record pages by record, list pages by path.
+#[derive(Default)]
+pub(super) struct Reads {
+    pub records: Vec<(Ix, Vec<Ix>)>,
+    pub lists: Vec<(String, Vec<Ix>)>,
+}
+
+/// Renders the pages of `only` (every page when `None`) and every other page
+/// and asset. With `only`, also returns for each record page and list page the
+/// records it read (itself, its neighbours, what it links to: every record
+/// whose content or links the page shows), to know which pages a change touches.
+pub(super) fn render_some(
+    catalog: &Catalog,
+    diagnostics: &[Diagnostic],
+    options: &Options,
+    theme: &Theme,
+    sla: &SlaRows,
+    only: Option<Only<'_>>,
+    sink: &(dyn Fn(File) -> Result<()> + Sync),
+) -> Result<(usize, Reads)> {
     let cx = Cx {
-        catalog,
+        catalog: Tracked(catalog),
         today: options.today,
-        sla: crate::report::sla::compute(catalog, None, options.today)
-            .services
-            .into_iter()
-            .map(|s| (s.service.clone(), s))
-            .collect(),
+        sla,
         theme,
         site: V::from_serialize(site_info(catalog, options.today)),
     };
-    let records = catalog
-        .repo
-        .records
-        .par_iter()
-        .enumerate()
-        .filter(|(_, r)| !r.id.name.is_empty())
-        .map(|(i, _)| sink(cx.record_page(i as Ix)?).map(|_| 1usize))
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    let track = only.is_some();
+    let (only, lists, search_index) = match only {
+        Some(o) => (Some(o.records), o.lists, o.search),
+        None => (None, None, None),
+    };
+    let page = |i: Ix| -> Result<Option<(Ix, Vec<Ix>)>> {
+        if catalog.record(i).id.name.is_empty() {
+            return Ok(None);
+        }
+        if !track {
+            sink(cx.record_page(i)?)?;
+            return Ok(None);
+        }
+        let (file, reads) = tracked(|| cx.record_page(i));
+        sink(file?)?;
+        Ok(Some((i, reads)))
+    };
+    let pages: Vec<Option<(Ix, Vec<Ix>)>> = match only {
+        None => (0..catalog.repo.records.len() as Ix)
+            .into_par_iter()
+            .map(page)
+            .collect::<Result<_>>()?,
+        Some(ixs) => ixs.par_iter().map(|i| page(*i)).collect::<Result<_>>()?,
+    };
+    let records = if track {
+        pages.iter().flatten().count()
+    } else {
+        catalog
+            .repo
+            .records
+            .iter()
+            .filter(|r| !r.id.name.is_empty())
+            .count()
+    };
     let singles: Vec<Result<Vec<File>>> = vec![
         cx.home(diagnostics).map(|f| vec![f]),
         cx.catalogue().map(|f| vec![f]),
@@ -61,11 +129,12 @@ pub fn render(
         cx.coverage(diagnostics).map(|f| vec![f]),
         cx.whole_graph().map(|f| vec![f]),
         cx.search_page().map(|f| vec![f]),
-        cx.kind_lists(),
         theme.assets(),
         Ok(vec![File {
             path: "assets/search-index.js".into(),
-            bytes: search::index(catalog).into_bytes(),
+            bytes: search_index
+                .unwrap_or_else(|| search::index(catalog))
+                .into_bytes(),
         }]),
     ];
     let mut n = records;
@@ -75,14 +144,108 @@ pub fn render(
             n += 1;
         }
     }
-    Ok(n)
+    let mut list_reads = Vec::new();
+    for (f, reads) in cx.kind_lists(track, lists)? {
+        if track {
+            list_reads.push((f.path.clone(), reads));
+        }
+        sink(f)?;
+        n += 1;
+    }
+    Ok((
+        n,
+        Reads {
+            records: pages.into_iter().flatten().collect(),
+            lists: list_reads,
+        },
+    ))
+}
+
+/// Runs `f` noting the records it reads (on this thread), sorted and without repeats.
+fn tracked<T>(f: impl FnOnce() -> T) -> (T, Vec<Ix>) {
+    READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let mut reads = READS.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (out, reads)
+}
+
+thread_local! {
+    /// The records read by the record page being rendered on this thread, when tracked.
+    static READS: std::cell::RefCell<Option<Vec<Ix>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn note(ix: Ix) {
+    READS.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.push(ix);
+        }
+    });
+}
+
+/// The catalogue as the pages see it: every record looked at, and every record
+/// whose links are followed, is noted (when a page is tracked).
+#[derive(Clone, Copy)]
+struct Tracked<'a>(&'a Catalog);
+
+impl std::ops::Deref for Tracked<'_> {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        self.0
+    }
+}
+
+impl<'a> Tracked<'a> {
+    fn record(self, ix: Ix) -> &'a Record {
+        note(ix);
+        self.0.record(ix)
+    }
+
+    fn targets(self, from: Ix, field: Field) -> impl Iterator<Item = Ix> + 'a {
+        note(from);
+        self.0.targets(from, field)
+    }
+
+    fn sources(self, to: Ix, field: Field) -> impl Iterator<Item = Ix> + 'a {
+        note(to);
+        self.0.sources(to, field)
+    }
+
+    fn find(self, kind: Kind, name: &str) -> Option<Ix> {
+        let found = self.0.find(kind, name);
+        if let Some(ix) = found {
+            note(ix);
+        }
+        found
+    }
+
+    fn resolve(self, text: &str, accepts: &[Kind]) -> Result<Ix, crate::link::RefError> {
+        let found = self.0.resolve(text, accepts);
+        if let Ok(ix) = found {
+            note(ix);
+        }
+        found
+    }
+
+    /// The links into `ix`.
+    fn inc(self, ix: Ix) -> &'a [crate::link::Link] {
+        note(ix);
+        &self.0.inc[ix as usize]
+    }
+
+    /// The links out of `ix`.
+    fn out(self, ix: Ix) -> &'a [crate::link::Link] {
+        note(ix);
+        &self.0.out[ix as usize]
+    }
 }
 
 struct Cx<'a> {
-    catalog: &'a Catalog,
+    catalog: Tracked<'a>,
     today: Date,
     /// Availability per Service name over its SLA's current window, as `itsm report sla`.
-    sla: std::collections::HashMap<String, crate::report::sla::ServiceSla>,
+    sla: &'a SlaRows,
     theme: &'a Theme,
     /// What every page shows of the site (built once, shared by every page).
     site: V,
@@ -358,7 +521,7 @@ impl<'a> Cx<'a> {
     fn incoming_sections(&self, ix: Ix) -> Vec<Section> {
         let kind = self.catalog.record(ix).id.kind;
         let mut groups: Vec<((Kind, Field), Vec<Ix>)> = Vec::new();
-        for l in &self.catalog.inc[ix as usize] {
+        for l in self.catalog.inc(ix) {
             let from_kind = self.catalog.record(l.from).id.kind;
             if handled(kind, from_kind, l.field) {
                 continue;
@@ -572,7 +735,7 @@ impl<'a> Cx<'a> {
             set.iter().enumerate().map(|(i, v)| (*v, i)).collect();
         let mut edges = Vec::new();
         for (i, v) in set.iter().enumerate() {
-            for l in &c.out[*v as usize] {
+            for l in c.out(*v) {
                 if matches!(l.field, Field::DependsOn | Field::Cis)
                     && let Some(&j) = pos.get(&l.to)
                 {
@@ -905,7 +1068,7 @@ impl<'a> Cx<'a> {
 
     /// The coverage page, from the evidence model of `itsm report coverage`.
     fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File> {
-        let cov = crate::report::coverage::compute(self.catalog, diagnostics, self.today);
+        let cov = crate::report::coverage::compute(self.catalog.0, diagnostics, self.today);
         let links = |ids: &[String]| -> Vec<Link> {
             ids.iter()
                 .filter_map(|id| {
@@ -965,7 +1128,13 @@ impl<'a> Cx<'a> {
         )
     }
 
-    fn kind_lists(&self) -> Result<Vec<File>> {
+    /// The pages listing each kind's records (those of `only` when given), with
+    /// the records each read when `track`.
+    fn kind_lists(
+        &self,
+        track: bool,
+        only: Option<&HashSet<String>>,
+    ) -> Result<Vec<(File, Vec<Ix>)>> {
         let c = self.catalog;
         let mut jobs: Vec<(Kind, usize, usize, Vec<Ix>)> = Vec::new();
         for kind in Kind::ALL {
@@ -982,8 +1151,33 @@ impl<'a> Cx<'a> {
                 jobs.push((kind, 1, 1, Vec::new()));
             }
         }
+        let page_name = |n: usize| {
+            if n == 1 {
+                "index.html".to_string()
+            } else {
+                format!("index-{n}.html")
+            }
+        };
+        jobs.retain(|(kind, n, _, _)| {
+            only.is_none_or(|o| o.contains(&format!("{}/{}", kind.id(), page_name(*n))))
+        });
         jobs.par_iter()
             .map(|(kind, n, pages, ixs)| {
+                let (file, reads) = if track {
+                    tracked(|| self.kind_list(*kind, *n, *pages, ixs))
+                } else {
+                    (self.kind_list(*kind, *n, *pages, ixs), Vec::new())
+                };
+                Ok((file?, reads))
+            })
+            .collect()
+    }
+
+    fn kind_list(&self, kind: Kind, n: usize, pages: usize, ixs: &[Ix]) -> Result<File> {
+        let c = self.catalog;
+        let (kind, n, pages) = (&kind, &n, &pages);
+        {
+            {
                 let rows: Vec<KindRow> = ixs
                     .iter()
                     .map(|i| {
@@ -1026,8 +1220,8 @@ impl<'a> Cx<'a> {
                         next => (n < pages).then(|| page_name(n + 1)),
                     },
                 )
-            })
-            .collect()
+            }
+        }
     }
 }
 
@@ -1071,7 +1265,7 @@ fn incoming_title(from: Kind, field: Field) -> String {
 
 /// Breadth-first from `start` along `next`: each record reached with the record
 /// it was reached through (`None` for a direct neighbour). At most [`LIST_LIMIT`] + 1.
-fn reach(c: &Catalog, start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
+fn reach(c: Tracked<'_>, start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
     let mut seen: HashSet<Ix> = HashSet::from([start]);
     let mut out: Vec<(Ix, Option<Ix>)> = Vec::new();
     let mut head = 0;
@@ -1094,7 +1288,11 @@ fn reach(c: &Catalog, start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Optio
 }
 
 /// Like [`reach`], from several records that are listed themselves as direct.
-fn reach_from(c: &Catalog, starts: &[Ix], next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
+fn reach_from(
+    c: Tracked<'_>,
+    starts: &[Ix],
+    next: impl Fn(Ix) -> Vec<Ix>,
+) -> Vec<(Ix, Option<Ix>)> {
     let mut seen: HashSet<Ix> = starts.iter().copied().collect();
     let mut out: Vec<(Ix, Option<Ix>)> = starts.iter().map(|s| (*s, None)).collect();
     let mut head = 0;

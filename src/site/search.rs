@@ -15,18 +15,21 @@ const BODY_CHARS: usize = 2000;
 /// `search-index.js`: `ITSM_SEARCH = {k: [kinds], r: [[kind, name, title, words], ...]}`.
 /// The title is empty when it is the name.
 pub fn index(catalog: &Catalog) -> String {
-    let rows: Vec<String> = catalog
-        .repo
-        .records
-        .par_iter()
-        .map(|r| {
-            let kind = Kind::ALL.iter().position(|k| *k == r.id.kind).unwrap_or(0);
-            let title = r.title();
-            let title = if title == r.id.name { "" } else { title };
-            let row = (kind, &r.id.name, title, words(r, title));
-            serde_json::to_string(&row).unwrap_or_default()
-        })
-        .collect();
+    let rows: Vec<String> = catalog.repo.records.par_iter().map(row).collect();
+    assemble(&rows)
+}
+
+/// The row of one record in the index (it depends on that record alone).
+pub fn row(r: &Record) -> String {
+    let kind = Kind::ALL.iter().position(|k| *k == r.id.kind).unwrap_or(0);
+    let title = r.title();
+    let title = if title == r.id.name { "" } else { title };
+    let row = (kind, &r.id.name, title, words(r, title));
+    serde_json::to_string(&row).unwrap_or_default()
+}
+
+/// The index of the records whose rows are `rows`, in the catalogue's order.
+pub fn assemble(rows: &[String]) -> String {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.id()).collect();
     let mut out = String::with_capacity(rows.iter().map(|r| r.len() + 2).sum::<usize>() + 200);
     out.push_str("window.ITSM_SEARCH={k:");

@@ -63,12 +63,7 @@ impl Server {
 
     /// Publishes a good build; returns the paths whose bytes changed.
     pub fn publish(&self, files: &[File]) -> Vec<String> {
-        let mut st = self.lock();
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|f| st.pages.get(&f.path).is_none_or(|p| **p != *f.bytes))
-            .map(|f| f.path.clone())
-            .collect();
+        let st = self.lock();
         let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let gone: Vec<String> = st
             .pages
@@ -76,7 +71,21 @@ impl Server {
             .filter(|p| !now.contains(p.as_str()))
             .cloned()
             .collect();
-        changed.extend(gone.iter().cloned());
+        drop(st);
+        self.publish_changes(files, &gone)
+    }
+
+    /// Publishes a good build that differs from the last one at most in `files`
+    /// and by the paths `gone`; returns the paths whose bytes changed.
+    pub fn publish_changes(&self, files: &[File], gone: &[String]) -> Vec<String> {
+        let mut st = self.lock();
+        let mut changed: Vec<String> = files
+            .iter()
+            .filter(|f| st.pages.get(&f.path).is_none_or(|p| **p != *f.bytes))
+            .map(|f| f.path.clone())
+            .collect();
+        let gone: Vec<&String> = gone.iter().filter(|p| st.pages.contains_key(*p)).collect();
+        changed.extend(gone.iter().map(|p| (*p).clone()));
         if changed.is_empty() && st.errors.is_none() {
             return changed;
         }
@@ -85,7 +94,7 @@ impl Server {
         for p in &changed {
             st.changed_at.insert(p.clone(), v);
         }
-        for p in &gone {
+        for p in gone {
             st.pages.remove(p);
         }
         for f in files {
