@@ -71,7 +71,7 @@ pub enum Content {
 /// keeps, then copied out at its exact size. Most records take one `read` for
 /// the bytes and one that finds the end, and at 100,000 files the system call
 /// saved shows. A larger file stops being read one byte past the limit.
-fn read_disk(path: &Path) -> Content {
+pub(super) fn read_disk(path: &Path) -> Content {
     use std::io::Read;
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -118,8 +118,8 @@ fn read_blob(repo: &git2::Repository, oid: git2::Oid) -> Content {
     }
 }
 
-/// Whether a file name is one discovery reads.
-fn is_candidate(name: &str) -> bool {
+/// Whether a file name (or path) has an extension discovery reads.
+pub(super) fn is_candidate(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md")
 }
 

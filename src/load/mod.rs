@@ -164,8 +164,7 @@ pub fn parse_one(path: String, content: Content) -> (SourceFile, Vec<Record>, Ve
 /// Whether discovery reads a file at this path (relative to the root, `/`-separated)
 /// when nothing above it is skipped: a `.yaml`, `.yml` or `.md` other than `itsm.yaml`.
 pub fn is_record_file(path: &str) -> bool {
-    (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".md"))
-        && path != CONFIG_FILE
+    discover::is_candidate(path) && path != CONFIG_FILE
 }
 
 /// Whether discovery reads the file at `path` (relative to the root,
@@ -570,7 +569,7 @@ impl Cache {
                 ids.extend(old.records.into_iter().map(|r| r.id));
             }
             if self.discovers(rel) {
-                let p = parse_file(rel.clone(), read_disk(&self.root.join(rel)));
+                let p = parse_file(rel.clone(), discover::read_disk(&self.root.join(rel)));
                 ids.extend(p.records.iter().map(|r| r.id.clone()));
                 self.parsed.insert(rel.clone(), p);
             }
@@ -597,7 +596,7 @@ impl Cache {
                 return false;
             };
             let ok_type = if last { meta.is_file() } else { meta.is_dir() };
-            if !ok_type || (last && !is_record_file(name)) {
+            if !ok_type || (last && !is_record_file(rel)) {
                 return false;
             }
             let sub = parts[..=i].join("/");
@@ -666,30 +665,6 @@ impl Cache {
             files_scanned: self.parsed.len(),
             records,
         }
-    }
-}
-
-/// Whether a file name is one discovery reads.
-fn is_record_file(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md")
-}
-
-/// Reads a file from disk as discovery does, refusing (without reading) one over the size limit.
-fn read_disk(path: &Path) -> Content {
-    use std::io::Read;
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return Content::Unreadable(e.to_string()),
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES as u64 {
-        return Content::TooLarge(size);
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    match file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes) {
-        Ok(_) if bytes.len() > MAX_FILE_BYTES => Content::TooLarge(bytes.len() as u64),
-        Ok(_) => Content::Bytes(bytes),
-        Err(e) => Content::Unreadable(e.to_string()),
     }
 }
 
