@@ -57,22 +57,7 @@ where
     diags.extend(found);
     lap("schema");
     let ((catalog, stages), result) = rayon::join(
-        || {
-            let mut clock = Instant::now();
-            let mut lap = |stage| {
-                (
-                    stage,
-                    std::mem::replace(&mut clock, Instant::now()).elapsed(),
-                )
-            };
-            let catalog = Arc::new(link::link(repo, &mut diags));
-            let linked = lap("link");
-            checks::run(&catalog, options, &mut diags);
-            let checked = lap("checks");
-            load::locate_all(&catalog.repo.files, &mut diags);
-            sort(&catalog, &mut diags);
-            (catalog, [linked, checked, lap("locate")])
-        },
+        || link_and_check(repo, options, &mut diags),
         || finish(derived),
     );
     timings.extend(stages);
@@ -103,18 +88,36 @@ pub fn check_cached(cache: &mut load::Cache, options: checks::Options) -> Checke
     let mut diags = Vec::new();
     let repo = cache.repository(&mut diags);
     lap("assemble");
-    let catalog = Arc::new(link::link(repo, &mut diags));
-    lap("link");
-    checks::run(&catalog, options, &mut diags);
-    lap("checks");
-    load::locate_all(&catalog.repo.files, &mut diags);
-    sort(&catalog, &mut diags);
-    lap("locate");
+    let (catalog, stages) = link_and_check(repo, options, &mut diags);
+    timings.extend(stages);
     Checked {
         catalog,
         diagnostics: diags,
         timings,
     }
+}
+
+/// The stages after loading and validation: link, checks, then every finding
+/// positioned and sorted. Returns the catalogue and the time of each stage.
+fn link_and_check(
+    repo: load::Repository,
+    options: checks::Options,
+    diags: &mut Vec<Diagnostic>,
+) -> (Arc<Catalog>, [(&'static str, Duration); 3]) {
+    let mut clock = Instant::now();
+    let mut lap = |stage| {
+        (
+            stage,
+            std::mem::replace(&mut clock, Instant::now()).elapsed(),
+        )
+    };
+    let catalog = Arc::new(link::link(repo, diags));
+    let linked = lap("link");
+    checks::run(&catalog, options, diags);
+    let checked = lap("checks");
+    load::locate_all(&catalog.repo.files, diags);
+    sort(&catalog, diags);
+    (catalog, [linked, checked, lap("locate")])
 }
 
 /// Orders findings by file, line, column, then code.

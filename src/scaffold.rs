@@ -11,6 +11,17 @@ use std::path::{Path, PathBuf};
 /// the file is either whole or absent. Without `overwrite`, an existing file is
 /// an error (`AlreadyExists`), even if it appears while writing.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_through_temporary(path, bytes, overwrite, true)
+}
+
+/// [`write_atomic`] over any existing file, without waiting for the disk: for
+/// copies that the next change rewrites anyway (the site `itsm serve` keeps on
+/// disk), where syncing would cost more than the rest of a rebuild.
+pub fn replace_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temporary(path, bytes, true, false)
+}
+
+fn write_through_temporary(path: &Path, bytes: &[u8], overwrite: bool, sync: bool) -> Result<()> {
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -26,7 +37,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         .tempfile_in(parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+        .and_then(|_| {
+            if sync {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .with_context(|| format!("cannot write {}", path.display()))?;
     if overwrite {
         tmp.persist(path)

@@ -332,26 +332,8 @@ impl Live<'_> {
 /// release: not synced to the disk, which would cost more than the rest of a rebuild.
 fn mirror(out: &Path, files: &[File], gone: &[String]) -> Result<()> {
     use rayon::prelude::*;
-    use std::io::Write;
     files.par_iter().try_for_each(|f| -> Result<()> {
-        let path = write::inside(out, &f.path)?;
-        let parent = path.parent().unwrap_or(out);
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".itsm-");
-        // Temporary files are private (0600); the site is meant to be read.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let mut tmp = builder
-            .tempfile_in(parent)
-            .with_context(|| format!("cannot write in {}", parent.display()))?;
-        tmp.write_all(&f.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        tmp.persist(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+        itsm::scaffold::replace_unsynced(&write::inside(out, &f.path)?, &f.bytes)
     })?;
     for p in gone {
         let _ = std::fs::remove_file(write::inside(out, p)?);

@@ -1,12 +1,11 @@
 //! Writing the site: every path checked to stay inside the output folder, the
 //! whole site written into a temporary folder beside it and swapped in when
-//! complete; for `itsm serve`, only the files whose bytes changed.
+//! complete (hard-linking from the previous site the pages that did not change).
 
 use super::File;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet as HashSet;
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -216,28 +215,6 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
     });
     drop(old);
     Ok(())
-}
-
-/// Brings `out` from the files of the last build (`previous`) to `files`:
-/// writes the files whose bytes changed, removes those that are gone. Returns
-/// the paths written or removed.
-pub fn update(out: &Path, previous: &HashMap<String, File>, files: &[File]) -> Result<Vec<String>> {
-    let mut changed = Vec::new();
-    for f in files {
-        if previous.get(&f.path).is_some_and(|p| p.bytes == f.bytes) {
-            continue;
-        }
-        let path = inside(out, &f.path)?;
-        crate::scaffold::write_atomic(&path, &f.bytes, true)?;
-        changed.push(f.path.clone());
-    }
-    let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for path in previous.keys().filter(|p| !now.contains(p.as_str())) {
-        let full = inside(out, path)?;
-        let _ = std::fs::remove_file(&full);
-        changed.push(path.clone());
-    }
-    Ok(changed)
 }
 
 #[cfg(test)]
