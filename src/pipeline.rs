@@ -40,32 +40,24 @@ where
     R: Send,
 {
     let mut diags = Vec::new();
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |stage: &'static str| {
-        timings.push((
-            stage,
-            std::mem::replace(&mut clock, Instant::now()).elapsed(),
-        ))
-    };
+    let mut laps = Laps::default();
     // The schemas compile while the files load.
     let (schemas, repo) = rayon::join(Schemas::get, || load::load(root, source, &mut diags));
     let repo = repo?;
-    lap("load");
+    laps.lap("load");
     let (found, derived) =
         rayon::join(|| crate::schema::validate(&repo, schemas), || derive(&repo));
     diags.extend(found);
-    lap("schema");
-    let ((catalog, stages), result) = rayon::join(
-        || link_and_check(repo, options, &mut diags),
+    laps.lap("schema");
+    let (catalog, result) = rayon::join(
+        || link_and_check(repo, options, &mut diags, &mut laps),
         || finish(derived),
     );
-    timings.extend(stages);
     Ok((
         Checked {
             catalog,
             diagnostics: diags,
-            timings,
+            timings: laps.timings,
         },
         result,
     ))
@@ -75,49 +67,59 @@ where
 /// the files read again since the last call are validated against the schemas):
 /// `itsm serve` reads again only the files that changed.
 pub fn check_cached(cache: &mut load::Cache, options: checks::Options) -> Checked {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |stage: &'static str| {
-        timings.push((
-            stage,
-            std::mem::replace(&mut clock, Instant::now()).elapsed(),
-        ))
-    };
+    let mut laps = Laps::default();
     cache.validate(Schemas::get());
-    lap("schema");
+    laps.lap("schema");
     let mut diags = Vec::new();
     let repo = cache.repository(&mut diags);
-    lap("assemble");
-    let (catalog, stages) = link_and_check(repo, options, &mut diags);
-    timings.extend(stages);
+    laps.lap("assemble");
+    let catalog = link_and_check(repo, options, &mut diags, &mut laps);
     Checked {
         catalog,
         diagnostics: diags,
-        timings,
+        timings: laps.timings,
     }
 }
 
 /// The stages after loading and validation: link, checks, then every finding
-/// positioned and sorted. Returns the catalogue and the time of each stage.
+/// positioned and sorted.
 fn link_and_check(
     repo: load::Repository,
     options: checks::Options,
     diags: &mut Vec<Diagnostic>,
-) -> (Arc<Catalog>, [(&'static str, Duration); 3]) {
-    let mut clock = Instant::now();
-    let mut lap = |stage| {
-        (
-            stage,
-            std::mem::replace(&mut clock, Instant::now()).elapsed(),
-        )
-    };
+    laps: &mut Laps,
+) -> Arc<Catalog> {
     let catalog = Arc::new(link::link(repo, diags));
-    let linked = lap("link");
+    laps.lap("link");
     checks::run(&catalog, options, diags);
-    let checked = lap("checks");
+    laps.lap("checks");
     load::locate_all(&catalog.repo.files, diags);
     sort(&catalog, diags);
-    (catalog, [linked, checked, lap("locate")])
+    laps.lap("locate");
+    catalog
+}
+
+/// How long each stage took, for `-v`.
+struct Laps {
+    clock: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Laps {
+    fn default() -> Laps {
+        Laps {
+            clock: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+}
+
+impl Laps {
+    /// Ends the stage `stage` now.
+    fn lap(&mut self, stage: &'static str) {
+        let started = std::mem::replace(&mut self.clock, Instant::now());
+        self.timings.push((stage, started.elapsed()));
+    }
 }
 
 /// Orders findings by file, line, column, then code.
