@@ -5,7 +5,7 @@
 use super::File;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -94,8 +94,10 @@ pub struct Staging {
     out: PathBuf,
     /// The previous site, when `out` is one.
     previous: Option<PathBuf>,
-    /// The folders created so far (relative paths).
-    folders: Mutex<HashSet<String>>,
+    /// The folders created so far (relative paths), each with whether the
+    /// previous site has it as a real folder (no link on the way), the only
+    /// place pages are linked from.
+    folders: Mutex<HashMap<String, bool>>,
 }
 
 impl Staging {
@@ -116,17 +118,18 @@ impl Staging {
             tmp,
             out: out.to_path_buf(),
             previous,
-            folders: Mutex::new(HashSet::default()),
+            folders: Mutex::new(HashMap::default()),
         })
     }
 
     /// Writes one file (from any thread).
     pub fn put(&self, f: &File) -> Result<()> {
         let path = inside(self.tmp.path(), &f.path)?;
-        if let Some((folder, _)) = f.path.rsplit_once('/') {
-            self.create_folder(folder)?;
-        }
-        if let Some(previous) = &self.previous {
+        let reusable = match f.path.rsplit_once('/') {
+            Some((folder, _)) => self.create_folder(folder)?,
+            None => true,
+        };
+        if let Some(previous) = self.previous.as_ref().filter(|_| reusable) {
             let old = previous.join(&f.path);
             if same_file_content(&old, &f.bytes) && std::fs::hard_link(&old, &path).is_ok() {
                 return Ok(());
@@ -136,16 +139,24 @@ impl Staging {
     }
 
     /// Creates a folder of the site (once, whichever thread asks first).
-    fn create_folder(&self, rel: &str) -> Result<()> {
+    /// Returns whether pages of this folder may be linked from the previous site.
+    fn create_folder(&self, rel: &str) -> Result<bool> {
         let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
-        if folders.contains(rel) {
-            return Ok(());
+        if let Some(&reusable) = folders.get(rel) {
+            return Ok(reusable);
         }
         let folder = self.tmp.path().join(rel);
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
-        folders.insert(rel.to_string());
-        Ok(())
+        let reusable = self.previous.as_ref().is_some_and(|previous| {
+            let mut path = previous.clone();
+            rel.split('/').all(|part| {
+                path.push(part);
+                std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+            })
+        });
+        folders.insert(rel.to_string(), reusable);
+        Ok(reusable)
     }
 
     /// Marks the folder as a site and swaps it in for the output folder.
@@ -304,6 +315,33 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("site")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_linked_through_a_linked_folder_of_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        build(&out, &[("service/a.html", "a")]);
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("a.html"), "a").unwrap();
+        std::fs::remove_dir_all(out.join("service")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("service")).unwrap();
+        build(&out, &[("service/a.html", "a")]);
+        assert!(
+            std::fs::symlink_metadata(out.join("service"))
+                .unwrap()
+                .is_dir()
+        );
+        assert_ne!(
+            inode(&out.join("service/a.html")),
+            inode(&elsewhere.join("a.html"))
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("service/a.html")).unwrap(),
+            "a"
+        );
     }
 
     #[cfg(unix)]
