@@ -585,14 +585,14 @@ impl<'a> Cx<'a> {
 
     fn service_sections(&self, ix: Ix) -> Vec<Section> {
         let c = self.catalog;
-        let deps = reach(c, ix, |v| c.targets(v, Field::DependsOn).collect());
-        let dependents = reach(c, ix, |v| {
+        let deps = reach(ix, |v| c.targets(v, Field::DependsOn).collect());
+        let dependents = reach(ix, |v| {
             c.sources(v, Field::DependsOn)
                 .filter(|s| c.record(*s).id.kind == Kind::Service)
                 .collect()
         });
         let cis: Vec<Ix> = c.targets(ix, Field::Cis).collect();
-        let under = reach_from(c, &cis, |v| c.targets(v, Field::DependsOn).collect());
+        let under = reach_from(&cis, |v| c.targets(v, Field::DependsOn).collect());
         let suppliers: Vec<Ix> = c.targets(ix, Field::Suppliers).collect();
         let mut changes: Vec<Ix> = c.sources(ix, Field::Impacts).collect();
         for ci in &cis {
@@ -647,7 +647,7 @@ impl<'a> Cx<'a> {
     fn ci_sections(&self, ix: Ix) -> Vec<Section> {
         let c = self.catalog;
         // CIs that depend on this one (transitively), then the Services using any of them.
-        let above = reach(c, ix, |v| {
+        let above = reach(ix, |v| {
             c.sources(v, Field::DependsOn)
                 .filter(|s| c.record(*s).id.kind == Kind::Ci)
                 .collect()
@@ -659,7 +659,7 @@ impl<'a> Cx<'a> {
             .flat_map(|ci| c.sources(*ci, Field::Cis))
             .collect();
         dedup(&mut services);
-        let deps = reach(c, ix, |v| c.targets(v, Field::DependsOn).collect());
+        let deps = reach(ix, |v| c.targets(v, Field::DependsOn).collect());
         let mut supports = self.section("Supports (Services)".into(), services, |_| String::new());
         supports.cut |= above.len() > LIST_LIMIT;
         vec![
@@ -707,10 +707,10 @@ impl<'a> Cx<'a> {
                 set.push(v);
             }
         };
-        for (v, _) in reach(c, ix, |v| c.targets(v, Field::DependsOn).collect()) {
+        for (v, _) in reach(ix, |v| c.targets(v, Field::DependsOn).collect()) {
             add(v, &mut set);
         }
-        for (v, _) in reach(c, ix, |v| {
+        for (v, _) in reach(ix, |v| {
             c.sources(v, Field::DependsOn)
                 .filter(|s| c.record(*s).id.kind == Kind::Service)
                 .collect()
@@ -1265,36 +1265,29 @@ fn incoming_title(from: Kind, field: Field) -> String {
 
 /// Breadth-first from `start` along `next`: each record reached with the record
 /// it was reached through (`None` for a direct neighbour). At most [`LIST_LIMIT`] + 1.
-fn reach(c: Tracked<'_>, start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
+fn reach(start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
     let mut seen: HashSet<Ix> = HashSet::from([start]);
-    let mut out: Vec<(Ix, Option<Ix>)> = Vec::new();
-    let mut head = 0;
-    for v in next(start) {
-        if seen.insert(v) {
-            out.push((v, None));
-        }
-    }
-    while head < out.len() && out.len() <= LIST_LIMIT {
-        let (v, _) = out[head];
-        head += 1;
-        for w in next(v) {
-            if seen.insert(w) {
-                out.push((w, Some(v)));
-            }
-        }
-    }
-    let _ = c;
-    out
+    let first = next(start)
+        .into_iter()
+        .filter(|v| seen.insert(*v))
+        .map(|v| (v, None))
+        .collect();
+    walk(seen, first, next)
 }
 
 /// Like [`reach`], from several records that are listed themselves as direct.
-fn reach_from(
-    c: Tracked<'_>,
-    starts: &[Ix],
+fn reach_from(starts: &[Ix], next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
+    let seen: HashSet<Ix> = starts.iter().copied().collect();
+    walk(seen, starts.iter().map(|s| (*s, None)).collect(), next)
+}
+
+/// Goes on breadth-first from the records in `out` (`seen` holds every record
+/// listed or not to be listed), until more than [`LIST_LIMIT`] are listed.
+fn walk(
+    mut seen: HashSet<Ix>,
+    mut out: Vec<(Ix, Option<Ix>)>,
     next: impl Fn(Ix) -> Vec<Ix>,
 ) -> Vec<(Ix, Option<Ix>)> {
-    let mut seen: HashSet<Ix> = starts.iter().copied().collect();
-    let mut out: Vec<(Ix, Option<Ix>)> = starts.iter().map(|s| (*s, None)).collect();
     let mut head = 0;
     while head < out.len() && out.len() <= LIST_LIMIT {
         let (v, _) = out[head];
@@ -1305,7 +1298,6 @@ fn reach_from(
             }
         }
     }
-    let _ = c;
     out
 }
 
