@@ -120,17 +120,15 @@ pub fn convert(
                 }
             }
             "User" => {}
-            other => c.unmapped.push(format!(
-                "{} ({}): {}",
-                entity_ref(e),
-                e.source,
+            other => c.unmapped.push(unmapped(
+                e,
                 match other {
                     "API" => "itsm has no kind for APIs",
                     "Domain" => "itsm has no kind for Domains",
                     "Location" => "a Location only points at other files: import those files",
                     "Template" => "a scaffolder Template is not a service-management record",
                     _ => "not a kind itsm maps",
-                }
+                },
             )),
         }
     }
@@ -154,6 +152,11 @@ fn entity_ref(e: &Entity) -> String {
         .and_then(Value::as_str)
         .unwrap_or("default");
     format!("{}:{ns}/{}", e.kind.to_ascii_lowercase(), e.name)
+}
+
+/// A line of "Not mapped": the entity, its file, and why.
+fn unmapped(e: &Entity, why: impl std::fmt::Display) -> String {
+    format!("{} ({}): {why}", entity_ref(e), e.source)
 }
 
 /// Identity of an entity for lookups: lower-case kind and name.
@@ -201,37 +204,33 @@ impl<'a> Names<'a> {
                 continue;
             };
             let Some(name) = sanitise(&e.name) else {
-                c.unmapped.push(format!(
-                    "{} ({}): `{}` cannot be made a record name",
-                    entity_ref(e),
-                    e.source,
-                    e.name
+                c.unmapped.push(unmapped(
+                    e,
+                    format!("`{}` cannot be made a record name", e.name),
                 ));
                 continue;
             };
             if let Some(first) = taken.get(&(kind, name.clone())) {
-                c.unmapped.push(format!(
-                    "{} ({}): becomes {}:{name}, as {first} does: skipped",
-                    entity_ref(e),
-                    e.source,
-                    kind.id()
+                c.unmapped.push(unmapped(
+                    e,
+                    format!("becomes {}:{name}, as {first} does: skipped", kind.id()),
                 ));
                 continue;
             }
             if kind == Kind::Team && members(e, &users, &mut Vec::new()).is_empty() {
-                c.unmapped.push(format!(
-                    "{} ({}): no member with a GitHub login; a Team needs at least one: not written",
-                    entity_ref(e),
-                    e.source
+                c.unmapped.push(unmapped(
+                    e,
+                    "no member with a GitHub login; a Team needs at least one: not written",
                 ));
                 continue;
             }
             if exists(kind, &name) {
-                c.unmapped.push(format!(
-                    "{} ({}): {}:{name} already exists in the repository: skipped",
-                    entity_ref(e),
-                    e.source,
-                    kind.id()
+                c.unmapped.push(unmapped(
+                    e,
+                    format!(
+                        "{}:{name} already exists in the repository: skipped",
+                        kind.id()
+                    ),
                 ));
                 continue;
             }
