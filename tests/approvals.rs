@@ -16,7 +16,7 @@ const CHG_DB: &str = "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: chg-
 /// `removed` deleted, committed as head. Returns the folder and the head SHA.
 fn pull_request(files: &[(&str, &str)], removed: &[&str]) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    copy(Path::new(FIXTURE), dir.path());
+    copy_tree(Path::new(FIXTURE), dir.path());
     let repo = git2::Repository::init(dir.path()).unwrap();
     commit_all(&repo, "base");
     write(dir.path(), files);
@@ -25,19 +25,6 @@ fn pull_request(files: &[(&str, &str)], removed: &[&str]) -> (tempfile::TempDir,
     }
     let head = commit_all(&repo, "head");
     (dir, head.to_string())
-}
-
-fn copy(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A review shaped like GitHub's "list reviews for a pull request" items.

@@ -250,20 +250,6 @@ fn folders_and_files_with_close_names_are_paired_as_git_sorts_them() {
 // did not change, plus base's blobs of those that did. It must be exactly what
 // loading base gives.
 
-/// Copies a folder (files and subfolders).
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Edits `path` under `root`: replaces `from` by `to` (which must change it).
 fn edit(root: &std::path::Path, path: &str, from: &str, to: &str) {
     let file = root.join(path);

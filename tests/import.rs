@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{itsm, stderr, stdout, write};
+use common::{files_under, itsm, stderr, stdout, write};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -39,24 +39,11 @@ fn record(dir: &Path, rel: &str) -> Value {
 }
 
 fn files(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = walk(dir)
+    let mut out: Vec<String> = files_under(dir)
         .into_iter()
         .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
         .collect();
     out.sort();
-    out
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
     out
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{VALID, itsm, stderr, stdout, write};
+use common::{VALID, files_under, itsm, stderr, stdout, write};
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-21";
@@ -245,7 +245,7 @@ fn fields_are_escaped_and_markdown_sanitised() {
     assert!(html.contains("<table><thead><tr><th>a</th><th>b</th></tr></thead>"));
     assert!(html.contains("type=\"checkbox\""));
     // Every page: no raw script from a record anywhere (the only scripts are ours).
-    for entry in walk(&site) {
+    for entry in files_under(&site) {
         let text = std::fs::read_to_string(&entry).unwrap();
         if entry.extension().is_some_and(|e| e == "html") {
             for (i, _) in text.match_indices("<script") {
@@ -262,19 +262,6 @@ fn fields_are_escaped_and_markdown_sanitised() {
     }
     let team = page(&site, "team/ops.html");
     assert!(team.contains("Mona &lt;script&gt;"), "{team}");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]
