@@ -206,6 +206,14 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
     Ok(if met { Status::Clean } else { Status::Findings })
 }
 
+/// Base (linked), head (checked: the gate needs its errors) and the paths of
+/// the files that differ (`None` when git cannot say).
+type Loaded = (
+    Arc<itsm::link::Catalog>,
+    itsm::pipeline::Checked,
+    Option<Vec<String>>,
+);
+
 /// Base (loaded and linked), head (checked: the gate needs its errors) and the
 /// files that differ. Head is loaded once; base is built from it, only the
 /// files that differ read from base's blobs ([`diff::rebuild`]), and linked
@@ -216,11 +224,7 @@ fn load(
     base_rev: &str,
     head_rev: &str,
     today: jiff::civil::Date,
-) -> Result<(
-    Arc<itsm::link::Catalog>,
-    itsm::pipeline::Checked,
-    Option<Vec<String>>,
-)> {
+) -> Result<Loaded> {
     let options = itsm::checks::Options { today };
     let head_source = Source::Revision(head_rev.to_string());
     if let Ok(Some(blobs)) = diff::changed_between(root, base_rev, head_rev) {
@@ -249,11 +253,7 @@ fn load_whole(
     base_rev: &str,
     head_rev: &str,
     options: itsm::checks::Options,
-) -> Result<(
-    Arc<itsm::link::Catalog>,
-    itsm::pipeline::Checked,
-    Option<Vec<String>>,
-)> {
+) -> Result<Loaded> {
     let ((base, head), changed) = rayon::join(
         || {
             rayon::join(
