@@ -7,6 +7,8 @@ use crate::value::{Text, Value, intern};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 
+mod fast;
+
 /// Nesting deeper than this is refused (records are a few levels deep).
 pub const MAX_DEPTH: usize = 64;
 /// Nodes per document, aliases expanded, beyond which a document is refused.
@@ -45,7 +47,7 @@ impl Pos {
 }
 
 /// One YAML document of a stream.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Document {
     pub value: Value,
     /// Index of the document in its stream.
@@ -65,7 +67,18 @@ pub struct SyntaxError {
 
 /// Parses every document of a YAML stream. Documents completed before an error are
 /// returned along with it.
+///
+/// Texts written in the plain block style of records take a fast path; any other
+/// text, and every error, goes through saphyr.
 pub fn parse(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
+    match fast::parse(text) {
+        Some(docs) => (docs, None),
+        None => parse_general(text),
+    }
+}
+
+/// [`parse`] through saphyr alone: the reference the fast path is tested against.
+fn parse_general(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
