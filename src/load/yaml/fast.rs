@@ -13,6 +13,7 @@
 
 use super::{Document, MAX_DEPTH, MAX_NODES, Pos, resolve_plain, seen_before};
 use crate::value::{Text, Value, intern};
+use std::cell::RefCell;
 
 /// Why the fast path gave up. The reason is not kept: the general parser reads the
 /// text again and says what is wrong, if anything.
@@ -28,15 +29,50 @@ pub(super) fn parse(text: &str) -> Option<Vec<Document>> {
     if !plain_characters(text) {
         return None;
     }
+    // The scratch space of the thread's previous parse, so that parsing a file
+    // allocates only what the file's values keep.
+    let mut scratch = SCRATCH.with(RefCell::take);
+    scratch.starts.clear();
+    scratch.starts.push(0);
+    let bytes = text.as_bytes();
+    scratch.starts.extend(
+        (0..bytes.len())
+            .filter(|&i| bytes[i] == b'\n')
+            .map(|i| i + 1),
+    );
+    if !text.ends_with('\n') {
+        scratch.starts.push(text.len());
+    }
     let mut p = Parser {
-        lines: text.split_inclusive('\n').collect(),
-        ends_with_newline: text.ends_with('\n'),
+        text,
+        lines: scratch.starts.len() - 1,
         end: 0,
         nodes: 0,
-        items: Vec::new(),
-        entries: Vec::new(),
+        scratch,
     };
-    p.documents().ok()
+    let docs = p.documents().ok();
+    let mut scratch = p.scratch;
+    scratch.items.clear();
+    scratch.entries.clear();
+    SCRATCH.with(|s| s.replace(scratch));
+    docs
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// Buffers a parse needs only while it runs.
+#[derive(Default)]
+struct Scratch {
+    /// Where each line starts, then where the text ends.
+    starts: Vec<usize>,
+    /// Children of the open collections, each collection's from its base on, so
+    /// that every collection is allocated once, at its exact size.
+    items: Vec<Value>,
+    entries: Vec<(Text, Value)>,
+    /// A block scalar being assembled.
+    literal: String,
 }
 
 /// Whether the text has only characters the fast path reads the same way as YAML:
@@ -93,26 +129,32 @@ impl<'a> Line<'a> {
 type Parsed = (Value, Option<usize>);
 
 struct Parser<'a> {
-    lines: Vec<&'a str>,
-    ends_with_newline: bool,
+    text: &'a str,
+    /// Lines in the text.
+    lines: usize,
     /// The line after the current document's last.
     end: usize,
     /// Nodes of the current document, keys included, as the general parser counts.
     nodes: usize,
-    /// Children of the open collections, each collection's from its base on, so
-    /// that every collection is allocated once, at its exact size.
-    items: Vec<Value>,
-    entries: Vec<(Text, Value)>,
+    scratch: Scratch,
 }
 
 impl<'a> Parser<'a> {
+    /// Line `i`, with its line break.
+    fn raw(&self, i: usize) -> &'a str {
+        &self.text[self.scratch.starts[i]..self.scratch.starts[i + 1]]
+    }
+
+    fn line(&self, i: usize) -> Line<'a> {
+        Line::of(self.raw(i))
+    }
     /// Splits the stream at `---` lines and parses each document.
     fn documents(&mut self) -> Fast<Vec<Document>> {
         let mut docs = Vec::new();
         let mut start = 0;
         let mut explicit = false;
-        for i in 0..=self.lines.len() {
-            let marker = match self.lines.get(i) {
+        for i in 0..=self.lines {
+            let marker = match (i < self.lines).then(|| self.raw(i)) {
                 Some(raw) => {
                     let raw = raw.strip_suffix('\n').unwrap_or(raw);
                     if raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%') {
@@ -138,7 +180,7 @@ impl<'a> Parser<'a> {
                 return Err(Unsupported);
             }
             start = i + 1;
-            explicit = i < self.lines.len();
+            explicit = i < self.lines;
         }
         Ok(docs)
     }
@@ -147,7 +189,7 @@ impl<'a> Parser<'a> {
     /// left margin.
     fn document(&mut self, first: usize, index: u32) -> Fast<Document> {
         self.nodes = 0;
-        let line = Line::of(self.lines[first]);
+        let line = self.line(first);
         if line.indent != 0 || line.is_entry() {
             return Err(Unsupported);
         }
@@ -166,7 +208,7 @@ impl<'a> Parser<'a> {
     /// The first line at or after `from`, in the document, that is not blank or a
     /// comment.
     fn next_content(&self, from: usize) -> Option<usize> {
-        (from..self.end).find(|&i| !Line::of(self.lines[i]).is_empty())
+        (from..self.end).find(|&i| !self.line(i).is_empty())
     }
 
     fn count(&mut self) -> Fast<()> {
@@ -185,26 +227,26 @@ impl<'a> Parser<'a> {
             return Err(Unsupported);
         }
         self.count()?;
-        let base = self.entries.len();
+        let base = self.scratch.entries.len();
         let mut seen = None;
         loop {
-            let raw = self.lines[at];
+            let raw = self.raw(at);
             let raw = raw.strip_suffix('\n').unwrap_or(raw);
             let (key, value_text) = split_key(&raw[indent..]).ok_or(Unsupported)?;
-            if seen_before(&self.entries[base..], &mut seen, key) {
+            if seen_before(&self.scratch.entries[base..], &mut seen, key) {
                 return Err(Unsupported);
             }
             self.count()?;
             let key = intern(key);
             let (value, next) = self.value(value_text, at, indent, true, depth + 1)?;
-            self.entries.push((key, value));
-            match next.map(|n| Line::of(self.lines[n])) {
+            self.scratch.entries.push((key, value));
+            match next.map(|n| self.line(n)) {
                 Some(line) if line.indent == indent && !line.is_entry() => {
                     at = next.unwrap_or(at);
                 }
                 Some(line) if line.indent >= indent => return Err(Unsupported),
                 _ => {
-                    let map = Value::Map(self.entries.drain(base..).collect());
+                    let map = Value::Map(self.scratch.entries.drain(base..).collect());
                     return Ok((map, next));
                 }
             }
@@ -218,9 +260,9 @@ impl<'a> Parser<'a> {
             return Err(Unsupported);
         }
         self.count()?;
-        let base = self.items.len();
+        let base = self.scratch.items.len();
         loop {
-            let raw = self.lines[at];
+            let raw = self.raw(at);
             let raw = raw.strip_suffix('\n').unwrap_or(raw);
             // After the dash and the spaces that follow it.
             let after = raw[indent + 1..].trim_start_matches(' ');
@@ -232,8 +274,8 @@ impl<'a> Parser<'a> {
             } else {
                 self.value(after, at, indent, false, depth + 1)?
             };
-            self.items.push(value);
-            match next.map(|n| Line::of(self.lines[n])) {
+            self.scratch.items.push(value);
+            match next.map(|n| self.line(n)) {
                 Some(line) if line.indent == indent && line.is_entry() => {
                     at = next.unwrap_or(at);
                 }
@@ -241,7 +283,7 @@ impl<'a> Parser<'a> {
                 // Less indented, or the next key of the mapping that holds this
                 // sequence at the key's own indentation.
                 _ => {
-                    let seq = Value::Seq(self.items.drain(base..).collect());
+                    let seq = Value::Seq(self.scratch.items.drain(base..).collect());
                     return Ok((seq, next));
                 }
             }
@@ -264,7 +306,7 @@ impl<'a> Parser<'a> {
                 self.count()?;
                 return Ok((Value::Null, None));
             };
-            let line = Line::of(self.lines[n]);
+            let line = self.line(n);
             if line.is_entry() && (line.indent > indent || (in_map && line.indent == indent)) {
                 return self.block_seq(n, line.indent, depth);
             }
@@ -298,7 +340,7 @@ impl<'a> Parser<'a> {
         let mut widest_blank = 0;
         let mut content_indent = None;
         for i in at + 1..self.end {
-            let line = Line::of(self.lines[i]);
+            let line = self.line(i);
             if line.rest.is_empty() {
                 widest_blank = widest_blank.max(line.indent);
             } else {
@@ -309,11 +351,12 @@ impl<'a> Parser<'a> {
         let Some(k) = content_indent.filter(|&k| k > indent && k >= widest_blank) else {
             return Err(Unsupported);
         };
-        let mut value = String::new();
+        let mut value = std::mem::take(&mut self.scratch.literal);
+        value.clear();
         let mut blank_run = 0;
         let mut last = at;
         for i in at + 1..self.end {
-            let line = Line::of(self.lines[i]);
+            let line = self.line(i);
             if line.rest.is_empty() {
                 if line.indent > k {
                     return Err(Unsupported);
@@ -328,15 +371,15 @@ impl<'a> Parser<'a> {
             let breaks = blank_run + usize::from(last != at);
             value.extend(std::iter::repeat_n('\n', breaks));
             blank_run = 0;
-            let raw = self.lines[i];
+            let raw = self.raw(i);
             value.push_str(raw[k..].strip_suffix('\n').unwrap_or(&raw[k..]));
             last = i;
         }
         // A scalar that runs to the end of a text without a final line break is
         // left to the general parser, which has its own view of its last line.
-        if !self.ends_with_newline
-            && self.end == self.lines.len()
-            && (last + 1..self.end).all(|i| Line::of(self.lines[i]).rest.is_empty())
+        if !self.text.ends_with('\n')
+            && self.end == self.lines
+            && (last + 1..self.end).all(|i| self.line(i).rest.is_empty())
         {
             return Err(Unsupported);
         }
@@ -345,7 +388,9 @@ impl<'a> Parser<'a> {
         }
         self.count()?;
         let next = self.after_value(last, indent)?;
-        Ok((Value::Str(intern(&value)), next))
+        let scalar = Value::Str(intern(&value));
+        self.scratch.literal = value;
+        Ok((scalar, next))
     }
 
     /// The next content line after a value that ended on line `last`, in a block
@@ -353,7 +398,7 @@ impl<'a> Parser<'a> {
     /// lines, or be an error: both are left to the general parser.
     fn after_value(&self, last: usize, indent: usize) -> Fast<Option<usize>> {
         let next = self.next_content(last + 1);
-        if next.is_some_and(|n| Line::of(self.lines[n]).indent > indent) {
+        if next.is_some_and(|n| self.line(n).indent > indent) {
             return Err(Unsupported);
         }
         Ok(next)
@@ -412,7 +457,7 @@ impl<'a> Parser<'a> {
         self.count()?;
         let is_map = text.starts_with('{');
         let close = if is_map { '}' } else { ']' };
-        let (items, entries) = (self.items.len(), self.entries.len());
+        let (items, entries) = (self.scratch.items.len(), self.scratch.entries.len());
         let mut seen = None;
         let mut rest = text[1..].trim_start_matches(' ');
         if let Some(after) = rest.strip_prefix(close) {
@@ -423,16 +468,16 @@ impl<'a> Parser<'a> {
                     let len = key_len(rest);
                     let key = &rest[..len];
                     let after = rest[len..].strip_prefix(": ").ok_or(Unsupported)?;
-                    if len == 0 || seen_before(&self.entries[entries..], &mut seen, key) {
+                    if len == 0 || seen_before(&self.scratch.entries[entries..], &mut seen, key) {
                         return Err(Unsupported);
                     }
                     self.count()?;
                     let (value, after) = self.flow_node(after.trim_start_matches(' '), depth)?;
-                    self.entries.push((intern(key), value));
+                    self.scratch.entries.push((intern(key), value));
                     rest = after;
                 } else {
                     let (value, after) = self.flow_node(rest, depth)?;
-                    self.items.push(value);
+                    self.scratch.items.push(value);
                     rest = after;
                 }
                 rest = rest.trim_start_matches(' ');
@@ -451,9 +496,9 @@ impl<'a> Parser<'a> {
             }
         }
         let value = if is_map {
-            Value::Map(self.entries.drain(entries..).collect())
+            Value::Map(self.scratch.entries.drain(entries..).collect())
         } else {
-            Value::Seq(self.items.drain(items..).collect())
+            Value::Seq(self.scratch.items.drain(items..).collect())
         };
         Ok((value, rest))
     }
