@@ -16,8 +16,12 @@ use std::sync::Arc;
 /// (`owner`, `production`, team names), so they are shared through [`intern`].
 pub type Text = Arc<str>;
 
-/// Distinct strings each thread shares before it stops interning.
-const INTERN_LIMIT: usize = 8192;
+/// Distinct strings each thread shares before it stops interning. Record names
+/// are short and each is written in several records (a CI's own file, the
+/// Services that list it, the Changes that impact it), so sharing every one of
+/// them halves the allocations of a large repository. A long-running process
+/// calls [`sweep_interned`] to forget the strings its old records held.
+const INTERN_LIMIT: usize = 1 << 20;
 /// Longer strings are never interned (bodies, descriptions).
 const INTERN_MAX_LEN: usize = 40;
 
@@ -41,6 +45,16 @@ pub fn intern(s: &str) -> Text {
         }
         t
     })
+}
+
+/// Forgets the interned strings that nothing but the tables holds any more, in
+/// this thread and in every thread of the parallel pool (where files are parsed).
+pub fn sweep_interned() {
+    fn sweep() {
+        INTERNED.with(|set| set.borrow_mut().retain(|t| Arc::strong_count(t) > 1));
+    }
+    rayon::broadcast(|_| sweep());
+    sweep();
 }
 
 /// A YAML node, as JSON sees it.
@@ -362,6 +376,16 @@ mod tests {
             serde_json::json!({"spec": {"a/b": [1, 2.5]}, "name": "x"})
         );
         assert_eq!(serde_json::to_value(&v).unwrap(), v.to_json());
+    }
+
+    #[test]
+    fn sweeping_forgets_only_strings_no_one_holds() {
+        let kept = intern("sweep-kept");
+        let gone = Arc::downgrade(&intern("sweep-gone"));
+        assert!(gone.upgrade().is_some(), "the table holds it");
+        sweep_interned();
+        assert!(gone.upgrade().is_none());
+        assert!(Arc::ptr_eq(&kept, &intern("sweep-kept")));
     }
 
     #[test]

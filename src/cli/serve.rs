@@ -188,6 +188,7 @@ impl Live<'_> {
         };
         if full {
             self.cache = None;
+            itsm::value::sweep_interned();
             match load::Cache::open(&self.root) {
                 Ok(c) => self.cache = Some(c),
                 Err(e) => return self.failed(&e),
