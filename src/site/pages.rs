@@ -16,6 +16,7 @@ use minijinja::Value as V;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 /// Records per page of a kind's list.
 const PER_PAGE: usize = 500;
@@ -81,12 +82,16 @@ pub(super) fn render_some(
     only: Option<Only<'_>>,
     sink: &(dyn Fn(File) -> Result<()> + Sync),
 ) -> Result<(usize, Reads)> {
+    let links: Vec<OnceLock<Link>> = (0..catalog.repo.records.len())
+        .map(|_| OnceLock::new())
+        .collect();
     let cx = Cx {
         catalog: Tracked(catalog),
         today: options.today,
         sla,
         theme,
         site: V::from_serialize(site_info(catalog, options.today)),
+        links: &links,
     };
     let track = only.is_some();
     let (only, lists, search_index) = match only {
@@ -249,6 +254,9 @@ struct Cx<'a> {
     theme: &'a Theme,
     /// What every page shows of the site (built once, shared by every page).
     site: V,
+    /// The link to each record, made the first time a page shows it: a record
+    /// is linked from many pages.
+    links: &'a [OnceLock<Link>],
 }
 
 #[derive(Serialize, Clone)]
@@ -308,9 +316,9 @@ fn plural(k: Kind) -> &'static str {
 /// A link to a record: its page (relative to the site root), title and identity.
 #[derive(Serialize, Clone, Debug)]
 struct Link {
-    path: String,
-    title: String,
-    id: String,
+    path: Arc<str>,
+    title: Arc<str>,
+    id: Arc<str>,
     kind: &'static str,
 }
 
@@ -340,12 +348,14 @@ struct Fact {
 impl<'a> Cx<'a> {
     fn link(&self, ix: Ix) -> Link {
         let r = self.catalog.record(ix);
-        Link {
-            path: page_path(&r.id),
-            title: r.title().to_string(),
-            id: r.id.to_string(),
-            kind: r.id.kind.name(),
-        }
+        self.links[ix as usize]
+            .get_or_init(|| Link {
+                path: page_path(&r.id).into(),
+                title: r.title().into(),
+                id: r.id.to_string().into(),
+                kind: r.id.kind.name(),
+            })
+            .clone()
     }
 
     fn page(&self, path: String, template: &str, title: &str, extra: V) -> Result<File> {
