@@ -172,10 +172,11 @@ pub struct Record {
     pub file: crate::source::FileId,
     /// Index of the YAML document in its file.
     pub doc: u32,
-    /// The whole document as written (`apiVersion`, `kind`, `metadata`, `spec`).
-    pub value: crate::value::Value,
+    /// The whole document as written (`apiVersion`, `kind`, `metadata`, `spec`),
+    /// shared: a revision rebuilt from another shares its unchanged records.
+    pub value: std::sync::Arc<crate::value::Value>,
     /// The Markdown after the front matter of a `.md` record.
-    pub body: Option<String>,
+    pub body: Option<std::sync::Arc<str>>,
 }
 
 impl Record {

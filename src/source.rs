@@ -30,13 +30,15 @@ pub struct Region {
 pub struct SourceFile {
     /// Relative to the repository root, `/`-separated.
     pub path: String,
-    pub text: String,
+    /// Shared: a revision rebuilt from another shares its unchanged files.
+    pub text: std::sync::Arc<str>,
     pub region: Region,
     line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    pub fn new(path: String, text: String) -> Self {
+    pub fn new(path: String, text: impl Into<std::sync::Arc<str>>) -> Self {
+        let text = text.into();
         let end = text.len() as u32;
         Self::with_region(
             path,
@@ -49,10 +51,10 @@ impl SourceFile {
         )
     }
 
-    pub fn with_region(path: String, text: String, region: Region) -> Self {
+    pub fn with_region(path: String, text: impl Into<std::sync::Arc<str>>, region: Region) -> Self {
         SourceFile {
             path,
-            text,
+            text: text.into(),
             region,
             line_starts: OnceLock::new(),
         }
@@ -188,7 +190,7 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
         self.files
             .get(id as usize)
-            .map(|f| f.text.as_str())
+            .map(|f| &*f.text)
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
@@ -239,7 +241,7 @@ mod tests {
     #[test]
     fn one_off_spans_match_indexed_ones() {
         let text = "a: 1\nb: \"é x\"\r\nc: 3";
-        let f = SourceFile::new("a".into(), text.into());
+        let f = SourceFile::new("a".into(), text);
         for (line, col) in [(1, 1), (2, 7), (3, 4), (4, 1), (2, 40)] {
             assert_eq!(
                 span_in(text, line, col, 1),
@@ -251,7 +253,7 @@ mod tests {
 
     #[test]
     fn spans_count_characters() {
-        let f = SourceFile::new("a".into(), "a: 1\nb: \"é x\"\r\nc: 3".into());
+        let f = SourceFile::new("a".into(), "a: 1\nb: \"é x\"\r\nc: 3");
         assert_eq!(f.line_range(2), Some(5..14));
         let s = f.span_at(2, 7, 1);
         assert_eq!(&f.text[s.start as usize..s.end as usize], "x");

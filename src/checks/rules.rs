@@ -140,7 +140,7 @@ pub struct RuleView<'a>(pub &'a Record);
 impl serde::Serialize for RuleView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let (Some(body), Value::Map(entries)) = (&self.0.body, &self.0.value) else {
+        let (Some(body), Value::Map(entries)) = (&self.0.body, &*self.0.value) else {
             return self.0.value.serialize(s);
         };
         let mut map = s.serialize_map(Some(entries.len()))?;

@@ -375,7 +375,7 @@ pub fn fields(old: &Record, new: &Record) -> Vec<FieldChange> {
     let mut out = Vec::new();
     values("", &old.value, &new.value, &mut out);
     if old.body != new.body {
-        let text = |b: &Option<String>| b.as_ref().map(|s| serde_json::Value::from(s.as_str()));
+        let text = |b: &Option<std::sync::Arc<str>>| b.as_deref().map(serde_json::Value::from);
         out.push(FieldChange {
             pointer: "/spec/body".into(),
             old: text(&old.body),

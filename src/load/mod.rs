@@ -397,8 +397,8 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         id,
         file: 0,
         doc: doc.index,
-        value: doc.value,
-        body: body.map(str::to_string),
+        value: doc.value.into(),
+        body: body.map(Into::into),
     });
 }
 
@@ -449,7 +449,7 @@ pub struct Cache {
     config: Config,
     config_value: Value,
     /// `itsm.yaml` as read (path, text, region): always the first file.
-    config_source: Option<(String, String, Region)>,
+    config_source: Option<(String, std::sync::Arc<str>, Region)>,
     /// The findings of `itsm.yaml` and of its `exclude:` globs.
     config_diags: Vec<Diagnostic>,
     exclude: discover::Exclude,
