@@ -4,6 +4,12 @@
 mod common;
 
 use common::{VALID, files_under, itsm, stderr, stdout, write};
+use itsm::diag::{Counts, Diagnostic};
+use itsm::load::{self, Source};
+use itsm::pipeline;
+use itsm::site::Options;
+use itsm::site::incremental::Site;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-21";
@@ -482,4 +488,149 @@ fn out_defaults_to_the_config_and_rev_reads_git() {
     let o = itsm(repo.path(), &["build", "--today", TODAY, "--rev", "HEAD"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(repo.path().join("public/catalogue/ci/web.html").is_file());
+}
+
+// ---- incremental rendering (`itsm serve`) ----------------------------------
+
+/// Diagnostics, comparable.
+fn debug(diags: &[Diagnostic]) -> Vec<String> {
+    diags.iter().map(|d| format!("{d:?}")).collect()
+}
+
+/// Edits (file, new text or `None` to remove) applied one after the other.
+fn edits(root: &Path) -> Vec<(&'static str, Option<String>)> {
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let identity = read("services/identity.yaml");
+    let incident = read("incidents/inc-2026-1029-app-login-failures.md");
+    let platform = read("services/cloud-platform.yaml");
+    let new_service = identity
+        .replace("name: identity", "name: identity-two")
+        .replace("title: Customer Identity", "title: Identity Two");
+    vec![
+        // A title: every page that links to it.
+        (
+            "services/identity.yaml",
+            Some(identity.replace("title: Customer Identity", "title: Customer Login")),
+        ),
+        // A dependency added, then removed.
+        (
+            "services/identity.yaml",
+            Some(identity.replace("  tier: 1\n", "  tier: 1\n  dependsOn: [cloud-platform]\n")),
+        ),
+        ("services/identity.yaml", Some(identity.clone())),
+        // A schema error, then the fix (the next edit writes the file whole).
+        (
+            "services/identity.yaml",
+            Some(identity.replace("  tier: 1\n", "  tier: 9\n  colour: blue\n")),
+        ),
+        // Another owner.
+        (
+            "services/identity.yaml",
+            Some(identity.replace("owner: team:security", "owner: team:platform")),
+        ),
+        // An outage longer: the availability of the Services.
+        (
+            "incidents/inc-2026-1029-app-login-failures.md",
+            Some(incident.replace("08:16:00Z", "11:16:00Z")),
+        ),
+        // A broken save, then the fix.
+        (
+            "services/cloud-platform.yaml",
+            Some(platform.replace("  tier: 1\n", "  tier: [1\n")),
+        ),
+        (
+            "services/cloud-platform.yaml",
+            Some(platform.replace("title: Cloud Platform", "title: The Cloud")),
+        ),
+        // A record added, then removed.
+        ("services/identity-two.yaml", Some(new_service)),
+        ("services/identity-two.yaml", None),
+        // An incident added (a second document in a new file).
+        (
+            "incidents/inc-copy.md",
+            Some(incident.replace("name: inc-2026-1029-app-login-failures", "name: inc-copy")),
+        ),
+        // Only the Markdown body.
+        (
+            "incidents/inc-copy.md",
+            Some(
+                incident
+                    .replace("name: inc-2026-1029-app-login-failures", "name: inc-copy")
+                    .replace("# Android sign-in", "# Android sign-in (copy)"),
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn serve_renders_incrementally_what_a_full_render_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo"),
+        &root,
+    );
+    let today = jiff::civil::date(2026, 11, 21);
+    let check_options = itsm::checks::Options { today };
+    let options = Options {
+        today,
+        theme: Some(root.join("theme")),
+        live_reload: true,
+    };
+    let mut cache = load::Cache::open(&root).unwrap();
+    let first = pipeline::check_cached(&mut cache, check_options);
+    let (mut site, rendered) =
+        Site::render(first.catalog.clone(), &first.diagnostics, &options).unwrap();
+    let total = rendered.pages;
+    let mut files: HashMap<String, Vec<u8>> = rendered
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    let mut changed = HashSet::new();
+    let mut partial = 0;
+    let mut errors = 0;
+    for (step, (path, text)) in edits(&root).into_iter().enumerate() {
+        match text {
+            Some(t) => std::fs::write(root.join(path), t).unwrap(),
+            None => std::fs::remove_file(root.join(path)).unwrap(),
+        }
+        changed.extend(cache.reread(&[path.to_string()]));
+        let checked = pipeline::check_cached(&mut cache, check_options);
+        let fresh = pipeline::check(&root, &Source::WorkTree, check_options).unwrap();
+        assert_eq!(
+            debug(&checked.diagnostics),
+            debug(&fresh.diagnostics),
+            "step {step}: diagnostics"
+        );
+        if Counts::of(&checked.diagnostics).errors > 0 {
+            assert!([3, 6].contains(&step), "step {step} has errors");
+            errors += 1;
+            continue;
+        }
+        let r = site
+            .update(checked.catalog, &checked.diagnostics, &options, &changed)
+            .unwrap();
+        changed.clear();
+        if r.full {
+            files.clear();
+        } else {
+            assert!(r.pages < total, "step {step}: {} pages", r.pages);
+            partial += 1;
+        }
+        files.extend(r.files.into_iter().map(|f| (f.path, f.bytes)));
+        let full = itsm::site::render(&fresh.catalog, &fresh.diagnostics, &options).unwrap();
+        let full: HashMap<String, Vec<u8>> = full.into_iter().map(|f| (f.path, f.bytes)).collect();
+        let mut paths: Vec<&String> = full.keys().chain(files.keys()).collect();
+        paths.sort();
+        paths.dedup();
+        for p in paths {
+            assert!(
+                files.get(p) == full.get(p),
+                "step {step}: {p} differs from a full render"
+            );
+        }
+    }
+    assert!(partial >= 6, "{partial} partial renders");
+    assert_eq!(errors, 2, "the schema error and the broken save");
 }
