@@ -66,19 +66,14 @@ pub fn load(
     source: &Source,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Repository, LoadError> {
-    let reader = discover::Reader::open(root, source)?;
     let mut files = Files::default();
-    let (config_value, config_file) = match reader.config_text()? {
-        Some(text) => {
-            let (value, file, found) = parse_config(&mut files, text);
-            diags.extend(found);
-            (value, Some(file))
-        }
-        None => (Value::Null, None),
-    };
-    let config = Config::from_value(&config_value);
-    let matcher = discover::Exclude::new(&config, config_file, diags);
-    let mut parsed: Vec<Parsed> = reader.read_tree(&matcher, parse_file)?;
+    let Tree {
+        config_value,
+        config_file,
+        config,
+        mut parsed,
+        ..
+    } = read_all(root, source, &mut files, diags)?;
     parsed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
 
     let files_scanned = parsed.len();
@@ -105,6 +100,46 @@ pub fn load(
         files,
         files_scanned,
         records,
+    })
+}
+
+/// `itsm.yaml` and every file discovery reads under it, parsed.
+struct Tree {
+    config_value: Value,
+    /// `itsm.yaml` in the source map, when there is one.
+    config_file: Option<FileId>,
+    config: Config,
+    exclude: discover::Exclude,
+    /// In the order read, not sorted.
+    parsed: Vec<Parsed>,
+}
+
+/// Reads `itsm.yaml` (into `files`, its findings and those of its `exclude:`
+/// globs into `diags`), then every file discovery reads under it.
+fn read_all(
+    root: &Path,
+    source: &Source,
+    files: &mut Files,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Tree, LoadError> {
+    let reader = discover::Reader::open(root, source)?;
+    let (config_value, config_file) = match reader.config_text()? {
+        Some(text) => {
+            let (value, file, found) = parse_config(files, text);
+            diags.extend(found);
+            (value, Some(file))
+        }
+        None => (Value::Null, None),
+    };
+    let config = Config::from_value(&config_value);
+    let exclude = discover::Exclude::new(&config, config_file, diags);
+    let parsed = reader.read_tree(&exclude, parse_file)?;
+    Ok(Tree {
+        config_value,
+        config_file,
+        config,
+        exclude,
+        parsed,
     })
 }
 
@@ -184,7 +219,9 @@ pub fn discovered(exclude: &Exclude, path: &str) -> bool {
 /// The outcome of reading one file.
 struct Parsed {
     path: String,
-    text: String,
+    /// Shared with the source map and, in [`Cache`], with every repository
+    /// assembled from it.
+    text: std::sync::Arc<str>,
     region: Region,
     records: Vec<Record>,
     diags: Vec<Diagnostic>,
@@ -215,7 +252,7 @@ fn parse_file(path: String, bytes: Content) -> Parsed {
 fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>, Option<String>) {
     let mut parsed = Parsed {
         path,
-        text: String::new(),
+        text: "".into(),
         region: Default::default(),
         records: Vec::new(),
         diags: Vec::new(),
@@ -263,11 +300,11 @@ fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>,
         }
     };
     parsed.text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+        Ok(text) => text.into(),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             // Keep the text (bad bytes replaced) so that the snippet shows the spot.
-            parsed.text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            parsed.text = String::from_utf8_lossy(e.as_bytes()).into();
             let valid = &parsed.text[..offset];
             let line = valid.matches('\n').count() as u32 + 1;
             let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
@@ -463,20 +500,15 @@ pub struct Cache {
 impl Cache {
     /// Reads the working tree at `root` as [`load`] does, keeping every file parsed.
     pub fn open(root: &Path) -> Result<Cache, LoadError> {
-        let reader = discover::Reader::open(root, &Source::WorkTree)?;
         let mut files = Files::default();
         let mut config_diags = Vec::new();
-        let (config_value, config_file) = match reader.config_text()? {
-            Some(text) => {
-                let (value, file, found) = parse_config(&mut files, text);
-                config_diags.extend(found);
-                (value, Some(file))
-            }
-            None => (Value::Null, None),
-        };
-        let config = Config::from_value(&config_value);
-        let exclude = discover::Exclude::new(&config, config_file, &mut config_diags);
-        let parsed: Vec<Parsed> = reader.read_tree(&exclude, parse_file)?;
+        let Tree {
+            config_value,
+            config_file,
+            config,
+            exclude,
+            parsed,
+        } = read_all(root, &Source::WorkTree, &mut files, &mut config_diags)?;
         let config_source = config_file.map(|id| {
             let f = files.get(id);
             (f.path.clone(), f.text.clone(), f.region)
