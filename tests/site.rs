@@ -634,3 +634,82 @@ fn serve_renders_incrementally_what_a_full_render_gives() {
     assert!(partial >= 6, "{partial} partial renders");
     assert_eq!(errors, 2, "the schema error and the broken save");
 }
+
+/// A repository with lists longer than a page shows: 120 CIs in a chain under
+/// one Service, all owned by one Team, so that lists are cut or say "and N more".
+fn long_lists() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let mut files = Vec::new();
+    for i in 0..120 {
+        let depends = if i + 1 < 120 {
+            format!("\n  dependsOn: [c{:03}]", i + 1)
+        } else {
+            String::new()
+        };
+        files.push((
+            format!("cis/c{i:03}.yaml"),
+            format!("apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: c{i:03}\n  labels: {{zone: z{}}}\nspec:\n  owner: ops\n  type: server\n  environment: production{depends}\n", i % 3),
+        ));
+    }
+    files.push((
+        "services/hub.yaml".to_string(),
+        "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: hub\n  description: Everything & more\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 2\n  sla: gold\n  cis: [c000]\n  dependsOn: [shop]\n".to_string(),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write(repo.path(), &files);
+    repo
+}
+
+/// Record pages of the default theme are written without the template engine
+/// (`site::native`). With the same templates copied into `theme/`, minijinja
+/// renders them: every file of the site must come out the same.
+#[test]
+fn default_record_pages_are_what_their_templates_give() {
+    let theme = tempfile::tempdir().unwrap();
+    for (name, text) in itsm::site::theme::TEMPLATES {
+        if ["base.html", "record.html"].contains(name) {
+            std::fs::write(theme.path().join(name), text).unwrap();
+        }
+    }
+    let long = long_lists();
+    let today = jiff::civil::date(2026, 11, 21);
+    for repo in [example(), fixture("hostile"), long.path().to_path_buf()] {
+        let checked =
+            pipeline::check(&repo, &Source::WorkTree, itsm::checks::Options { today }).unwrap();
+        assert_eq!(Counts::of(&checked.diagnostics).errors, 0, "{repo:?}");
+        for live_reload in [false, true] {
+            let render = |theme: Option<PathBuf>| {
+                let options = Options {
+                    today,
+                    theme,
+                    live_reload,
+                };
+                itsm::site::render(&checked.catalog, &checked.diagnostics, &options).unwrap()
+            };
+            let native = render(None);
+            let templated = render(Some(theme.path().to_path_buf()));
+            assert_eq!(native.len(), templated.len());
+            for (n, t) in native.iter().zip(&templated) {
+                assert_eq!(n.path, t.path);
+                assert!(
+                    n.bytes == t.bytes,
+                    "{repo:?} {}: the native page differs from record.html's:\n{}",
+                    n.path,
+                    first_difference(&n.bytes, &t.bytes)
+                );
+            }
+        }
+    }
+}
+
+/// Where two texts part, with some context.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let from = at.saturating_sub(200);
+    let show = |t: &[u8]| String::from_utf8_lossy(&t[from..(at + 200).min(t.len())]).into_owned();
+    format!("native:\n{}\n--- template:\n{}", show(a), show(b))
+}

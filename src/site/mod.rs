@@ -10,6 +10,7 @@
 pub mod graph_svg;
 pub mod incremental;
 pub mod markdown;
+mod native;
 mod pages;
 pub mod search;
 pub mod serve;
@@ -96,6 +97,12 @@ pub fn file_stem(name: &str) -> String {
 /// HTML-escapes text for element content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    esc_to(&mut out, s);
+    out
+}
+
+/// HTML-escapes `s` onto the end of `out`.
+pub fn esc_to(out: &mut String, s: &str) {
     // The runs between special characters are copied whole (every page escapes
     // a few hundred strings: this is on the build's hot path).
     let mut run = 0;
@@ -113,7 +120,6 @@ pub fn esc(s: &str) -> String {
         run = i + 1;
     }
     out.push_str(&s[run..]);
-    out
 }
 
 #[cfg(test)]

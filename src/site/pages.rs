@@ -4,7 +4,7 @@
 
 use super::graph_svg::{self, Node};
 use super::theme::Theme;
-use super::{File, Options, esc, markdown, page_path, search};
+use super::{File, Options, esc, markdown, native, page_path, search};
 use crate::diag::{Diagnostic, Severity};
 use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind, Record, Reference};
@@ -85,12 +85,14 @@ pub(super) fn render_some(
     let links: Vec<OnceLock<Link>> = (0..catalog.repo.records.len())
         .map(|_| OnceLock::new())
         .collect();
+    let site = V::from_serialize(site_info(catalog, options.today));
     let cx = Cx {
         catalog: Tracked(catalog),
         today: options.today,
         sla,
         theme,
-        site: V::from_serialize(site_info(catalog, options.today)),
+        layout: native::Layout::new(theme, &site)?,
+        site,
         links: &links,
     };
     let track = only.is_some();
@@ -254,6 +256,8 @@ struct Cx<'a> {
     theme: &'a Theme,
     /// What every page shows of the site (built once, shared by every page).
     site: V,
+    /// The default layout around record pages, when the theme keeps it.
+    layout: Option<native::Layout>,
     /// The link to each record, made the first time a page shows it: a record
     /// is linked from many pages.
     links: &'a [OnceLock<Link>],
@@ -315,34 +319,58 @@ fn plural(k: Kind) -> &'static str {
 
 /// A link to a record: its page (relative to the site root), title and identity.
 #[derive(Serialize, Clone, Debug)]
-struct Link {
-    path: Arc<str>,
-    title: Arc<str>,
-    id: Arc<str>,
-    kind: &'static str,
+pub(super) struct Link {
+    pub path: Arc<str>,
+    pub title: Arc<str>,
+    pub id: Arc<str>,
+    pub kind: &'static str,
 }
 
 /// An entry of a list on a record's page.
 #[derive(Serialize)]
-struct Item {
-    link: Link,
-    note: String,
+pub(super) struct Item {
+    pub link: Link,
+    pub note: String,
 }
 
 #[derive(Serialize)]
-struct Section {
-    title: String,
-    items: Vec<Item>,
+pub(super) struct Section {
+    pub title: String,
+    pub items: Vec<Item>,
     /// Entries left out of a long list.
-    more: usize,
+    pub more: usize,
     /// A transitive list that stopped at its limit (how many more is not counted).
-    cut: bool,
+    pub cut: bool,
 }
 
 #[derive(Serialize)]
-struct Fact {
-    label: String,
-    html: V,
+pub(super) struct Fact {
+    pub label: String,
+    /// Safe HTML.
+    pub html: V,
+}
+
+/// What a record's page shows: `record` in `record.html`. Strings are plain
+/// text; the `V` fields are safe HTML.
+#[derive(Serialize)]
+pub(super) struct RecordView<'a> {
+    pub id: String,
+    pub kind: &'static str,
+    pub kind_id: &'static str,
+    pub kind_plural: &'static str,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub links: Vec<ExternalLink>,
+    pub facts: Vec<Fact>,
+    pub sections: Vec<Section>,
+    pub body_html: V,
+    pub graph_svg: V,
+    pub availability: Option<Availability>,
+    pub source: &'a str,
+    pub edit_url: Option<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -394,28 +422,44 @@ impl<'a> Cx<'a> {
             .map(|b| self.markdown(b, prefix))
             .unwrap_or_default();
         let file = &self.catalog.repo.files.get(r.file).path;
-        let extra = minijinja::context! {
-            record => minijinja::context! {
-                id => r.id.to_string(),
-                kind => r.id.kind.name(),
-                kind_id => r.id.kind.id(),
-                kind_plural => plural(r.id.kind),
-                name => &r.id.name,
-                title => r.title(),
-                description => r.str("/metadata/description"),
-                labels => string_map(r.get("/metadata/labels")),
-                annotations => string_map(r.get("/metadata/annotations")),
-                links => V::from_serialize(links(r)),
-                facts => V::from_serialize(self.facts(r, prefix)),
-                sections => V::from_serialize(&sections),
-                body_html => V::from_safe_string(body),
-                graph_svg => V::from_safe_string(graph),
-                availability => self.availability(ix).map(V::from_serialize),
-                source => file,
-                edit_url => self.catalog.repo.config.github.as_ref().map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
-            },
+        let view = RecordView {
+            id: r.id.to_string(),
+            kind: r.id.kind.name(),
+            kind_id: r.id.kind.id(),
+            kind_plural: plural(r.id.kind),
+            name: &r.id.name,
+            title: r.title(),
+            description: r.str("/metadata/description"),
+            labels: string_map(r.get("/metadata/labels")),
+            annotations: string_map(r.get("/metadata/annotations")),
+            links: links(r),
+            facts: self.facts(r, prefix),
+            sections,
+            body_html: V::from_safe_string(body),
+            graph_svg: V::from_safe_string(graph),
+            availability: self.availability(ix),
+            source: file,
+            edit_url: self
+                .catalog
+                .repo
+                .config
+                .github
+                .as_ref()
+                .map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
         };
-        self.page(page_path(&r.id), "record.html", r.title(), extra)
+        let path = page_path(&r.id);
+        if let Some(layout) = self
+            .layout
+            .as_ref()
+            .filter(|_| path.matches('/').count() == 1)
+        {
+            return Ok(File {
+                path,
+                bytes: layout.record_page(&view).into_bytes(),
+            });
+        }
+        let extra = minijinja::context! { record => V::from_serialize(&view) };
+        self.page(path, "record.html", r.title(), extra)
     }
 
     fn markdown(&self, text: &str, prefix: &str) -> String {
@@ -1369,10 +1413,10 @@ fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
 }
 
 #[derive(Serialize)]
-struct ExternalLink {
-    title: String,
+pub(super) struct ExternalLink {
+    pub title: String,
     /// `None` when the URL's scheme is not http, https or mailto.
-    url: Option<String>,
+    pub url: Option<String>,
 }
 
 fn links(r: &Record) -> Vec<ExternalLink> {
@@ -1410,18 +1454,18 @@ fn when(s: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct Availability {
-    window: String,
+pub(super) struct Availability {
+    pub window: String,
     /// `24x7` or `business`.
-    support_hours: String,
-    from: String,
-    to: String,
-    outage_minutes: String,
-    percent: String,
-    target: Option<String>,
-    met: bool,
-    sla: Link,
-    incidents: Vec<Link>,
+    pub support_hours: String,
+    pub from: String,
+    pub to: String,
+    pub outage_minutes: String,
+    pub percent: String,
+    pub target: Option<String>,
+    pub met: bool,
+    pub sla: Link,
+    pub incidents: Vec<Link>,
 }
 
 #[derive(Serialize)]

@@ -33,6 +33,9 @@ pub const ASSETS: &[(&str, &str)] = &[
 pub struct Theme {
     pub env: Environment<'static>,
     dir: Option<PathBuf>,
+    /// Whether record pages use the default `record.html` and `base.html`,
+    /// which [`super::native`] renders without the template engine.
+    pub default_record: bool,
 }
 
 impl Theme {
@@ -82,7 +85,16 @@ impl Theme {
             env.get_template(name)
                 .with_context(|| format!("template {name}"))?;
         }
-        Ok(Theme { env, dir })
+        let default_record = dir.as_ref().is_none_or(|dir| {
+            ["base.html", "record.html"]
+                .iter()
+                .all(|name| super::write::inside(dir, name).is_ok_and(|p| !p.is_file()))
+        });
+        Ok(Theme {
+            env,
+            dir,
+            default_record,
+        })
     }
 
     /// Renders template `name` with `ctx`.

@@ -1,0 +1,270 @@
+//! Record pages of the default theme, written without the template engine.
+//!
+//! A record page is most of a site (one per record), and running `record.html`
+//! through minijinja was a quarter of a 100,000-page build. When the theme keeps
+//! the default `record.html` and `base.html`, the layout around the page is
+//! rendered once by minijinja (with markers where the title and the content go)
+//! and the content is written here, as `record.html` would write it. A test
+//! (`tests/site.rs`) renders sites both ways and requires the same bytes: change
+//! `theme/record.html` and this file together.
+
+use super::esc_to;
+use super::pages::{Availability, RecordView, Section};
+use super::theme::Theme;
+use anyhow::Result;
+use minijinja::Value as V;
+
+/// `base.html` rendered around a record page, in the three pieces between
+/// which the page's title and content go.
+pub(super) struct Layout {
+    before_title: String,
+    before_content: String,
+    after_content: String,
+}
+
+const TITLE: &str = "\u{1}title\u{1}";
+const CONTENT: &str = "\u{1}content\u{1}";
+
+impl Layout {
+    /// The layout of record pages (one folder deep), when the theme keeps the
+    /// default templates; `None` otherwise (minijinja renders them).
+    pub fn new(theme: &Theme, site: &V) -> Result<Option<Layout>> {
+        if !theme.default_record {
+            return Ok(None);
+        }
+        // Named `.html`, so that it escapes as the record pages do.
+        let page = theme.env.template_from_named_str(
+            "record-layout.html",
+            r#"{% extends "base.html" %}{% block content %}{{ content }}{% endblock %}"#,
+        )?;
+        let page = page.render(minijinja::context! {
+            site => site,
+            root => "../",
+            title => TITLE,
+            content => V::from_safe_string(CONTENT.to_string()),
+        })?;
+        let Some((before_title, rest)) = page.split_once(TITLE) else {
+            return Ok(None);
+        };
+        let Some((before_content, after_content)) = rest.split_once(CONTENT) else {
+            return Ok(None);
+        };
+        if [before_title, before_content, after_content]
+            .iter()
+            .any(|part| part.contains(TITLE) || part.contains(CONTENT))
+        {
+            return Ok(None);
+        }
+        Ok(Some(Layout {
+            before_title: before_title.to_string(),
+            before_content: before_content.to_string(),
+            after_content: after_content.to_string(),
+        }))
+    }
+
+    /// The whole page of a record, as `record.html` renders it.
+    pub fn record_page(&self, r: &RecordView) -> String {
+        let mut out = String::with_capacity(
+            self.before_title.len() + self.before_content.len() + self.after_content.len() + 4096,
+        );
+        out.push_str(&self.before_title);
+        esc_to(&mut out, r.title);
+        out.push_str(&self.before_content);
+        content(&mut out, r);
+        out.push_str(&self.after_content);
+        out
+    }
+}
+
+/// Appends each string: the literal text of the template.
+macro_rules! put {
+    ($out:expr, $($s:expr),+ $(,)?) => {{ $($out.push_str($s);)+ }};
+}
+
+/// The `content` block of `record.html`.
+fn content(out: &mut String, r: &RecordView) {
+    const ROOT: &str = "../";
+    put!(out, "\n<p class=\"crumbs\"><a href=\"", ROOT);
+    esc_to(out, r.kind_id);
+    out.push_str("/index.html\">");
+    esc_to(out, r.kind_plural);
+    out.push_str("</a> / <code>");
+    esc_to(out, &r.id);
+    out.push_str("</code></p>\n<h1>");
+    esc_to(out, r.title);
+    out.push_str(" <span class=\"kind\">");
+    esc_to(out, r.kind);
+    out.push_str("</span></h1>\n");
+    if let Some(d) = r.description.filter(|d| !d.is_empty()) {
+        out.push_str("<p class=\"lead\">");
+        esc_to(out, d);
+        out.push_str("</p>");
+    }
+    out.push('\n');
+    if !r.labels.is_empty() {
+        out.push_str("<p class=\"labels\">");
+        for (k, v) in &r.labels {
+            out.push_str("<span class=\"label\">");
+            esc_to(out, k);
+            out.push_str(": ");
+            esc_to(out, v);
+            out.push_str("</span> ");
+        }
+        out.push_str("</p>");
+    }
+    out.push('\n');
+    if !r.links.is_empty() {
+        out.push_str("<ul class=\"ext-links\">");
+        for l in &r.links {
+            out.push_str("<li>");
+            match l.url.as_deref().filter(|u| !u.is_empty()) {
+                Some(url) => {
+                    out.push_str("<a href=\"");
+                    esc_to(out, url);
+                    out.push_str("\" rel=\"noopener noreferrer\">");
+                    esc_to(out, &l.title);
+                    out.push_str("</a>");
+                }
+                None => esc_to(out, &l.title),
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("\n\n<dl class=\"facts\">\n");
+    for f in &r.facts {
+        out.push_str("<dt>");
+        esc_to(out, &f.label);
+        put!(
+            out,
+            "</dt><dd>",
+            f.html.as_str().unwrap_or_default(),
+            "</dd>\n"
+        );
+    }
+    out.push('\n');
+    for (k, v) in &r.annotations {
+        out.push_str("<dt>");
+        esc_to(out, k);
+        out.push_str("</dt><dd>");
+        esc_to(out, v);
+        out.push_str("</dd>\n");
+    }
+    out.push_str("\n</dl>\n\n");
+    if let Some(a) = &r.availability {
+        availability(out, a);
+    }
+    out.push_str("\n\n");
+    let graph = r.graph_svg.as_str().unwrap_or_default();
+    if !graph.is_empty() {
+        put!(
+            out,
+            "<section class=\"graph-box\" id=\"graph\"><h2>Dependencies</h2><div class=\"scroll\">",
+            graph,
+            "</div></section>",
+        );
+    }
+    out.push_str("\n\n");
+    for s in &r.sections {
+        section(out, s);
+    }
+    out.push_str("\n\n");
+    let body = r.body_html.as_str().unwrap_or_default();
+    if !body.is_empty() {
+        put!(out, "<article class=\"body\">", body, "</article>");
+    }
+    out.push_str("\n\n<p class=\"source\">Source: <code>");
+    esc_to(out, r.source);
+    out.push_str("</code>");
+    if let Some(url) = r.edit_url.as_deref().filter(|u| !u.is_empty()) {
+        out.push_str(" · <a href=\"");
+        esc_to(out, url);
+        out.push_str("\" rel=\"noopener noreferrer\">view on GitHub</a>");
+    }
+    out.push_str("</p>\n");
+}
+
+/// The availability section of `record.html`.
+fn availability(out: &mut String, a: &Availability) {
+    const ROOT: &str = "../";
+    out.push_str(
+        "\n<section class=\"availability\" id=\"availability\">\n<h2>Availability</h2>\n<p><span class=\"big ",
+    );
+    out.push_str(if a.met { "ok" } else { "bad" });
+    out.push_str("\">");
+    esc_to(out, &a.percent);
+    out.push_str("%</span>\nover the ");
+    esc_to(out, &a.window);
+    out.push_str(" window ");
+    esc_to(out, &a.from);
+    out.push_str(" to ");
+    esc_to(out, &a.to);
+    if a.support_hours == "business" {
+        out.push_str(" (business hours)");
+    }
+    if let Some(target) = a.target.as_deref().filter(|t| !t.is_empty()) {
+        out.push_str(", against the target of ");
+        esc_to(out, target);
+        put!(out, "% of <a href=\"", ROOT);
+        esc_to(out, &a.sla.path);
+        out.push_str("\">");
+        esc_to(out, &a.sla.title);
+        out.push_str("</a>");
+    }
+    out.push_str(":\n");
+    esc_to(out, &a.outage_minutes);
+    out.push_str(" minutes of outage");
+    if !a.incidents.is_empty() {
+        out.push_str(" (");
+        for (n, i) in a.incidents.iter().enumerate() {
+            put!(out, "<a href=\"", ROOT);
+            esc_to(out, &i.path);
+            out.push_str("\">");
+            esc_to(out, &i.title);
+            out.push_str("</a>");
+            if n + 1 < a.incidents.len() {
+                out.push_str(", ");
+            }
+        }
+        out.push(')');
+    }
+    out.push_str(".</p>\n</section>\n");
+}
+
+/// One related-records section of `record.html`.
+fn section(out: &mut String, s: &Section) {
+    const ROOT: &str = "../";
+    out.push_str("\n<section class=\"related\">\n<h2>");
+    esc_to(out, &s.title);
+    out.push_str("</h2>\n");
+    if s.items.is_empty() {
+        out.push_str("<p class=\"none\">None.</p>");
+    } else {
+        out.push_str("<ul class=\"items\">\n");
+        for i in &s.items {
+            put!(out, "<li><a href=\"", ROOT);
+            esc_to(out, &i.link.path);
+            out.push_str("\">");
+            esc_to(out, &i.link.title);
+            out.push_str("</a> <span class=\"meta\">");
+            esc_to(out, i.link.kind);
+            if !i.note.is_empty() {
+                out.push_str(" · ");
+                esc_to(out, &i.note);
+            }
+            out.push_str("</span></li>\n");
+        }
+        out.push_str("</ul>");
+        if s.cut {
+            out.push_str("<p class=\"meta\">and more: the list stops at ");
+            out.push_str(&s.items.len().to_string());
+            out.push_str(" records.</p>");
+        } else if s.more > 0 {
+            out.push_str("<p>and ");
+            out.push_str(&s.more.to_string());
+            out.push_str(" more.</p>");
+        }
+        out.push('\n');
+    }
+    out.push_str("\n</section>\n");
+}
