@@ -16,11 +16,13 @@ pub struct Node {
     pub class: &'static str,
 }
 
-/// Node size and spacing, in SVG units.
-const W: f64 = 168.0;
-const H: f64 = 38.0;
-const GAP_X: f64 = 16.0;
-const GAP_Y: f64 = 46.0;
+/// Node size and spacing, in SVG units. With these, every coordinate is a
+/// whole number (rows are centred on an even difference of widths, and a bend
+/// is half of an even height): drawn as integers, they are short and exact.
+const W: i64 = 168;
+const H: i64 = 38;
+const GAP_X: i64 = 16;
+const GAP_Y: i64 = 46;
 const MAX_ROW: usize = 8;
 const LABEL_CHARS: usize = 24;
 
@@ -31,18 +33,18 @@ pub fn render(nodes: &[Node], edges: &[(usize, usize)]) -> String {
     }
     let layers = order(nodes.len(), edges, layering(nodes.len(), edges));
     // Each layer wraps into rows of at most MAX_ROW nodes.
-    let mut pos = vec![(0.0, 0.0); nodes.len()];
-    let mut y = 10.0;
+    let mut pos = vec![(0, 0); nodes.len()];
+    let mut y = 10;
     let widest = layers
         .iter()
         .map(|l| l.len().min(MAX_ROW))
         .max()
-        .unwrap_or(1);
-    let width = widest as f64 * (W + GAP_X) + GAP_X;
+        .unwrap_or(1) as i64;
+    let width = widest * (W + GAP_X) + GAP_X;
     for layer in &layers {
         for row in layer.chunks(MAX_ROW) {
-            let row_width = row.len() as f64 * (W + GAP_X) - GAP_X;
-            let mut x = (width - row_width) / 2.0;
+            let row_width = row.len() as i64 * (W + GAP_X) - GAP_X;
+            let mut x = (width - row_width) / 2;
             for &v in row {
                 pos[v] = (x, y);
                 x += W + GAP_X;
@@ -50,21 +52,23 @@ pub fn render(nodes: &[Node], edges: &[(usize, usize)]) -> String {
             y += H + GAP_Y;
         }
     }
-    let height = y - GAP_Y + 10.0;
-    let mut svg = String::with_capacity(256 * (nodes.len() + edges.len()));
+    let height = y - GAP_Y + 10;
+    let mut svg = String::with_capacity(160 * (nodes.len() + edges.len()));
+    // Every edge ends in the arrow, set once by the SVG's own style.
     let _ = write!(
         svg,
-        "<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"dependency graph\">\
-<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\"/></marker></defs>"
+        "<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"dependency graph\">\
+<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\"/></marker></defs>\
+<style>.edge{{marker-end:url(#arrow)}}</style>"
     );
     for &(from, to) in edges {
         let (fx, fy) = pos[from];
         let (tx, ty) = pos[to];
-        let (x1, y1, x2, y2) = (fx + W / 2.0, fy + H, tx + W / 2.0, ty);
-        let bend = ((y2 - y1).abs() / 2.0).max(20.0);
+        let (x1, y1, x2, y2) = (fx + W / 2, fy + H, tx + W / 2, ty);
+        let bend = ((y2 - y1).abs() / 2).max(20);
         let _ = write!(
             svg,
-            "<path class=\"edge\" d=\"M{x1:.1},{y1:.1}C{x1:.1},{:.1} {x2:.1},{:.1} {x2:.1},{y2:.1}\" marker-end=\"url(#arrow)\"/>",
+            "<path class=\"edge\" d=\"M{x1},{y1}C{x1},{} {x2},{} {x2},{y2}\"/>",
             y1 + bend,
             y2 - bend
         );
@@ -73,16 +77,16 @@ pub fn render(nodes: &[Node], edges: &[(usize, usize)]) -> String {
         let (x, y) = pos[v];
         let _ = write!(
             svg,
-            "<a href=\"{}\" class=\"node {}\"><title>{}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{W}\" height=\"{H}\" rx=\"5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" class=\"note\">{}</text></a>",
+            "<a href=\"{}\" class=\"node {}\"><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"5\"/>\
+<text x=\"{}\" y=\"{}\" class=\"label\">{}</text><text x=\"{}\" y=\"{}\" class=\"note\">{}</text></a>",
             esc(&node.href),
             node.class,
             esc(&node.label),
-            x + W / 2.0,
-            y + 16.0,
+            x + W / 2,
+            y + 16,
             esc(&truncate(&node.label, LABEL_CHARS)),
-            x + W / 2.0,
-            y + 31.0,
+            x + W / 2,
+            y + 31,
             esc(&truncate(&node.note, LABEL_CHARS + 4)),
         );
     }
@@ -217,6 +221,19 @@ mod tests {
         // A cycle still terminates.
         let layer = layering(2, &[(0, 1), (1, 0)]);
         assert_eq!(layer.len(), 2);
+    }
+
+    #[test]
+    fn coordinates_are_whole_numbers() {
+        // a depends on b: a above b, one edge between the middles of their sides.
+        let svg = render(&[node("a"), node("b")], &[(0, 1)]);
+        assert!(
+            svg.contains("<path class=\"edge\" d=\"M100,48C100,71 100,71 100,94\"/>"),
+            "{svg}"
+        );
+        assert!(svg.contains("<rect x=\"16\" y=\"94\" width=\"168\" height=\"38\""));
+        assert!(svg.contains("<style>.edge{marker-end:url(#arrow)}</style>"));
+        assert!(!svg.contains(".0"), "{svg}");
     }
 
     #[test]
