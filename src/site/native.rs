@@ -232,7 +232,7 @@ fn availability(out: &mut String, a: &Availability) {
 }
 
 /// One related-records section of `record.html`.
-fn section(out: &mut String, s: &Section) {
+fn section(out: &mut String, s: &Section<'_>) {
     const ROOT: &str = "../";
     out.push_str("\n<section class=\"related\">\n<h2>");
     esc_to(out, &s.title);

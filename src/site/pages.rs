@@ -112,13 +112,47 @@ pub(super) fn render_some(
         sink(file?)?;
         Ok(Some((i, reads)))
     };
-    let pages: Vec<Option<(Ix, Vec<Ix>)>> = match only {
-        None => (0..catalog.repo.records.len() as Ix)
-            .into_par_iter()
-            .map(page)
-            .collect::<Result<_>>()?,
-        Some(ixs) => ixs.par_iter().map(|i| page(*i)).collect::<Result<_>>()?,
+    let record_pages = || -> Result<Vec<Option<(Ix, Vec<Ix>)>>> {
+        match only {
+            None => (0..catalog.repo.records.len() as Ix)
+                .into_par_iter()
+                .map(page)
+                .collect(),
+            Some(ixs) => ixs.par_iter().map(|i| page(*i)).collect(),
+        }
     };
+    // The other pages render beside the record pages (some are large: the
+    // catalogue, the search index), each on its own.
+    type Job<'j> = Box<dyn FnOnce() -> Result<Vec<File>> + Send + 'j>;
+    let cx = &cx;
+    let singles: Vec<Job<'_>> = vec![
+        Box::new(|| Ok(vec![cx.home(diagnostics)?])),
+        Box::new(|| Ok(vec![cx.catalogue()?])),
+        Box::new(|| Ok(vec![cx.changes()?])),
+        Box::new(|| Ok(vec![cx.coverage(diagnostics)?])),
+        Box::new(|| Ok(vec![cx.whole_graph()?])),
+        Box::new(|| Ok(vec![cx.search_page()?])),
+        Box::new(|| theme.assets()),
+        Box::new(move || {
+            Ok(vec![File {
+                path: "assets/search-index.js".into(),
+                bytes: search_index
+                    .unwrap_or_else(|| search::index(catalog))
+                    .into_bytes(),
+            }])
+        }),
+    ];
+    let singles = || -> Result<Vec<File>> {
+        let files: Vec<Vec<File>> = singles
+            .into_par_iter()
+            .map(|job| job())
+            .collect::<Result<_>>()?;
+        Ok(files.into_iter().flatten().collect())
+    };
+    let (pages, (singles, lists)) = rayon::join(record_pages, || {
+        rayon::join(singles, || cx.kind_lists(track, lists))
+    });
+    let pages = pages?;
     let records = if track {
         pages.iter().flatten().count()
     } else {
@@ -129,30 +163,13 @@ pub(super) fn render_some(
             .filter(|r| !r.id.name.is_empty())
             .count()
     };
-    let singles: Vec<Result<Vec<File>>> = vec![
-        cx.home(diagnostics).map(|f| vec![f]),
-        cx.catalogue().map(|f| vec![f]),
-        cx.changes().map(|f| vec![f]),
-        cx.coverage(diagnostics).map(|f| vec![f]),
-        cx.whole_graph().map(|f| vec![f]),
-        cx.search_page().map(|f| vec![f]),
-        theme.assets(),
-        Ok(vec![File {
-            path: "assets/search-index.js".into(),
-            bytes: search_index
-                .unwrap_or_else(|| search::index(catalog))
-                .into_bytes(),
-        }]),
-    ];
     let mut n = records;
-    for r in singles {
-        for f in r? {
-            sink(f)?;
-            n += 1;
-        }
+    for f in singles? {
+        sink(f)?;
+        n += 1;
     }
     let mut list_reads = Vec::new();
-    for (f, reads) in cx.kind_lists(track, lists)? {
+    for (f, reads) in lists? {
         if track {
             list_reads.push((f.path.clone(), reads));
         }
@@ -328,15 +345,15 @@ pub(super) struct Link {
 
 /// An entry of a list on a record's page.
 #[derive(Serialize)]
-pub(super) struct Item {
-    pub link: Link,
+pub(super) struct Item<'a> {
+    pub link: &'a Link,
     pub note: String,
 }
 
 #[derive(Serialize)]
-pub(super) struct Section {
+pub(super) struct Section<'a> {
     pub title: String,
-    pub items: Vec<Item>,
+    pub items: Vec<Item<'a>>,
     /// Entries left out of a long list.
     pub more: usize,
     /// A transitive list that stopped at its limit (how many more is not counted).
@@ -365,7 +382,7 @@ pub(super) struct RecordView<'a> {
     pub annotations: Vec<(String, String)>,
     pub links: Vec<ExternalLink>,
     pub facts: Vec<Fact>,
-    pub sections: Vec<Section>,
+    pub sections: Vec<Section<'a>>,
     pub body_html: V,
     pub graph_svg: V,
     pub availability: Option<Availability>,
@@ -374,16 +391,16 @@ pub(super) struct RecordView<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn link(&self, ix: Ix) -> Link {
+    /// The link to record `ix`, made once per render.
+    fn link(&self, ix: Ix) -> &'a Link {
         let r = self.catalog.record(ix);
-        self.links[ix as usize]
-            .get_or_init(|| Link {
-                path: page_path(&r.id).into(),
-                title: r.title().into(),
-                id: r.id.to_string().into(),
-                kind: r.id.kind.name(),
-            })
-            .clone()
+        let links: &'a [OnceLock<Link>] = self.links;
+        links[ix as usize].get_or_init(|| Link {
+            path: page_path(&r.id).into(),
+            title: r.title().into(),
+            id: r.id.to_string().into(),
+            kind: r.id.kind.name(),
+        })
     }
 
     fn page(&self, path: String, template: &str, title: &str, extra: V) -> Result<File> {
@@ -572,7 +589,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Records that refer to this one, grouped by what they say about it.
-    fn incoming_sections(&self, ix: Ix) -> Vec<Section> {
+    fn incoming_sections(&self, ix: Ix) -> Vec<Section<'a>> {
         let kind = self.catalog.record(ix).id.kind;
         let mut groups: Vec<((Kind, Field), Vec<Ix>)> = Vec::new();
         for l in self.catalog.inc(ix) {
@@ -598,7 +615,7 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
-    fn section(&self, title: String, mut ixs: Vec<Ix>, note: impl Fn(Ix) -> String) -> Section {
+    fn section(&self, title: String, mut ixs: Vec<Ix>, note: impl Fn(Ix) -> String) -> Section<'a> {
         ixs.sort_by(|a, b| {
             self.catalog
                 .record(*a)
@@ -628,7 +645,7 @@ impl<'a> Cx<'a> {
         title: &str,
         found: &[(Ix, Option<Ix>)],
         note: impl Fn(Ix) -> String,
-    ) -> Section {
+    ) -> Section<'a> {
         let mut s = self.section(title.into(), found.iter().map(|(i, _)| *i).collect(), note);
         if found.len() > LIST_LIMIT {
             s.cut = true;
@@ -637,7 +654,7 @@ impl<'a> Cx<'a> {
         s
     }
 
-    fn service_sections(&self, ix: Ix) -> Vec<Section> {
+    fn service_sections(&self, ix: Ix) -> Vec<Section<'a>> {
         let c = self.catalog;
         let deps = reach(ix, |v| c.targets(v, Field::DependsOn).collect());
         let dependents = reach(ix, |v| {
@@ -698,7 +715,7 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn ci_sections(&self, ix: Ix) -> Vec<Section> {
+    fn ci_sections(&self, ix: Ix) -> Vec<Section<'a>> {
         let c = self.catalog;
         // CIs that depend on this one (transitively), then the Services using any of them.
         let above = reach(ix, |v| {
@@ -734,7 +751,7 @@ impl<'a> Cx<'a> {
             .iter()
             .filter(|i| i.outage_seconds > 0)
             .filter_map(|i| c.find(Kind::Incident, &i.incident))
-            .map(|i| self.link(i))
+            .map(|i| self.link(i).clone())
             .collect();
         Some(Availability {
             window: row.window.clone(),
@@ -745,7 +762,7 @@ impl<'a> Cx<'a> {
             percent: format!("{:.3}", row.availability),
             target: Some(format!("{}", row.target)),
             met: row.met,
-            sla: self.link(sla),
+            sla: self.link(sla).clone(),
             incidents,
         })
     }
@@ -935,7 +952,7 @@ impl<'a> Cx<'a> {
                 (Some(f), None) => f,
                 _ => String::new(),
             },
-            record,
+            record: record.cloned(),
         }
     }
 
@@ -971,7 +988,7 @@ impl<'a> Cx<'a> {
             .into_iter()
             .take(50)
             .map(|(d, i)| Review {
-                link: self.link(i),
+                link: self.link(i).clone(),
                 due: d.to_string(),
                 overdue: d < self.today,
             })
@@ -1008,7 +1025,7 @@ impl<'a> Cx<'a> {
         let r = self.catalog.record(ch);
         let s = |p: &str| r.str(p).unwrap_or("").to_string();
         ChangeRow {
-            link: self.link(ch),
+            link: self.link(ch).clone(),
             kind: s("/spec/type"),
             risk: s("/spec/risk"),
             status: s("/spec/status"),
@@ -1017,7 +1034,7 @@ impl<'a> Cx<'a> {
             impacts: self
                 .catalog
                 .targets(ch, Field::Impacts)
-                .map(|i| self.link(i))
+                .map(|i| self.link(i).clone())
                 .collect(),
         }
     }
@@ -1030,14 +1047,17 @@ impl<'a> Cx<'a> {
                 let r = c.record(s);
                 let sla = c.targets(s, Field::Sla).next();
                 ServiceRow {
-                    link: self.link(s),
+                    link: self.link(s).clone(),
                     name: r.id.name.clone(),
                     description: r.str("/metadata/description").unwrap_or("").to_string(),
-                    owner: c.targets(s, Field::Owner).next().map(|o| self.link(o)),
+                    owner: c
+                        .targets(s, Field::Owner)
+                        .next()
+                        .map(|o| self.link(o).clone()),
                     tier: r.get("/spec/tier").and_then(Value::as_i64).unwrap_or(0),
                     lifecycle: r.str("/spec/lifecycle").unwrap_or("").to_string(),
                     kind: r.str("/spec/type").unwrap_or("").to_string(),
-                    sla: sla.map(|i| self.link(i)),
+                    sla: sla.map(|i| self.link(i).clone()),
                     target: sla
                         .and_then(|i| c.record(i).get("/spec/availability"))
                         .and_then(Value::as_f64)
@@ -1128,7 +1148,9 @@ impl<'a> Cx<'a> {
                 .filter_map(|id| {
                     let r = Reference::parse(id);
                     let kind = Kind::from_id(r.kind?)?;
-                    self.catalog.find(kind, r.name).map(|ix| self.link(ix))
+                    self.catalog
+                        .find(kind, r.name)
+                        .map(|ix| self.link(ix).clone())
                 })
                 .collect()
         };
@@ -1237,10 +1259,13 @@ impl<'a> Cx<'a> {
                     .map(|i| {
                         let r = c.record(*i);
                         KindRow {
-                            link: self.link(*i),
+                            link: self.link(*i).clone(),
                             name: r.id.name.clone(),
                             description: r.str("/metadata/description").unwrap_or("").to_string(),
-                            owner: c.targets(*i, Field::Owner).next().map(|o| self.link(o)),
+                            owner: c
+                                .targets(*i, Field::Owner)
+                                .next()
+                                .map(|o| self.link(o).clone()),
                             state: [
                                 "/spec/lifecycle",
                                 "/spec/status",
