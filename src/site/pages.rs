@@ -14,6 +14,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 use minijinja::Value as V;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -681,7 +682,7 @@ impl<'a> Cx<'a> {
             .collect();
         dedup(&mut problems);
         let via = |found: &[(Ix, Option<Ix>)]| {
-            let map: std::collections::HashMap<Ix, Option<Ix>> = found.iter().copied().collect();
+            let map: FxHashMap<Ix, Option<Ix>> = found.iter().copied().collect();
             move |i: Ix| match map.get(&i).copied().flatten() {
                 Some(p) => format!("via {}", c.record(p).title()),
                 None => "direct".to_string(),
@@ -772,7 +773,7 @@ impl<'a> Cx<'a> {
     fn service_graph(&self, ix: Ix, prefix: &str) -> String {
         let c = self.catalog;
         let mut set: Vec<Ix> = vec![ix];
-        let mut seen: HashSet<Ix> = HashSet::from([ix]);
+        let mut seen: FxHashSet<Ix> = FxHashSet::from_iter([ix]);
         let mut add = |v: Ix, set: &mut Vec<Ix>| {
             if set.len() < GRAPH_LIMIT && seen.insert(v) {
                 set.push(v);
@@ -802,8 +803,7 @@ impl<'a> Cx<'a> {
 
     fn draw(&self, set: &[Ix], focus: Option<Ix>, prefix: &str) -> String {
         let c = self.catalog;
-        let pos: std::collections::HashMap<Ix, usize> =
-            set.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+        let pos: FxHashMap<Ix, usize> = set.iter().enumerate().map(|(i, v)| (*v, i)).collect();
         let mut edges = Vec::new();
         for (i, v) in set.iter().enumerate() {
             for l in c.out(*v) {
@@ -1345,7 +1345,7 @@ fn incoming_title(from: Kind, field: Field) -> String {
 /// Breadth-first from `start` along `next`: each record reached with the record
 /// it was reached through (`None` for a direct neighbour). At most [`LIST_LIMIT`] + 1.
 fn reach(start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
-    let mut seen: HashSet<Ix> = HashSet::from([start]);
+    let mut seen: FxHashSet<Ix> = FxHashSet::from_iter([start]);
     let first = next(start)
         .into_iter()
         .filter(|v| seen.insert(*v))
@@ -1356,14 +1356,14 @@ fn reach(start: Ix, next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
 
 /// Like [`reach`], from several records that are listed themselves as direct.
 fn reach_from(starts: &[Ix], next: impl Fn(Ix) -> Vec<Ix>) -> Vec<(Ix, Option<Ix>)> {
-    let seen: HashSet<Ix> = starts.iter().copied().collect();
+    let seen: FxHashSet<Ix> = starts.iter().copied().collect();
     walk(seen, starts.iter().map(|s| (*s, None)).collect(), next)
 }
 
 /// Goes on breadth-first from the records in `out` (`seen` holds every record
 /// listed or not to be listed), until more than [`LIST_LIMIT`] are listed.
 fn walk(
-    mut seen: HashSet<Ix>,
+    mut seen: FxHashSet<Ix>,
     mut out: Vec<(Ix, Option<Ix>)>,
     next: impl Fn(Ix) -> Vec<Ix>,
 ) -> Vec<(Ix, Option<Ix>)> {
@@ -1381,7 +1381,7 @@ fn walk(
 }
 
 fn dedup(v: &mut Vec<Ix>) {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     v.retain(|i| seen.insert(*i));
 }
 
