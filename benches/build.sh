@@ -66,6 +66,12 @@ each = ", ".join(f"{float(w):.2f}" for w in walls.split())
 print(f"| {int(n):,} | {int(pages):,} | {label} | {each} s | {int(pages)/float(wall):,.0f} | {float(user)+float(sys_):.1f} s | {int(kb)/1024:.0f} MB |")
 PY
   done
+  # For scale: how long this machine takes just to create the same files, with
+  # `tar -x` (one thread) of the first site.
+  tar -cf "$sites/site.tar" -C "$sites/first-1" .
+  mkdir -p "$sites/tar"
+  read -r wall user sys kb < <(timed tar -xf "$sites/site.tar" -C "$sites/tar")
+  python3 -c 'import sys; n, p, w, u, s = sys.argv[1:]; print(f"| {int(n):,} | {int(p):,} | `tar -x` of the same site (only creating the files, one thread; for scale) | {float(w):.2f} s | {int(p)/float(w):,.0f} | {float(u)+float(s):.1f} s | |")' "$n" "$pages" "$wall" "$user" "$sys"
 done
 # Only now, with every figure taken, the sites go.
 rm -rf "${all_sites[@]}"
