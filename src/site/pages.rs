@@ -101,7 +101,7 @@ pub(super) fn render_some(
         Some(o) => (Some(o.records), o.lists, o.search),
         None => (None, None, None),
     };
-    let page = |i: Ix| -> Result<Option<(Ix, Vec<Ix>)>> {
+    let page = |i: Ix| -> Result<Option<PageReads>> {
         if catalog.record(i).id.name.is_empty() {
             return Ok(None);
         }
@@ -113,7 +113,7 @@ pub(super) fn render_some(
         sink(file?)?;
         Ok(Some((i, reads)))
     };
-    let record_pages = || -> Result<Vec<Option<(Ix, Vec<Ix>)>>> {
+    let record_pages = || -> Result<Vec<Option<PageReads>>> {
         match only {
             None => (0..catalog.repo.records.len() as Ix)
                 .into_par_iter()
@@ -185,6 +185,9 @@ pub(super) fn render_some(
         },
     ))
 }
+
+/// A record page and the records it read.
+type PageReads = (Ix, Vec<Ix>);
 
 /// Runs `f` noting the records it reads (on this thread), sorted and without repeats.
 fn tracked<T>(f: impl FnOnce() -> T) -> (T, Vec<Ix>) {
