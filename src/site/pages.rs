@@ -123,35 +123,12 @@ pub(super) fn render_some(
         }
     };
     // The other pages render beside the record pages (some are large: the
-    // catalogue, the search index), each on its own.
-    type Job<'j> = Box<dyn FnOnce() -> Result<Vec<File>> + Send + 'j>;
-    let cx = &cx;
-    let singles: Vec<Job<'_>> = vec![
-        Box::new(|| Ok(vec![cx.home(diagnostics)?])),
-        Box::new(|| Ok(vec![cx.catalogue()?])),
-        Box::new(|| Ok(vec![cx.changes()?])),
-        Box::new(|| Ok(vec![cx.coverage(diagnostics)?])),
-        Box::new(|| Ok(vec![cx.whole_graph()?])),
-        Box::new(|| Ok(vec![cx.search_page()?])),
-        Box::new(|| theme.assets()),
-        Box::new(move || {
-            Ok(vec![File {
-                path: "assets/search-index.js".into(),
-                bytes: search_index
-                    .unwrap_or_else(|| search::index(catalog))
-                    .into_bytes(),
-            }])
-        }),
-    ];
-    let singles = || -> Result<Vec<File>> {
-        let files: Vec<Vec<File>> = singles
-            .into_par_iter()
-            .map(|job| job())
-            .collect::<Result<_>>()?;
-        Ok(files.into_iter().flatten().collect())
-    };
+    // catalogue, the search index).
     let (pages, (singles, lists)) = rayon::join(record_pages, || {
-        rayon::join(singles, || cx.kind_lists(track, lists))
+        rayon::join(
+            || cx.other_pages(diagnostics, search_index),
+            || cx.kind_lists(track, lists),
+        )
     });
     let pages = pages?;
     let records = if track {
@@ -395,6 +372,40 @@ pub(super) struct RecordView<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// Every page and asset other than the record pages and the kind lists,
+    /// each rendered on its own (in parallel). `search_index` is the index when
+    /// already known.
+    fn other_pages(
+        &self,
+        diagnostics: &[Diagnostic],
+        search_index: Option<String>,
+    ) -> Result<Vec<File>> {
+        type Job<'j> = Box<dyn FnOnce() -> Result<Vec<File>> + Send + 'j>;
+        let catalog = self.catalog.0;
+        let jobs: Vec<Job<'_>> = vec![
+            Box::new(|| Ok(vec![self.home(diagnostics)?])),
+            Box::new(|| Ok(vec![self.catalogue()?])),
+            Box::new(|| Ok(vec![self.changes()?])),
+            Box::new(|| Ok(vec![self.coverage(diagnostics)?])),
+            Box::new(|| Ok(vec![self.whole_graph()?])),
+            Box::new(|| Ok(vec![self.search_page()?])),
+            Box::new(|| self.theme.assets()),
+            Box::new(move || {
+                Ok(vec![File {
+                    path: "assets/search-index.js".into(),
+                    bytes: search_index
+                        .unwrap_or_else(|| search::index(catalog))
+                        .into_bytes(),
+                }])
+            }),
+        ];
+        let files: Vec<Vec<File>> = jobs
+            .into_par_iter()
+            .map(|job| job())
+            .collect::<Result<_>>()?;
+        Ok(files.into_iter().flatten().collect())
+    }
+
     /// The link to record `ix`, made once per render.
     fn link(&self, ix: Ix) -> &'a Link {
         let r = self.catalog.record(ix);
