@@ -9,7 +9,7 @@
 //! `theme/record.html` and this file together.
 
 use super::esc_to;
-use super::pages::{Availability, RecordView, Section};
+use super::pages::{Availability, RECORD_ROOT as ROOT, RecordView, Section};
 use super::theme::Theme;
 use anyhow::Result;
 use minijinja::Value as V;
@@ -26,8 +26,8 @@ const TITLE: &str = "\u{1}title\u{1}";
 const CONTENT: &str = "\u{1}content\u{1}";
 
 impl Layout {
-    /// The layout of record pages (one folder deep), when the theme keeps the
-    /// default templates; `None` otherwise (minijinja renders them).
+    /// The layout of record pages (one folder deep: [`ROOT`]), when the theme
+    /// keeps the default templates; `None` otherwise (minijinja renders them).
     pub fn new(theme: &Theme, site: &V) -> Result<Option<Layout>> {
         if !theme.default_record {
             return Ok(None);
@@ -39,7 +39,7 @@ impl Layout {
         )?;
         let page = page.render(minijinja::context! {
             site => site,
-            root => "../",
+            root => ROOT,
             title => TITLE,
             content => V::from_safe_string(CONTENT.to_string()),
         })?;
@@ -83,7 +83,6 @@ macro_rules! put {
 
 /// The `content` block of `record.html`.
 fn content(out: &mut String, r: &RecordView) {
-    const ROOT: &str = "../";
     put!(out, "\n<p class=\"crumbs\"><a href=\"", ROOT);
     esc_to(out, r.kind_id);
     out.push_str("/index.html\">");
@@ -186,7 +185,6 @@ fn content(out: &mut String, r: &RecordView) {
 
 /// The availability section of `record.html`.
 fn availability(out: &mut String, a: &Availability) {
-    const ROOT: &str = "../";
     out.push_str(
         "\n<section class=\"availability\" id=\"availability\">\n<h2>Availability</h2>\n<p><span class=\"big ",
     );
@@ -233,7 +231,6 @@ fn availability(out: &mut String, a: &Availability) {
 
 /// One related-records section of `record.html`.
 fn section(out: &mut String, s: &Section<'_>) {
-    const ROOT: &str = "../";
     out.push_str("\n<section class=\"related\">\n<h2>");
     esc_to(out, &s.title);
     out.push_str("</h2>\n");

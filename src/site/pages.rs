@@ -19,6 +19,8 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
+/// The way from a record's page (`kind/name.html`, see [`page_path`]) to the site root.
+pub(super) const RECORD_ROOT: &str = "../";
 /// Records per page of a kind's list.
 const PER_PAGE: usize = 500;
 /// Entries of a transitive list before it is cut ("and N more").
@@ -438,7 +440,7 @@ impl<'a> Cx<'a> {
 
     fn record_page(&self, ix: Ix) -> Result<File> {
         let r = self.catalog.record(ix);
-        let prefix = "../";
+        let prefix = RECORD_ROOT;
         let mut sections = match r.id.kind {
             Kind::Service => self.service_sections(ix),
             Kind::Ci => self.ci_sections(ix),
@@ -480,11 +482,7 @@ impl<'a> Cx<'a> {
                 .map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
         };
         let path = page_path(&r.id);
-        if let Some(layout) = self
-            .layout
-            .as_ref()
-            .filter(|_| path.matches('/').count() == 1)
-        {
+        if let Some(layout) = &self.layout {
             return Ok(File {
                 path,
                 bytes: layout.record_page(&view).into_bytes(),
