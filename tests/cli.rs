@@ -6,5 +6,7 @@
 fn cli_cases() {
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
+        // A hang fails the case instead of blocking CI.
+        .timeout(std::time::Duration::from_secs(180))
         .case("tests/cmd/*.toml");
 }

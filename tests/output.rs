@@ -10,7 +10,7 @@ fn run(dir: &std::path::Path, args: &[&str], no_color: bool) -> String {
     if no_color {
         cmd.env("NO_COLOR", "1");
     }
-    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    String::from_utf8(common::run(&mut cmd).stdout).unwrap()
 }
 
 /// VALID plus a CI that no Service uses (a warning), owned by `owner`.

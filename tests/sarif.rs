@@ -22,11 +22,11 @@ fn fetch_schema() -> PathBuf {
         return schema;
     }
     std::fs::create_dir_all(&dir).unwrap();
-    let pack = std::process::Command::new("npm")
-        .args(["pack", "@microsoft/jest-sarif@1.0.0-beta.0", "--silent"])
-        .current_dir(&dir)
-        .output()
-        .expect("npm is needed once to fetch the SARIF schema (or set ITSM_SARIF_SCHEMA)");
+    let pack = common::run(
+        std::process::Command::new("npm")
+            .args(["pack", "@microsoft/jest-sarif@1.0.0-beta.0", "--silent"])
+            .current_dir(&dir),
+    );
     assert!(
         pack.status.success(),
         "npm pack failed: {}",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{VALID, itsm, stderr, stdout, write};
+use common::{VALID, itsm, run, stderr, stdout, write};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,19 +43,16 @@ fn dom_with(url: &str, wait: &str) -> String {
         "{CHROMIUM} is missing: the browser tests need it; run `apt-get install chromium`"
     );
     let profile = tempfile::tempdir().unwrap();
-    let o = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            wait,
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            url,
-        ])
-        .output()
-        .expect("runs chromium");
+    let o = run(Command::new(CHROMIUM).args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        wait,
+        &format!("--user-data-dir={}", profile.path().display()),
+        "--dump-dom",
+        url,
+    ]));
     assert!(o.status.success(), "chromium failed: {}", stderr(&o));
     stdout(&o)
 }
@@ -171,22 +168,32 @@ fn serve(repo: &Path) -> Serve {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    // The first line, or a kill if it does not come: a hang fails the test.
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(&mut stdout);
+        let mut first = String::new();
+        let _ = reader.read_line(&mut first);
+        let _ = tx.send(first);
+        // Drain the rest so the server never blocks on a full pipe.
+        let mut sink = Vec::new();
+        let _ = reader.read_to_end(&mut sink);
+    });
+    let Ok(first) = rx.recv_timeout(common::TIMEOUT) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "itsm serve printed nothing in {:?}: killed",
+            common::TIMEOUT
+        );
+    };
     let addr = first
         .strip_prefix("serving http://")
         .and_then(|r| r.split('/').next())
         .unwrap_or_else(|| panic!("unexpected first line: {first}"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-    // Drain the rest of the output so the server never blocks on a full pipe.
-    let mut rest = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        let mut sink = Vec::new();
-        let _ = rest.read_to_end(&mut sink);
-    });
     Serve { child, addr }
 }
 

@@ -5,6 +5,7 @@ pub mod api;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 /// Writes `files` (relative path, text) under `root`.
 pub fn write(root: &Path, files: &[(&str, &str)]) {
@@ -39,14 +40,64 @@ pub const VALID: &[(&str, &str)] = &[
     ),
 ];
 
-/// Runs the `itsm` binary with `args` in `dir`.
+/// Runs the `itsm` binary with `args` in `dir` (killed after [`TIMEOUT`]).
 pub fn itsm(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itsm"))
+    run(Command::new(env!("CARGO_BIN_EXE_itsm"))
         .args(args)
         .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs itsm")
+        .env("NO_COLOR", "1"))
+}
+
+/// How long a process started by a test may run before it is killed and the
+/// test fails: a hang must fail, not block CI.
+pub const TIMEOUT: Duration = Duration::from_secs(180);
+
+/// [`Command::output`] with [`TIMEOUT`].
+pub fn run(cmd: &mut Command) -> Output {
+    run_for(cmd, TIMEOUT)
+}
+
+/// [`Command::output`], killing the process (and failing the test) after `limit`.
+/// Standard input is empty.
+pub fn run_for(cmd: &mut Command, limit: Duration) -> Output {
+    try_run_for(cmd, limit).unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"))
+}
+
+/// [`run_for`], with an error when the program cannot be started (not installed).
+pub fn try_run_for(cmd: &mut Command, limit: Duration) -> std::io::Result<Output> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let pipe = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = pipe(Box::new(child.stdout.take().unwrap()));
+    let err = pipe(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} still ran after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Ok(Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    })
 }
 
 /// `itsm check --format json` with today fixed, on the work tree or at `rev`.
