@@ -26,3 +26,32 @@ target_triple() {
     *) return 1 ;;
   esac
 }
+
+# Escapes text for the data of a workflow command (`::notice::DATA`), so that
+# a branch name or a message cannot end the command or start another.
+escape_data() {
+  local s=${1//%/%25}
+  s=${s//$'\r'/%0D}
+  printf '%s' "${s//$'\n'/%0A}"
+}
+
+# Calls the GitHub REST API: `api METHOD PATH [JSON]`, the response body on
+# standard output, with the token in $api_token. The token reaches curl as a
+# config read from a pipe, never on a command line; curl retries transient
+# failures and fails (non-zero) on any HTTP error.
+api() {
+  local args=(-sS --fail --retry 3 --retry-delay 2 --max-time 60 --max-filesize 50000000
+    -X "$1" -H "Accept: application/vnd.github+json" -H "X-GitHub-Api-Version: 2022-11-28"
+    -H "User-Agent: itsm-action")
+  [ -n "${3:-}" ] && args+=(-H "Content-Type: application/json" --data-binary "$3")
+  curl "${args[@]}" -K <(printf 'header = "Authorization: Bearer %s"\n' "${api_token:?}") \
+    "${GITHUB_API_URL:-https://api.github.com}$2"
+}
+
+# True when $1 is a token that can be written into curl's config as is.
+plain_token() {
+  case "$1" in
+    "" | *[!A-Za-z0-9_.-]*) return 1 ;;
+    *) return 0 ;;
+  esac
+}
