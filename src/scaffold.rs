@@ -57,9 +57,14 @@ fn write_through_temporary(path: &Path, bytes: &[u8], overwrite: bool, sync: boo
     Ok(())
 }
 
-/// The GitHub Actions workflow `itsm init` writes: checks and the approval gate on
-/// pull requests, the site on main. The same file is example-repo's and the README's.
+/// The GitHub Actions workflow `itsm init` writes: checks on pull requests, the
+/// approval gate run from the default branch's definition (pull_request_target and
+/// workflow_run), the site on main. The same file is example-repo's and the README's.
 pub const WORKFLOW: &str = include_str!("../example-repo/.github/workflows/itsm.yml");
+
+/// The workflow that relays review events to [`WORKFLOW`]'s gate (by workflow_run):
+/// a review event runs the pull request's own workflow, so this one does nothing.
+pub const REVIEW_WORKFLOW: &str = include_str!("../example-repo/.github/workflows/itsm-review.yml");
 
 /// What a template may refer to: an existing Team, one of its members, a Service.
 #[derive(Debug, Clone)]
@@ -186,6 +191,10 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
         (
             PathBuf::from(".github/workflows/itsm.yml"),
             WORKFLOW.to_string(),
+        ),
+        (
+            PathBuf::from(".github/workflows/itsm-review.yml"),
+            REVIEW_WORKFLOW.to_string(),
         ),
     ];
     let templated = [

@@ -21,6 +21,8 @@ fn init_writes_a_repository_that_checks_clean() {
         "cis/web-server.yaml",
         "policies/change-management.md",
         ".itsm/schemas/service.schema.json",
+        ".github/workflows/itsm.yml",
+        ".github/workflows/itsm-review.yml",
     ] {
         assert!(root.join(f).is_file(), "{f} missing");
     }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use std::path::PathBuf;
 
 /// Scaffold a new itsm repository (itsm.yaml, a Team, a Service with its SLA and CI,
-/// a Policy, the JSON Schemas for editors and a GitHub Actions workflow); existing
+/// a Policy, the JSON Schemas for editors and GitHub Actions workflows); existing
 /// files are kept as they are
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
