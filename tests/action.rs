@@ -14,22 +14,30 @@ use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Every workflow of the project, and the one users copy.
+/// Every workflow of the project, and the ones users copy (example-repo's, which
+/// `itsm init` writes).
 fn workflows() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join(".github/workflows"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.push(Path::new(ROOT).join("example-repo/.github/workflows/itsm.yml"));
+    let mut files = Vec::new();
+    for dir in [".github/workflows", "example-repo/.github/workflows"] {
+        files.extend(
+            std::fs::read_dir(Path::new(ROOT).join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
+    }
     files.sort();
+    assert!(files.len() >= 4, "{files:?}");
     files
 }
 
 /// A YAML file as JSON, through the crate's own parser.
 fn yaml(path: &Path) -> Json {
-    let text = std::fs::read_to_string(path).unwrap();
-    let (docs, err) = itsm::load::yaml::parse(&text);
-    assert!(err.is_none(), "{}: {err:?}", path.display());
+    yaml_text(&std::fs::read_to_string(path).unwrap())
+}
+
+fn yaml_text(text: &str) -> Json {
+    let (docs, err) = itsm::load::yaml::parse(text);
+    assert!(err.is_none(), "{err:?}\n{text}");
     docs[0].value.to_json()
 }
 
@@ -80,10 +88,11 @@ fn the_workflow_itsm_init_writes_passes_actionlint() {
     let out = common::itsm(dir.path(), &["init", "."]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let workflow = dir.path().join(".github/workflows/itsm.yml");
+    let review = dir.path().join(".github/workflows/itsm-review.yml");
     let out = common::run(
         Command::new(actionlint())
             .current_dir(dir.path())
-            .arg(&workflow),
+            .args([&workflow, &review]),
     );
     assert!(
         out.status.success(),
@@ -93,6 +102,10 @@ fn the_workflow_itsm_init_writes_passes_actionlint() {
     assert_eq!(
         std::fs::read_to_string(&workflow).unwrap(),
         itsm::scaffold::WORKFLOW
+    );
+    assert_eq!(
+        std::fs::read_to_string(&review).unwrap(),
+        itsm::scaffold::REVIEW_WORKFLOW
     );
     // The repository itsm init writes passes its own check.
     let out = common::itsm(dir.path(), &["check"]);
@@ -141,8 +154,15 @@ fn third_party_actions_are_pinned_by_full_commit_sha() {
             }
             let (action, pin) = uses.split_once('@').expect("uses names a version");
             if action == "itsm-dev/itsm" {
-                // Our own action, at the version of this itsm (a release bump updates it).
-                assert_eq!(pin, format!("v{version}"), "{}: {line}", file.display());
+                // Our own action, at the release of this itsm (a release bump updates it):
+                // its full tag, or a commit SHA that names that tag. Never a branch.
+                let sha = pin.len() == 40 && pin.bytes().all(|b| b.is_ascii_hexdigit());
+                assert!(
+                    pin == format!("v{version}")
+                        || (sha && line.ends_with(&format!("# v{version}"))),
+                    "{}: `{line}` does not pin the release v{version}",
+                    file.display()
+                );
                 continue;
             }
             assert!(
@@ -193,6 +213,10 @@ fn readme_shows_the_workflow_and_every_input_and_output() {
     assert!(
         readme.contains(&format!("```yaml\n{}```", itsm::scaffold::WORKFLOW)),
         "the README's workflow differs from example-repo/.github/workflows/itsm.yml"
+    );
+    assert!(
+        readme.contains(&format!("```yaml\n{}```", itsm::scaffold::REVIEW_WORKFLOW)),
+        "the README's review relay differs from example-repo/.github/workflows/itsm-review.yml"
     );
     let action = yaml(&Path::new(ROOT).join("action.yml"));
     for section in ["inputs", "outputs"] {
@@ -286,11 +310,26 @@ fn release(version: &str, corrupt_sum: bool) -> BTreeMap<String, Vec<u8>> {
 /// Runs the action as `run_action` does, with `version` set to this itsm and its
 /// release served from 127.0.0.1 (as a release download works on a runner).
 fn run_released(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), api: &str) -> Run {
+    run_released_from(Path::new(ROOT), inputs, workspace, event, api)
+}
+
+/// [`run_released`] with the action at `action_root` (a `uses:` resolved).
+fn run_released_from(
+    action_root: &Path,
+    inputs: &[(&str, &str)],
+    workspace: &Path,
+    event: (&str, &Json),
+    api: &str,
+) -> Run {
     let version = env!("CARGO_PKG_VERSION");
     let url = format!("{}/releases", serve(release(version, false)));
-    let mut all = inputs.to_vec();
+    let mut all: Vec<(&str, &str)> = inputs
+        .iter()
+        .filter(|(k, _)| *k != "version" && *k != "download-url")
+        .copied()
+        .collect();
     all.extend([("version", version), ("download-url", url.as_str())]);
-    run_action(&all, workspace, event, api)
+    run_action_from(action_root, &all, workspace, event, api)
 }
 
 /// What a simulated run left behind.
@@ -308,7 +347,18 @@ struct Run {
 /// steps (the cache) are skipped. An expression this evaluator does not know fails
 /// the test: the action must not grow untested expressions.
 fn run_action(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), api: &str) -> Run {
-    let action = yaml(&Path::new(ROOT).join("action.yml"));
+    run_action_from(Path::new(ROOT), inputs, workspace, event, api)
+}
+
+/// [`run_action`] with the action at `action_root`.
+fn run_action_from(
+    action_root: &Path,
+    inputs: &[(&str, &str)],
+    workspace: &Path,
+    event: (&str, &Json),
+    api: &str,
+) -> Run {
+    let action = yaml(&action_root.join("action.yml"));
     let runner = tempfile::tempdir().unwrap();
     let temp = runner.path().join("temp");
     std::fs::create_dir_all(&temp).unwrap();
@@ -415,7 +465,7 @@ fn run_action(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), a
                     .join(":"),
             )
             .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_ACTION_PATH", ROOT)
+            .env("GITHUB_ACTION_PATH", action_root)
             .env("GITHUB_ACTION_REPOSITORY", "itsm-dev/itsm")
             .env("GITHUB_WORKSPACE", workspace)
             .env("GITHUB_EVENT_NAME", event.0)
@@ -426,6 +476,7 @@ fn run_action(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), a
             .env("GITHUB_REPOSITORY", "acme/itsm")
             .env("GITHUB_SERVER_URL", "https://github.invalid")
             .env("GITHUB_API_URL", api)
+            .env("GITHUB_RUN_ID", "4242")
             .env("RUNNER_OS", "Linux")
             .env("RUNNER_ARCH", "X64")
             .env("RUNNER_TEMP", &temp);
@@ -468,6 +519,11 @@ fn run_action(inputs: &[(&str, &str)], workspace: &Path, event: (&str, &Json), a
         outputs.insert(name.clone(), value);
     }
     assert!(!log.contains(token), "the token leaked into the log");
+    let status_token = values.get("status-token").map_or("", String::as_str);
+    assert!(
+        status_token.is_empty() || !log.contains(status_token),
+        "the status token leaked into the log"
+    );
     let summary = std::fs::read_to_string(&summary_path).unwrap_or_default();
     Run {
         status,
@@ -851,4 +907,986 @@ fn build_refuses_a_broken_repository_and_sets_no_site() {
     assert_eq!(run.status, 1, "{}", run.log);
     assert_eq!(run.outputs["site-dir"], "");
     assert!(!workspace.path().join("public/index.html").exists());
+}
+
+// ---------------------------------------------------------------------------
+// The gate's own workflow: it runs as the default branch has it, on every event
+// that judges a pull request, and reads the pull request's head as git objects.
+
+/// The events on which GitHub runs a workflow as the pull request has it (its
+/// merge commit), so that the pull request can change what runs.
+const HEAD_DEFINED: &[&str] = &[
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+];
+
+/// The events of a pull request on which GitHub runs the workflow as the
+/// default branch has it.
+const BASE_DEFINED: &[&str] = &["pull_request_target", "workflow_run"];
+
+/// The events a workflow's `on:` names (a map, a list or one name).
+fn events_of(workflow: &Json) -> Vec<String> {
+    match &workflow["on"] {
+        Json::Object(map) => map.keys().cloned().collect(),
+        Json::Array(items) => items
+            .iter()
+            .map(|e| e.as_str().unwrap().to_string())
+            .collect(),
+        Json::String(one) => vec![one.clone()],
+        other => panic!("on: {other}"),
+    }
+}
+
+/// Whether `job` runs on `event`: its `if:` holds (the simulated runner knows
+/// `github.event_name == '...'` joined by `||`) and every job it `needs` runs.
+fn job_runs_on(workflow: &Json, job: &str, event: &str) -> bool {
+    let spec = &workflow["jobs"][job];
+    assert!(spec.is_object(), "no job `{job}`");
+    let condition = match &spec["if"] {
+        Json::Null => true,
+        Json::String(cond) => cond.split("||").any(|part| {
+            let quoted = part
+                .trim()
+                .strip_prefix("github.event_name ==")
+                .unwrap_or_else(|| {
+                    panic!("the simulated runner does not know the condition `{cond}`")
+                })
+                .trim();
+            quoted.strip_prefix('\'').and_then(|q| q.strip_suffix('\'')) == Some(event)
+        }),
+        other => panic!("if: {other}"),
+    };
+    let needs: Vec<&str> = match &spec["needs"] {
+        Json::Null => Vec::new(),
+        Json::String(one) => vec![one.as_str()],
+        Json::Array(items) => items.iter().map(|n| n.as_str().unwrap()).collect(),
+        other => panic!("needs: {other}"),
+    };
+    condition && needs.iter().all(|n| job_runs_on(workflow, n, event))
+}
+
+/// The permissions of a job's token: its own `permissions:`, else the workflow's.
+fn permissions_of(workflow: &Json, job: &str) -> BTreeMap<String, String> {
+    let spec = &workflow["jobs"][job];
+    let block = spec.get("permissions").unwrap_or(&workflow["permissions"]);
+    let Json::Object(map) = block else {
+        panic!(
+            "{job}: permissions {block}: without a block the token gets the repository's defaults"
+        );
+    };
+    map.iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// A `with:` value as a runner hands it to an action: a string.
+fn input_value(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn the_gate_runs_only_from_the_default_branchs_workflow() {
+    let workflow = yaml_text(itsm::scaffold::WORKFLOW);
+    let events = events_of(&workflow);
+    let mut gates = Vec::new();
+    for (job, spec) in workflow["jobs"].as_object().unwrap() {
+        let runs: Vec<&str> = events
+            .iter()
+            .map(String::as_str)
+            .filter(|e| job_runs_on(&workflow, job, e))
+            .collect();
+        let writes: Vec<String> = permissions_of(&workflow, job)
+            .into_iter()
+            .filter(|(_, level)| level == "write")
+            .map(|(scope, _)| scope)
+            .collect();
+        if runs.iter().any(|e| HEAD_DEFINED.contains(e)) {
+            assert!(
+                writes.is_empty(),
+                "{job} runs on {runs:?}, with the workflow as the pull request has it, and may write {writes:?}"
+            );
+        }
+        let judges = spec["steps"].as_array().unwrap().iter().any(|step| {
+            let with = &step["with"];
+            step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("itsm-dev/itsm@"))
+                && (input_value(&with["command"]).contains("approvals")
+                    || !input_value(&with["status"]).is_empty())
+        });
+        if judges {
+            assert!(
+                runs.iter().all(|e| BASE_DEFINED.contains(e)),
+                "{job} judges pull requests on {runs:?}: a pull request could change it"
+            );
+            gates.push((job.clone(), runs));
+        }
+    }
+    assert_eq!(gates.len(), 1, "{gates:?}");
+    let (job, runs) = &gates[0];
+    assert_eq!(
+        runs, BASE_DEFINED,
+        "reviews and pushes both re-run the gate"
+    );
+    let types = &workflow["on"]["pull_request_target"]["types"];
+    for t in ["opened", "synchronize", "reopened", "edited"] {
+        assert!(types.as_array().unwrap().contains(&json!(t)), "{types}");
+    }
+    assert_eq!(
+        permissions_of(&workflow, job),
+        BTreeMap::from(
+            [
+                ("contents", "read"),
+                ("pull-requests", "write"),
+                ("statuses", "write")
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+        )
+    );
+    for step in workflow["jobs"][job]["steps"].as_array().unwrap() {
+        assert!(
+            step.get("run").is_none(),
+            "the gate runs no script of its own"
+        );
+        let uses = step["uses"].as_str().unwrap();
+        let with = &step["with"];
+        if uses.starts_with("actions/checkout@") {
+            for key in ["ref", "repository", "path"] {
+                assert!(
+                    with.get(key).is_none(),
+                    "the gate checks out the default branch: no `{key}:`"
+                );
+            }
+            assert_eq!(input_value(&with["persist-credentials"]), "false");
+            assert_eq!(input_value(&with["fetch-depth"]), "0");
+        } else {
+            // A release, pinned (third_party_actions_are_pinned_by_full_commit_sha).
+            assert!(uses.starts_with("itsm-dev/itsm@"), "{uses}");
+            assert_eq!(input_value(&with["status"]), "itsm/gate");
+            assert_eq!(input_value(&with["command"]), "check approvals");
+        }
+    }
+    // The review relay: named as the gate's workflow_run names it, and powerless.
+    let relay = yaml_text(itsm::scaffold::REVIEW_WORKFLOW);
+    assert_eq!(
+        workflow["on"]["workflow_run"]["workflows"],
+        json!([relay["name"]])
+    );
+    assert_eq!(events_of(&relay), ["pull_request_review"]);
+    assert_eq!(relay["permissions"], json!({}));
+    for (name, job) in relay["jobs"].as_object().unwrap() {
+        assert!(job.get("permissions").is_none(), "{name}");
+        for step in job["steps"].as_array().unwrap() {
+            assert!(step.get("uses").is_none(), "{name} uses nothing: {step}");
+        }
+    }
+}
+
+/// Runs `git` in `dir`; its standard output, trimmed.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = common::run(Command::new("git").current_dir(dir).args(args));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        common::stderr(&out)
+    );
+    common::stdout(&out).trim().to_string()
+}
+
+/// A repository on GitHub as git sees it: a bare repository with `main` at the
+/// base commit and pull request 7's head at `refs/pull/7/head`, where GitHub
+/// keeps it (a fork's head is in the base repository only there).
+struct Remote {
+    dir: tempfile::TempDir,
+    base: String,
+    head: String,
+}
+
+impl Remote {
+    /// `base` files on main, then `head` files over them as pull request 7.
+    fn new(base: &[(String, String)], head: &[(String, String)]) -> Remote {
+        let dir = tempfile::tempdir().unwrap();
+        let work = dir.path().join("work");
+        let repo = git2::Repository::init(&work).unwrap();
+        let commit = |files: &[(String, String)], message: &str| {
+            for (path, text) in files {
+                write(&work, &[(path.as_str(), text.as_str())]);
+            }
+            common::commit_all(&repo, message).to_string()
+        };
+        let base_id = commit(base, "base");
+        let head_id = commit(head, "the pull request");
+        git(
+            dir.path(),
+            &["clone", "--quiet", "--bare", "work", "remote.git"],
+        );
+        let remote = dir.path().join("remote.git");
+        let current = git(&remote, &["symbolic-ref", "HEAD"]);
+        git(&remote, &["update-ref", "refs/heads/main", &base_id]);
+        git(&remote, &["symbolic-ref", "HEAD", "refs/heads/main"]);
+        if current != "refs/heads/main" {
+            git(&remote, &["update-ref", "-d", &current]);
+        }
+        git(&remote, &["update-ref", "refs/pull/7/head", &head_id]);
+        Remote {
+            dir,
+            base: base_id,
+            head: head_id,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("file://{}", self.dir.path().join("remote.git").display())
+    }
+
+    /// A file at a revision of the remote.
+    fn show(&self, rev: &str, path: &str) -> String {
+        git(
+            &self.dir.path().join("remote.git"),
+            &["show", &format!("{rev}:{path}")],
+        )
+    }
+
+    /// What actions/checkout leaves: a clone at `rev` (`depth` 0: all history),
+    /// `origin` the remote, no credentials. A pull request's ref is fetched as
+    /// actions/checkout fetches it on pull_request events.
+    fn checkout(&self, rev: &str, depth: u64) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let depth_arg = format!("--depth={depth}");
+        let mut clone = vec!["clone", "--quiet", "--no-single-branch"];
+        if depth > 0 {
+            clone.push(&depth_arg);
+        }
+        let url = self.url();
+        clone.extend([url.as_str(), "ws"]);
+        git(dir.path(), &clone);
+        let ws = dir.path().join("ws");
+        if rev.starts_with("refs/pull/") {
+            let refspec = format!("+{rev}:refs/remotes/checkout");
+            let mut fetch = vec!["fetch", "--quiet"];
+            if depth > 0 {
+                fetch.push(&depth_arg);
+            }
+            fetch.extend(["origin", refspec.as_str()]);
+            git(&ws, &fetch);
+            git(
+                &ws,
+                &["checkout", "--quiet", "--detach", "refs/remotes/checkout"],
+            );
+        } else {
+            git(&ws, &["checkout", "--quiet", "--detach", rev]);
+        }
+        dir
+    }
+}
+
+/// What a simulated job left: the log of its steps, the status of the first
+/// that failed (0 if none), its work tree, and the itsm action's run.
+struct JobRun {
+    status: i32,
+    log: String,
+    workspace: tempfile::TempDir,
+    action: Option<Run>,
+}
+
+impl JobRun {
+    fn root(&self) -> PathBuf {
+        self.workspace.path().join("ws")
+    }
+}
+
+/// Runs the jobs of `.github/workflows/itsm.yml` that `event` starts, as GitHub
+/// does: the workflow file and the checkout are those of the default branch for
+/// pull_request_target and workflow_run, of the pull request for pull_request
+/// and pull_request_review. `actions/checkout` is simulated by
+/// [`Remote::checkout`], `itsm-dev/itsm@…` is the pinned release (this source
+/// tree), `./` the action in the work tree, `run:` runs with bash; any other
+/// `uses:` fails the test.
+fn run_workflow(remote: &Remote, event: (&str, &Json), api: &str) -> Vec<(String, JobRun)> {
+    let rev = if BASE_DEFINED.contains(&event.0) {
+        "refs/heads/main"
+    } else {
+        "refs/pull/7/head"
+    };
+    let workflow = yaml_text(&remote.show(rev, ".github/workflows/itsm.yml"));
+    if !events_of(&workflow).iter().any(|e| e == event.0) {
+        return Vec::new();
+    }
+    let mut runs = Vec::new();
+    for (name, job) in workflow["jobs"].as_object().unwrap() {
+        if job_runs_on(&workflow, name, event.0) {
+            runs.push((name.clone(), run_job(job, remote, rev, event, api)));
+        }
+    }
+    runs
+}
+
+fn run_job(job: &Json, remote: &Remote, rev: &str, event: (&str, &Json), api: &str) -> JobRun {
+    let mut run = JobRun {
+        status: 0,
+        log: String::new(),
+        workspace: tempfile::tempdir().unwrap(),
+        action: None,
+    };
+    for step in job["steps"].as_array().unwrap() {
+        let with: Vec<(String, String)> = step["with"]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), input_value(v))).collect())
+            .unwrap_or_default();
+        let inputs: Vec<(&str, &str)> =
+            with.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let uses = step["uses"].as_str().unwrap_or("");
+        let status = if uses.starts_with("actions/checkout@") {
+            for (key, _) in &inputs {
+                assert!(
+                    ["fetch-depth", "persist-credentials"].contains(key),
+                    "the simulated checkout does not take `{key}`"
+                );
+            }
+            let depth = inputs
+                .iter()
+                .find(|(k, _)| *k == "fetch-depth")
+                .map_or(1, |(_, v)| v.parse().unwrap());
+            run.workspace = remote.checkout(rev, depth);
+            0
+        } else if uses.starts_with("itsm-dev/itsm@") || uses == "./" {
+            let root = run.root();
+            let action_root = if uses == "./" {
+                root.clone()
+            } else {
+                PathBuf::from(ROOT)
+            };
+            let done = run_released_from(&action_root, &inputs, &root, event, api);
+            run.log.push_str(&done.log);
+            let status = done.status;
+            run.action = Some(done);
+            status
+        } else if let Some(script) = step["run"].as_str() {
+            let out = common::run(
+                Command::new("bash")
+                    .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+                    .current_dir(run.root()),
+            );
+            run.log.push_str(&common::stdout(&out));
+            run.log.push_str(&common::stderr(&out));
+            out.status.code().unwrap_or(-1)
+        } else {
+            panic!("the simulated runner does not run `{uses}`")
+        };
+        if status != 0 {
+            run.status = status;
+            break;
+        }
+    }
+    run
+}
+
+/// The shop's tier lowered in pull request 7, whose head also rewrites the
+/// workflow, the action and its scripts (a copy of them is kept in the
+/// repository, as a project that vendors the action would), so that anything
+/// run from the head would leave `marker`.
+fn tampering_pull_request(marker: &Path) -> Remote {
+    let file = |path: &str, text: &str| (path.to_string(), text.to_string());
+    let mut base: Vec<(String, String)> = VALID
+        .iter()
+        .filter(|(p, _)| *p != "itsm.yaml")
+        .map(|(p, t)| file(p, t))
+        .collect();
+    base.extend([
+        file(
+            "itsm.yaml",
+            "name: Test\ngithub: acme/itsm\nadmins: ops\ncab: ops\necab: ops\n",
+        ),
+        file(".github/workflows/itsm.yml", itsm::scaffold::WORKFLOW),
+        file(
+            ".github/workflows/itsm-review.yml",
+            itsm::scaffold::REVIEW_WORKFLOW,
+        ),
+    ]);
+    let vendored = [
+        "install.sh",
+        "lib.sh",
+        "run.sh",
+        "source-key.sh",
+        "trusted.sh",
+    ]
+    .map(|s| format!(".github/action/{s}"));
+    for rel in vendored.iter().map(String::as_str).chain(["action.yml"]) {
+        let text = std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap();
+        base.push(file(rel, &text));
+    }
+    let pwn = format!("echo PWNED; touch '{}'", marker.display());
+    let evil_workflow = format!(
+        "name: itsm\non: [pull_request, pull_request_target, pull_request_review, workflow_run]\npermissions:\n  statuses: write\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n      - run: {pwn:?}\n      - uses: ./\n        with:\n          command: approvals\n"
+    );
+    let evil_action = format!(
+        "name: itsm\ndescription: x\ninputs:\n  command: {{default: check}}\n  version: {{default: ''}}\n  download-url: {{default: ''}}\noutputs: {{}}\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: {pwn:?}\n"
+    );
+    let evil_script = format!("#!/usr/bin/env bash\n{pwn}\nexit 0\n");
+    let head = [
+        file(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 2\n  sla: gold\n  cis: [web]\n",
+        ),
+        file(".github/workflows/itsm.yml", &evil_workflow),
+        file("action.yml", &evil_action),
+        file(".github/action/run.sh", &evil_script),
+        file(".github/action/trusted.sh", &evil_script),
+    ];
+    Remote::new(&base, &head)
+}
+
+/// Pull request 7 as GitHub's REST API returns it (`GET /repos/acme/itsm/pulls/7`).
+fn pull_json(remote: &Remote, base_ref: &str, state: &str) -> Json {
+    json!({
+        "url": "https://api.github.com/repos/acme/itsm/pulls/7",
+        "number": 7,
+        "state": state,
+        "title": "Lower the shop's tier",
+        "user": {"login": "author", "id": 9, "type": "User"},
+        "head": {
+            "label": "fork-owner:shop", "ref": "shop", "sha": remote.head,
+            "repo": {"full_name": "fork-owner/itsm", "owner": {"login": "fork-owner"}}
+        },
+        "base": {
+            "label": format!("acme:{base_ref}"), "ref": base_ref, "sha": remote.base,
+            "repo": {"full_name": "acme/itsm", "default_branch": "main", "owner": {"login": "acme"}}
+        },
+    })
+}
+
+/// A pull_request_target (or pull_request) event of pull request 7, from a fork.
+fn pull_event(remote: &Remote) -> Json {
+    json!({
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": pull_json(remote, "main", "open"),
+        "repository": {"id": 2, "name": "itsm", "full_name": "acme/itsm", "default_branch": "main", "owner": {"login": "acme"}},
+        "sender": {"login": "author"},
+    })
+}
+
+/// The workflow_run event that the review relay's completion starts: a fork's
+/// pull request, so `pull_requests` is empty, as GitHub sends it.
+fn relay_event(remote: &Remote) -> Json {
+    json!({
+        "action": "completed",
+        "workflow_run": {
+            "id": 99, "name": "itsm review", "event": "pull_request_review",
+            "status": "completed", "conclusion": "success",
+            "head_branch": "shop", "head_sha": remote.head,
+            "path": ".github/workflows/itsm-review.yml",
+            "pull_requests": [],
+            "head_repository": {"id": 3, "full_name": "fork-owner/itsm", "owner": {"login": "fork-owner"}},
+            "repository": {"id": 2, "full_name": "acme/itsm"},
+        },
+        "workflow": {"name": "itsm review", "path": ".github/workflows/itsm-review.yml"},
+        "repository": {"id": 2, "name": "itsm", "full_name": "acme/itsm", "default_branch": "main", "owner": {"login": "acme"}},
+        "sender": {"login": "octocat"},
+    })
+}
+
+/// A review list with one review by `login` of `commit`.
+fn reviews(login: &str, commit: &str) -> Json {
+    json!([{
+        "id": 1, "node_id": "PRR_1",
+        "user": {"login": login, "id": 1, "type": "User"},
+        "body": "", "state": "APPROVED",
+        "html_url": "https://github.com/acme/itsm/pull/7#pullrequestreview-1",
+        "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
+        "author_association": "MEMBER",
+        "commit_id": commit, "submitted_at": "2026-11-20T10:00:00Z"
+    }])
+}
+
+/// The GitHub API of the gate for pull request 7: the pull request, its reviews,
+/// its comments, the lookup by head branch, and commit statuses (201).
+fn gate_api(pull: Json, reviews: Json) -> Api {
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(pull.clone())),
+    );
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls"))
+            .and(query_param("head", "fork-owner:shop"))
+            .and(query_param("state", "open"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([pull]))),
+    );
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7/reviews"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(reviews)),
+    );
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/issues/7/comments"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
+    );
+    api.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/acme/itsm/issues/7/comments"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "x"}))),
+    );
+    api.mount(
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::path_regex(
+                "^/repos/acme/itsm/statuses/[0-9a-f]{40}$",
+            ))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1}))),
+    );
+    api
+}
+
+/// The commit statuses posted: (commit, state, context, description, token).
+fn statuses(api: &Api) -> Vec<(String, String, String, String, String)> {
+    api.rt
+        .block_on(api.server.received_requests())
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path().contains("/statuses/"))
+        .map(|r| {
+            let body: Json = serde_json::from_slice(&r.body).unwrap();
+            let token = r
+                .headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (
+                r.url.path().rsplit('/').next().unwrap().to_string(),
+                body["state"].as_str().unwrap().to_string(),
+                body["context"].as_str().unwrap().to_string(),
+                body["description"].as_str().unwrap().to_string(),
+                token,
+            )
+        })
+        .collect()
+}
+
+/// The (commit, state, context) of each status, in order.
+fn states(api: &Api) -> Vec<(String, String, String)> {
+    statuses(api)
+        .into_iter()
+        .map(|(sha, state, context, _, _)| (sha, state, context))
+        .collect()
+}
+
+#[test]
+fn the_simulated_runner_runs_what_the_pull_request_changed_on_pull_request_events() {
+    // The control: on a pull_request event GitHub runs the head's workflow, so the
+    // tampered head runs its own steps. The gate never relies on such an event.
+    let tmp = tempfile::tempdir().unwrap();
+    let marker = tmp.path().join("pwned");
+    let remote = tampering_pull_request(&marker);
+    let runs = run_workflow(
+        &remote,
+        ("pull_request", &pull_event(&remote)),
+        "http://127.0.0.1:9",
+    );
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0].1.log.contains("PWNED"), "{}", runs[0].1.log);
+    assert!(marker.exists());
+}
+
+#[test]
+fn pull_request_target_runs_the_gate_of_the_default_branch_on_the_heads_objects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let marker = tmp.path().join("pwned");
+    let remote = tampering_pull_request(&marker);
+    // mallory is not in ops: the approval does not count.
+    let api = gate_api(
+        pull_json(&remote, "main", "open"),
+        reviews("mallory", &remote.head),
+    );
+    let event = pull_event(&remote);
+    let runs = run_workflow(&remote, ("pull_request_target", &event), &api.server.uri());
+    let names: Vec<&str> = runs.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["gate"]);
+    let gate = &runs[0].1;
+    assert!(!marker.exists(), "something of the head ran:\n{}", gate.log);
+    assert!(!gate.log.contains("PWNED"), "{}", gate.log);
+    assert_eq!(gate.status, 1, "{}", gate.log);
+    // The work tree is the default branch's; the head is there as objects only.
+    let root = gate.root();
+    assert_eq!(git(&root, &["rev-parse", "HEAD"]), remote.base);
+    assert_eq!(
+        git(&root, &["rev-parse", "refs/remotes/itsm/pull/7/head"]),
+        remote.head
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".github/action/run.sh")).unwrap(),
+        std::fs::read_to_string(Path::new(ROOT).join(".github/action/run.sh")).unwrap()
+    );
+    assert!(git(&root, &["status", "--porcelain"]).is_empty());
+    // The base's rules judged the head: ops must approve the shop's change.
+    let run = gate.action.as_ref().unwrap();
+    assert!(
+        run.summary.contains("Change approval: not met"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains("`ops`"), "{}", run.summary);
+    assert_eq!(run.outputs["approved"], "false");
+    assert_eq!(run.outputs["errors"], "0");
+    let head = remote.head.clone();
+    assert_eq!(
+        states(&api),
+        [
+            (head.clone(), "pending".into(), "itsm/gate".into()),
+            (head, "failure".into(), "itsm/gate".into()),
+        ]
+    );
+    let (_, _, _, description, token) = statuses(&api).pop().unwrap();
+    assert_eq!(token, "Bearer ghs_simulatedTokenValue0123456789");
+    assert!(description.len() <= 140, "{description}");
+}
+
+#[test]
+fn a_review_reruns_the_gate_through_workflow_run_and_finds_the_forks_pull_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let marker = tmp.path().join("pwned");
+    let remote = tampering_pull_request(&marker);
+    // octocat of ops approved the head: the relay's completion re-runs the gate.
+    let api = gate_api(
+        pull_json(&remote, "main", "open"),
+        reviews("octocat", &remote.head),
+    );
+    let event = relay_event(&remote);
+    let runs = run_workflow(&remote, ("workflow_run", &event), &api.server.uri());
+    let names: Vec<&str> = runs.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["gate"]);
+    let gate = &runs[0].1;
+    assert!(!marker.exists(), "something of the head ran:\n{}", gate.log);
+    assert_eq!(gate.status, 0, "{}", gate.log);
+    let run = gate.action.as_ref().unwrap();
+    assert_eq!(run.outputs["approved"], "true");
+    assert!(
+        run.summary.contains("### Pull request #7"),
+        "{}",
+        run.summary
+    );
+    let head = remote.head.clone();
+    assert_eq!(
+        states(&api),
+        [
+            (head.clone(), "pending".into(), "itsm/gate".into()),
+            (head, "success".into(), "itsm/gate".into()),
+        ]
+    );
+    // Found by the head branch, because the fork's run names no pull request.
+    assert!(
+        api.received().contains(
+            &"GET /repos/acme/itsm/pulls?state=open&per_page=100&head=fork-owner%3Ashop"
+                .to_string()
+        ),
+        "{:?}",
+        api.received()
+    );
+}
+
+/// Runs the action in a checkout of the default branch (`depth` 0: all history),
+/// as the gate job does.
+fn judge_in_checkout(
+    remote: &Remote,
+    depth: u64,
+    inputs: &[(&str, &str)],
+    event: (&str, &Json),
+    api: &Api,
+) -> Run {
+    let checkout = remote.checkout("refs/heads/main", depth);
+    run_released(
+        inputs,
+        &checkout.path().join("ws"),
+        event,
+        &api.server.uri(),
+    )
+}
+
+const GATE: &[(&str, &str)] = &[("command", "check approvals"), ("status", "itsm/gate")];
+
+#[test]
+fn each_pull_request_of_the_head_branch_is_judged_and_another_base_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tampering_pull_request(&tmp.path().join("pwned"));
+    let bare = remote.dir.path().join("remote.git");
+    git(&bare, &["update-ref", "refs/heads/release", &remote.base]);
+    git(&bare, &["update-ref", "refs/pull/8/head", &remote.head]);
+    let into_main = pull_json(&remote, "main", "open");
+    let mut into_release = pull_json(&remote, "release", "open");
+    into_release["number"] = json!(8);
+    let api = gate_api(into_main.clone(), reviews("octocat", &remote.head));
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls"))
+            .and(query_param("head", "fork-owner:shop"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!([into_main, into_release])),
+            )
+            .with_priority(1),
+    );
+    for (route, body) in [
+        ("/repos/acme/itsm/pulls/8", into_release.clone()),
+        (
+            "/repos/acme/itsm/pulls/8/reviews",
+            reviews("octocat", &remote.head),
+        ),
+        ("/repos/acme/itsm/issues/8/comments", json!([])),
+    ] {
+        api.mount(
+            Mock::given(method("GET"))
+                .and(path(route))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body)),
+        );
+    }
+    let run = judge_in_checkout(
+        &remote,
+        0,
+        GATE,
+        ("workflow_run", &relay_event(&remote)),
+        &api,
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    let contexts: Vec<(String, String)> = states(&api)
+        .into_iter()
+        .map(|(_, state, context)| (state, context))
+        .collect();
+    let expected = [
+        ("pending", "itsm/gate"),
+        ("success", "itsm/gate"),
+        ("pending", "itsm/gate (release)"),
+        ("success", "itsm/gate (release)"),
+    ]
+    .map(|(s, c)| (s.to_string(), c.to_string()));
+    assert_eq!(contexts, expected);
+}
+
+#[test]
+fn a_shallow_checkout_fails_the_gate_and_names_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tampering_pull_request(&tmp.path().join("pwned"));
+    let api = gate_api(
+        pull_json(&remote, "main", "open"),
+        reviews("octocat", &remote.head),
+    );
+    let run = judge_in_checkout(
+        &remote,
+        1,
+        GATE,
+        ("pull_request_target", &pull_event(&remote)),
+        &api,
+    );
+    assert_eq!(run.status, 2, "{}", run.log);
+    assert!(
+        run.log.contains("set `fetch-depth: 0` on actions/checkout"),
+        "{}",
+        run.log
+    );
+    let head = remote.head.clone();
+    assert_eq!(
+        states(&api),
+        [
+            (head.clone(), "pending".into(), "itsm/gate".into()),
+            (head, "error".into(), "itsm/gate".into()),
+        ]
+    );
+}
+
+#[test]
+fn github_failing_fails_the_gate_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tampering_pull_request(&tmp.path().join("pwned"));
+    // The reviews cannot be read: the gate cannot decide, and says so on the head.
+    let api = gate_api(pull_json(&remote, "main", "open"), json!([]));
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7/reviews"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
+            )
+            .with_priority(1),
+    );
+    let event = ("pull_request_target", &pull_event(&remote));
+    let run = judge_in_checkout(
+        &remote,
+        0,
+        &[("command", "approvals"), ("status", "itsm/gate")],
+        event,
+        &api,
+    );
+    assert_eq!(run.status, 2, "{}", run.log);
+    assert_eq!(run.outputs["approved"], "false");
+    let last = states(&api).pop().unwrap();
+    assert_eq!((last.1.as_str(), last.2.as_str()), ("error", "itsm/gate"));
+
+    // The pull request itself cannot be read: no commit to report on, the job fails.
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("GET")).respond_with(
+            ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})),
+        ),
+    );
+    let run = judge_in_checkout(&remote, 0, GATE, event, &api);
+    assert_eq!(run.status, 2, "{}", run.log);
+    assert!(
+        run.log
+            .contains("could not read pull request #7 from GitHub"),
+        "{}",
+        run.log
+    );
+    assert!(states(&api).is_empty());
+}
+
+#[test]
+fn nothing_is_judged_without_an_open_pull_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tampering_pull_request(&tmp.path().join("pwned"));
+    // The relay ran for a branch with no open pull request.
+    let api = gate_api(pull_json(&remote, "main", "open"), json!([]));
+    let mut event = relay_event(&remote);
+    event["workflow_run"]["head_branch"] = json!("elsewhere");
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls"))
+            .and(query_param("head", "fork-owner:elsewhere"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
+    );
+    let run = judge_in_checkout(&remote, 0, GATE, ("workflow_run", &event), &api);
+    assert_eq!(run.status, 0, "{}", run.log);
+    assert!(
+        run.log
+            .contains("::notice title=itsm gate::no open pull request"),
+        "{}",
+        run.log
+    );
+    // A pull request closed since the event.
+    let api = gate_api(pull_json(&remote, "main", "closed"), json!([]));
+    let run = judge_in_checkout(
+        &remote,
+        0,
+        GATE,
+        ("pull_request_target", &pull_event(&remote)),
+        &api,
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    assert!(
+        run.log.contains("pull request #7 is closed: not judged"),
+        "{}",
+        run.log
+    );
+    assert!(states(&api).is_empty());
+}
+
+#[test]
+fn the_status_goes_out_with_the_status_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tampering_pull_request(&tmp.path().join("pwned"));
+    let api = gate_api(
+        pull_json(&remote, "main", "open"),
+        reviews("octocat", &remote.head),
+    );
+    let mut inputs = GATE.to_vec();
+    inputs.push(("status-token", "ghs_appInstallationToken42"));
+    let run = judge_in_checkout(
+        &remote,
+        0,
+        &inputs,
+        ("pull_request_target", &pull_event(&remote)),
+        &api,
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    let tokens: Vec<String> = statuses(&api).into_iter().map(|s| s.4).collect();
+    assert_eq!(tokens, ["Bearer ghs_appInstallationToken42"; 2]);
+}
+
+#[test]
+fn build_does_not_run_where_a_pull_request_is_judged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tampering_pull_request(&tmp.path().join("pwned"));
+    let api = gate_api(
+        pull_json(&remote, "main", "open"),
+        reviews("octocat", &remote.head),
+    );
+    let inputs = [("command", "build"), ("status", "itsm/gate")];
+    let run = judge_in_checkout(
+        &remote,
+        0,
+        &inputs,
+        ("pull_request_target", &pull_event(&remote)),
+        &api,
+    );
+    assert_eq!(run.status, 2, "{}", run.log);
+    assert!(
+        run.log
+            .contains("build does not run in a run that judges a pull request"),
+        "{}",
+        run.log
+    );
+    assert_eq!(states(&api).pop().unwrap().1, "error");
+}
+
+#[test]
+fn status_is_not_reported_from_a_run_the_pull_request_defines() {
+    let (dir, base, head) = pull_request_repo();
+    let api = Api::start();
+    mount_pull(&api, &head, json!([]));
+    let run = run_released(
+        &[("command", "approvals"), ("status", "itsm/gate")],
+        dir.path(),
+        ("pull_request", &event("pull_request", &base, &head)),
+        &api.server.uri(),
+    );
+    assert_eq!(run.status, 1, "{}", run.log);
+    assert!(
+        run.log.contains(
+            "the `status` input is reported only from pull_request_target and workflow_run runs"
+        ),
+        "{}",
+        run.log
+    );
+    assert!(run.log.contains("::warning title=itsm approvals::this pull_request run uses the workflow as the pull request has it"), "{}", run.log);
+    assert!(
+        api.received().iter().all(|r| !r.contains("/statuses/")),
+        "{:?}",
+        api.received()
+    );
+}
+
+#[test]
+fn the_records_are_checked_at_the_head_and_fail_the_gate() {
+    // The head adds a CI no Service uses (a warning, denied): approved, but not passed.
+    let file = |path: &str, text: &str| (path.to_string(), text.to_string());
+    let mut base: Vec<(String, String)> = VALID.iter().map(|(p, t)| file(p, t)).collect();
+    base[0] = file(
+        "itsm.yaml",
+        "name: Test\ngithub: acme/itsm\nadmins: ops\ncab: ops\necab: ops\n",
+    );
+    let head = [file(
+        "cis/spare.yaml",
+        "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: spare\nspec:\n  owner: ops\n  type: server\n  environment: production\n",
+    )];
+    let remote = Remote::new(&base, &head);
+    let api = gate_api(
+        pull_json(&remote, "main", "open"),
+        reviews("octocat", &remote.head),
+    );
+    let mut inputs = GATE.to_vec();
+    inputs.push(("deny-warnings", "true"));
+    let event = ("pull_request_target", &pull_event(&remote));
+    let run = judge_in_checkout(&remote, 0, &inputs, event, &api);
+    assert_eq!(run.status, 1, "{}", run.log);
+    assert_eq!(run.outputs["warnings"], "1");
+    assert_eq!(run.outputs["approved"], "true");
+    assert!(
+        run.log.contains("::warning file=cis/spare.yaml"),
+        "{}",
+        run.log
+    );
+    assert_eq!(states(&api).pop().unwrap().1, "failure");
 }
