@@ -1,159 +1,329 @@
-//! `itsm import backstage`: entities shaped like Backstage's documented examples
-//! become records that pass `itsm check`; nothing is overwritten; the rest is reported.
+//! `itsm import backstage`, cases as data: each folder under
+//! `tests/fixtures/import/` has `args` (one run of `itsm import backstage` per
+//! line, in a repository holding a Team `ops` and the SLA `gold`, with the
+//! documented Backstage examples of `tests/fixtures/reports/backstage/` in
+//! `backstage/` and the case's own files `in/` in `in/`), and `expected.txt`:
+//! each run's report and exit code, the findings of `itsm check` afterwards
+//! (`severity code file:line:col`) and every record written.
+//! `ITSM_BLESS=1 cargo test --test import` rewrites the `expected.txt` files.
+//! The other tests hold the properties the reports show.
 
 mod common;
 
-use common::{files_under, itsm, stderr, stdout, write};
-use serde_json::Value;
-use std::path::Path;
+use common::{copy_tree, files_under, itsm, stderr, stdout, write};
+use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/reports/backstage")
-        .join(name)
-        .display()
-        .to_string()
+const TODAY: &str = "2026-11-21";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn repo() -> tempfile::TempDir {
+/// A repository with the config, the Team `ops` and the SLA `gold`, the
+/// documented examples in `backstage/` and `case`'s inputs in `in/`.
+fn repo(case: Option<&Path>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    // The config, a Team and the gold SLA; no Service yet.
     write(dir.path(), &common::VALID[..3]);
+    copy_tree(
+        &fixtures().join("reports/backstage"),
+        &dir.path().join("backstage"),
+    );
+    if let Some(input) = case.map(|c| c.join("in")).filter(|p| p.is_dir()) {
+        copy_tree(&input, &dir.path().join("in"));
+    }
     dir
 }
 
-fn import(dir: &Path, extra: &[&str]) -> String {
-    let (a, b) = (fixture("catalog-info.yaml"), fixture("org.yaml"));
-    let mut args = vec!["import", "backstage", a.as_str(), b.as_str()];
-    args.extend(extra);
-    let out = itsm(dir, &args);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out)
+fn findings(root: &Path) -> String {
+    let today = itsm::time::date(TODAY).unwrap();
+    let options = itsm::checks::Options { today };
+    let checked = itsm::pipeline::check(root, &itsm::load::Source::WorkTree, options).unwrap();
+    let files = &checked.catalog.repo.files;
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let place = match (d.location.file, d.location.span) {
+                (Some(f), Some(s)) => format!("{}:{}:{}", files.get(f).path, s.line, s.col),
+                (Some(f), None) => files.get(f).path.clone(),
+                _ => "-".into(),
+            };
+            format!("{} {} {place}\n", d.severity.as_str(), d.code)
+        })
+        .collect()
 }
 
-fn record(dir: &Path, rel: &str) -> Value {
-    let text = std::fs::read_to_string(dir.join(rel)).unwrap();
-    let (docs, err) = itsm::load::yaml::parse(&text);
-    assert!(err.is_none(), "{text}");
-    docs[0].value.to_json()
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = files_under(dir)
+/// The records written: every file under the kind folders but the repository's own.
+fn written(root: &Path) -> String {
+    let mut files: Vec<String> = files_under(root)
         .into_iter()
-        .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+        .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+        .filter(|p| !p.starts_with("backstage/") && !p.starts_with("in/"))
+        .filter(|p| !common::VALID[..3].iter().any(|(rel, _)| rel == p))
         .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|rel| {
+            let text = std::fs::read_to_string(root.join(rel)).unwrap();
+            format!("--- {rel}\n{text}")
+        })
+        .collect()
+}
+
+fn run_case(case: &Path) -> String {
+    let dir = repo(Some(case));
+    let args = std::fs::read_to_string(case.join("args")).expect("args");
+    let mut out = String::new();
+    for line in args.lines().filter(|l| !l.trim().is_empty()) {
+        let mut argv = vec!["import", "backstage"];
+        argv.extend(line.split_whitespace());
+        let o = itsm(dir.path(), &argv);
+        out.push_str(&format!("=== itsm import backstage {line}\n{}", stdout(&o)));
+        if !o.stderr.is_empty() {
+            out.push_str(&format!("--- stderr\n{}", stderr(&o)));
+        }
+        out.push_str(&format!("--- exit {:?}\n", o.status.code()));
+    }
+    out.push_str(&format!("=== itsm check\n{}", findings(dir.path())));
+    out.push_str(&format!("=== records\n{}", written(dir.path())));
+    out
+}
+
+#[test]
+fn cases_report_and_write_exactly_what_is_expected() {
+    let root = fixtures().join("import");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 4, "{cases:?}");
+    let bless = std::env::var_os("ITSM_BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in cases {
+        let actual = run_case(&case);
+        let path = case.join("expected.txt");
+        if bless {
+            std::fs::write(&path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if actual != expected {
+            failures.push(format!(
+                "== {}\n-- expected\n{expected}-- actual\n{actual}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn import(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut argv = vec!["import", "backstage"];
+    argv.extend(args);
+    let o = itsm(dir, &argv);
+    (o.status.code(), stdout(&o), stderr(&o))
+}
+
+/// Every `login:` of the Teams imported (all but `teams/ops.yaml`).
+fn logins(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in files_under(&dir.join("teams")) {
+        if p.ends_with("teams/ops.yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        let (docs, err) = itsm::load::yaml::parse(&text);
+        assert!(err.is_none(), "{text}");
+        let v = docs[0].value.to_json();
+        for m in v["spec"]["members"].as_array().unwrap() {
+            if let Some(l) = m["login"].as_str() {
+                out.push(format!("{}: {l}", v["metadata"]["name"].as_str().unwrap()));
+            }
+        }
+    }
     out.sort();
     out
 }
 
 #[test]
-fn documented_entities_become_records_that_pass_check() {
-    let dir = repo();
-    let report = import(dir.path(), &["--sla", "gold"]);
-    assert_eq!(
-        files(dir.path()),
-        [
-            "cis/artists-db.yaml",
-            "itsm.yaml",
-            "services/artist-engagement-portal.yaml",
-            "services/artist-lookup.yaml",
-            "services/artist-web.yaml",
-            "services/public-websites.yaml",
-            "slas/gold.yaml",
-            "teams/artist-relations-team.yaml",
-            "teams/infrastructure.yaml",
-            "teams/ops.yaml",
-        ]
+fn a_users_name_is_never_taken_as_its_github_login() {
+    // Backstage's new-app example: the User `guest`, no annotation.
+    let case = fixtures().join("import/create-app-guest");
+    let dir = repo(Some(&case));
+    let (code, report, _) = import(dir.path(), &["in/org.yaml", "in/entities.yaml"]);
+    assert_eq!(code, Some(0));
+    // The Team the imported Services are owned by is written, with no login:
+    // the GitHub account `guest` gets no say.
+    assert_eq!(logins(dir.path()), [] as [String; 0]);
+    let guests = std::fs::read_to_string(dir.path().join("teams/guests.yaml")).unwrap();
+    assert!(
+        guests.contains("  members:\n    - name: \"user:default/guest\"\n"),
+        "{guests}"
     );
-    let out = common::check_json(dir.path(), None);
-    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{v:#}");
-    assert_eq!(v["summary"]["errors"], 0);
-    assert_eq!(v["summary"]["records"], 9);
-
-    let web = record(dir.path(), "services/artist-web.yaml");
-    assert_eq!(
-        web["spec"],
-        serde_json::json!({"owner": "artist-relations-team", "lifecycle": "production", "tier": 3, "sla": "gold", "type": "technical"})
+    assert!(
+        report.contains("team:guests: user:default/guest has no known GitHub login"),
+        "{report}"
     );
-    assert_eq!(
-        web["metadata"]["description"],
-        "The place to be, for great artists"
+    // `check` fails on the Team file, saying what to fill in, and nowhere else.
+    let found = findings(dir.path());
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .lines()
+            .all(|l| l.starts_with("error schema teams/guests.yaml:")),
+        "{found}"
     );
-    assert_eq!(
-        web["metadata"]["labels"]["example.com/custom"],
-        "custom_label_value"
+    // With a login map, the same import checks clean.
+    let dir = repo(Some(&case));
+    write(dir.path(), &[("in/logins.yaml", "guest: octocat\n")]);
+    let (code, report, _) = import(
+        dir.path(),
+        &[
+            "in/org.yaml",
+            "in/entities.yaml",
+            "--login-map",
+            "in/logins.yaml",
+        ],
     );
-    assert_eq!(
-        web["metadata"]["links"],
-        serde_json::json!([{"title": "Admin Dashboard", "url": "https://admin.example-org.com"}])
-    );
-    assert_eq!(
-        web["metadata"]["annotations"]["backstage.io/source-entity"],
-        "component:default/artist-web"
-    );
-    let lookup = record(dir.path(), "services/artist-lookup.yaml");
-    assert_eq!(lookup["spec"]["lifecycle"], "development");
-    assert_eq!(lookup["spec"]["cis"], serde_json::json!(["artists-db"]));
-    assert_eq!(lookup["spec"].get("sla"), None);
-    let portal = record(dir.path(), "services/artist-engagement-portal.yaml");
-    assert_eq!(portal["spec"]["type"], "business");
-    assert_eq!(
-        portal["spec"]["dependsOn"],
-        serde_json::json!(["artist-lookup"])
-    );
-    assert_eq!(portal["spec"]["cis"], serde_json::json!(["artists-db"]));
-    let sites = record(dir.path(), "services/public-websites.yaml");
-    assert_eq!(sites["spec"]["lifecycle"], "production");
-    assert_eq!(
-        sites["spec"]["dependsOn"],
-        serde_json::json!(["artist-web"])
-    );
-    let db = record(dir.path(), "cis/artists-db.yaml");
-    assert_eq!(
-        db["spec"],
-        serde_json::json!({"owner": "artist-relations-team", "type": "database", "environment": "production"})
-    );
-    let infra = record(dir.path(), "teams/infrastructure.yaml");
-    assert_eq!(infra["metadata"]["title"], "Infrastructure");
-    assert_eq!(
-        infra["spec"],
-        serde_json::json!({"members": [{"login": "jdoe", "name": "Jenny Doe", "email": "jenny-doe@example.com"}], "email": "infrastructure@example.com"})
-    );
-    let artists = record(dir.path(), "teams/artist-relations-team.yaml");
-    assert_eq!(
-        artists["spec"]["members"],
-        serde_json::json!([{"login": "janesmith", "name": "Jane Smith", "email": "jane@example.com"}])
-    );
-
-    for line in [
-        "  api:default/artist-api (",
-        "  domain:default/artists (",
-        "  location:default/org-data (",
-        "  group:default/empty-group (",
-        "  component:default/artist-web: tier 3 (no `tier` label or annotation of 1 to 4)\n",
-        "  resource:default/artists-db: environment production (no `environment` label or annotation)\n",
-        "  component:default/artist-lookup: spec.providesApis, spec.type not mapped\n",
-        "  component:default/artist-web: spec.type not mapped\n",
-        "  component:default/artist-web: metadata.tags not mapped\n",
-        "  user:default/bob.jones: `bob.jones` is not a GitHub login",
-        "14 entities read (0 other documents ignored), 7 records written, 4 not mapped.\n",
-    ] {
-        assert!(report.contains(line), "{line}\n{report}");
-    }
+    assert_eq!(code, Some(0));
+    assert_eq!(logins(dir.path()), ["guests: octocat"]);
+    assert!(report.contains(
+        "team:guests: octocat is user:default/guest (from the login map (in/logins.yaml:1:1))"
+    ));
+    assert_eq!(findings(dir.path()), "");
 }
 
 #[test]
-fn nothing_is_overwritten_and_a_dry_run_writes_nothing() {
-    let dir = repo();
-    let report = import(dir.path(), &["--dry-run", "--sla", "gold"]);
-    assert_eq!(files(dir.path()).len(), 3);
-    assert!(report.contains("# services/artist-web.yaml (from component:default/artist-web)\n---\napiVersion: itsm/v1\nkind: Service\n"), "{report}");
-    assert!(report.contains("7 records planned"));
-    // An existing file is kept as it is.
+fn logins_come_from_the_annotation_or_the_map_and_respect_namespaces() {
+    let dir = repo(Some(&fixtures().join("import/namespaces-and-collisions")));
+    let (code, report, _) = import(dir.path(), &["in/org.yaml", "in/catalog.yaml"]);
+    assert_eq!(code, Some(0), "{report}");
+    // jane-gh is user:default/jane's login; user:payments/jane has none, and
+    // group:payments/platform would become team:platform too: it is skipped.
+    assert_eq!(logins(dir.path()), ["platform: jane-gh"]);
+    assert!(
+        report.contains("\nSkipped:\n  group:payments/platform (in/org.yaml): it would become team:platform, as group:default/platform does\n"),
+        "{report}"
+    );
+    // What payments/platform owns is not given to default/platform's Team.
+    let checkout = std::fs::read_to_string(dir.path().join("services/checkout.yaml")).unwrap();
+    assert!(!checkout.contains("owner"), "{checkout}");
+    assert!(report.contains("component:payments/checkout: owner group:payments/platform was skipped (it would become team:platform, as group:default/platform does): spec.owner not set"));
+}
+
+#[test]
+fn a_reimport_reports_what_exists_apart_from_what_is_not_mapped() {
+    let dir = repo(None);
+    let args = [
+        "backstage/catalog-info.yaml",
+        "backstage/org.yaml",
+        "--sla",
+        "gold",
+    ];
+    let (_, first, _) = import(dir.path(), &args);
+    assert!(first.contains("6 records written"), "{first}");
+    let (code, second, _) = import(dir.path(), &args);
+    assert_eq!(code, Some(0));
+    let section = |name: &str| -> Vec<String> {
+        let start = second
+            .find(&format!("\n{name}:\n"))
+            .map(|i| i + name.len() + 3);
+        start.map_or_else(Vec::new, |s| {
+            second[s..]
+                .lines()
+                .take_while(|l| l.starts_with("  "))
+                .map(str::to_string)
+                .collect()
+        })
+    };
+    let existing = section("Already in the repository");
+    assert_eq!(existing.len(), 6, "{second}");
+    assert!(existing.contains(&"  component:default/artist-web (backstage/catalog-info.yaml): service:artist-web is already in the repository: not written (references to it are kept)".to_string()));
+    let unmapped = section("Not mapped");
+    assert_eq!(unmapped.len(), 3, "{second}");
+    assert!(unmapped.iter().all(|l| !l.contains("already")), "{second}");
+    assert!(
+        second.contains("0 records written, 6 already in the repository, 2 skipped, 3 not mapped.")
+    );
+}
+
+#[test]
+fn a_bad_login_map_writes_nothing_and_names_every_problem() {
+    let dir = repo(None);
+    write(
+        dir.path(),
+        &[(
+            "in/logins.yaml",
+            "jdoe: jenny--doe\ngroup:ops: x\nbob.jones: \"bob\\e[2J\"\n",
+        )],
+    );
+    let (code, _, err) = import(
+        dir.path(),
+        &["backstage/org.yaml", "--login-map", "in/logins.yaml"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    for line in [
+        "in/logins.yaml:1:1: user:default/jdoe: `jenny--doe` is not a GitHub login",
+        "in/logins.yaml:2:1: `group:ops` is not a User reference",
+        // The terminal escape is shown, not sent.
+        "in/logins.yaml:3:1: user:default/bob.jones: `bob\\u{1b}[2J` is not a GitHub login",
+        "nothing was written",
+    ] {
+        assert!(err.contains(line), "{line}\n{err}");
+    }
+    assert!(!err.contains('\u{1b}'));
+    assert!(!dir.path().join("teams/infrastructure.yaml").exists());
+    let (code, _, err) = import(
+        dir.path(),
+        &["backstage/org.yaml", "--login-map", "in/missing.yaml"],
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("cannot read in/missing.yaml"), "{err}");
+}
+
+#[test]
+fn production_services_without_an_sla_are_reported() {
+    let dir = repo(None);
+    let (code, report, _) = import(dir.path(), &["backstage/catalog-info.yaml"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        report.contains(
+            "component:default/artist-web: a production Service needs an SLA: pass --sla NAME"
+        ),
+        "{report}"
+    );
+    let (code, _, err) = import(dir.path(), &["backstage/org.yaml", "--sla", "nope"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--sla nope: no SLA of that name"));
+}
+
+#[test]
+fn broken_yaml_or_a_missing_file_writes_nothing() {
+    let dir = repo(None);
+    write(
+        dir.path(),
+        &[(
+            "in/bad.yaml",
+            "apiVersion: backstage.io/v1alpha1\nkind: [\n",
+        )],
+    );
+    let (code, _, err) = import(dir.path(), &["backstage/catalog-info.yaml", "in/bad.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!dir.path().join("services/artist-web.yaml").exists());
+    let (code, _, err) = import(dir.path(), &["missing.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("cannot read missing.yaml"));
+}
+
+#[test]
+fn an_existing_file_or_a_linked_folder_is_never_written() {
+    let dir = repo(None);
     write(dir.path(), &[("cis/artists-db.yaml", "# mine\n")]);
-    let report = import(dir.path(), &["--sla", "gold"]);
+    let (_, report, _) = import(dir.path(), &["backstage/catalog-info.yaml"]);
     assert!(
         report.contains("skipped cis/artists-db.yaml: the file exists"),
         "{report}"
@@ -162,84 +332,21 @@ fn nothing_is_overwritten_and_a_dry_run_writes_nothing() {
         std::fs::read_to_string(dir.path().join("cis/artists-db.yaml")).unwrap(),
         "# mine\n"
     );
-    // A second run writes nothing new: every record now exists.
-    let report = import(dir.path(), &["--sla", "gold"]);
-    assert!(report.contains("0 records written"), "{report}");
-    assert!(report.contains("service:artist-web already exists in the repository: skipped"));
-}
-
-#[test]
-fn production_services_without_an_sla_are_reported() {
-    let dir = repo();
-    let report = import(dir.path(), &[]);
-    assert!(
-        report.contains(
-            "component:default/artist-web: a production Service needs an SLA: pass --sla NAME"
-        ),
-        "{report}"
-    );
-    let out = itsm(
-        dir.path(),
-        &["import", "backstage", &fixture("org.yaml"), "--sla", "nope"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--sla nope: no SLA of that name"));
-}
-
-#[test]
-fn broken_yaml_or_a_missing_file_writes_nothing() {
-    let dir = repo();
-    write(
-        dir.path(),
-        &[(
-            "in/bad.yaml",
-            "apiVersion: backstage.io/v1alpha1\nkind: [\n",
-        )],
-    );
-    let bad = dir.path().join("in/bad.yaml").display().to_string();
-    let out = itsm(
-        dir.path(),
-        &["import", "backstage", &fixture("org.yaml"), &bad],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("nothing was written"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(!dir.path().join("teams/infrastructure.yaml").exists());
-    let out = itsm(dir.path(), &["import", "backstage", "missing.yaml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read missing.yaml"));
-}
-
-#[test]
-fn owners_and_references_to_existing_records_are_kept() {
-    let dir = repo();
-    write(
-        dir.path(),
-        &[(
-            "in/c.yaml",
-            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Shop_Front\n  labels:\n    tier: \"1\"\nspec:\n  type: website\n  lifecycle: deprecated\n  owner: group:default/ops\n  dependsOn: [component:ghost]\n",
-        )],
-    );
-    let out = itsm(dir.path(), &["import", "backstage", "in/c.yaml"]);
-    let report = stdout(&out);
-    assert_eq!(out.status.code(), Some(0));
-    let shop = record(dir.path(), "services/shop-front.yaml");
-    assert_eq!(
-        shop["spec"],
-        serde_json::json!({"owner": "ops", "lifecycle": "deprecated", "tier": 1, "type": "technical"})
-    );
-    assert!(
-        report.contains("component:default/Shop_Front: named service:shop-front"),
-        "{report}"
-    );
-    assert!(
-        report.contains(
-            "dependsOn component:ghost is neither imported nor in the repository: left out"
-        )
-    );
-    assert!(report.contains("spec.type not mapped"));
-    assert_eq!(common::check_json(dir.path(), None).status.code(), Some(0));
+    #[cfg(unix)]
+    {
+        let dir = repo(None);
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("services")).unwrap();
+        let (_, report, _) = import(dir.path(), &["backstage/catalog-info.yaml"]);
+        assert!(
+            report.contains("skipped services/artist-web.yaml: services/ is a symbolic link"),
+            "{report}"
+        );
+        assert!(files_under(outside.path()).is_empty());
+    }
+    // A dry run writes nothing.
+    let dir = repo(None);
+    let (_, report, _) = import(dir.path(), &["backstage/catalog-info.yaml", "--dry-run"]);
+    assert!(report.contains("# services/artist-web.yaml (from component:default/artist-web)\n---\napiVersion: itsm/v1\nkind: Service\n"), "{report}");
+    assert!(!dir.path().join("services").exists());
 }

@@ -1,12 +1,16 @@
 //! Backstage catalog entities (`catalog-info.yaml`) to `itsm` records:
 //! Components and Systems to Services, Resources to CIs, Groups (with their
 //! members and the Users that are members of them) to Teams. What cannot be
-//! mapped is reported, never guessed silently.
+//! mapped is reported, never guessed silently: a member's GitHub login comes
+//! only from the User's `github.com/user-login` annotation or the login map.
 
+mod records;
+
+use super::logins::{ANNOTATION, LOGIN_RULE, Login, LoginMap, valid_login};
 use crate::model::{Kind, is_valid_name};
 use crate::value::Value;
-use rustc_hash::FxHashMap as HashMap;
-use serde_json::{Map, Value as Json, json};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::fmt;
 
 /// A Backstage entity read from a file.
 #[derive(Debug, Clone)]
@@ -17,6 +21,79 @@ pub struct Entity {
     pub value: Value,
     /// The file it was read from, as given.
     pub source: String,
+}
+
+impl Entity {
+    /// Its identity: kind, namespace (`default` unless given) and name.
+    pub fn id(&self) -> Ref {
+        Ref::new(&self.kind, self.namespace(), &self.name)
+    }
+
+    fn namespace(&self) -> &str {
+        str_at(self, "/metadata/namespace").unwrap_or("default")
+    }
+}
+
+/// A Backstage entity reference, `kind:namespace/name`, in lower case
+/// (Backstage compares references case-insensitively).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ref {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Ref {
+    fn new(kind: &str, namespace: &str, name: &str) -> Ref {
+        Ref {
+            kind: kind.to_lowercase(),
+            namespace: namespace.to_lowercase(),
+            name: name.to_lowercase(),
+        }
+    }
+
+    /// Parses `[kind:][namespace/]name`, with the kind and namespace that the
+    /// field implies when they are left out.
+    pub fn parse(text: &str, default_kind: &str, default_namespace: &str) -> Option<Ref> {
+        let text = text.trim();
+        let (kind, rest) = text.split_once(':').unwrap_or((default_kind, text));
+        let (namespace, name) = rest.split_once('/').unwrap_or((default_namespace, rest));
+        let ok = !kind.is_empty()
+            && !namespace.is_empty()
+            && !name.is_empty()
+            && !name.contains(['/', ':']);
+        ok.then(|| Ref::new(kind, namespace, name))
+    }
+
+    /// A reference as an entity writes it: a string, or `{kind, namespace, name}`.
+    fn of(v: &Value, default_kind: &str, default_namespace: &str) -> Option<Ref> {
+        if let Some(text) = v.as_str() {
+            return Ref::parse(text, default_kind, default_namespace);
+        }
+        let name = v.get("name")?.as_str().filter(|n| !n.is_empty())?;
+        let field = |k: &str, default: &'static str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or(default)
+                .to_string()
+        };
+        let (kind, namespace) = (field("kind", ""), field("namespace", ""));
+        Some(Ref::new(
+            if kind.is_empty() { default_kind } else { &kind },
+            if namespace.is_empty() {
+                default_namespace
+            } else {
+                &namespace
+            },
+            name,
+        ))
+    }
+}
+
+impl fmt::Display for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}/{}", self.kind, self.namespace, self.name)
+    }
 }
 
 /// Reads the Backstage entities of a YAML stream (documents whose `apiVersion`
@@ -37,34 +114,31 @@ pub fn parse(text: &str, source: &str) -> Result<(Vec<Entity>, usize), String> {
             .get("apiVersion")
             .and_then(Value::as_str)
             .is_some_and(|a| a.starts_with("backstage.io/"));
-        let (Some(kind), Some(name)) = (
-            v.get("kind").and_then(Value::as_str).map(str::to_string),
-            v.pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        ) else {
-            other += 1;
-            continue;
-        };
-        if !is_backstage {
-            other += 1;
-            continue;
+        let kind = v.get("kind").and_then(Value::as_str).map(str::to_string);
+        let name = v
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match (is_backstage, kind, name) {
+            (true, Some(kind), Some(name)) => entities.push(Entity {
+                kind,
+                name,
+                value: v,
+                source: source.to_string(),
+            }),
+            _ => other += 1,
         }
-        entities.push(Entity {
-            kind,
-            name,
-            value: v,
-            source: source.to_string(),
-        });
     }
     Ok((entities, other))
 }
 
 /// Options of the conversion.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Options {
     /// The SLA every imported production Service is bound to.
     pub sla: Option<String>,
+    /// Logins given with `--login-map`.
+    pub logins: LoginMap,
 }
 
 /// A record to write.
@@ -81,8 +155,18 @@ pub struct Planned {
 #[derive(Debug, Default)]
 pub struct Conversion {
     pub records: Vec<Planned>,
+    /// Entities whose record is already in the repository (not written; kept as
+    /// the target of references).
+    pub existing: Vec<String>,
+    /// Entities of a kind that is mapped but that were not imported, and why.
+    pub skipped: Vec<String>,
     /// Entities with no `itsm` counterpart (API, Domain, Location, Template...).
     pub unmapped: Vec<String>,
+    /// Each Team member's GitHub login and where it was read: whose approvals
+    /// will count for the Team.
+    pub logins: Vec<String>,
+    /// Group members left out of their Team for want of a known GitHub login.
+    pub no_login: Vec<String>,
     /// Values chosen because the entity did not say (tier, environment...).
     pub assumptions: Vec<String>,
     /// Fields and references left out.
@@ -97,71 +181,42 @@ pub fn convert(
     exists: &dyn Fn(Kind, &str) -> bool,
 ) -> Conversion {
     let mut c = Conversion::default();
-    let names = Names::of(entities, exists, &mut c);
-    for e in entities {
-        match e.kind.as_str() {
-            "Component" | "System" | "Resource" | "Group" => {
-                let Some(name) = names.own.get(&key(e)).cloned() else {
-                    continue;
-                };
-                let record = match e.kind.as_str() {
-                    "Component" => service(e, &name, &names, options, &mut c),
-                    "System" => system(e, &name, entities, &names, options, &mut c),
-                    "Resource" => Some(ci(e, &name, &names, &mut c)),
-                    _ => Some(team(e, &name, &names.users, &mut c)),
-                };
-                if let Some((kind, value)) = record {
-                    c.records.push(Planned {
-                        kind,
-                        name,
-                        from: entity_ref(e),
-                        text: super::to_yaml(&value),
-                    });
-                }
-            }
-            "User" => {}
-            other => c.unmapped.push(unmapped(
-                e,
-                match other {
-                    "API" => "itsm has no kind for APIs",
-                    "Domain" => "itsm has no kind for Domains",
-                    "Location" => "a Location only points at other files: import those files",
-                    "Template" => "a scaffolder Template is not a service-management record",
-                    _ => "not a kind itsm maps",
-                },
-            )),
+    let plan = Plan::make(entities, options, exists, &mut c);
+    for (i, e) in entities.iter().enumerate() {
+        if let Some(name) = plan.chosen.get(&i) {
+            let planned = records::build(e, name, &plan, options, &mut c);
+            c.records.push(planned);
+        } else if target_kind(&e.kind).is_none() && !e.kind.eq_ignore_ascii_case("user") {
+            c.unmapped.push(line(e, why_unmapped(&e.kind)));
         }
     }
-    for u in &names.users {
-        if member_login(u).is_none() {
-            c.dropped.push(format!(
-                "{}: `{}` is not a GitHub login and has no github.com/user-login annotation: not added to any Team",
-                entity_ref(u),
-                u.name
-            ));
-        }
-    }
+    plan.unused_logins(&options.logins, &mut c);
     c
 }
 
-/// `component:default/artist-web`.
+fn why_unmapped(kind: &str) -> &'static str {
+    match kind.to_ascii_lowercase().as_str() {
+        "api" => "itsm has no kind for APIs",
+        "domain" => "itsm has no kind for Domains",
+        "location" => "a Location only points at other files: import those files",
+        "template" => "a scaffolder Template is not a service-management record",
+        _ => "not a kind itsm maps",
+    }
+}
+
+/// `component:default/artist-web`, as the entity spells it.
 fn entity_ref(e: &Entity) -> String {
-    let ns = e
-        .value
-        .pointer("/metadata/namespace")
-        .and_then(Value::as_str)
-        .unwrap_or("default");
-    format!("{}:{ns}/{}", e.kind.to_ascii_lowercase(), e.name)
+    format!(
+        "{}:{}/{}",
+        e.kind.to_ascii_lowercase(),
+        e.namespace(),
+        e.name
+    )
 }
 
-/// A line of "Not mapped": the entity, its file, and why.
-fn unmapped(e: &Entity, why: impl std::fmt::Display) -> String {
-    format!("{} ({}): {why}", entity_ref(e), e.source)
-}
-
-/// Identity of an entity for lookups: lower-case kind and name.
-fn key(e: &Entity) -> (String, String) {
-    (e.kind.to_ascii_lowercase(), e.name.to_ascii_lowercase())
+/// A line of a report about an entity: the entity, its file, and what.
+fn line(e: &Entity, what: impl fmt::Display) -> String {
+    format!("{} ({}): {what}", entity_ref(e), e.source)
 }
 
 /// A valid record name from a Backstage name: lower case, other characters to
@@ -181,81 +236,6 @@ pub fn sanitise(name: &str) -> Option<String> {
     is_valid_name(&s).then_some(s)
 }
 
-/// The `itsm` name of every mapped entity, and of referenced entities that
-/// already exist in the repository.
-struct Names<'a> {
-    /// (kind, name) of an entity -> record name.
-    own: HashMap<(String, String), String>,
-    exists: &'a dyn Fn(Kind, &str) -> bool,
-    users: Vec<&'a Entity>,
-}
-
-impl<'a> Names<'a> {
-    fn of(
-        entities: &'a [Entity],
-        exists: &'a dyn Fn(Kind, &str) -> bool,
-        c: &mut Conversion,
-    ) -> Self {
-        let users: Vec<&Entity> = entities.iter().filter(|e| e.kind == "User").collect();
-        let mut own = HashMap::default();
-        let mut taken: HashMap<(Kind, String), String> = HashMap::default();
-        for e in entities {
-            let Some(kind) = target_kind(&e.kind) else {
-                continue;
-            };
-            let Some(name) = sanitise(&e.name) else {
-                c.unmapped.push(unmapped(
-                    e,
-                    format!("`{}` cannot be made a record name", e.name),
-                ));
-                continue;
-            };
-            if let Some(first) = taken.get(&(kind, name.clone())) {
-                c.unmapped.push(unmapped(
-                    e,
-                    format!("becomes {}:{name}, as {first} does: skipped", kind.id()),
-                ));
-                continue;
-            }
-            if kind == Kind::Team && members(e, &users, &mut Vec::new()).is_empty() {
-                c.unmapped.push(unmapped(
-                    e,
-                    "no member with a GitHub login; a Team needs at least one: not written",
-                ));
-                continue;
-            }
-            if exists(kind, &name) {
-                c.unmapped.push(unmapped(
-                    e,
-                    format!(
-                        "{}:{name} already exists in the repository: skipped",
-                        kind.id()
-                    ),
-                ));
-                continue;
-            }
-            if name != e.name {
-                c.assumptions
-                    .push(format!("{}: named {}:{name}", entity_ref(e), kind.id()));
-            }
-            taken.insert((kind, name.clone()), entity_ref(e));
-            own.insert(key(e), name);
-        }
-        Names { own, exists, users }
-    }
-
-    /// The `itsm` name a Backstage reference resolves to, if the entity is imported
-    /// or the record exists in the repository.
-    fn resolve(&self, kind: &str, name: &str) -> Option<String> {
-        if let Some(n) = self.own.get(&(kind.to_string(), name.to_ascii_lowercase())) {
-            return Some(n.clone());
-        }
-        let target = target_kind(kind)?;
-        let n = sanitise(name)?;
-        (self.exists)(target, &n).then_some(n)
-    }
-}
-
 fn target_kind(backstage: &str) -> Option<Kind> {
     match backstage.to_ascii_lowercase().as_str() {
         "component" | "system" => Some(Kind::Service),
@@ -265,506 +245,336 @@ fn target_kind(backstage: &str) -> Option<Kind> {
     }
 }
 
-/// Parses an entity reference `[kind:][namespace/]name`.
-fn parse_ref<'r>(text: &'r str, default_kind: &'r str) -> (String, &'r str) {
-    let (kind, rest) = match text.split_once(':') {
-        Some((k, rest)) => (k.to_ascii_lowercase(), rest),
-        None => (default_kind.to_string(), text),
-    };
-    let name = rest.rsplit_once('/').map_or(rest, |(_, n)| n);
-    (kind, name)
-}
-
 fn str_at<'v>(e: &'v Entity, pointer: &str) -> Option<&'v str> {
     e.value.pointer(pointer).and_then(Value::as_str)
 }
 
-fn list_at<'v>(e: &'v Entity, pointer: &str) -> Vec<&'v str> {
+/// The references of a list field, each as written and as parsed (`None`
+/// when it is not a reference), in the entity's namespace unless they say.
+fn refs_at(e: &Entity, pointer: &str, default_kind: &str) -> Vec<(String, Option<Ref>)> {
     e.value
         .pointer(pointer)
         .and_then(Value::as_seq)
         .unwrap_or_default()
         .iter()
-        .filter_map(Value::as_str)
+        .map(|v| {
+            let written = v
+                .as_str()
+                .map_or_else(|| v.to_json().to_string(), str::to_string);
+            (written, Ref::of(v, default_kind, e.namespace()))
+        })
         .collect()
 }
 
-/// The envelope: metadata mapped field by field; the rest reported.
-fn envelope(
-    kind: Kind,
-    e: &Entity,
-    name: &str,
-    title: Option<&str>,
-    c: &mut Conversion,
-) -> Map<String, Json> {
-    let mut metadata = Map::new();
-    metadata.insert("name".into(), name.into());
-    if let Some(t) = title.or_else(|| str_at(e, "/metadata/title")) {
-        metadata.insert("title".into(), t.into());
-    }
-    if let Some(d) = str_at(e, "/metadata/description") {
-        metadata.insert("description".into(), d.into());
-    }
-    for field in ["labels", "annotations"] {
-        let entries: Map<String, Json> = e
-            .value
-            .pointer(&format!("/metadata/{field}"))
-            .and_then(Value::as_map)
-            .unwrap_or_default()
+/// What a reference names, once the import is planned.
+enum Resolved {
+    /// An entity being imported, as this record.
+    Own(String),
+    /// A record already in the repository.
+    Existing(String),
+    /// Not usable, and why (`was skipped: ...`).
+    Unusable(String),
+    /// Neither imported nor in the repository: the record to create.
+    Missing(String),
+}
+
+/// Who owns an entity, as its `spec.owner` says.
+enum Owner {
+    None,
+    Group(Ref),
+    /// A User: its first Group.
+    ViaUser(Ref, Ref),
+    Problem(String),
+}
+
+/// A Group member: its User reference, the User entity when it was read, and
+/// its login when one is known.
+struct Member<'a> {
+    user: Ref,
+    entity: Option<&'a Entity>,
+    login: Option<&'a Login>,
+}
+
+/// Which entities are imported under which names, and the Users' logins.
+struct Plan<'a> {
+    entities: &'a [Entity],
+    exists: &'a dyn Fn(Kind, &str) -> bool,
+    /// Entity index -> record name, for the entities imported.
+    chosen: HashMap<usize, String>,
+    own: HashMap<Ref, String>,
+    existing: HashMap<Ref, String>,
+    skipped: HashMap<Ref, String>,
+    /// Record names being written, and from which entity.
+    taken: HashMap<(Kind, String), Ref>,
+    users: HashMap<Ref, &'a Entity>,
+    logins: HashMap<Ref, Login>,
+}
+
+impl<'a> Plan<'a> {
+    fn make(
+        entities: &'a [Entity],
+        options: &Options,
+        exists: &'a dyn Fn(Kind, &str) -> bool,
+        c: &mut Conversion,
+    ) -> Plan<'a> {
+        let mut plan = Plan {
+            entities,
+            exists,
+            chosen: HashMap::default(),
+            own: HashMap::default(),
+            existing: HashMap::default(),
+            skipped: HashMap::default(),
+            taken: HashMap::default(),
+            users: HashMap::default(),
+            logins: HashMap::default(),
+        };
+        for u in entities
             .iter()
-            .filter_map(|(k, v)| Some((k.to_string(), Json::from(v.as_str()?))))
-            .collect();
-        let mut entries = entries;
-        if field == "annotations" {
-            entries.insert("backstage.io/source-entity".into(), entity_ref(e).into());
+            .filter(|e| e.kind.eq_ignore_ascii_case("user"))
+        {
+            plan.users.entry(u.id()).or_insert(u);
         }
-        if !entries.is_empty() {
-            metadata.insert(field.into(), Json::Object(entries));
-        }
-    }
-    let links: Vec<Json> = e
-        .value
-        .pointer("/metadata/links")
-        .and_then(Value::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|l| {
-            let url = l.get("url").and_then(Value::as_str)?;
-            if !(url.starts_with("http:")
-                || url.starts_with("https:")
-                || url.starts_with("mailto:"))
-            {
-                return None;
+        plan.logins = read_logins(entities, &options.logins, c);
+        for (i, e) in entities.iter().enumerate() {
+            match target_kind(&e.kind) {
+                Some(kind) if kind != Kind::Team => {
+                    if let Some(name) = plan.choose(e, kind, c) {
+                        plan.accept(i, e, kind, name, c);
+                    }
+                }
+                _ => {}
             }
-            let title = l.get("title").and_then(Value::as_str).unwrap_or(url);
-            Some(json!({"title": title, "url": url}))
-        })
-        .collect();
-    if !links.is_empty() {
-        metadata.insert("links".into(), Json::Array(links));
-    }
-    let mut dropped: Vec<&str> = e
-        .value
-        .get("metadata")
-        .and_then(Value::as_map)
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, _)| &**k)
-        .filter(|k| {
-            !matches!(
-                *k,
-                "name" | "namespace" | "title" | "description" | "labels" | "annotations" | "links"
-            )
-        })
-        .collect();
-    dropped.sort_unstable();
-    if !dropped.is_empty() {
-        c.dropped.push(format!(
-            "{}: metadata.{} not mapped",
-            entity_ref(e),
-            dropped.join(", metadata.")
-        ));
-    }
-    let mut record = Map::new();
-    record.insert("apiVersion".into(), "itsm/v1".into());
-    record.insert("kind".into(), kind.name().into());
-    record.insert("metadata".into(), Json::Object(metadata));
-    record
-}
-
-/// Reports the spec fields of `e` that are not in `mapped`.
-fn report_spec(e: &Entity, mapped: &[&str], c: &mut Conversion) {
-    let mut left: Vec<&str> = e
-        .value
-        .get("spec")
-        .and_then(Value::as_map)
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, _)| &**k)
-        .filter(|k| !mapped.contains(k))
-        .collect();
-    left.sort_unstable();
-    if !left.is_empty() {
-        c.dropped.push(format!(
-            "{}: spec.{} not mapped",
-            entity_ref(e),
-            left.join(", spec.")
-        ));
-    }
-}
-
-/// The owner Team: a Group reference (or a User's first Group).
-fn owner(e: &Entity, names: &Names<'_>, c: &mut Conversion) -> Option<String> {
-    let users = &names.users;
-    let text = str_at(e, "/spec/owner")?;
-    let (kind, name) = parse_ref(text, "group");
-    let group = match kind.as_str() {
-        "group" => name.to_string(),
-        "user" => {
-            let user = users.iter().find(|u| u.name.eq_ignore_ascii_case(name));
-            let first = user.and_then(|u| list_at(u, "/spec/memberOf").first().copied());
-            let Some(first) = first else {
-                c.dropped.push(format!(
-                    "{}: owner {text} is a User in no Group; itsm owners are Teams: set spec.owner",
-                    entity_ref(e)
-                ));
-                return None;
-            };
-            let (_, g) = parse_ref(first, "group");
-            c.assumptions.push(format!(
-                "{}: owner {text} is a User: owned by its first Group, {g}",
-                entity_ref(e)
-            ));
-            g.to_string()
         }
-        _ => {
-            c.dropped
-                .push(format!("{}: owner {text} is not a Group", entity_ref(e)));
+        let owned = plan.owned_groups();
+        for (i, e) in entities.iter().enumerate() {
+            if target_kind(&e.kind) == Some(Kind::Team)
+                && let Some(name) = plan.choose(e, Kind::Team, c)
+            {
+                let any_login = plan.members(e).iter().any(|m| m.login.is_some());
+                if any_login || owned.contains(&e.id()) {
+                    plan.accept(i, e, Kind::Team, name, c);
+                } else {
+                    plan.skip(e, format!("no member has a known GitHub login and nothing imported is owned by it (a Team needs a member who can approve): give its Users a {ANNOTATION} annotation or a --login-map entry and import again"), c);
+                }
+            }
+        }
+        plan
+    }
+
+    /// The record name of `e`, unless it is not imported (reported).
+    fn choose(&mut self, e: &Entity, kind: Kind, c: &mut Conversion) -> Option<String> {
+        let id = e.id();
+        if self.own.contains_key(&id)
+            || self.existing.contains_key(&id)
+            || self.skipped.contains_key(&id)
+        {
+            c.skipped.push(line(e, "given twice: the first one counts"));
             return None;
         }
-    };
-    match names.resolve("group", &group) {
-        Some(team) => Some(team),
-        None => {
-            let team = sanitise(&group)?;
-            c.dropped.push(format!(
-                "{}: owner group {group} is neither imported nor in the repository: create team:{team} (itsm check reports it until then)",
-                entity_ref(e)
-            ));
-            Some(team)
-        }
-    }
-}
-
-/// The values of the first label, then the first annotation, named `key` or
-/// ending in `/key` (e.g. `example.com/tier`).
-fn labelled<'e>(e: &'e Entity, key: &'e str) -> impl Iterator<Item = &'e str> + 'e {
-    ["labels", "annotations"]
-        .into_iter()
-        .filter_map(move |field| {
-            e.value
-                .pointer(&format!("/metadata/{field}"))
-                .and_then(Value::as_map)
-                .unwrap_or_default()
-                .iter()
-                .find(|(k, _)| &**k == key || k.strip_suffix(key).is_some_and(|p| p.ends_with('/')))
-                .and_then(|(_, v)| v.as_str())
-        })
-}
-
-/// A tier from a `tier` label or annotation (or one ending in `/tier`), else 3.
-fn tier(e: &Entity, c: &mut Conversion) -> i64 {
-    let found = labelled(e, "tier")
-        .filter_map(|v| v.trim_start_matches(['t', 'T']).parse::<i64>().ok())
-        .find(|t| (1..=4).contains(t));
-    if let Some(t) = found {
-        return t;
-    }
-    c.assumptions.push(format!(
-        "{}: tier 3 (no `tier` label or annotation of 1 to 4)",
-        entity_ref(e)
-    ));
-    3
-}
-
-fn lifecycle(e: &Entity, c: &mut Conversion) -> &'static str {
-    match str_at(e, "/spec/lifecycle") {
-        Some("production") => "production",
-        Some("deprecated") => "deprecated",
-        Some("experimental") => "development",
-        other => {
-            c.assumptions.push(format!(
-                "{}: lifecycle {} mapped to development",
-                entity_ref(e),
-                other.unwrap_or("(none)")
-            ));
-            "development"
-        }
-    }
-}
-
-/// Service references from `dependsOn`: Components to `dependsOn`, Resources to `cis`.
-fn depends(e: &Entity, names: &Names<'_>, c: &mut Conversion) -> (Vec<String>, Vec<String>) {
-    let (mut services, mut cis) = (Vec::new(), Vec::new());
-    for text in list_at(e, "/spec/dependsOn") {
-        let (kind, name) = parse_ref(text, "component");
-        let resolved = match kind.as_str() {
-            "component" | "system" => names.resolve(&kind, name).map(|n| (true, n)),
-            "resource" => names.resolve(&kind, name).map(|n| (false, n)),
-            _ => None,
+        let Some(name) = sanitise(&e.name) else {
+            self.skip(e, format!("`{}` cannot be made a record name", e.name), c);
+            return None;
         };
-        match resolved {
-            Some((true, n)) => services.push(n),
-            Some((false, n)) => cis.push(n),
-            None => c.dropped.push(format!(
-                "{}: dependsOn {text} is neither imported nor in the repository: left out",
-                entity_ref(e)
-            )),
+        if let Some(first) = self.taken.get(&(kind, name.clone())) {
+            let why = format!("it would become {}:{name}, as {first} does", kind.id());
+            self.skip(e, why, c);
+            return None;
         }
+        if (self.exists)(kind, &name) {
+            c.existing.push(line(
+                e,
+                format!(
+                    "{}:{name} is already in the repository: not written (references to it are kept)",
+                    kind.id()
+                ),
+            ));
+            self.existing.insert(id, name);
+            return None;
+        }
+        Some(name)
     }
-    (services, cis)
-}
 
-fn service_spec(
-    owner: Option<String>,
-    lifecycle: &str,
-    tier: i64,
-    options: &Options,
-    depends: Vec<String>,
-    cis: Vec<String>,
-) -> Map<String, Json> {
-    let mut spec = Map::new();
-    if let Some(o) = owner {
-        spec.insert("owner".into(), o.into());
+    fn accept(&mut self, i: usize, e: &Entity, kind: Kind, name: String, c: &mut Conversion) {
+        if name != e.name {
+            c.assumptions
+                .push(format!("{}: named {}:{name}", entity_ref(e), kind.id()));
+        }
+        self.taken.insert((kind, name.clone()), e.id());
+        self.own.insert(e.id(), name.clone());
+        self.chosen.insert(i, name);
     }
-    spec.insert("lifecycle".into(), lifecycle.into());
-    spec.insert("tier".into(), tier.into());
-    if lifecycle == "production"
-        && let Some(sla) = &options.sla
-    {
-        spec.insert("sla".into(), sla.clone().into());
-    }
-    if !depends.is_empty() {
-        spec.insert("dependsOn".into(), depends.into());
-    }
-    if !cis.is_empty() {
-        spec.insert("cis".into(), cis.into());
-    }
-    spec
-}
 
-fn sla_note(e: &Entity, lifecycle: &str, options: &Options, c: &mut Conversion) {
-    if lifecycle == "production" && options.sla.is_none() {
-        c.dropped.push(format!(
-            "{}: a production Service needs an SLA: pass --sla NAME or add spec.sla (itsm check reports missing-sla until then)",
-            entity_ref(e)
-        ));
+    fn skip(&mut self, e: &Entity, why: String, c: &mut Conversion) {
+        c.skipped.push(line(e, &why));
+        self.skipped.insert(e.id(), why);
     }
-}
 
-fn service(
-    e: &Entity,
-    name: &str,
-    names: &Names<'_>,
-    options: &Options,
-    c: &mut Conversion,
-) -> Option<(Kind, Json)> {
-    let mut record = envelope(Kind::Service, e, name, None, c);
-    let owner = owner(e, names, c);
-    let lifecycle = lifecycle(e, c);
-    let tier = tier(e, c);
-    let (depends, cis) = depends(e, names, c);
-    sla_note(e, lifecycle, options, c);
-    report_spec(e, &["owner", "lifecycle", "dependsOn", "system"], c);
-    let mut spec = service_spec(owner, lifecycle, tier, options, depends, cis);
-    spec.insert("type".into(), "technical".into());
-    record.insert("spec".into(), Json::Object(spec));
-    Some((Kind::Service, Json::Object(record)))
-}
-
-/// A System: a business Service that depends on its Components and uses its Resources.
-fn system(
-    e: &Entity,
-    name: &str,
-    entities: &[Entity],
-    names: &Names<'_>,
-    options: &Options,
-    c: &mut Conversion,
-) -> Option<(Kind, Json)> {
-    let mut record = envelope(Kind::Service, e, name, None, c);
-    let owner = owner(e, names, c);
-    let part_of = |kind: &str| -> Vec<String> {
-        entities
-            .iter()
-            .filter(|x| x.kind == kind)
-            .filter(|x| {
-                str_at(x, "/spec/system")
-                    .map(|s| parse_ref(s, "system").1)
-                    .is_some_and(|s| s.eq_ignore_ascii_case(&e.name))
+    /// The Groups that own an entity being imported (directly, or through a
+    /// User owner's first Group).
+    fn owned_groups(&self) -> HashSet<Ref> {
+        self.chosen
+            .keys()
+            .filter_map(|&i| match self.owner(&self.entities[i]) {
+                Owner::Group(g) | Owner::ViaUser(_, g) => Some(g),
+                _ => None,
             })
-            .filter_map(|x| names.own.get(&key(x)).cloned())
             .collect()
-    };
-    let components = part_of("Component");
-    let resources = part_of("Resource");
-    // The most live lifecycle of its Components.
-    let lives: Vec<&str> = entities
-        .iter()
-        .filter(|x| {
-            x.kind == "Component"
-                && names
-                    .own
-                    .get(&key(x))
-                    .is_some_and(|n| components.contains(n))
-        })
-        .filter_map(|x| str_at(x, "/spec/lifecycle"))
-        .collect();
-    let lifecycle = if lives.contains(&"production") {
-        "production"
-    } else if lives.contains(&"experimental") || lives.is_empty() {
-        "development"
-    } else {
-        "deprecated"
-    };
-    c.assumptions.push(format!(
-        "{}: lifecycle {lifecycle}, from its Components (Systems have none)",
-        entity_ref(e)
-    ));
-    let tier = tier(e, c);
-    sla_note(e, lifecycle, options, c);
-    report_spec(e, &["owner"], c);
-    let mut spec = service_spec(owner, lifecycle, tier, options, components, resources);
-    spec.insert("type".into(), "business".into());
-    record.insert("spec".into(), Json::Object(spec));
-    Some((Kind::Service, Json::Object(record)))
-}
+    }
 
-fn ci(e: &Entity, name: &str, names: &Names<'_>, c: &mut Conversion) -> (Kind, Json) {
-    let mut record = envelope(Kind::Ci, e, name, None, c);
-    let mut spec = Map::new();
-    if let Some(o) = owner(e, names, c) {
-        spec.insert("owner".into(), o.into());
-    }
-    let given = str_at(e, "/spec/type").unwrap_or("");
-    let ci_type = match given.to_ascii_lowercase().as_str() {
-        "database" | "db" => "database",
-        "s3-bucket" | "bucket" | "storage" | "object-storage" => "storage",
-        "server" => "server",
-        "vm" | "virtual-machine" => "virtual-machine",
-        "container" | "kubernetes-cluster" | "cluster" => "container",
-        "network" | "vpc" | "load-balancer" | "dns" => "network",
-        "certificate" => "certificate",
-        "saas" => "saas",
-        "cloud-service" | "queue" | "topic" | "cache" => "cloud-service",
-        _ => {
-            c.assumptions.push(format!(
-                "{}: resource type `{given}` mapped to CI type other",
-                entity_ref(e)
-            ));
-            "other"
-        }
-    };
-    spec.insert("type".into(), ci_type.into());
-    spec.insert("environment".into(), environment(e, c).into());
-    let mut deps = Vec::new();
-    for text in list_at(e, "/spec/dependsOn") {
-        let (kind, n) = parse_ref(text, "resource");
-        match (kind.as_str(), names.resolve(&kind, n)) {
-            ("resource", Some(n)) => deps.push(Json::from(n)),
-            _ => c.dropped.push(format!(
-                "{}: dependsOn {text} left out (a CI depends on CIs, imported or in the repository)",
-                entity_ref(e)
-            )),
-        }
-    }
-    if !deps.is_empty() {
-        spec.insert("dependsOn".into(), Json::Array(deps));
-    }
-    report_spec(e, &["owner", "type", "dependsOn", "system"], c);
-    record.insert("spec".into(), Json::Object(spec));
-    (Kind::Ci, Json::Object(record))
-}
-
-fn environment(e: &Entity, c: &mut Conversion) -> &'static str {
-    const ENVS: [&str; 5] = ["production", "staging", "test", "development", "dr"];
-    let found =
-        labelled(e, "environment").find_map(|v| ENVS.iter().find(|x| x.eq_ignore_ascii_case(v)));
-    if let Some(env) = found {
-        return env;
-    }
-    c.assumptions.push(format!(
-        "{}: environment production (no `environment` label or annotation)",
-        entity_ref(e)
-    ));
-    "production"
-}
-
-/// A User's GitHub login: the `github.com/user-login` annotation, else its name
-/// when that is a valid login.
-fn member_login(u: &Entity) -> Option<String> {
-    match str_at(u, "/metadata/annotations/github.com~1user-login") {
-        Some(l) if valid_login(l) => Some(l.to_string()),
-        _ => valid_login(&u.name).then(|| u.name.clone()),
-    }
-}
-
-/// Whether `s` is a GitHub login (`^[A-Za-z0-9][A-Za-z0-9-]{0,38}$`).
-fn valid_login(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 39
-        && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-}
-
-fn team(e: &Entity, name: &str, users: &[&Entity], c: &mut Conversion) -> (Kind, Json) {
-    let display = str_at(e, "/spec/profile/displayName");
-    let mut record = envelope(Kind::Team, e, name, display, c);
-    let mut spec = Map::new();
-    spec.insert(
-        "members".into(),
-        Json::Array(members(e, users, &mut c.assumptions)),
-    );
-    if let Some(mail) = str_at(e, "/spec/profile/email") {
-        spec.insert("email".into(), mail.into());
-    }
-    report_spec(e, &["members", "profile"], c);
-    record.insert("spec".into(), Json::Object(spec));
-    (Kind::Team, Json::Object(record))
-}
-
-/// A Group's members with a GitHub login: `spec.members`, then the Users that
-/// name the Group in `memberOf`.
-fn members(e: &Entity, users: &[&Entity], assumptions: &mut Vec<String>) -> Vec<Json> {
-    let mut names: Vec<String> = list_at(e, "/spec/members")
-        .into_iter()
-        .map(|m| parse_ref(m, "user").1.to_ascii_lowercase())
-        .collect();
-    for u in users {
-        let is_member = list_at(u, "/spec/memberOf")
-            .iter()
-            .any(|g| parse_ref(g, "group").1.eq_ignore_ascii_case(&e.name));
-        if is_member {
-            names.push(u.name.to_ascii_lowercase());
-        }
-    }
-    let mut seen: Vec<String> = Vec::new();
-    let mut members = Vec::new();
-    for m in names {
-        if seen.contains(&m) {
-            continue;
-        }
-        seen.push(m.clone());
-        let user = users.iter().find(|u| u.name.eq_ignore_ascii_case(&m));
-        let login = match user {
-            Some(u) => member_login(u),
-            None => {
-                let login = valid_login(&m).then(|| m.clone());
-                if login.is_some() {
-                    assumptions.push(format!(
-                        "{}: member {m} has no User entity: its name is taken as the GitHub login",
-                        entity_ref(e)
+    fn owner(&self, e: &Entity) -> Owner {
+        let Some(v) = e.value.pointer("/spec/owner") else {
+            return Owner::None;
+        };
+        let Some(r) = Ref::of(v, "group", e.namespace()) else {
+            return Owner::Problem(format!("owner {} is not an entity reference", v.to_json()));
+        };
+        match r.kind.as_str() {
+            "group" => Owner::Group(r),
+            "user" => {
+                let Some(u) = self.users.get(&r) else {
+                    return Owner::Problem(format!(
+                        "owner {r} is a User that is not in the imported files; itsm owners are Teams"
                     ));
+                };
+                match refs_at(u, "/spec/memberOf", "group")
+                    .into_iter()
+                    .find_map(|(_, g)| g)
+                {
+                    Some(g) => Owner::ViaUser(r, g),
+                    None => Owner::Problem(format!(
+                        "owner {r} is a User in no Group; itsm owners are Teams"
+                    )),
                 }
-                login
             }
+            _ => Owner::Problem(format!("owner {r} is not a Group")),
+        }
+    }
+
+    fn resolve(&self, r: &Ref) -> Resolved {
+        if let Some(n) = self.own.get(r) {
+            return Resolved::Own(n.clone());
+        }
+        if let Some(n) = self.existing.get(r) {
+            return Resolved::Existing(n.clone());
+        }
+        if let Some(why) = self.skipped.get(r) {
+            return Resolved::Unusable(format!("was skipped ({why})"));
+        }
+        let Some(kind) = target_kind(&r.kind) else {
+            return Resolved::Unusable(format!("is a {}, which itsm does not import", r.kind));
         };
-        let Some(login) = login else {
-            continue;
+        let Some(n) = sanitise(&r.name) else {
+            return Resolved::Unusable("cannot be made a record name".into());
         };
-        let mut member = Map::new();
-        member.insert("login".into(), login.into());
-        if let Some(u) = user {
-            if let Some(n) = str_at(u, "/spec/profile/displayName") {
-                member.insert("name".into(), n.into());
-            }
-            if let Some(mail) = str_at(u, "/spec/profile/email") {
-                member.insert("email".into(), mail.into());
+        if let Some(other) = self.taken.get(&(kind, n.clone())) {
+            return Resolved::Unusable(format!(
+                "is not imported, and {}:{n} is made from {other}",
+                kind.id()
+            ));
+        }
+        if (self.exists)(kind, &n) {
+            return Resolved::Existing(n);
+        }
+        Resolved::Missing(n)
+    }
+
+    /// A Group's members: its `spec.members`, then the Users whose `memberOf`
+    /// names it, each once.
+    fn members(&self, g: &Entity) -> Vec<Member<'_>> {
+        let id = g.id();
+        let mut refs: Vec<Ref> = refs_at(g, "/spec/members", "user")
+            .into_iter()
+            .filter_map(|(_, r)| r)
+            .filter(|r| r.kind == "user")
+            .collect();
+        for u in self
+            .entities
+            .iter()
+            .filter(|e| e.kind.eq_ignore_ascii_case("user"))
+        {
+            let member = refs_at(u, "/spec/memberOf", "group")
+                .into_iter()
+                .any(|(_, r)| r.as_ref() == Some(&id));
+            if member {
+                refs.push(u.id());
             }
         }
-        members.push(Json::Object(member));
+        let mut seen = HashSet::default();
+        refs.retain(|r| seen.insert(r.clone()));
+        refs.into_iter()
+            .map(|user| Member {
+                entity: self.users.get(&user).copied(),
+                login: self.logins.get(&user),
+                user,
+            })
+            .collect()
     }
-    members
+
+    /// Reports the login map's entries that made nobody a Team member.
+    fn unused_logins(&self, map: &LoginMap, c: &mut Conversion) {
+        let mut used = HashSet::default();
+        for &i in self.chosen.keys() {
+            used.extend(self.members(&self.entities[i]).into_iter().map(|m| m.user));
+        }
+        for (user, at) in map.users() {
+            if !used.contains(user) {
+                c.dropped.push(format!(
+                    "{at}: {user} is a member of no Group this import writes: entry unused"
+                ));
+            }
+        }
+    }
+}
+
+/// Every User's login, from the login map or else its annotation; entries of
+/// the map for Users not in the files count too (a Group may list them).
+fn read_logins(entities: &[Entity], map: &LoginMap, c: &mut Conversion) -> HashMap<Ref, Login> {
+    let mut out = HashMap::default();
+    for u in entities
+        .iter()
+        .filter(|e| e.kind.eq_ignore_ascii_case("user"))
+    {
+        let id = u.id();
+        if out.contains_key(&id) {
+            continue;
+        }
+        let annotated = str_at(
+            u,
+            &format!("/metadata/annotations/{}", ANNOTATION.replace('/', "~1")),
+        );
+        if let Some(bad) = annotated.filter(|a| !valid_login(a)) {
+            c.dropped.push(format!(
+                "{id}: its {ANNOTATION} annotation `{bad}` is not a GitHub login ({LOGIN_RULE}): ignored"
+            ));
+        }
+        let annotated = annotated.filter(|a| valid_login(a));
+        let login = match (map.get(&id), annotated) {
+            (Some(m), Some(a)) if !m.login.eq_ignore_ascii_case(a) => {
+                c.assumptions.push(format!(
+                    "{id}: {} says {}, its {ANNOTATION} annotation says {a}: {} is used",
+                    m.from, m.login, m.login
+                ));
+                Some(m)
+            }
+            (Some(m), _) => Some(m),
+            (None, Some(a)) => Some(Login {
+                login: a.to_string(),
+                from: format!("its {ANNOTATION} annotation"),
+            }),
+            (None, None) => None,
+        };
+        if let Some(l) = login {
+            out.insert(id, l);
+        }
+    }
+    for (user, _) in map.users() {
+        if !out.contains_key(user)
+            && let Some(l) = map.get(user)
+        {
+            out.insert(user.clone(), l);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -776,14 +586,22 @@ mod tests {
         assert_eq!(sanitise("Artist_Web.v2").as_deref(), Some("artist-web-v2"));
         assert_eq!(sanitise("---"), None);
         assert_eq!(sanitise(&"a".repeat(80)).map(|s| s.len()), Some(63));
+        let r = |t: &str, k: &str| Ref::parse(t, k, "ns").map(|r| r.to_string());
         assert_eq!(
-            parse_ref("group:default/team-a", "user"),
-            ("group".into(), "team-a")
+            r("group:default/Team-A", "user").as_deref(),
+            Some("group:default/team-a")
         );
-        assert_eq!(parse_ref("team-a", "group"), ("group".into(), "team-a"));
+        assert_eq!(r("team-a", "group").as_deref(), Some("group:ns/team-a"));
         assert_eq!(
-            parse_ref("resource:artists-db", "component"),
-            ("resource".into(), "artists-db")
+            r("resource:artists-db", "component").as_deref(),
+            Some("resource:ns/artists-db")
+        );
+        assert_eq!(r("a/b/c", "user"), None);
+        assert_eq!(r("user:", "user"), None);
+        let (docs, _) = crate::load::yaml::parse("{kind: Group, name: \"a/b\"}");
+        assert_eq!(
+            Ref::of(&docs[0].value, "user", "ns").map(|r| r.to_string()),
+            Some("group:ns/a/b".into())
         );
     }
 }

@@ -1,8 +1,11 @@
 //! Importers: records of other catalogues converted to `itsm` records.
 
 pub mod backstage;
+pub mod logins;
 
 use serde_json::Value as Json;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Writes a JSON value as block-style YAML: strings double-quoted (JSON string
 /// syntax is valid YAML), keys bare when they are plain words.
@@ -98,8 +101,63 @@ fn plain(s: &str) -> bool {
         )
 }
 
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+/// A YAML double-quoted scalar. Beyond JSON's escapes, every character YAML
+/// does not allow raw (DEL, C1 controls, U+FFFE/FFFF), reads as a line break
+/// in YAML 1.1 (U+0085, U+2028, U+2029) or can hide text on a terminal or a
+/// page (bidirectional and zero-width formatting characters, BOM) is escaped.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text that reaches a terminal, with what could move the cursor, recolour,
+/// reorder or hide text (controls, bidirectional and zero-width formatting
+/// characters) written as `\u{..}` escapes.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Controls and invisible formatting characters.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{061c}'
+                | '\u{feff}'
+                | '\u{fffe}'
+                | '\u{ffff}'
+        )
 }
 
 #[cfg(test)]
@@ -111,11 +169,22 @@ mod tests {
         let v = serde_json::json!({
             "apiVersion": "itsm/v1",
             "metadata": {"name": "a", "labels": {"example.com/x": "y: z", "b": "yes", "c": "No", "d": "1.5", "e": "2026-01-01", "f": "a b"}, "links": [{"title": "T", "url": "https://x"}]},
-            "spec": {"members": [{"login": "a", "name": "A \"B\"\n"}], "tier": 3, "cis": [], "dependsOn": ["x", "y"]}
+            "spec": {"members": [{"login": "a", "name": "A \"B\"\n\u{1b}[31m\u{7f}\u{85}\u{9b}\u{2028}\u{202e}\u{feff}\\é"}], "tier": 3, "cis": [], "dependsOn": ["x", "y"]}
         });
         let text = to_yaml(&v);
         let (docs, err) = crate::load::yaml::parse(&text);
         assert!(err.is_none(), "{text}");
         assert_eq!(docs[0].value.to_json(), v, "{text}");
+        // Nothing that a terminal or YAML 1.1 reads as a control is left raw.
+        assert!(!text.chars().any(|c| c != '\n' && hidden(c)), "{text:?}");
+    }
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_act_on() {
+        assert_eq!(printable("plain é"), "plain é");
+        assert_eq!(
+            printable("a\u{1b}[2Jb\nc\u{202e}d\u{9b}"),
+            "a\\u{1b}[2Jb\\u{a}c\\u{202e}d\\u{9b}"
+        );
     }
 }
