@@ -197,3 +197,153 @@ fn openslo_documents_map_the_sla_target_and_window() {
     );
     assert_eq!(shop["spec"]["objectives"][0]["target"], 0.999);
 }
+
+/// The rules of the OpenSLO v1 specification and its SDK's validation that an
+/// SLO document must follow (metadata, spec, time window, objectives).
+fn assert_valid_openslo(doc: &Value) {
+    let label = |s: &str| {
+        let b = s.as_bytes();
+        let ok = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        !b.is_empty()
+            && b.len() <= 63
+            && ok(&b[0])
+            && ok(&b[b.len() - 1])
+            && b.iter().all(|c| ok(c) || *c == b'-')
+    };
+    let text = |v: &Value| v.as_str().unwrap_or_else(|| panic!("{doc:#}")).to_string();
+    assert_eq!(doc["apiVersion"], "openslo/v1");
+    assert_eq!(doc["kind"], "SLO");
+    assert!(label(&text(&doc["metadata"]["name"])), "{doc:#}");
+    assert!(
+        text(&doc["metadata"]["displayName"]).chars().count() <= 63,
+        "{doc:#}"
+    );
+    assert!(
+        text(&doc["spec"]["description"]).chars().count() <= 1050,
+        "{doc:#}"
+    );
+    assert!(!text(&doc["spec"]["service"]).is_empty());
+    assert!(label(&text(&doc["spec"]["indicatorRef"])), "{doc:#}");
+    assert!(
+        ["Occurrences", "Timeslices", "RatioTimeslices"]
+            .contains(&text(&doc["spec"]["budgetingMethod"]).as_str())
+    );
+    let windows = doc["spec"]["timeWindow"].as_array().unwrap();
+    assert_eq!(windows.len(), 1);
+    let duration = text(&windows[0]["duration"]);
+    let (n, unit) = duration.split_at(duration.len() - 1);
+    assert!(
+        n.parse::<u32>().is_ok_and(|n| n > 0) && "mhdwMQY".contains(unit),
+        "{duration}"
+    );
+    let start = text(&windows[0]["calendar"]["startTime"]);
+    assert!(
+        jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", &start).is_ok(),
+        "{start}"
+    );
+    for o in doc["spec"]["objectives"].as_array().unwrap() {
+        let t = o["target"].as_f64().unwrap_or_else(|| panic!("{doc:#}"));
+        assert!((0.0..1.0).contains(&t), "target {t} in {doc:#}");
+    }
+}
+
+fn openslo(dir: &Path) -> (Vec<Value>, String, String) {
+    let out = itsm(
+        dir,
+        &["export", "--today", "2026-11-21", "--format", "openslo"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let (docs, error) = itsm::load::yaml::parse(&text);
+    assert!(error.is_none(), "{error:?}\n{text}");
+    let docs: Vec<Value> = docs.iter().map(|d| d.value.to_json()).collect();
+    for d in &docs {
+        assert_valid_openslo(d);
+    }
+    (docs, text, stderr(&out))
+}
+
+#[test]
+fn openslo_export_of_the_example_repository_keeps_to_the_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo");
+    let (docs, _, notes) = openslo(&root);
+    assert_eq!(docs.len(), 11);
+    assert_eq!(notes, "");
+}
+
+#[test]
+fn openslo_leaves_out_an_sla_of_100_percent_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), common::VALID);
+    write(
+        dir.path(),
+        &[
+            (
+                "slas/total.yaml",
+                "apiVersion: itsm/v1\nkind: SLA\nmetadata:\n  name: total\nspec:\n  owner: ops\n  customer: Everyone\n  availability: 100\n  window: monthly\n",
+            ),
+            (
+                "services/core.yaml",
+                "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: core\nspec:\n  owner: ops\n  lifecycle: development\n  tier: 1\n  sla: total\n",
+            ),
+        ],
+    );
+    let (docs, text, notes) = openslo(dir.path());
+    // Only shop's SLO (gold, 99.9%): OpenSLO targets are below 1.
+    assert_eq!(docs.len(), 1, "{text}");
+    assert_eq!(docs[0]["spec"]["service"], "shop");
+    let note = "service:core (SLA total): availability 100% cannot be an OpenSLO target, which must be at least 0 and below 1 (an objective needs an error budget): not exported";
+    assert!(notes.contains(&format!("note: {note}")), "{notes}");
+    assert!(text.starts_with(&format!("# itsm: {note}")), "{text}");
+}
+
+#[test]
+fn openslo_names_fit_their_limits_and_stay_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), common::VALID);
+    let long_title = format!("The {} Platform", "Very Long ".repeat(6));
+    let mut files = Vec::new();
+    // Two names that agree on their first 50 characters, titles that agree on
+    // their first 60, and a customer far longer than a description may be.
+    for (name, customer) in [("a", "x"), ("b", &"Customer ".repeat(150)[..])] {
+        let service = format!("{}-{name}", "s".repeat(55));
+        files.push((
+            format!("services/{service}.yaml"),
+            format!("apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: {service}\n  title: \"{long_title}{name}\"\nspec:\n  owner: ops\n  lifecycle: development\n  tier: 3\n  sla: sla-{name}\n"),
+        ));
+        files.push((
+            format!("slas/sla-{name}.yaml"),
+            format!("apiVersion: itsm/v1\nkind: SLA\nmetadata:\n  name: sla-{name}\nspec:\n  owner: ops\n  customer: \"{customer}\"\n  availability: 99.5\n  window: yearly\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write(dir.path(), &files);
+    assert_eq!(common::check_json(dir.path(), None).status.code(), Some(0));
+    let (docs, text, _) = openslo(dir.path());
+    assert_eq!(docs.len(), 3, "{text}");
+    let field = |f: &str| -> Vec<String> {
+        docs.iter()
+            .map(|d| d.pointer(f).unwrap().as_str().unwrap().to_string())
+            .collect()
+    };
+    for f in [
+        "/metadata/name",
+        "/metadata/displayName",
+        "/spec/indicatorRef",
+    ] {
+        let mut values = field(f);
+        values.sort();
+        values.dedup();
+        assert_eq!(values.len(), 3, "{f} not unique in {text}");
+    }
+    // In name order: shop, then the two long ones.
+    let display = field("/metadata/displayName");
+    assert!(display[1].ends_with("… availability"), "{display:?}");
+    assert!(display[2].ends_with("… availability (2)"), "{display:?}");
+    // The service keeps its own (valid) name.
+    assert_eq!(field("/spec/service")[2], format!("{}-b", "s".repeat(55)));
+    assert!(field("/spec/description")[2].ends_with('…'));
+}

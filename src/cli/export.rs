@@ -11,6 +11,7 @@ Examples:
   itsm export > catalogue.json               every record, relations both ways, computed fields
   itsm export --pretty | less                indented
   itsm export --format openslo > slos.yaml   one OpenSLO v1 SLO per Service with an SLA
+                                             (an SLA of 100% has none: noted on stderr)
   itsm export --schema > export.schema.json  the JSON Schema of the export document
   itsm export --rev v2026.10                 the catalogue as it was at a tag
 
@@ -47,10 +48,15 @@ pub fn run(global: &Global, args: ExportArgs) -> Result<Status> {
             let export = itsm::export::build(&checked.catalog, &checked.diagnostics, global.today);
             write_json(&export, args.pretty)?;
         }
-        ExportFormat::Openslo => print(&itsm::export::openslo::render(
-            &checked.catalog,
-            global.today,
-        )),
+        ExportFormat::Openslo => {
+            let slos = itsm::export::openslo::render(&checked.catalog, global.today);
+            print(&slos.text);
+            // What OpenSLO cannot express is said where a redirect does not hide it.
+            #[allow(clippy::print_stderr)]
+            for note in &slos.notes {
+                eprintln!("note: {}", itsm::import::printable(note));
+            }
+        }
     }
     std::mem::forget(checked);
     Ok(Status::Clean)

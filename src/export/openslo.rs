@@ -2,109 +2,218 @@
 //! the availability target as the objective and the SLA window as a calendar
 //! time window. The indicator is referenced by name (`<service>-availability`),
 //! not defined: itsm records targets, the monitoring tool defines how they are
-//! measured.
+//! measured. Every field keeps to what the OpenSLO v1 specification and its
+//! SDK accept (names RFC 1123 labels, `displayName` at most 63 characters,
+//! `description` at most 1,050, `target` in [0, 1)); an SLA that OpenSLO
+//! cannot express is left out with a note, not bent into another promise.
 
-use crate::link::Catalog;
+use crate::import::{printable, quote};
+use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind};
 use crate::report::sla::Period;
 use jiff::civil::Date;
+use rustc_hash::FxHashSet as HashSet;
 
-/// The SLOs as multi-document YAML.
-pub fn render(catalog: &Catalog, today: Date) -> String {
-    let mut out = String::new();
+/// Longest `metadata.name` (an RFC 1123 label) and `metadata.displayName`.
+const NAME_MAX: usize = 63;
+/// Longest `spec.description`.
+const DESCRIPTION_MAX: usize = 1050;
+/// The SLO and indicator names end with this.
+const SUFFIX: &str = "-availability";
+
+/// The SLO documents, and the Services left out with why.
+#[derive(Debug, Default)]
+pub struct OpenSlo {
+    /// Multi-document YAML; the notes come first, as comments.
+    pub text: String,
+    pub notes: Vec<String>,
+}
+
+/// The SLOs of every Service bound to an SLA, in name order.
+pub fn render(catalog: &Catalog, today: Date) -> OpenSlo {
     let mut services: Vec<_> = catalog.of_kind(Kind::Service).collect();
     services.sort_by(|a, b| catalog.record(*a).id.name.cmp(&catalog.record(*b).id.name));
+    let mut used = Used::default();
+    let mut docs = String::new();
+    let mut notes = Vec::new();
     for svc in services {
-        let Some(sla_ix) = catalog.targets(svc, Field::Sla).next() else {
+        let Some(sla) = catalog.targets(svc, Field::Sla).next() else {
             continue;
         };
-        let s = catalog.record(svc);
-        let sla = catalog.record(sla_ix);
-        let Some(availability) = sla
-            .get("/spec/availability")
-            .and_then(crate::value::Value::as_f64)
-        else {
-            continue;
-        };
-        let window = sla.str("/spec/window").unwrap_or("monthly");
-        let duration = match window {
-            "quarterly" => "1Q",
-            "yearly" => "1Y",
-            _ => "1M",
-        };
-        // Calendar windows start where the window holding the SLA's effective date
-        // (or today) starts.
-        let anchor = sla
-            .str("/spec/effective")
-            .and_then(crate::time::date)
-            .unwrap_or(today);
-        let start = Period::window(window, anchor).map_or(anchor, |p| p.start);
-        let name = slo_name(&s.id.name);
-        let description = format!(
-            "{} availability {}% per calendar {} (SLA {}: {}, window {}), from itsm",
-            s.title(),
-            availability,
-            match window {
-                "quarterly" => "quarter",
-                "yearly" => "year",
-                _ => "month",
-            },
-            sla.id.name,
-            sla.str("/spec/customer").unwrap_or(""),
-            window,
-        );
-        out.push_str("---\napiVersion: openslo/v1\nkind: SLO\nmetadata:\n");
-        out.push_str(&format!("  name: {}\n", q(&name)));
-        out.push_str(&format!(
-            "  displayName: {}\n",
-            q(&format!("{} availability", s.title()))
-        ));
-        out.push_str("spec:\n");
-        out.push_str(&format!("  description: {}\n", q(&description)));
-        out.push_str(&format!("  service: {}\n", q(&s.id.name)));
-        out.push_str(&format!("  indicatorRef: {}\n", q(&name)));
-        out.push_str("  budgetingMethod: Occurrences\n");
-        out.push_str("  timeWindow:\n");
-        out.push_str(&format!(
-            "    - duration: {duration}\n      isRolling: false\n"
-        ));
-        out.push_str(&format!(
-            "      calendar:\n        startTime: {}\n        timeZone: UTC\n",
-            q(&format!("{start} 00:00:00"))
-        ));
-        out.push_str("  objectives:\n");
-        out.push_str(&format!(
-            "    - displayName: {}\n      target: {}\n",
-            q(&format!("{availability}% availability")),
-            ratio(availability)
+        match slo(catalog, svc, sla, today, &mut used) {
+            Ok(doc) => docs.push_str(&doc),
+            Err(note) => notes.push(note),
+        }
+    }
+    let mut text = String::new();
+    for n in &notes {
+        text.push_str(&format!("# itsm: {}\n", printable(n)));
+    }
+    text.push_str(&docs);
+    OpenSlo { text, notes }
+}
+
+/// Names already given, which must stay unique.
+#[derive(Default)]
+struct Used {
+    names: HashSet<String>,
+    display: HashSet<String>,
+}
+
+/// One SLO document, or why the Service's SLA cannot be one.
+fn slo(
+    catalog: &Catalog,
+    svc: Ix,
+    sla_ix: Ix,
+    today: Date,
+    used: &mut Used,
+) -> Result<String, String> {
+    let s = catalog.record(svc);
+    let sla = catalog.record(sla_ix);
+    let who = format!("service:{} (SLA {})", s.id.name, sla.id.name);
+    let availability = sla
+        .get("/spec/availability")
+        .and_then(crate::value::Value::as_f64)
+        .ok_or_else(|| format!("{who}: no numeric availability: not exported"))?;
+    let target = target(availability).ok_or_else(|| {
+        format!(
+            "{who}: availability {availability}% cannot be an OpenSLO target, which must be at least 0 and below 1 (an objective needs an error budget): not exported; write this SLO by hand with the target your monitoring can hold"
+        )
+    })?;
+    let window = sla.str("/spec/window").unwrap_or("monthly");
+    let (duration, unit) = match window {
+        "monthly" => ("1M", "month"),
+        "quarterly" => ("1Q", "quarter"),
+        "yearly" => ("1Y", "year"),
+        other => {
+            return Err(format!(
+                "{who}: window `{other}` is not monthly, quarterly or yearly: not exported"
+            ));
+        }
+    };
+    let name = label(&s.id.name, SUFFIX);
+    if !used.names.insert(name.clone()) {
+        return Err(format!(
+            "{who}: its SLO name {name} is another Service's: not exported"
         ));
     }
-    out
+    // Calendar windows start where the window holding the SLA's effective date
+    // (or today) starts.
+    let anchor = sla
+        .str("/spec/effective")
+        .and_then(crate::time::date)
+        .unwrap_or(today);
+    let start = Period::window(window, anchor).map_or(anchor, |p| p.start);
+    let description = format!(
+        "{} availability {availability}% per calendar {unit} (SLA {}: {}, window {window}), from itsm",
+        s.title(),
+        sla.id.name,
+        sla.str("/spec/customer").unwrap_or(""),
+    );
+    let mut out = String::from("---\napiVersion: openslo/v1\nkind: SLO\nmetadata:\n");
+    out.push_str(&format!("  name: {}\n", quote(&name)));
+    out.push_str(&format!(
+        "  displayName: {}\n",
+        quote(&display_name(s.title(), &mut used.display))
+    ));
+    out.push_str("spec:\n");
+    out.push_str(&format!(
+        "  description: {}\n",
+        quote(&shorten(&description, DESCRIPTION_MAX))
+    ));
+    out.push_str(&format!("  service: {}\n", quote(&label(&s.id.name, ""))));
+    out.push_str(&format!("  indicatorRef: {}\n", quote(&name)));
+    out.push_str("  budgetingMethod: Occurrences\n  timeWindow:\n");
+    out.push_str(&format!(
+        "    - duration: {duration}\n      isRolling: false\n      calendar:\n        startTime: {}\n        timeZone: UTC\n",
+        quote(&format!("{start} 00:00:00"))
+    ));
+    out.push_str(&format!(
+        "  objectives:\n    - displayName: {}\n      target: {target}\n",
+        quote(&format!("{availability}% availability"))
+    ));
+    Ok(out)
 }
 
-/// `<service>-availability`, shortened to 63 characters at a name boundary.
-fn slo_name(service: &str) -> String {
-    const SUFFIX: &str = "-availability";
-    let keep = 63 - SUFFIX.len();
-    // By characters: a name with schema errors may not be ASCII.
-    let cut = service
-        .char_indices()
-        .nth(keep)
-        .map_or(service.len(), |(i, _)| i);
-    let base = service[..cut].trim_end_matches('-');
-    format!("{base}{SUFFIX}")
+/// The objective's `target`: the percentage as a ratio, digit for digit
+/// (99.95 -> 0.9995, no float noise), when it is in [0, 100): OpenSLO
+/// targets are in [0, 1). 100% (no error budget at all) has no target.
+fn target(percent: f64) -> Option<String> {
+    if !(0.0..100.0).contains(&percent) {
+        return None;
+    }
+    if percent == 0.0 {
+        return Some("0".into());
+    }
+    // Display never uses an exponent, and gives the shortest exact digits.
+    let text = percent.to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let ratio = format!("0.{int:0>2}{frac}");
+    Some(ratio.trim_end_matches('0').to_string())
 }
 
-/// A percentage as a ratio without float noise (99.95 -> 0.9995).
-fn ratio(percent: f64) -> String {
-    let text = format!("{:.10}", percent / 100.0);
-    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
-    trimmed.to_string()
+/// `name` + `suffix` as an RFC 1123 label of at most 63 characters: as it is
+/// when it is one; otherwise its letters and digits, shortened, and a hash of
+/// the whole name, so that two names never share a label.
+fn label(name: &str, suffix: &str) -> String {
+    let room = NAME_MAX - suffix.len();
+    if crate::model::is_valid_name(name) && name.len() <= room {
+        return format!("{name}{suffix}");
+    }
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let hash = format!("{:08x}", fnv1a(name));
+    let keep = room - hash.len() - 1;
+    let base: String = slug.trim_start_matches('-').chars().take(keep).collect();
+    let base = base.trim_end_matches('-');
+    if base.is_empty() {
+        format!("{hash}{suffix}")
+    } else {
+        format!("{base}-{hash}{suffix}")
+    }
 }
 
-/// A YAML double-quoted scalar (JSON string syntax is valid YAML).
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+/// FNV-1a, 32 bits: short, stable across versions and platforms.
+fn fnv1a(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// `<title> availability` in at most 63 characters, unique: a long title is
+/// cut with an ellipsis, and a name already given gets ` (2)`, ` (3)`...
+fn display_name(title: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = String::new();
+    // One of the first `used.len() + 1` numbers is free.
+    for n in 1..=used.len() + 1 {
+        let suffix = if n == 1 {
+            " availability".to_string()
+        } else {
+            format!(" availability ({n})")
+        };
+        let room = NAME_MAX - suffix.chars().count();
+        candidate = format!("{}{suffix}", shorten(title, room));
+        if used.insert(candidate.clone()) {
+            break;
+        }
+    }
+    candidate
+}
+
+/// `s` in at most `max` characters (not bytes): cut on a character boundary,
+/// with an ellipsis.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]
@@ -112,15 +221,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ratios_and_names() {
-        assert_eq!(ratio(99.95), "0.9995");
-        assert_eq!(ratio(99.9), "0.999");
-        assert_eq!(ratio(100.0), "1");
-        assert_eq!(slo_name("payments"), "payments-availability");
-        assert_eq!(slo_name(&"a".repeat(63)).len(), 63);
+    fn targets_are_exact_ratios_below_one() {
+        assert_eq!(target(99.95).as_deref(), Some("0.9995"));
+        assert_eq!(target(99.9).as_deref(), Some("0.999"));
+        assert_eq!(target(99.0).as_deref(), Some("0.99"));
+        assert_eq!(target(5.0).as_deref(), Some("0.05"));
+        assert_eq!(target(0.5).as_deref(), Some("0.005"));
+        assert_eq!(target(0.0).as_deref(), Some("0"));
+        assert_eq!(target(100.0), None);
+        assert_eq!(target(100.5), None);
+        assert_eq!(target(-1.0), None);
+        assert_eq!(target(f64::NAN), None);
+        // The largest percentage below 100 still reads back below 1.
+        let below = f64::from_bits(100f64.to_bits() - 1);
+        let t = target(below).unwrap();
+        assert!(t.parse::<f64>().unwrap() < 1.0, "{t}");
+    }
+
+    #[test]
+    fn names_are_unique_rfc1123_labels() {
+        assert_eq!(label("payments", SUFFIX), "payments-availability");
+        let long_a = format!("{}-a", "x".repeat(55));
+        let long_b = format!("{}-b", "x".repeat(55));
+        let (a, b) = (label(&long_a, SUFFIX), label(&long_b, SUFFIX));
+        assert_ne!(a, b);
+        for n in [
+            &a,
+            &b,
+            &label("Pay_Ments", SUFFIX),
+            &label("é", SUFFIX),
+            &label("", ""),
+        ] {
+            assert!(n.len() <= 63, "{n}");
+            assert!(crate::model::is_valid_name(n), "{n}");
+        }
+        assert_eq!(label("payments", ""), "payments");
+    }
+
+    #[test]
+    fn display_names_fit_in_63_characters_and_stay_unique() {
+        let mut used = HashSet::default();
+        assert_eq!(display_name("Payments", &mut used), "Payments availability");
+        let long = "Ä".repeat(70);
+        let first = display_name(&long, &mut used);
+        assert_eq!(first.chars().count(), 63);
+        assert!(first.ends_with("… availability"), "{first}");
+        let second = display_name(&long, &mut used);
+        assert_eq!(second.chars().count(), 63);
+        assert!(second.ends_with("… availability (2)"), "{second}");
         assert_eq!(
-            slo_name(&"é".repeat(60)),
-            format!("{}-availability", "é".repeat(50))
+            display_name("Payments", &mut used),
+            "Payments availability (2)"
         );
+        assert_eq!(shorten(&"a".repeat(2000), 1050).chars().count(), 1050);
     }
 }
