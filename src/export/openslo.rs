@@ -110,29 +110,42 @@ fn slo(
         sla.id.name,
         sla.str("/spec/customer").unwrap_or(""),
     );
-    let mut out = String::from("---\napiVersion: openslo/v1\nkind: SLO\nmetadata:\n");
-    out.push_str(&format!("  name: {}\n", quote(&name)));
-    out.push_str(&format!(
-        "  displayName: {}\n",
-        quote(&display_name(s.title(), &mut used.display))
-    ));
-    out.push_str("spec:\n");
-    out.push_str(&format!(
-        "  description: {}\n",
-        quote(&shorten(&description, DESCRIPTION_MAX))
-    ));
-    out.push_str(&format!("  service: {}\n", quote(&label(&s.id.name, ""))));
-    out.push_str(&format!("  indicatorRef: {}\n", quote(&name)));
-    out.push_str("  budgetingMethod: Occurrences\n  timeWindow:\n");
-    out.push_str(&format!(
-        "    - duration: {duration}\n      isRolling: false\n      calendar:\n        startTime: {}\n        timeZone: UTC\n",
-        quote(&format!("{start} 00:00:00"))
-    ));
-    out.push_str(&format!(
-        "  objectives:\n    - displayName: {}\n      target: {target}\n",
-        quote(&format!("{availability}% availability"))
-    ));
-    Ok(out)
+    Ok(document(&Doc {
+        display: display_name(s.title(), &mut used.display),
+        description: shorten(&description, DESCRIPTION_MAX),
+        service: label(&s.id.name, ""),
+        objective: format!("{availability}% availability"),
+        name,
+        duration,
+        start: format!("{start} 00:00:00"),
+        target,
+    }))
+}
+
+/// The values of an SLO document, each within its limits.
+struct Doc {
+    name: String,
+    display: String,
+    description: String,
+    service: String,
+    duration: &'static str,
+    start: String,
+    objective: String,
+    target: String,
+}
+
+fn document(d: &Doc) -> String {
+    format!(
+        "---\napiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: {name}\n  displayName: {display}\nspec:\n  description: {description}\n  service: {service}\n  indicatorRef: {name}\n  budgetingMethod: Occurrences\n  timeWindow:\n    - duration: {duration}\n      isRolling: false\n      calendar:\n        startTime: {start}\n        timeZone: UTC\n  objectives:\n    - displayName: {objective}\n      target: {target}\n",
+        name = quote(&d.name),
+        display = quote(&d.display),
+        description = quote(&d.description),
+        service = quote(&d.service),
+        duration = d.duration,
+        start = quote(&d.start),
+        objective = quote(&d.objective),
+        target = d.target,
+    )
 }
 
 /// The objective's `target`: the percentage as a ratio, digit for digit

@@ -51,15 +51,7 @@ fn envelope(
         metadata.insert("description".into(), d.into());
     }
     for field in ["labels", "annotations"] {
-        let entries: Map<String, Json> = e
-            .value
-            .pointer(&format!("/metadata/{field}"))
-            .and_then(Value::as_map)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|(k, v)| Some((k.to_string(), Json::from(v.as_str()?))))
-            .collect();
-        let mut entries = entries;
+        let mut entries = string_entries(e, field, c);
         if field == "annotations" {
             entries.insert("backstage.io/source-entity".into(), entity_ref(e).into());
         }
@@ -67,24 +59,7 @@ fn envelope(
             metadata.insert(field.into(), Json::Object(entries));
         }
     }
-    let links: Vec<Json> = e
-        .value
-        .pointer("/metadata/links")
-        .and_then(Value::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|l| {
-            let url = l.get("url").and_then(Value::as_str)?;
-            if !(url.starts_with("http:")
-                || url.starts_with("https:")
-                || url.starts_with("mailto:"))
-            {
-                return None;
-            }
-            let title = l.get("title").and_then(Value::as_str).unwrap_or(url);
-            Some(json!({"title": title, "url": url}))
-        })
-        .collect();
+    let links = links(e, c);
     if !links.is_empty() {
         metadata.insert("links".into(), Json::Array(links));
     }
@@ -115,6 +90,54 @@ fn envelope(
     record.insert("kind".into(), kind.name().into());
     record.insert("metadata".into(), Json::Object(metadata));
     record
+}
+
+/// The string entries of `metadata.<field>` (labels, annotations); the others reported.
+fn string_entries(e: &Entity, field: &str, c: &mut Conversion) -> Map<String, Json> {
+    let mut entries = Map::new();
+    let all = e
+        .value
+        .pointer(&format!("/metadata/{field}"))
+        .and_then(Value::as_map)
+        .unwrap_or_default();
+    for (k, v) in all {
+        match v.as_str() {
+            Some(s) => {
+                entries.insert(k.to_string(), s.into());
+            }
+            None => c.dropped.push(format!(
+                "{}: metadata.{field}.{k} is not a string: left out",
+                entity_ref(e)
+            )),
+        }
+    }
+    entries
+}
+
+/// `metadata.links` with a web or mail address; the others reported.
+fn links(e: &Entity, c: &mut Conversion) -> Vec<Json> {
+    let all = e
+        .value
+        .pointer("/metadata/links")
+        .and_then(Value::as_seq)
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for l in all {
+        let url = l.get("url").and_then(Value::as_str).unwrap_or("");
+        if !["http:", "https:", "mailto:"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme))
+        {
+            c.dropped.push(format!(
+                "{}: link `{url}` is not an http(s) or mailto address: left out",
+                entity_ref(e)
+            ));
+            continue;
+        }
+        let title = l.get("title").and_then(Value::as_str).unwrap_or(url);
+        out.push(json!({"title": title, "url": url}));
+    }
+    out
 }
 
 /// Reports the spec fields of `e` that are not in `mapped`.
