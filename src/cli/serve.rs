@@ -9,7 +9,7 @@ use itsm::load::{self, LoadError};
 use itsm::model::RecordId;
 use itsm::output::{self, Report};
 use itsm::site::incremental::Site;
-use itsm::site::serve::Server;
+use itsm::site::serve::{Limits, Server};
 use itsm::site::{File, write};
 use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
@@ -27,7 +27,8 @@ Examples:
 
 Open pages reload when they change. While the repository has errors, the
 diagnostics show on the terminal and over the page; the server keeps the last
-good site and recovers on the next good save. Stop it with Ctrl-C.
+good site and recovers on the next good save. Only GET and HEAD for the hosts
+127.0.0.1, localhost and [::1] are answered. Stop it with Ctrl-C.
 
 Exit codes: 2 could not run (the port is taken, the repository is unreadable).")]
 pub struct ServeArgs {
@@ -63,7 +64,7 @@ fn ignored(path: &Path, root: &Path, out: &Path) -> bool {
 
 pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     let root = std::path::absolute(global.root()?).context("cannot resolve the repository root")?;
-    let (server, addr) = Server::start(args.port)?;
+    let (server, addr) = Server::start(args.port, Limits::default())?;
     print(&format!("serving http://{addr}/ (Ctrl-C to stop)\n"));
     let out = args.out.map(|o| std::path::absolute(&o).unwrap_or(o));
     let mut live = Live {
