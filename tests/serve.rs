@@ -1,14 +1,14 @@
 //! `itsm serve` as an attacker and a careless user meet it: the real binary on
 //! 127.0.0.1, spoken to over raw TCP. Other hosts (DNS rebinding), other
 //! methods, paths out of the site, symlinks, oversized headers, slow and idle
-//! connections, piles of long polls.
+//! connections, piles of long polls; a deleted output folder comes back.
 
 mod common;
 
 use common::{TIMEOUT, VALID, write};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -433,4 +433,72 @@ fn long_polls_are_bounded() {
     let started = Instant::now();
     assert_eq!(get(&addr, "/service/shop.html").status, 200);
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// Edits the Service's title and waits until the served page and the page on
+/// disk in `site` show it, with no diagnostics over the page.
+fn edit_and_see(repo: &Path, server: &Serve, site: &Path, title: &str) {
+    write(
+        repo,
+        &[(
+            "services/shop.yaml",
+            &VALID[3]
+                .1
+                .replace("name: shop\n", &format!("name: shop\n  title: {title}\n")),
+        )],
+    );
+    wait_for(title, || {
+        get(&server.addr, "/service/shop.html").body.contains(title)
+    });
+    let state = get(&server.addr, "/__itsm/poll?v=-1&page=index.html").body;
+    assert!(state.contains("\"errors\":null"), "{state}");
+    let on_disk = std::fs::read_to_string(site.join("service/shop.html")).unwrap_or_default();
+    assert!(on_disk.contains(title), "{on_disk}");
+    whole(site);
+}
+
+/// The site on disk is a whole site written by itsm.
+fn whole(site: &Path) {
+    for rel in [
+        ".itsm-site",
+        "index.html",
+        "assets/style.css",
+        "ci/web.html",
+    ] {
+        assert!(site.join(rel).is_file(), "{rel} is missing");
+    }
+}
+
+#[test]
+fn a_deleted_output_folder_is_written_again() {
+    let repo = repo();
+    let server = serve(repo.path(), &[]);
+    let site = repo.path().join("site");
+    whole(&site);
+    // Deleted while the server runs: written again without a save ...
+    std::fs::remove_dir_all(&site).unwrap();
+    wait_for("the site written again", || {
+        site.join(".itsm-site").is_file()
+    });
+    whole(&site);
+    // ... and saves go on updating it.
+    edit_and_see(repo.path(), &server, &site, "Shop One");
+    edit_and_see(repo.path(), &server, &site, "Shop Two");
+    // Deleted and saved at once.
+    std::fs::remove_dir_all(&site).unwrap();
+    edit_and_see(repo.path(), &server, &site, "Shop Three");
+    edit_and_see(repo.path(), &server, &site, "Shop Four");
+}
+
+#[test]
+fn a_deleted_output_folder_outside_the_repository_is_written_again() {
+    let repo = repo();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let site: PathBuf = elsewhere.path().join("preview");
+    let server = serve(repo.path(), &["--out", site.to_str().unwrap()]);
+    wait_for("the site", || site.join(".itsm-site").is_file());
+    std::fs::remove_dir_all(&site).unwrap();
+    // Not watched: the next save writes it whole, and the one after updates it.
+    edit_and_see(repo.path(), &server, &site, "Shop One");
+    edit_and_see(repo.path(), &server, &site, "Shop Two");
 }
