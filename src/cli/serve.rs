@@ -9,7 +9,7 @@ use itsm::load::{self, LoadError};
 use itsm::model::RecordId;
 use itsm::output::{self, Report};
 use itsm::site::incremental::Site;
-use itsm::site::serve::Server;
+use itsm::site::serve::{Limits, Server};
 use itsm::site::{File, write};
 use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
@@ -27,7 +27,9 @@ Examples:
 
 Open pages reload when they change. While the repository has errors, the
 diagnostics show on the terminal and over the page; the server keeps the last
-good site and recovers on the next good save. Stop it with Ctrl-C.
+good site and recovers on the next good save. A deleted output folder is
+written again whole. Only GET and HEAD for the hosts 127.0.0.1, localhost and
+[::1] are answered. Stop it with Ctrl-C.
 
 Exit codes: 2 could not run (the port is taken, the repository is unreadable).")]
 pub struct ServeArgs {
@@ -63,7 +65,7 @@ fn ignored(path: &Path, root: &Path, out: &Path) -> bool {
 
 pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     let root = std::path::absolute(global.root()?).context("cannot resolve the repository root")?;
-    let (server, addr) = Server::start(args.port)?;
+    let (server, addr) = Server::start(args.port, Limits::default())?;
     print(&format!("serving http://{addr}/ (Ctrl-C to stop)\n"));
     let out = args.out.map(|o| std::path::absolute(&o).unwrap_or(o));
     let mut live = Live {
@@ -91,7 +93,11 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     for result in rx {
         let site = live.site_dir.clone().unwrap_or_else(|| default_out.clone());
         let batch = match result {
-            Ok(events) => live.classify(&events, &site),
+            Ok(events) => match live.classify(&events, &site) {
+                // The output folder went (deleted by hand): write the site again whole.
+                Batch::Nothing if touches(&events, &site) && live.site_deleted() => Batch::Rewrite,
+                batch => batch,
+            },
             Err(errors) => {
                 for e in errors {
                     print(&format!("watch error: {e}\n"));
@@ -114,6 +120,15 @@ enum Batch {
     Files(Vec<String>),
     /// Read the whole repository again (itsm.yaml, the theme, folders, lost events).
     Full,
+    /// Nothing to read again, but the site on disk is gone: write it again.
+    Rewrite,
+}
+
+/// Whether any of `events` is about `site` or a path inside it.
+fn touches(events: &[DebouncedEvent], site: &Path) -> bool {
+    events
+        .iter()
+        .any(|e| e.paths.iter().any(|p| p.starts_with(site)))
 }
 
 /// The live preview: the repository as last read, the site as last rendered.
@@ -135,6 +150,11 @@ struct Live<'a> {
 }
 
 impl Live<'_> {
+    /// Whether the site was written and its folder is gone since.
+    fn site_deleted(&self) -> bool {
+        self.previous.is_some() && self.site_dir.as_deref().is_some_and(|d| !d.exists())
+    }
+
     /// Which files a batch of events touched, and whether reading them again is enough.
     fn classify(&self, events: &[DebouncedEvent], site: &Path) -> Batch {
         let mut files: Vec<String> = Vec::new();
@@ -184,7 +204,7 @@ impl Live<'_> {
         let full = match batch {
             Batch::Nothing => return,
             Batch::Full => true,
-            Batch::Files(_) => self.cache.is_none(),
+            Batch::Files(_) | Batch::Rewrite => self.cache.is_none(),
         };
         if full {
             self.cache = None;
@@ -247,8 +267,10 @@ impl Live<'_> {
             theme: Some(self.root.join("theme")),
             live_reload: true,
         };
-        // Only what changed is rendered when the last good site is on disk where it goes.
-        let same_folder = self.site_dir.as_deref() == Some(out.as_path());
+        // Only what changed is rendered when the last good site is on disk where it
+        // goes: a folder deleted since (no marker) gets the whole site again.
+        let same_folder =
+            self.site_dir.as_deref() == Some(out.as_path()) && out.join(write::MARKER).is_file();
         let incremental = !full && same_folder && self.previous.is_some();
         let rendered = match self.site.as_mut() {
             Some(site) if incremental => site.update(

@@ -20,6 +20,8 @@
     xhr.timeout = 60000;
     xhr.onload = function () {
       var r;
+      // 503: too many pages poll at once; try again later.
+      if (xhr.status !== 200) return setTimeout(poll, 5000);
       try { r = JSON.parse(xhr.responseText); } catch (e) { return setTimeout(poll, 1000); }
       if (version >= 0 && r.reload) { location.reload(); return; }
       version = r.version;
