@@ -518,13 +518,15 @@ fn resolve_tree(repo: &git2::Repository, rev: &str, prefix: &Path) -> Result<git
     Ok(tree_id)
 }
 
-/// The candidate blobs (path, oid) and refused entries (path, why) of a tree,
-/// with the scope of the disk walk.
+/// A blob to read, or an entry refused, by path.
+type GitEntry = (String, Result<git2::Oid, Refusal>);
+
+/// The candidate blobs and refused entries of a tree, with the scope of the disk walk.
 fn git_entries(
     repo: &git2::Repository,
     tree: git2::Oid,
     exclude: &Exclude,
-) -> Result<Vec<(String, Result<git2::Oid, Refusal>)>, LoadError> {
+) -> Result<Vec<GitEntry>, LoadError> {
     let tree = repo.find_tree(tree).map_err(git_error)?;
     let mut entries = Vec::new();
     // The folder (with its `/`) below which the walk is in an excluded part of the theme folder.
@@ -590,4 +592,60 @@ fn git_entries(
 /// Whether a tree entry is a file's blob (not a link, a folder or a submodule).
 fn is_regular_blob(entry: &git2::TreeEntry<'_>) -> bool {
     entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() & 0o170000 == 0o100000
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// `itsm.yaml` read on another thread, or `None` when that takes over 10 s.
+    fn config_within_seconds(root: &Path) -> Option<Result<Option<Vec<u8>>, String>> {
+        let reader = Reader::Disk(root.to_path_buf());
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send(reader.config_text().map_err(|e| e.to_string()));
+        });
+        receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .ok()
+    }
+
+    fn fifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+    }
+
+    #[test]
+    fn itsm_yaml_is_read_through_no_link_and_never_waits_on_a_pipe() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(dir.path().join("other.yaml"), "name: Elsewhere\n").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("other.yaml"), root.join(CONFIG_FILE)).unwrap();
+        assert_eq!(config_within_seconds(&root), Some(Ok(None)), "a link");
+        std::fs::remove_file(root.join(CONFIG_FILE)).unwrap();
+        fifo(&dir.path().join("pipe"));
+        std::os::unix::fs::symlink(dir.path().join("pipe"), root.join(CONFIG_FILE)).unwrap();
+        assert_eq!(
+            config_within_seconds(&root),
+            Some(Ok(None)),
+            "a link to a FIFO"
+        );
+        std::fs::remove_file(root.join(CONFIG_FILE)).unwrap();
+        fifo(&root.join(CONFIG_FILE));
+        assert_eq!(
+            config_within_seconds(&root),
+            Some(Ok(Some(Vec::new()))),
+            "a FIFO"
+        );
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_byte_by_byte() {
+        assert_eq!(escape_name(b"caf\xc3\xa9.yaml"), "café.yaml");
+        assert_eq!(
+            escape_name(b"caf\xe9/\xff\xfe.yaml"),
+            "caf\\xe9/\\xff\\xfe.yaml"
+        );
+    }
 }
