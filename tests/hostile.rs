@@ -171,6 +171,16 @@ fn path_like_names_are_schema_errors() {
     );
 }
 
+#[test]
+fn windows_device_names_are_schema_errors() {
+    assert_one(
+        &[("nul.yaml", b"apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: nul\nspec:\n  members: [{login: a}]\n")],
+        "schema",
+        "nul.yaml",
+        "not a Windows device name",
+    );
+}
+
 /// Makes a FIFO (named pipe) at `path`: opening it to read waits for a writer.
 #[cfg(unix)]
 fn fifo(path: &std::path::Path) {
