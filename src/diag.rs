@@ -60,6 +60,9 @@ codes! {
     Expired = "expired", Error, "a CI `expires` or Supplier `contract.end` in the past while the CI is not retired";
     StandardChangeScope = "standard-change-scope", Error, "a standard Change whose risk exceeds its StandardChange's `maxRisk`, or whose impacts fall outside `appliesTo`";
     Rule = "rule", Error, "a Policy rule fails (the message carries the rule id)";
+    Symlink = "symlink", Error, "a symbolic link in the tree itsm reads (on disk, or mode 120000 at a revision): nothing is read through it";
+    Submodule = "submodule", Error, "a git submodule in the tree itsm reads (a gitlink at a revision, a folder holding `.git` on disk): nothing is read from it";
+    NonUtf8Path = "non-utf8-path", Error, "a file or folder name in the tree itsm reads that is not UTF-8 (shown with `\\xNN` escapes): nothing is read from it";
     OrphanCi = "orphan-ci", Warning, "a CI that no Service reaches through `cis` and CI `dependsOn`";
     ReviewOverdue = "review-overdue", Warning, "`lastReviewed` + `reviewEvery` is in the past (Policy, SLA, Supplier contract)";
     Expiring = "expiring", Warning, "`expires` / `contract.end` within 30 days";
@@ -155,6 +158,15 @@ impl Diagnostic {
         self
     }
 
+    /// Points at a whole file, at no position in it (a file that is not read).
+    pub fn in_file(mut self, file: FileId) -> Self {
+        self.location = Location {
+            file: Some(file),
+            ..Location::default()
+        };
+        self
+    }
+
     /// Points at a known position (syntax errors).
     pub fn at_span(mut self, file: FileId, span: Span) -> Self {
         self.location = Location {
@@ -200,7 +212,8 @@ mod tests {
             let name = code.as_str();
             assert!(seen.insert(name), "duplicate code {name}");
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name} is not kebab case"
             );
             assert!(!code.description().is_empty());

@@ -128,10 +128,153 @@ fn symbolic_links_are_never_followed() {
     )
     .unwrap();
     commit_all(&repo, "with a link");
-    for args in [&["check"][..], &["check", "--rev", "HEAD"][..]] {
-        let out = itsm(dir.path(), args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+    for rev in [None, Some("HEAD")] {
+        let out = check_json(dir.path(), rev);
+        assert_eq!(out.status.code(), Some(1), "{rev:?}: {}", stdout(&out));
+        assert_eq!(
+            findings(&out),
+            vec![("symlink".to_string(), "link.yaml".to_string())],
+            "{rev:?}: nothing read through the link"
+        );
     }
+}
+
+/// (code, file) of every finding of a `check --format json` run.
+fn findings(out: &std::process::Output) -> Vec<(String, String)> {
+    let report: serde_json::Value = serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let field = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            (field("code"), field("file"))
+        })
+        .collect()
+}
+
+/// An emergency Change that VALID accepts: what a pull request could hide.
+const EMERGENCY: &str = "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: chg-hidden\nspec:\n  type: emergency\n  risk: high\n  impacts: [ci:web]\n  requestedBy: octocat\n  backout: Revert.\n  window:\n    start: \"2026-11-20T10:00:00Z\"\n    end: \"2026-11-20T11:00:00Z\"\n";
+
+/// `itsm approvals` offline from HEAD~1 to HEAD, with no reviews.
+fn gate(dir: &std::path::Path) -> std::process::Output {
+    let reviews = dir.join("..").join(format!(
+        "reviews-{}.json",
+        dir.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&reviews, "[]").unwrap();
+    let out = itsm(
+        dir,
+        &[
+            "approvals",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--reviews",
+            reviews.to_str().unwrap(),
+            "--author",
+            "octocat",
+            "--today",
+            "2026-11-21",
+        ],
+    );
+    std::fs::remove_file(reviews).unwrap();
+    out
+}
+
+/// A repository with VALID committed (base), then `change` made and committed (head).
+fn pull_request(change: impl FnOnce(&std::path::Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    write(dir.path(), VALID);
+    commit_all(&repo, "base");
+    change(dir.path());
+    commit_all(&repo, "head");
+    dir
+}
+
+#[test]
+fn a_submodule_is_an_error_on_disk_at_a_revision_in_the_build_and_in_the_gate() {
+    // `git submodule add` of a repository that holds an emergency Change.
+    let dir = pull_request(|root| {
+        let sub = root.join("vendor/changes");
+        std::fs::create_dir_all(&sub).unwrap();
+        let inner = git2::Repository::init(&sub).unwrap();
+        write(&sub, &[("chg-hidden.yaml", EMERGENCY)]);
+        commit_all(&inner, "inside");
+    });
+    for rev in [None, Some("HEAD")] {
+        let out = check_json(dir.path(), rev);
+        assert_eq!(out.status.code(), Some(1), "{rev:?}: {}", stdout(&out));
+        assert_eq!(
+            findings(&out),
+            vec![("submodule".to_string(), "vendor/changes".to_string())],
+            "{rev:?}"
+        );
+        assert!(stdout(&out).contains("\"records\": 4"), "{}", stdout(&out));
+    }
+    let site = dir.path().join("public");
+    let out = itsm(dir.path(), &["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(!site.exists(), "nothing published");
+    let out = gate(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("[submodule]"), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_an_error_on_disk_at_a_revision_and_in_the_gate() {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"chg-caf\xe9.yaml");
+    let dir = pull_request(|root| std::fs::write(root.join(name), EMERGENCY).unwrap());
+    for rev in [None, Some("HEAD")] {
+        let out = check_json(dir.path(), rev);
+        assert_eq!(out.status.code(), Some(1), "{rev:?}: {}", stdout(&out));
+        assert_eq!(
+            findings(&out),
+            vec![("non-utf8-path".to_string(), "chg-caf\\xe9.yaml".to_string())],
+            "{rev:?}"
+        );
+    }
+    let out = gate(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("chg-caf\\xe9.yaml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_fails_the_gate() {
+    let dir = pull_request(|root| {
+        std::os::unix::fs::symlink("/proc/self/environ", root.join("theme.html")).unwrap()
+    });
+    let out = gate(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("[symlink]"), "{}", stderr(&out));
 }
 
 #[test]

@@ -172,6 +172,58 @@ fn path_like_names_are_schema_errors() {
 }
 
 #[test]
+fn windows_device_names_are_schema_errors() {
+    assert_one(
+        &[("nul.yaml", b"apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: nul\nspec:\n  members: [{login: a}]\n")],
+        "schema",
+        "nul.yaml",
+        "not a Windows device name",
+    );
+}
+
+/// Makes a FIFO (named pipe) at `path`: opening it to read waits for a writer.
+#[cfg(unix)]
+fn fifo(path: &std::path::Path) {
+    let out = run(std::process::Command::new("mkfifo").arg(path));
+    assert!(out.status.success(), "mkfifo: {}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_links_to_pipes_never_block_a_check() {
+    // Opening a FIFO to read waits for a writer: neither is read.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), VALID);
+    let elsewhere = tempfile::tempdir().unwrap();
+    fifo(&elsewhere.path().join("pipe"));
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("pipe"),
+        dir.path().join("teams/link.yaml"),
+    )
+    .unwrap();
+    fifo(&dir.path().join("teams/pipe.yaml"));
+    let out = run_for(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["check", "--format", "json", "--today", "2026-11-21"])
+            .current_dir(dir.path()),
+        Duration::from_secs(20),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        codes(&report),
+        vec![("symlink".to_string(), "teams/link.yaml".to_string(), 0)],
+        "{report:#}"
+    );
+}
+
+#[test]
 fn garbage_never_panics() {
     let samples: &[&[u8]] = &[
         b"---\n---\n---\n",

@@ -490,6 +490,186 @@ fn out_defaults_to_the_config_and_rev_reads_git() {
     assert!(repo.path().join("public/catalogue/ci/web.html").is_file());
 }
 
+// ---- nothing read or written through a link ----------------------------------
+
+/// The site of VALID rendered in memory with `theme` as the theme folder.
+fn render_with_theme(theme: &Path) -> anyhow::Result<Vec<itsm::site::File>> {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let today = itsm::time::date(TODAY).unwrap();
+    let checked = pipeline::check(
+        repo.path(),
+        &Source::WorkTree,
+        itsm::checks::Options { today },
+    )
+    .unwrap();
+    let options = Options {
+        today,
+        theme: Some(theme.to_path_buf()),
+        live_reload: false,
+    };
+    itsm::site::render(&checked.catalog, &checked.diagnostics, &options)
+}
+
+#[cfg(unix)]
+#[test]
+fn the_theme_is_read_through_no_link() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        &[
+            (
+                "secret.html",
+                "SECRET-TOKEN {% block content %}{% endblock %}",
+            ),
+            ("folder/secret.txt", "SECRET-TOKEN"),
+        ],
+    );
+    let secret_file = outside.path().join("secret.html");
+    let secret_folder = outside.path().join("folder");
+    // Each way a link can sit in the theme: its file, its assets, the folder
+    // itself, a folder on the way to an included template.
+    type MakeLink<'a> = &'a dyn Fn(&Path);
+    let cases: [(&str, MakeLink<'_>); 4] = [
+        ("base.html", &|t| {
+            symlink(&secret_file, t.join("base.html")).unwrap()
+        }),
+        ("assets", &|t| {
+            symlink(&secret_folder, t.join("assets")).unwrap()
+        }),
+        ("theme", &|t| {
+            std::fs::remove_dir(t).unwrap();
+            symlink(&secret_folder, t).unwrap()
+        }),
+        ("parts", &|t| {
+            symlink(outside.path(), t.join("parts")).unwrap();
+            let include = "{% extends \"base.html\" %}{% block content %}{% include \"parts/secret.html\" %}{% endblock %}";
+            std::fs::write(t.join("home.html"), include).unwrap();
+        }),
+    ];
+    for (name, make) in cases {
+        let repo = tempfile::tempdir().unwrap();
+        write(repo.path(), VALID);
+        let theme = repo.path().join("theme");
+        std::fs::create_dir(&theme).unwrap();
+        make(&theme);
+        let rendered = render_with_theme(&theme);
+        let error = format!(
+            "{:#}",
+            rendered.err().unwrap_or_else(|| panic!("{name}: rendered"))
+        );
+        assert!(error.contains("is a symbolic link"), "{name}: {error}");
+        // And `itsm build` refuses the repository (the check reports the link).
+        let out = repo.path().join("site");
+        let o = itsm(repo.path(), &["build", "--today", TODAY]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{name}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stdout(&o).contains("error[symlink]"),
+            "{name}: {}",
+            stdout(&o)
+        );
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_link_is_refused() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let (_tmp, built) = build(repo.path(), TODAY);
+    // --out names a link to a site built before: the link and that site stay.
+    let link = built.parent().unwrap().join("published");
+    std::os::unix::fs::symlink(&built, &link).unwrap();
+    let o = itsm(repo.path(), &["build", "--out", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("is a symbolic link"), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(built.join("service/shop.html").is_file());
+    // site.out below a link inside the repository (hidden, so not checked).
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), repo.path().join(".cache")).unwrap();
+    write(
+        repo.path(),
+        &[(
+            "itsm.yaml",
+            "name: Test\nadmins: ops\ncab: ops\necab: ops\nsite: {out: .cache/site}\n",
+        )],
+    );
+    let o = itsm(repo.path(), &["build", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("is a symbolic link inside the repository"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn staging_folders_of_interrupted_builds_are_removed_unless_a_build_holds_them() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("site");
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), &[("keep.txt", "mine")]);
+    write(
+        parent.path(),
+        &[
+            (
+                ".itsm-build-a1b2c3/service/shop.html",
+                "left by a killed build",
+            ),
+            (".itsm-old-d4e5f6/site/index.html", "left by a killed build"),
+            (".itsm-buildings/keep.txt", "not ours"),
+        ],
+    );
+    // Not a folder of ours: a link named like one, and what it points to, stay.
+    std::os::unix::fs::symlink(elsewhere.path(), parent.path().join(".itsm-build-link")).unwrap();
+    let build_into = |out: &Path| {
+        let o = itsm(
+            repo.path(),
+            &["build", "--today", TODAY, "--out", out.to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    };
+    build_into(&out);
+    let mut left: Vec<String> = std::fs::read_dir(parent.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".itsm-build-link", ".itsm-buildings", "site"]);
+    assert!(elsewhere.path().join("keep.txt").is_file());
+
+    // A build that runs (it holds the folder's lock, shared) keeps its staging folder.
+    write(
+        parent.path(),
+        &[(".itsm-build-running/index.html", "being written")],
+    );
+    let running = std::fs::File::open(parent.path()).unwrap();
+    rustix::fs::flock(&running, rustix::fs::FlockOperation::LockShared).unwrap();
+    build_into(&out);
+    assert!(
+        parent
+            .path()
+            .join(".itsm-build-running/index.html")
+            .is_file()
+    );
+    drop(running);
+    build_into(&out);
+    assert!(!parent.path().join(".itsm-build-running").exists());
+}
+
 // ---- incremental rendering (`itsm serve`) ----------------------------------
 
 /// Diagnostics, comparable.

@@ -466,6 +466,9 @@ pub fn undecidable(head: &crate::pipeline::Checked, rev: &str) -> Option<String>
                     | Code::DuplicateName
                     | Code::UnresolvedRef
                     | Code::WrongKindRef
+                    | Code::Symlink
+                    | Code::Submodule
+                    | Code::NonUtf8Path
             )
         })
         .collect();

@@ -5,7 +5,7 @@ mod discover;
 pub mod locate;
 pub mod yaml;
 
-pub use discover::{Content, Exclude, open_git, prefix_of};
+pub use discover::{Content, Exclude, Refusal, escape_name, open_git, open_no_follow, prefix_of};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -296,6 +296,10 @@ fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>,
             parsed
                 .diags
                 .push(at_start(format!("cannot read the file: {e}"), help));
+            return (parsed, Vec::new(), None);
+        }
+        Content::Refused(why) => {
+            parsed.diags.push(why.diagnostic(&parsed.path).in_file(0));
             return (parsed, Vec::new(), None);
         }
     };
@@ -600,8 +604,8 @@ impl Cache {
             if let Some(old) = self.parsed.remove(rel) {
                 ids.extend(old.records.into_iter().map(|r| r.id));
             }
-            if self.discovers(rel) {
-                let p = parse_file(rel.clone(), discover::read_disk(&self.root.join(rel)));
+            if let Some(content) = self.discover(rel) {
+                let p = parse_file(rel.clone(), content);
                 ids.extend(p.records.iter().map(|r| r.id.clone()));
                 self.parsed.insert(rel.clone(), p);
             }
@@ -609,34 +613,35 @@ impl Cache {
         ids
     }
 
-    /// Whether the walk of [`load`] reads the file `rel`: no hidden component,
-    /// no folder or file excluded, real folders (not links) down to a regular
-    /// file with a record extension, not `itsm.yaml`.
-    fn discovers(&self, rel: &str) -> bool {
+    /// What the walk of [`load`] gives for the entry `rel`: a record file's
+    /// content, a link refused, or nothing (hidden or excluded on the way, gone,
+    /// under a link, not a regular file with a record extension, `itsm.yaml`).
+    fn discover(&self, rel: &str) -> Option<Content> {
         if rel == CONFIG_FILE || rel.is_empty() {
-            return false;
+            return None;
         }
         let parts: Vec<&str> = rel.split('/').collect();
         let mut path = self.root.clone();
         for (i, name) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
             if name.is_empty() || name.starts_with('.') {
-                return false;
+                return None;
             }
             path.push(name);
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
-                return false;
-            };
-            let ok_type = if last { meta.is_file() } else { meta.is_dir() };
-            if !ok_type || (last && !is_record_file(rel)) {
-                return false;
-            }
+            let meta = std::fs::symlink_metadata(&path).ok()?;
             let sub = parts[..=i].join("/");
             if self.exclude.needs_path(!last) && self.exclude.skips(&sub, name) {
-                return false;
+                return None;
+            }
+            if meta.is_symlink() {
+                return last.then_some(Content::Refused(Refusal::Symlink));
+            }
+            let ok_type = if last { meta.is_file() } else { meta.is_dir() };
+            if !ok_type || (last && !is_record_file(rel)) {
+                return None;
             }
         }
-        true
+        Some(discover::read_disk(&path))
     }
 
     /// The repository as [`load`] would read it now (the findings of reading go

@@ -246,6 +246,10 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 /// What the shared patterns of the schemas mean, in words.
 fn pattern_meaning(pattern: &str) -> (&'static str, &'static str) {
     match pattern {
+        "^(?!(con|prn|aux|nul|com[0-9]|lpt[0-9])$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" => (
+            "a valid name",
+            "names use lower-case letters, digits and hyphens, start and end with a letter or digit, have at most 63 characters (e.g. payments-api), and are not a Windows device name (con, prn, aux, nul, com0-com9, lpt0-lpt9: no page of the site could have it on Windows)",
+        ),
         "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" => (
             "a valid name",
             "names use lower-case letters, digits and hyphens, start and end with a letter or digit, and have at most 63 characters (e.g. payments-api)",

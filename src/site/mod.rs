@@ -78,9 +78,10 @@ pub fn page_path(id: &RecordId) -> String {
     format!("{}/{}.html", id.kind.id(), file_stem(&id.name))
 }
 
-/// A name as a safe file name: valid names unchanged, other bytes as `_xx`.
+/// A name as a safe file name: valid names unchanged, other bytes as `_xx`
+/// (and a Windows device name, which the schemas refuse, behind a `_`).
 pub fn file_stem(name: &str) -> String {
-    if is_valid_name(name) {
+    if is_valid_name(name) && !is_device_name(name) {
         return name.to_string();
     }
     let mut out = String::from("_");
@@ -92,6 +93,18 @@ pub fn file_stem(name: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `name` is one Windows keeps for a device (`con`, `nul`, `com1`, ...):
+/// no file can have it there, whatever its extension.
+pub fn is_device_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let numbered = |prefix: &str| {
+        lower
+            .strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+    };
+    ["con", "prn", "aux", "nul"].contains(&lower.as_str()) || numbered("com") || numbered("lpt")
 }
 
 /// HTML-escapes text for element content and attribute values.
@@ -138,6 +151,10 @@ mod tests {
             "standard-change/__2e_2e_2f_2e_2e_2fx.html"
         );
         assert_eq!(file_stem("a/b"), "_a_2fb");
+        assert_eq!(file_stem("con"), "_con");
+        assert_eq!(file_stem("com1"), "_com1");
+        assert_eq!(file_stem("com10"), "com10");
+        assert_eq!(file_stem("console"), "console");
         assert_eq!(
             esc("<a href='x'>&\"</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"

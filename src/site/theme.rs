@@ -61,19 +61,14 @@ impl Theme {
             },
         );
         env.add_global("live_reload", live_reload);
-        let dir = dir.filter(|d| d.is_dir());
+        let dir = match dir {
+            Some(dir) => theme_dir(dir)?,
+            None => None,
+        };
         let loader_dir = dir.clone();
         env.set_loader(move |name| {
-            if let Some(dir) = &loader_dir
-                && let Ok(path) = super::write::inside(dir, name)
-                && path.is_file()
-            {
-                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                    minijinja::Error::new(
-                        minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                });
+            if let Some(found) = loader_dir.as_deref().and_then(|dir| override_of(dir, name)) {
+                return found.map(Some);
             }
             Ok(TEMPLATES
                 .iter()
@@ -88,7 +83,7 @@ impl Theme {
         let default_record = dir.as_ref().is_none_or(|dir| {
             ["base.html", "record.html"]
                 .iter()
-                .all(|name| super::write::inside(dir, name).is_ok_and(|p| !p.is_file()))
+                .all(|name| super::write::inside(dir, name).is_ok_and(|p| !is_file(&p)))
         });
         Ok(Theme {
             env,
@@ -113,30 +108,112 @@ impl Theme {
             })
             .collect();
         if let Some(dir) = &self.dir {
-            let assets = dir.join("assets");
-            if assets.is_dir() {
-                for entry in walkdir::WalkDir::new(&assets).follow_links(false) {
-                    let entry =
-                        entry.with_context(|| format!("cannot read {}", assets.display()))?;
-                    if !entry.file_type().is_file() {
-                        continue;
-                    }
-                    let Some(rel) = relative(&assets, entry.path()) else {
-                        continue;
-                    };
-                    let path = format!("assets/{rel}");
-                    if super::write::inside(Path::new("."), &path).is_err() {
-                        continue;
-                    }
-                    let bytes = std::fs::read(entry.path())
-                        .with_context(|| format!("cannot read {}", entry.path().display()))?;
-                    files.retain(|f| f.path != path);
-                    files.push(File { path, bytes });
-                }
+            for (path, bytes) in theme_assets(dir)? {
+                files.retain(|f| f.path != path);
+                files.push(File { path, bytes });
             }
         }
         Ok(files)
     }
+}
+
+/// The template `name` of the theme folder `dir`, when it has one.
+fn override_of(dir: &Path, name: &str) -> Option<Result<String, minijinja::Error>> {
+    let path = super::write::inside(dir, name).ok()?;
+    let read = read_theme_file(dir, &path).and_then(|bytes| {
+        bytes
+            .map(|b| {
+                String::from_utf8(b)
+                    .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))
+            })
+            .transpose()
+    });
+    let error = |e: anyhow::Error| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{e:#}"))
+    };
+    read.map_err(error).transpose()
+}
+
+/// The theme folder, when there is one; refused when it is a link.
+fn theme_dir(dir: PathBuf) -> Result<Option<PathBuf>> {
+    match std::fs::symlink_metadata(&dir) {
+        Ok(meta) if meta.is_symlink() => Err(link_error(&dir)),
+        Ok(meta) if meta.is_dir() => Ok(Some(dir)),
+        _ => Ok(None),
+    }
+}
+
+/// The error for a link in the theme, which the build does not follow (a link
+/// could publish any file the build can read, its environment included).
+fn link_error(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is a symbolic link: itsm reads nothing through links; replace it with a copy of what it points to",
+        path.display()
+    )
+}
+
+/// Whether `path` is a regular file (a link is not).
+fn is_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// The bytes of the file at `path` (inside `dir`), read without following a
+/// link on the way: `None` when there is no regular file there, an error for a link.
+fn read_theme_file(dir: &Path, path: &Path) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let Ok(rel) = path.strip_prefix(dir) else {
+        return Ok(None);
+    };
+    let mut at = dir.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.is_symlink() => return Err(link_error(&at)),
+            Ok(meta) if meta.is_dir() || (meta.is_file() && at == path) => {}
+            _ => return Ok(None),
+        }
+    }
+    // Opened without following a link: one put there since the look above is refused too.
+    let file = crate::load::open_no_follow(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let Some(mut file) = file else {
+        return Err(link_error(path));
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(bytes))
+}
+
+/// The files of `theme/assets` (site path, bytes); an error for any link in it.
+fn theme_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let assets = dir.join("assets");
+    match std::fs::symlink_metadata(&assets) {
+        Ok(meta) if meta.is_symlink() => return Err(link_error(&assets)),
+        Ok(meta) if meta.is_dir() => {}
+        _ => return Ok(Vec::new()),
+    }
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&assets).follow_links(false) {
+        let entry = entry.with_context(|| format!("cannot read {}", assets.display()))?;
+        let Some(rel) = relative(&assets, entry.path()) else {
+            continue;
+        };
+        let path = format!("assets/{rel}");
+        if super::write::inside(Path::new("."), &path).is_err() {
+            continue;
+        }
+        if entry.file_type().is_symlink() {
+            return Err(link_error(entry.path()));
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Some(bytes) = read_theme_file(dir, entry.path())? {
+            found.push((path, bytes));
+        }
+    }
+    Ok(found)
 }
 
 fn relative(base: &Path, path: &Path) -> Option<String> {

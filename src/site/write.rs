@@ -13,7 +13,8 @@ use std::sync::Mutex;
 pub const MARKER: &str = ".itsm-site";
 
 /// Checks that `out` may be replaced by a site: not the repository root nor a
-/// folder holding it, and either absent, empty or a site written before.
+/// folder holding it, not a symbolic link nor (inside the repository) below
+/// one, and either absent, empty or a site written before.
 pub fn check_out(root: &Path, out: &Path) -> Result<()> {
     let abs = |p: &Path| std::path::absolute(p).map(|p| normalise(&p));
     let root_abs = abs(root).context("cannot resolve the repository root")?;
@@ -24,6 +25,7 @@ pub fn check_out(root: &Path, out: &Path) -> Result<()> {
             out.display()
         );
     }
+    refuse_links(&root_abs, &out_abs, out)?;
     if out.exists() {
         if !out.is_dir() {
             bail!("{} exists and is not a folder", out.display());
@@ -37,6 +39,34 @@ pub fn check_out(root: &Path, out: &Path) -> Result<()> {
                 "{} is not empty and was not written by `itsm build` (no {MARKER} file): refusing to replace it; choose another --out or empty it",
                 out.display()
             );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an output folder that is a symbolic link (the build replaces the
+/// folder as a whole: it would replace the link, or write where the link
+/// points), or that lies below a link inside the repository (a link there
+/// would send the build's writes out of it).
+fn refuse_links(root_abs: &Path, out_abs: &Path, out: &Path) -> Result<()> {
+    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link(out_abs) {
+        bail!(
+            "{} is a symbolic link: itsm build replaces the output folder as a whole and writes nothing through a link; pass the folder it points to as --out",
+            out.display()
+        );
+    }
+    if let Ok(below) = out_abs.strip_prefix(root_abs) {
+        let mut at = root_abs.to_path_buf();
+        for part in below.components() {
+            at.push(part);
+            if is_link(&at) {
+                bail!(
+                    "{} is a symbolic link inside the repository, on the way to the output folder {}: itsm build writes nothing through a link; choose an output folder that is not below one",
+                    at.display(),
+                    out.display()
+                );
+            }
         }
     }
     Ok(())
@@ -98,6 +128,8 @@ pub struct Staging {
     /// previous site has it as a real folder (no link on the way), the only
     /// place pages are linked from.
     folders: Mutex<HashMap<String, bool>>,
+    /// Held until the site is swapped in (dropped after `tmp`).
+    _lock: BuildLock,
 }
 
 impl Staging {
@@ -109,8 +141,9 @@ impl Staging {
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        let lock = BuildLock::take(parent);
         let tmp = tempfile::Builder::new()
-            .prefix(".itsm-build-")
+            .prefix(STAGING)
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
@@ -119,6 +152,7 @@ impl Staging {
             out: out.to_path_buf(),
             previous,
             folders: Mutex::new(HashMap::default()),
+            _lock: lock,
         })
     }
 
@@ -163,7 +197,76 @@ impl Staging {
     pub fn finish(self) -> Result<()> {
         std::fs::write(self.tmp.path().join(MARKER), "written by itsm build\n")
             .with_context(|| format!("cannot write in {}", self.tmp.path().display()))?;
-        swap_in(self.tmp, &self.out)
+        let Staging {
+            tmp, out, _lock, ..
+        } = self;
+        let swapped = swap_in(tmp, &out);
+        drop(_lock);
+        swapped
+    }
+}
+
+/// The prefixes of the folders a build makes beside the output folder: the
+/// site being written, and the previous site being removed.
+const STAGING: &str = ".itsm-build-";
+const OLD: &str = ".itsm-old-";
+
+/// A build's hold on the folder beside the output folder, where its staging
+/// folders go: a shared `flock` on that folder for as long as the build runs.
+/// The kernel lets go of it when the process ends, however it ends; so a build
+/// that gets the lock exclusively knows that no other build is running there,
+/// and that the staging folders it finds were left by interrupted builds.
+/// Without `flock` (not Unix, or a file system that refuses it) nothing is cleaned.
+struct BuildLock {
+    #[cfg(unix)]
+    _held: Option<std::fs::File>,
+}
+
+impl BuildLock {
+    /// Takes the lock on `parent`, first removing the folders left there by
+    /// interrupted builds when no other build runs.
+    fn take(parent: &Path) -> BuildLock {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{FlockOperation, flock};
+            let Ok(dir) = std::fs::File::open(parent) else {
+                return BuildLock { _held: None };
+            };
+            if flock(&dir, FlockOperation::NonBlockingLockExclusive).is_ok() {
+                remove_stale(parent);
+            }
+            // Shared from here on (waiting, for a while, for a build that cleans up).
+            for _ in 0..600 {
+                if flock(&dir, FlockOperation::NonBlockingLockShared).is_ok() {
+                    return BuildLock { _held: Some(dir) };
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            BuildLock { _held: None }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = parent;
+            BuildLock {}
+        }
+    }
+}
+
+/// Removes the staging folders in `parent` (real folders, not links, named
+/// as only a build names them); called with no other build running there.
+#[cfg(unix)]
+fn remove_stale(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name
+            .to_str()
+            .is_some_and(|n| n.starts_with(STAGING) || n.starts_with(OLD));
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -201,7 +304,7 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let old = tempfile::Builder::new()
-        .prefix(".itsm-old-")
+        .prefix(OLD)
         .tempdir_in(parent)
         .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
     let old_site = old.path().join("site");

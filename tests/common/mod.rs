@@ -117,12 +117,28 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Commits every file of the work tree of `repo` on HEAD.
+/// Commits every file of the work tree of `repo` on HEAD; a git repository in
+/// it becomes a submodule (a gitlink to its HEAD), as `git add` makes it.
 pub fn commit_all(repo: &git2::Repository, message: &str) -> git2::Oid {
     let mut index = repo.index().unwrap();
+    let workdir = repo.workdir().unwrap().to_path_buf();
+    let mut nested = Vec::new();
+    let mut skip_nested = |path: &Path, _: &[u8]| -> i32 {
+        if workdir.join(path).join(".git").exists() {
+            nested.push(path.to_path_buf());
+            1
+        } else {
+            0
+        }
+    };
     index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, Some(&mut skip_nested))
         .unwrap();
+    for path in nested {
+        let inner = git2::Repository::open(workdir.join(&path)).unwrap();
+        let head = inner.head().unwrap().target().unwrap();
+        index.add(&gitlink(&path, head)).unwrap();
+    }
     index.update_all(["*"], None).unwrap();
     index.write().unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
@@ -136,6 +152,25 @@ pub fn commit_all(repo: &git2::Repository, message: &str) -> git2::Oid {
     let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
     repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
         .unwrap()
+}
+
+/// The index entry of a submodule at `path` (no trailing `/`) on `commit`.
+fn gitlink(path: &Path, commit: git2::Oid) -> git2::IndexEntry {
+    let text = path.to_str().unwrap().trim_end_matches('/');
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o160000,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: commit,
+        flags: 0,
+        flags_extended: 0,
+        path: text.as_bytes().to_vec(),
+    }
 }
 
 /// Copies the folder `from` into `to` (created if missing): files and subfolders.
