@@ -134,7 +134,7 @@ struct Parser<'a> {
     lines: usize,
     /// The line after the current document's last.
     end: usize,
-    /// Nodes of the current document, keys included, as the general parser counts.
+    /// Nodes of the text so far, keys included, as the general parser counts.
     nodes: usize,
     scratch: Scratch,
 }
@@ -188,7 +188,6 @@ impl<'a> Parser<'a> {
     /// The document whose first content line is `first`: a block mapping at the
     /// left margin.
     fn document(&mut self, first: usize, index: u32) -> Fast<Document> {
-        self.nodes = 0;
         let line = self.line(first);
         if line.indent != 0 || line.is_entry() {
             return Err(Unsupported);
@@ -202,6 +201,7 @@ impl<'a> Parser<'a> {
                 col: 1,
                 len: 1,
             },
+            problems: Vec::new(),
         })
     }
 
