@@ -634,7 +634,14 @@ mod tests {
     fn texts_outside_the_subset_go_to_the_general_parser() {
         let texts = [
             "a: &x 1\nb: *x\n",
+            "&k a: 1\nb: *k\n",
             "a: !!str 1\n",
+            "a: !!int \"42\"\n",
+            "a: ! 12\n",
+            "a: [! 12]\n",
+            "a: {b: !!int \"1\"}\n",
+            "[a]: 1\n",
+            "a: x\u{1}y\n",
             "a: >\n  folded\n",
             "a: |+\n  kept\n\n",
             "a: |2\n   x\n",
@@ -850,6 +857,11 @@ mod tests {
         "a\u{a0}b",
         "\u{2028}",
         "x\u{feff}",
+        "! 12",
+        "!!int \"42\"",
+        "!!str 1",
+        "&k x",
+        "x\u{1b}y",
         "日本: x",
     ];
 
