@@ -80,63 +80,112 @@ impl Wanted {
 
 enum Frame {
     Seq { next: usize, base: usize },
-    Map { key: Option<String>, base: usize },
+    Map { key: Key, base: usize },
+}
+
+/// Where a mapping stands between its entries.
+#[derive(PartialEq)]
+enum Key {
+    Wanted,
+    /// The key is in `path`.
+    Named,
+    /// The key is a collection, which no pointer names: its value is skipped.
+    Skip,
+}
+
+/// The walk through one file's events.
+#[derive(Default)]
+struct Walk {
+    doc: i64,
+    path: String,
+    stack: Vec<Frame>,
+    /// The text of each anchored scalar of the document, for aliases used as keys.
+    anchors: HashMap<usize, String>,
+    /// Open collections inside a key that is a collection, or inside its value.
+    skip: usize,
 }
 
 fn walk(text: &str, wanted: &mut Wanted) {
     let mut parser = Parser::new_from_str(text);
-    let mut doc: i64 = -1;
-    let mut path = String::new();
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut w = Walk {
+        doc: -1,
+        ..Walk::default()
+    };
     let mut found = 0;
     let total = wanted.total;
     while let Some(Ok((event, span))) = parser.next_event() {
         let pos = Pos::of(&span);
-        let mut mark = |path: &str, target: Target, found: &mut usize| {
+        let doc = w.doc;
+        let mut mark = |path: &str, target: Target| {
             if wanted.mark(doc as u32, path, target, pos) {
-                *found += 1;
+                found += 1;
             }
         };
         match event {
             Event::DocumentStart(_) => {
-                doc += 1;
-                path.clear();
-                stack.clear();
+                w.doc += 1;
+                w.path.clear();
+                w.stack.clear();
+                w.anchors.clear();
+                w.skip = 0;
             }
-            Event::Scalar(text, ..) => {
-                if let Some(Frame::Map {
-                    key: key @ None,
-                    base,
-                }) = stack.last_mut()
-                {
-                    path.truncate(*base);
-                    push_segment(&mut path, &text);
-                    mark(&path, Target::Key, &mut found);
-                    *key = Some(text.into_owned());
+            Event::Scalar(text, _, anchor, _) => {
+                if anchor != 0 {
+                    w.anchors.insert(anchor, text.to_string());
+                }
+                if w.skip == 0 && !w.key(&text, |p| mark(p, Target::Key)) {
+                    w.value(|p| mark(p, Target::Value));
+                }
+            }
+            Event::Alias(id) => {
+                if w.skip > 0 {
                     continue;
                 }
-                enter(&mut stack, &mut path);
-                mark(&path, Target::Value, &mut found);
-                leave(&mut stack);
-            }
-            Event::Alias(_) => {
-                enter(&mut stack, &mut path);
-                mark(&path, Target::Value, &mut found);
-                leave(&mut stack);
+                if w.wants_key() {
+                    match w.anchors.get(&id).cloned() {
+                        Some(text) => {
+                            w.key(&text, |p| mark(p, Target::Key));
+                        }
+                        None => w.set_key(Key::Skip),
+                    }
+                } else {
+                    w.value(|p| mark(p, Target::Value));
+                }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
-                enter(&mut stack, &mut path);
-                mark(&path, Target::Value, &mut found);
-                let base = path.len();
-                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                if w.skip > 0 || w.wants_key() || w.skips_value() {
+                    w.skip += 1;
+                    continue;
+                }
+                enter(&mut w.stack, &mut w.path);
+                mark(&w.path, Target::Value);
+                let base = w.path.len();
+                w.stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq { next: 0, base }
                 } else {
-                    Frame::Map { key: None, base }
+                    Frame::Map {
+                        key: Key::Wanted,
+                        base,
+                    }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                stack.pop();
-                leave(&mut stack);
+                if w.skip > 0 {
+                    w.skip -= 1;
+                    if w.skip == 0 {
+                        // A key that is a collection ends (its value is skipped
+                        // next), or that value ends.
+                        let next = if w.skips_value() {
+                            Key::Wanted
+                        } else {
+                            Key::Skip
+                        };
+                        w.set_key(next);
+                    }
+                    continue;
+                }
+                w.stack.pop();
+                leave(&mut w.stack);
             }
             _ => {}
         }
@@ -146,24 +195,68 @@ fn walk(text: &str, wanted: &mut Wanted) {
     }
 }
 
+impl Walk {
+    fn wants_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                key: Key::Wanted,
+                ..
+            })
+        )
+    }
+
+    fn skips_value(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: Key::Skip, .. }))
+    }
+
+    fn set_key(&mut self, to: Key) {
+        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+            *key = to;
+        }
+    }
+
+    /// Takes `text` as the key of the mapping on top, if it wants one.
+    fn key(&mut self, text: &str, mark: impl FnOnce(&str)) -> bool {
+        let Some(Frame::Map { key, base }) = self.stack.last_mut() else {
+            return false;
+        };
+        if *key != Key::Wanted {
+            return false;
+        }
+        self.path.truncate(*base);
+        push_segment(&mut self.path, text);
+        *key = Key::Named;
+        mark(&self.path);
+        true
+    }
+
+    /// A scalar or an alias as a value.
+    fn value(&mut self, mark: impl FnOnce(&str)) {
+        if self.skips_value() {
+            self.set_key(Key::Wanted);
+            return;
+        }
+        enter(&mut self.stack, &mut self.path);
+        mark(&self.path);
+        leave(&mut self.stack);
+    }
+}
+
 /// Sets `path` to the pointer of the next value node.
 fn enter(stack: &mut [Frame], path: &mut String) {
-    match stack.last_mut() {
-        Some(Frame::Seq { next, base }) => {
-            path.truncate(*base);
-            path.push('/');
-            path.push_str(&next.to_string());
-            *next += 1;
-        }
-        Some(Frame::Map { key: Some(_), .. }) => {}
-        Some(Frame::Map { key: None, .. }) | None => {}
+    if let Some(Frame::Seq { next, base }) = stack.last_mut() {
+        path.truncate(*base);
+        path.push('/');
+        path.push_str(&next.to_string());
+        *next += 1;
     }
 }
 
 /// After a value node ends, the mapping it belonged to waits for the next key.
 fn leave(stack: &mut [Frame]) {
     if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-        *key = None;
+        *key = Key::Wanted;
     }
 }
 

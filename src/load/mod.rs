@@ -229,8 +229,18 @@ struct Parsed {
 
 fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagnostic>) {
     let (mut p, docs, _) = read_documents(CONFIG_FILE.to_string(), Content::Bytes(bytes));
+    // itsm.yaml is read as JSON too: what it holds that JSON cannot is an error.
+    let value = match docs.into_iter().next() {
+        Some(doc) => {
+            for problem in &doc.problems {
+                let d = syntax_diagnostic(&p, problem);
+                p.diags.push(d);
+            }
+            doc.value
+        }
+        None => Value::Null,
+    };
     let file = files.add(SourceFile::with_region(p.path, p.text, p.region));
-    let value = docs.into_iter().next().map_or(Value::Null, |d| d.value);
     for d in &mut p.diags {
         d.location.file = Some(file);
     }
@@ -361,13 +371,19 @@ fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>,
     let yaml_text = &parsed.text[parsed.region.start as usize..parsed.region.end as usize];
     let (docs, error) = yaml::parse(yaml_text);
     if let Some(e) = error {
-        let line = e.pos.line + parsed.region.line_offset;
-        let mut d = Diagnostic::new(Code::YamlSyntax, e.message)
-            .at_span(0, span_in(&parsed.text, line, e.pos.col, 1));
-        d.help = e.help.map(str::to_string);
+        let d = syntax_diagnostic(&parsed, &e);
         parsed.diags.push(d);
     }
     (parsed, docs, body)
+}
+
+/// A `yaml-syntax` finding at a place of the file's YAML.
+fn syntax_diagnostic(parsed: &Parsed, e: &yaml::SyntaxError) -> Diagnostic {
+    let line = e.pos.line + parsed.region.line_offset;
+    let span = span_in(&parsed.text, line, e.pos.col, e.pos.len as usize);
+    let mut d = Diagnostic::new(Code::YamlSyntax, e.message.clone()).at_span(0, span);
+    d.help = e.help.map(str::to_string);
+    d
 }
 
 /// Turns a document into a record, when it is one.
@@ -376,6 +392,14 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         Some(api) if api.starts_with("itsm/") => api,
         _ => return,
     };
+    // Valid YAML with no JSON form: fine elsewhere, not in a record.
+    if !doc.problems.is_empty() {
+        for problem in &doc.problems {
+            let d = syntax_diagnostic(parsed, problem);
+            parsed.diags.push(d);
+        }
+        return;
+    }
     let at = |d: Diagnostic, pointer: &str, target| d.at(0, doc.index, pointer, target);
     if api != "itsm/v1" {
         parsed.diags.push(at(

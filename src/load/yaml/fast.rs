@@ -134,7 +134,7 @@ struct Parser<'a> {
     lines: usize,
     /// The line after the current document's last.
     end: usize,
-    /// Nodes of the current document, keys included, as the general parser counts.
+    /// Nodes of the text so far, keys included, as the general parser counts.
     nodes: usize,
     scratch: Scratch,
 }
@@ -188,7 +188,6 @@ impl<'a> Parser<'a> {
     /// The document whose first content line is `first`: a block mapping at the
     /// left margin.
     fn document(&mut self, first: usize, index: u32) -> Fast<Document> {
-        self.nodes = 0;
         let line = self.line(first);
         if line.indent != 0 || line.is_entry() {
             return Err(Unsupported);
@@ -202,6 +201,7 @@ impl<'a> Parser<'a> {
                 col: 1,
                 len: 1,
             },
+            problems: Vec::new(),
         })
     }
 
@@ -634,7 +634,14 @@ mod tests {
     fn texts_outside_the_subset_go_to_the_general_parser() {
         let texts = [
             "a: &x 1\nb: *x\n",
+            "&k a: 1\nb: *k\n",
             "a: !!str 1\n",
+            "a: !!int \"42\"\n",
+            "a: ! 12\n",
+            "a: [! 12]\n",
+            "a: {b: !!int \"1\"}\n",
+            "[a]: 1\n",
+            "a: x\u{1}y\n",
             "a: >\n  folded\n",
             "a: |+\n  kept\n\n",
             "a: |2\n   x\n",
@@ -850,6 +857,11 @@ mod tests {
         "a\u{a0}b",
         "\u{2028}",
         "x\u{feff}",
+        "! 12",
+        "!!int \"42\"",
+        "!!str 1",
+        "&k x",
+        "x\u{1b}y",
         "日本: x",
     ];
 

@@ -1,18 +1,31 @@
-//! YAML to JSON values, with the limits hostile input needs: bounded depth, a node
-//! budget that stops alias bombs, duplicate keys refused, every error positioned.
+//! YAML to JSON values, with the limits hostile input needs: bounded depth, node
+//! and copy budgets that stop alias bombs, duplicate keys refused, every error
+//! positioned.
 //!
-//! Values follow the YAML 1.2 core schema: `2026-01-01` and `yes` stay strings.
+//! Values follow the YAML 1.2 core schema: `2026-01-01` and `yes` stay strings,
+//! `!!int "42"` is a number. Valid YAML that JSON cannot hold (a key that is a
+//! collection, a tag outside the core schema) is noted on its document rather than
+//! refused: a record must not have it, other YAML in a repository may.
 
-use crate::value::{Text, Value, intern};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
+use crate::value::{Text, Value};
+use rustc_hash::FxHashSet as HashSet;
+use saphyr_parser::{Marker, Parser, Span as YSpan};
 
+mod builder;
 mod fast;
+mod scalar;
+
+pub use scalar::resolve_plain;
 
 /// Nesting deeper than this is refused (records are a few levels deep).
 pub const MAX_DEPTH: usize = 64;
-/// Nodes per document, aliases expanded, beyond which a document is refused.
-pub const MAX_NODES: usize = 100_000;
+/// Nodes a file may have as written (keys, values and items of all its
+/// documents): more than an 8 MiB file of usual YAML holds, a bound on memory for
+/// one that packs a node in every other byte.
+pub const MAX_NODES: usize = 2_000_000;
+/// Nodes anchors and aliases may copy in a file (an alias is a copy of its
+/// anchored node): what stops an alias bomb, in one document or spread over many.
+pub const MAX_COPIES: usize = 100_000;
 
 /// A position inside the parsed text: 1-based line and character column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -54,6 +67,12 @@ pub struct Document {
     pub index: u32,
     /// Where the root node starts.
     pub pos: Pos,
+    /// What in this valid YAML has no JSON form, in document order (at most 20):
+    /// a key that is a sequence or a mapping, a tag outside the core schema or one
+    /// whose scalar does not fit it, keys YAML tells apart and JSON does not. The
+    /// value leaves such keys out and keeps such scalars as strings. A record must
+    /// have none; other YAML is ignored.
+    pub problems: Vec<SyntaxError>,
 }
 
 /// Why a stream could not be read, and where.
@@ -77,13 +96,24 @@ pub fn parse(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
     }
 }
 
-/// [`parse`] through saphyr alone: the reference the fast path is tested against.
-fn parse_general(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
-    let mut builder = Builder::default();
+/// [`parse`] through saphyr alone: the reference the fast path is held to
+/// (public for the tests that compare them).
+#[doc(hidden)]
+pub fn parse_general(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
+    // YAML allows no control character but tab and line breaks; saphyr lets most
+    // through and stumbles on NUL with a message about something else. The
+    // documents that end before the first one (and before any other error) are kept.
+    let control = control_character(text);
+    let mut builder = builder::Builder::default();
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let result = match next {
-            Ok((event, span)) => builder.event(event, &span),
+            Ok((event, span)) => match &control {
+                Some((at, e)) if span.start.index() >= *at || span.end.index() > *at => {
+                    Err(e.clone())
+                }
+                _ => builder.event(event, &span),
+            },
             Err(e) => Err(SyntaxError {
                 message: e.info().to_string(),
                 pos: Pos::at(e.marker()),
@@ -91,41 +121,68 @@ fn parse_general(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
             }),
         };
         if let Err(e) = result {
-            return (builder.docs, Some(refine(text, e)));
+            // A control character is an error wherever saphyr stops: it may stop
+            // before it (NUL ends a quoted scalar early), for its sake.
+            let e = control.map_or_else(|| refine(text, e), |(_, c)| c);
+            return (builder.docs, Some(e));
         }
     }
-    (builder.docs, None)
+    match control {
+        Some((_, e)) => (builder.docs, Some(e)),
+        None => (builder.docs, None),
+    }
 }
 
-#[derive(Default)]
-struct Builder {
-    docs: Vec<Document>,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, usize)>,
-    nodes: usize,
-    index: u32,
-    root: Option<(Value, Pos)>,
-    root_pos: Option<Pos>,
-    items: Vec<Value>,
-    entries: Vec<(Text, Value)>,
+/// [`parse`]'s fast path alone: `None` where it leaves the text to saphyr (public
+/// for the tests that compare them).
+#[doc(hidden)]
+pub fn parse_fast(text: &str) -> Option<Vec<Document>> {
+    fast::parse(text)
 }
 
-/// An open collection. Its children wait on the builder's shared scratch stacks
-/// from `base` on, so that each collection is allocated once, at its exact size.
-enum Frame {
-    Seq {
-        base: usize,
-        anchor: usize,
-        start: usize,
-    },
-    Map {
-        base: usize,
-        /// Keys seen, once the mapping is large enough for a linear scan to cost.
-        seen: Option<HashSet<Text>>,
-        key: Option<Text>,
-        anchor: usize,
-        start: usize,
-    },
+/// The first character YAML does not allow (a control character other than tab
+/// and line breaks, DEL, a C1 control but NEL, U+FFFE, U+FFFF), with its index in
+/// characters and the error that names it.
+fn control_character(text: &str) -> Option<(usize, SyntaxError)> {
+    let (index, c) = text.chars().enumerate().find(|&(_, c)| !printable(c))?;
+    let byte = text.char_indices().nth(index).map_or(0, |(b, _)| b);
+    let before = &text[..byte];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        _ => "",
+    };
+    let error = SyntaxError {
+        message: format!(
+            "the control character U+{:04X}{name} is not allowed in YAML",
+            c as u32
+        ),
+        pos: Pos { line, col, len: 1 },
+        help: Some(if c == '\0' {
+            "a NUL byte means a binary file or text saved as UTF-16: save it as UTF-8 text, or add it to `exclude:` in itsm.yaml"
+        } else {
+            "remove it (or write it as an escape such as \\u001b in a double-quoted string), or add the file to `exclude:` in itsm.yaml"
+        }),
+    };
+    Some((index, error))
+}
+
+/// Whether YAML allows the character in a stream (`c-printable`).
+fn printable(c: char) -> bool {
+    !matches!(
+        c,
+        '\u{0}'..='\u{8}'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{e}'..='\u{1f}'
+            | '\u{7f}'..='\u{84}'
+            | '\u{86}'..='\u{9f}'
+            | '\u{fffe}'
+            | '\u{ffff}'
+    )
 }
 
 /// Mappings with more entries than this check duplicates with a hash set.
@@ -139,195 +196,6 @@ fn seen_before(entries: &[(Text, Value)], seen: &mut Option<HashSet<Text>>, key:
     let set: &mut HashSet<Text> =
         seen.get_or_insert_with(|| entries.iter().map(|(k, _)| k.clone()).collect());
     !set.insert(key.into())
-}
-
-impl Builder {
-    fn event(&mut self, event: Event<'_>, span: &YSpan) -> Result<(), SyntaxError> {
-        let pos = Pos::of(span);
-        let starts_node = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::SequenceStart(..)
-                | Event::MappingStart(..)
-                | Event::Alias(_)
-        );
-        if starts_node && self.stack.is_empty() && self.root_pos.is_none() {
-            self.root_pos = Some(pos);
-        }
-        match event {
-            Event::DocumentStart(_) => {
-                self.nodes = 0;
-                self.anchors.clear();
-                self.root = None;
-                self.root_pos = None;
-            }
-            Event::DocumentEnd => {
-                let (value, pos) = self.root.take().unwrap_or((Value::Null, pos));
-                self.docs.push(Document {
-                    value,
-                    index: self.index,
-                    pos,
-                });
-                self.index += 1;
-            }
-            Event::Scalar(text, style, anchor, tag) => {
-                if let Some(Frame::Map {
-                    key: key @ None,
-                    base,
-                    seen,
-                    ..
-                }) = self.stack.last_mut()
-                {
-                    if seen_before(&self.entries[*base..], seen, &text) {
-                        return Err(SyntaxError {
-                            message: format!(
-                                "duplicate key `{text}`: a key may appear once in a mapping"
-                            ),
-                            pos,
-                            help: Some("remove one of the two, or merge them"),
-                        });
-                    }
-                    *key = Some(intern(&text));
-                    return self.count(1, pos);
-                }
-                let is_str = tag
-                    .as_ref()
-                    .is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
-                let value = if style == ScalarStyle::Plain && !is_str {
-                    resolve_plain(&text)
-                } else {
-                    Value::Str(intern(&text))
-                };
-                self.count(1, pos)?;
-                self.complete(value, anchor, self.nodes - 1, pos)?;
-            }
-            Event::SequenceStart(anchor, _) => {
-                self.open(pos)?;
-                self.stack.push(Frame::Seq {
-                    base: self.items.len(),
-                    anchor,
-                    start: self.nodes,
-                });
-                self.count(1, pos)?;
-            }
-            Event::MappingStart(anchor, _) => {
-                self.open(pos)?;
-                self.stack.push(Frame::Map {
-                    base: self.entries.len(),
-                    seen: None,
-                    key: None,
-                    anchor,
-                    start: self.nodes,
-                });
-                self.count(1, pos)?;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        base,
-                        anchor,
-                        start,
-                    }) => (
-                        Value::Seq(self.items.drain(base..).collect()),
-                        anchor,
-                        start,
-                    ),
-                    Some(Frame::Map {
-                        base,
-                        anchor,
-                        start,
-                        ..
-                    }) => (
-                        Value::Map(self.entries.drain(base..).collect()),
-                        anchor,
-                        start,
-                    ),
-                    None => return Ok(()),
-                };
-                self.complete(value, anchor, start, pos)?;
-            }
-            Event::Alias(id) => {
-                let Some((value, size)) = self.anchors.get(&id).cloned() else {
-                    return Err(SyntaxError {
-                        message: "alias to an unknown anchor".into(),
-                        pos,
-                        help: None,
-                    });
-                };
-                if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
-                    return Err(SyntaxError {
-                        message: "an alias cannot be used as a mapping key".into(),
-                        pos,
-                        help: None,
-                    });
-                }
-                self.count(size, pos)?;
-                self.complete(value, 0, self.nodes, pos)?;
-            }
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-        }
-        Ok(())
-    }
-
-    /// Refuses collections as keys and nesting past the limit.
-    fn open(&self, pos: Pos) -> Result<(), SyntaxError> {
-        if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
-            return Err(SyntaxError {
-                message: "complex mapping keys are not supported: use a plain string key".into(),
-                pos,
-                help: None,
-            });
-        }
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(SyntaxError {
-                message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                pos,
-                help: None,
-            });
-        }
-        Ok(())
-    }
-
-    fn count(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
-        self.nodes += n;
-        if self.nodes > MAX_NODES {
-            return Err(SyntaxError {
-                message: format!(
-                    "document has more than {MAX_NODES} nodes once aliases are expanded (an alias bomb?)"
-                ),
-                pos,
-                help: None,
-            });
-        }
-        Ok(())
-    }
-
-    /// Attaches a finished node to its parent (or makes it the document root).
-    fn complete(
-        &mut self,
-        value: Value,
-        anchor: usize,
-        start: usize,
-        pos: Pos,
-    ) -> Result<(), SyntaxError> {
-        if anchor != 0 {
-            let size = (self.nodes - start).max(1);
-            self.anchors.insert(anchor, (value.clone(), size));
-        }
-        match self.stack.last_mut() {
-            None => {
-                let root_pos = self.root_pos.unwrap_or(pos);
-                self.root = Some((value, root_pos));
-            }
-            Some(Frame::Seq { .. }) => self.items.push(value),
-            Some(Frame::Map { key, .. }) => {
-                if let Some(k) = key.take() {
-                    self.entries.push((k, value));
-                }
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Puts the parser's error where a person looks for it, with a hint when the
@@ -353,7 +221,7 @@ fn refine(text: &str, mut e: SyntaxError) -> SyntaxError {
         };
     }
     // Tabs: point at the tab, not past it.
-    if e.message.contains("tab")
+    if mentions_tabs(&e.message)
         && let Some(l) = line_text(e.pos.line)
         && e.pos.col >= 2
         && l.chars().nth(e.pos.col as usize - 2) == Some('\t')
@@ -366,9 +234,17 @@ fn refine(text: &str, mut e: SyntaxError) -> SyntaxError {
     e
 }
 
+/// Whether saphyr's message is about a tab (not merely a word holding "tab",
+/// such as "unprintable").
+fn mentions_tabs(message: &str) -> bool {
+    message
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.eq_ignore_ascii_case("tab") || w.eq_ignore_ascii_case("tabs"))
+}
+
 fn hint(message: &str) -> Option<&'static str> {
     let m = message.to_ascii_lowercase();
-    Some(if m.contains("tab") {
+    Some(if mentions_tabs(&m) {
         "indent with spaces: YAML does not allow tabs in indentation"
     } else if m.contains("flow")
         || m.contains("expected ','")
@@ -385,76 +261,6 @@ fn hint(message: &str) -> Option<&'static str> {
     } else {
         return None;
     })
-}
-
-/// Resolves a plain scalar by the YAML 1.2 core schema.
-pub fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    let first = text.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Value::Str(intern(text));
-    }
-    if let Some(n) = parse_int(text) {
-        return n;
-    }
-    if is_core_float(text)
-        && let Ok(f) = text.parse::<f64>()
-        && f.is_finite()
-    {
-        return Value::Float(f);
-    }
-    Value::Str(intern(text))
-}
-
-fn parse_int(text: &str) -> Option<Value> {
-    let (digits, radix) = if let Some(hex) = text.strip_prefix("0x") {
-        (hex, 16)
-    } else if let Some(oct) = text.strip_prefix("0o") {
-        (oct, 8)
-    } else {
-        (text, 10)
-    };
-    let unsigned = digits.strip_prefix(['-', '+']).unwrap_or(digits);
-    if unsigned.is_empty()
-        || !unsigned.chars().all(|c| c.is_digit(radix))
-        || (radix != 10 && unsigned.len() != digits.len())
-    {
-        return None;
-    }
-    let digits = digits.strip_prefix('+').unwrap_or(digits);
-    if let Ok(i) = i64::from_str_radix(digits, radix) {
-        return Some(Value::Int(i));
-    }
-    // Beyond i64: keep the digits as written rather than lose precision.
-    Some(Value::Str(text.into()))
-}
-
-/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
-fn is_core_float(text: &str) -> bool {
-    let s = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int, frac) = match mantissa.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (mantissa, None),
-    };
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    let mantissa_ok = match frac {
-        Some(f) => digits(int) && digits(f) && !(int.is_empty() && f.is_empty()),
-        None => !int.is_empty() && digits(int),
-    };
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
-    mantissa_ok && exponent_ok
 }
 
 #[cfg(test)]
@@ -545,7 +351,8 @@ mod tests {
     fn tabs_and_garbage_are_errors_not_panics() {
         assert!(parse("a:\n\tb: 1\n").1.is_some());
         assert!(parse("a: [1, 2\n").1.is_some());
-        assert!(parse("{a: 1}: 2\n").1.is_some());
+        let (docs, err) = parse("{a: 1}: 2\n");
+        assert_eq!((err, docs[0].problems.len()), (None, 1));
         assert!(parse("*x\n").1.is_some());
         let _ = parse("\u{0}\u{1}---\n- !<tag:x> ]");
     }
