@@ -137,11 +137,12 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         bail!("{why}");
     }
     let d = diff::compare(&base, &head.catalog, changed.as_deref());
+    let paths = diff::changed_paths(&root, &base_rev, &head_rev).map_err(anyhow::Error::msg)?;
     let sides = Sides {
         base: &base,
         head: &head.catalog,
     };
-    let required = approvals::requirements(&sides, &d, global.today)
+    let required = approvals::requirements(&sides, &d, &paths, global.today)
         .map_err(|e| anyhow::anyhow!("cannot decide who must approve: {e}"))?;
     global.note(started, "requirements");
 
