@@ -1,4 +1,4 @@
-//! `itsm approvals`: the matrix in every format, protected paths, and the gate
+//! `itsm approvals`: the matrix in every format, shallow clones, and the gate
 //! against a GitHub API served by wiremock on 127.0.0.1. Who must approve what
 //! is tested as data in `tests/gate.rs`.
 
@@ -70,25 +70,6 @@ fn gate(dir: &Path, reviews: &[Value], author: &str, format: &str) -> Output {
             "2026-11-21",
         ],
     )
-}
-
-/// `team -> (approvedBy, changesRequestedBy, staleApprovals, missing, met)`.
-fn matrix(doc: &Value) -> Vec<(String, Value, Value, Value, u64, bool)> {
-    doc["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["team"].as_str().unwrap().to_string(),
-                r["approvedBy"].clone(),
-                r["changesRequestedBy"].clone(),
-                r["staleApprovals"].clone(),
-                r["missing"].as_u64().unwrap(),
-                r["met"].as_bool().unwrap(),
-            )
-        })
-        .collect()
 }
 
 const T1: &str = "2026-11-20T10:00:00Z";
@@ -248,51 +229,93 @@ fn online_reads_the_pull_request_and_every_page_of_reviews() {
 }
 
 #[test]
-fn approvals_must_be_on_the_pull_requests_head() {
+fn a_head_on_github_other_than_the_commit_evaluated_fails_closed() {
     let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
     let api = Api::start();
-    // GitHub says the head is another commit: approvals of `head` are stale.
+    // GitHub says the head is another commit (pushed since): the records read
+    // at `head` cannot be judged by the reviews of another commit.
     let other = "2222222222222222222222222222222222222222";
     api.mount(pull_mock(other));
     api.mount(reviews_mock(
         "1",
-        json!([
-            review(1, "olga", "APPROVED", &head, T1),
-            review(2, "alice", "APPROVED", other, T1),
-        ]),
+        json!([review(1, "olga", "APPROVED", other, T1)]),
     ));
     let out = api.gate(dir.path(), &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(doc["head"], other);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),
         format!(
-            "note: the records are read at --head {head}; GitHub says the pull request's head is {other}, and approvals must be on that commit\n"
+            "error: GitHub says the head of pull request #7 is {other}, but the gate evaluated {head}: run it on the pull request's current head (check out that commit, or pass --head {other})\n"
         )
     );
-    assert_eq!(
-        matrix(&doc)[1],
-        (
-            "office".into(),
-            json!([]),
-            json!([]),
-            json!(["olga"]),
-            1,
-            false
-        )
+    assert_eq!(api.received(), ["GET /repos/acme/itsm/pulls/7"]);
+}
+
+#[test]
+fn a_shallow_clone_without_the_base_fails_closed_naming_the_fix() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let base = git2::Repository::open(dir.path())
+        .unwrap()
+        .find_commit(git2::Oid::from_str(&head).unwrap())
+        .unwrap()
+        .parent_id(0)
+        .unwrap()
+        .to_string();
+    // What actions/checkout does by default: one commit, no history.
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let git = common::run(
+        std::process::Command::new("git")
+            .args(["clone", "--quiet", "--depth", "1", &url])
+            .arg(clone.path().join("repo")),
     );
-    assert_eq!(
-        matrix(&doc)[2],
-        (
-            "ops".into(),
-            json!(["alice"]),
-            json!([]),
-            json!([]),
-            0,
-            true
-        )
+    assert!(git.status.success(), "{}", stderr(&git));
+    let repo = clone.path().join("repo");
+    let reviews = repo.join("reviews.json");
+    std::fs::write(&reviews, "[]").unwrap();
+    let out = itsm(
+        &repo,
+        &[
+            "approvals",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--reviews",
+            reviews.to_str().unwrap(),
+            "--author",
+            "author",
+        ],
     );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).starts_with(&format!("error: cannot resolve revision `{base}`: ")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).ends_with("; the repository is a shallow clone, which may lack this commit: fetch the whole history (`actions/checkout` with `fetch-depth: 0`, or `git fetch --unshallow`)\n"),
+        "{}",
+        stderr(&out)
+    );
+    // With the history, the same command decides.
+    let out = itsm(
+        dir.path(),
+        &[
+            "approvals",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--reviews",
+            reviews.to_str().unwrap(),
+            "--author",
+            "author",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
 
 #[test]
