@@ -129,9 +129,17 @@ impl Walker {
     }
 }
 
-/// Walks history and builds the register.
+/// Walks history and builds the register. A shallow clone is refused: its
+/// history stops at a commit that would show as the one that added every
+/// Change there, with the wrong date, author and pull request.
 pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
     let repo = open_git(root)?;
+    if repo.is_shallow() {
+        return Err(format!(
+            "the repository is a shallow clone: its history stops at a commit that would show as the one that added every Change it holds, with the wrong date, author and pull request; {}, then run `itsm audit` again",
+            crate::diff::SHALLOW_FIX
+        ));
+    }
     let prefix = prefix_of(&repo, root);
     let git = |what: &str| {
         let what = what.to_string();

@@ -1,6 +1,9 @@
 //! The repository config, `itsm.yaml` at the root.
 
+use crate::diag::{Code, Diagnostic, Target};
+use crate::source::FileId;
 use crate::value::Value;
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 
 /// The file that marks a repository root.
@@ -25,6 +28,9 @@ pub struct Config {
     pub base_url: String,
     /// Globs of paths (relative, `/`-separated) to skip.
     pub exclude: Vec<String>,
+    /// Globs of paths (relative, `/`-separated) whose changes need `admins` in
+    /// the approval gate, beyond the built-in ones.
+    pub protected: Vec<String>,
 }
 
 impl Default for Config {
@@ -38,6 +44,7 @@ impl Default for Config {
             site_out: "site".into(),
             base_url: "/".into(),
             exclude: Vec::new(),
+            protected: Vec::new(),
         }
     }
 }
@@ -62,10 +69,29 @@ impl Config {
                 config.base_url = base;
             }
         }
-        if let Some(Value::Seq(items)) = value.get("exclude") {
-            config.exclude = items.iter().filter_map(|v| text(Some(v))).collect();
-        }
+        let list = |key: &str| match value.get(key) {
+            Some(Value::Seq(items)) => items.iter().filter_map(|v| text(Some(v))).collect(),
+            _ => Vec::new(),
+        };
+        config.exclude = list("exclude");
+        config.protected = list("protected");
         config
+    }
+
+    /// Reports each `protected:` glob that does not compile as a `schema` error.
+    pub fn check_protected(&self, config_file: Option<FileId>, diags: &mut Vec<Diagnostic>) {
+        for (i, pattern) in self.protected.iter().enumerate() {
+            if let Err(e) = Glob::new(pattern) {
+                let mut d = Diagnostic::new(
+                    Code::Schema,
+                    format!("`{pattern}` is not a valid glob: {}", e.kind()),
+                );
+                if let Some(file) = config_file {
+                    d = d.at(file, 0, format!("/protected/{i}"), Target::Value);
+                }
+                diags.push(d);
+            }
+        }
     }
 
     /// The site output folder as a relative path with `/` separators, without `./`.
@@ -74,6 +100,57 @@ impl Config {
             .trim_start_matches("./")
             .trim_end_matches('/')
             .to_string()
+    }
+}
+
+/// Globs of paths relative to the root, as `protected:` takes them: a path
+/// matches when a glob matches it or one of its folders.
+pub struct Globs {
+    set: GlobSet,
+    patterns: Vec<String>,
+    /// A glob that does not compile: it matches every path (fail closed).
+    invalid: Option<String>,
+}
+
+impl Globs {
+    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a String>) -> Globs {
+        let mut builder = GlobSetBuilder::new();
+        let (mut kept, mut invalid) = (Vec::new(), None);
+        for pattern in patterns {
+            match Glob::new(pattern) {
+                Ok(glob) => {
+                    builder.add(glob);
+                    kept.push(pattern.clone());
+                }
+                Err(_) => {
+                    invalid.get_or_insert_with(|| pattern.clone());
+                }
+            }
+        }
+        let set = builder.build().unwrap_or_else(|_| {
+            invalid.get_or_insert_with(|| kept.join(", "));
+            GlobSet::empty()
+        });
+        Globs {
+            set,
+            patterns: kept,
+            invalid,
+        }
+    }
+
+    /// The glob that matches `path` or one of its folders (an invalid glob
+    /// matches every path).
+    pub fn matching(&self, path: &str) -> Option<&str> {
+        if let Some(invalid) = &self.invalid {
+            return Some(invalid);
+        }
+        let mut at = path;
+        loop {
+            if let Some(&i) = self.set.matches(at).first() {
+                return self.patterns.get(i).map(String::as_str);
+            }
+            at = &at[..at.rfind('/')?];
+        }
     }
 }
 
@@ -105,5 +182,25 @@ mod tests {
         assert_eq!(c.base_url, "/");
         assert_eq!(c.exclude, vec!["drafts/**"]);
         assert_eq!(Config::from_value(&Value::Null), Config::default());
+    }
+
+    #[test]
+    fn protected_globs_match_paths_and_their_folders() {
+        let c = Config::from_value(&value("{protected: [scripts, \"ops/*.sh\"]}"));
+        let globs = Globs::new(&c.protected);
+        assert_eq!(globs.matching("scripts/deploy/run.sh"), Some("scripts"));
+        assert_eq!(globs.matching("ops/a.sh"), Some("ops/*.sh"));
+        assert_eq!(globs.matching("docs/x.txt"), None);
+        assert_eq!(globs.matching("scriptsx"), None);
+        let broken = vec!["[".to_string()];
+        assert_eq!(Globs::new(&broken).matching("docs/x.txt"), Some("["));
+        let mut diags = Vec::new();
+        Config::from_value(&value("{protected: [ok, \"[\"]}")).check_protected(None, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].message.contains("`[` is not a valid glob"),
+            "{}",
+            diags[0].message
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! `itsm approvals`: requirements from the records a pull request touches, reviews
-//! evaluated as the contract says, offline (`--reviews`) and against a GitHub API
-//! served by wiremock on 127.0.0.1.
+//! `itsm approvals`: the matrix in every format, shallow clones, and the gate
+//! against a GitHub API served by wiremock on 127.0.0.1. Who must approve what
+//! is tested as data in `tests/gate.rs`.
 
 mod common;
 use common::*;
@@ -72,399 +72,8 @@ fn gate(dir: &Path, reviews: &[Value], author: &str, format: &str) -> Output {
     )
 }
 
-fn gate_json(dir: &Path, reviews: &[Value], author: &str) -> (Option<i32>, Value) {
-    let out = gate(dir, reviews, author, "json");
-    let doc = serde_json::from_str(&stdout(&out))
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
-    (out.status.code(), doc)
-}
-
-/// `team -> (approvedBy, changesRequestedBy, staleApprovals, missing, met)`.
-fn matrix(doc: &Value) -> Vec<(String, Value, Value, Value, u64, bool)> {
-    doc["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["team"].as_str().unwrap().to_string(),
-                r["approvedBy"].clone(),
-                r["changesRequestedBy"].clone(),
-                r["staleApprovals"].clone(),
-                r["missing"].as_u64().unwrap(),
-                r["met"].as_bool().unwrap(),
-            )
-        })
-        .collect()
-}
-
 const T1: &str = "2026-11-20T10:00:00Z";
 const T2: &str = "2026-11-20T11:00:00Z";
-const T3: &str = "2026-11-20T12:00:00Z";
-
-#[test]
-fn normal_change_requirements_and_a_met_gate() {
-    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
-    let reviews = [
-        review(1, "olga", "APPROVED", &head, T1),
-        review(2, "alice", "APPROVED", &head, T1),
-        review(3, "carol", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(0), "{doc}");
-    assert_eq!(
-        doc,
-        json!({
-            "met": true,
-            "pullRequest": null,
-            "author": "author",
-            "head": head,
-            "requirements": [
-                {"team": "cab", "count": 1, "reasons": [
-                    {"record": "change:chg-db", "why": "normal change impacting ci:db, which tier-1 service:shop uses"}
-                 ], "approvedBy": ["carol"], "changesRequestedBy": [], "staleApprovals": [], "missing": 0, "met": true},
-                {"team": "office", "count": 1, "reasons": [
-                    {"record": "change:chg-db", "why": "owner of the added record (no owner: admins)"}
-                 ], "approvedBy": ["olga"], "changesRequestedBy": [], "staleApprovals": [], "missing": 0, "met": true},
-                {"team": "ops", "count": 1, "reasons": [
-                    {"record": "change:chg-db", "why": "normal change impacting ci:db (its owner)"}
-                 ], "approvedBy": ["alice"], "changesRequestedBy": [], "staleApprovals": [], "missing": 0, "met": true}
-            ],
-            "problems": []
-        })
-    );
-}
-
-#[test]
-fn latest_standing_stale_commits_author_case_and_blocks() {
-    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
-    let old = "0123456789abcdef0123456789abcdef01234567";
-    let reviews = [
-        // ops: alice approved an older commit; the author's approval never counts;
-        // BOB is Bob of the Team (logins compare case-insensitively).
-        review(1, "alice", "APPROVED", old, T1),
-        review(2, "Author", "APPROVED", &head, T1),
-        review(3, "BOB", "APPROVED", &head, T2),
-        // cab: carol approved, then only commented (standing unchanged); dave
-        // approved, then requested changes: a block.
-        review(4, "carol", "APPROVED", &head, T1),
-        review(5, "carol", "COMMENTED", &head, T3),
-        review(6, "dave", "APPROVED", &head, T1),
-        review(7, "dave", "CHANGES_REQUESTED", &head, T2),
-        // office: olga approved, then the review was dismissed: neither; a
-        // pending review changes nothing.
-        review(8, "olga", "APPROVED", &head, T1),
-        review(9, "olga", "DISMISSED", &head, T2),
-        review(10, "olga", "PENDING", &head, T3),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(1), "{doc}");
-    assert_eq!(doc["met"], false);
-    assert_eq!(
-        matrix(&doc),
-        vec![
-            (
-                "cab".into(),
-                json!(["carol"]),
-                json!(["dave"]),
-                json!([]),
-                0,
-                false
-            ),
-            ("office".into(), json!([]), json!([]), json!([]), 1, false),
-            (
-                "ops".into(),
-                json!(["bob"]),
-                json!([]),
-                json!(["alice"]),
-                0,
-                true
-            ),
-        ]
-    );
-}
-
-#[test]
-fn reviews_are_ordered_by_time_not_by_position() {
-    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
-    // Listed out of order: the changes request is older than the approval.
-    let reviews = [
-        review(2, "dave", "APPROVED", &head, T2),
-        review(1, "dave", "CHANGES_REQUESTED", &head, T1),
-    ];
-    let (_, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(
-        matrix(&doc)[0],
-        ("cab".into(), json!(["dave"]), json!([]), json!([]), 0, true)
-    );
-}
-
-#[test]
-fn membership_is_read_at_base() {
-    // The pull request adds mallory to the CAB; her approval does not count, and
-    // editing the CAB needs the CAB's own approval.
-    let cab = "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: cab\nspec:\n  members:\n    - {login: carol}\n    - {login: dave}\n    - {login: mallory}\n";
-    let (dir, head) = pull_request(
-        &[("changes/chg-db.yaml", CHG_DB), ("teams/cab.yaml", cab)],
-        &[],
-    );
-    let reviews = [
-        review(1, "mallory", "APPROVED", &head, T1),
-        review(2, "olga", "APPROVED", &head, T1),
-        review(3, "alice", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(1));
-    let cab = &doc["requirements"][0];
-    assert_eq!(cab["team"], "cab");
-    assert_eq!(cab["approvedBy"], json!([]));
-    assert_eq!(cab["missing"], 1);
-    assert_eq!(
-        cab["reasons"],
-        json!([
-            {"record": "change:chg-db", "why": "normal change impacting ci:db, which tier-1 service:shop uses"},
-            {"record": "team:cab", "why": "owner of the modified record"}
-        ])
-    );
-}
-
-#[test]
-fn emergency_changes_need_the_ecab() {
-    let chg = CHG_DB.replace("type: normal", "type: emergency");
-    let (dir, head) = pull_request(&[("changes/chg-db.yaml", &chg)], &[]);
-    let reviews = [
-        review(1, "erin", "APPROVED", &head, T1),
-        review(2, "olga", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(0), "{doc}");
-    let teams: Vec<&str> = doc["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["team"].as_str().unwrap())
-        .collect();
-    assert_eq!(teams, ["ecab", "office"]);
-}
-
-#[test]
-fn high_risk_and_direct_tier1_impacts_need_the_cab() {
-    let chg = "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: chg-shop\nspec:\n  type: normal\n  risk: high\n  impacts: [service:shop, service:blog]\n  requestedBy: author\n  backout: Roll back.\n";
-    let (dir, head) = pull_request(&[("changes/chg-shop.yaml", chg)], &[]);
-    let (code, doc) = gate_json(
-        dir.path(),
-        &[review(1, "carol", "APPROVED", &head, T1)],
-        "author",
-    );
-    assert_eq!(code, Some(1));
-    assert_eq!(doc["requirements"][0]["team"], "cab");
-    assert_eq!(
-        doc["requirements"][0]["reasons"],
-        json!([
-            {"record": "change:chg-shop", "why": "normal change with high risk"},
-            {"record": "change:chg-shop", "why": "normal change impacting tier-1 service:shop"}
-        ])
-    );
-    let teams: Vec<&str> = doc["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["team"].as_str().unwrap())
-        .collect();
-    assert_eq!(teams, ["cab", "office", "ops", "payments"]);
-}
-
-#[test]
-fn standard_changes_outside_their_standard_change_fail_the_gate() {
-    let chg = "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: chg-std\nspec:\n  type: standard\n  standardChange: restart\n  risk: medium\n  impacts: [ci:db, ci:web]\n  requestedBy: author\n";
-    let (dir, head) = pull_request(&[("changes/chg-std.yaml", chg)], &[]);
-    let reviews = [
-        review(1, "olga", "APPROVED", &head, T1),
-        review(2, "alice", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(1), "{doc}");
-    assert_eq!(
-        doc["problems"],
-        json!([
-            "change:chg-std is medium risk, above the `maxRisk: low` of standard-change:restart: make it a normal Change",
-            "change:chg-std impacts ci:db, outside what standard-change:restart applies to (container, blog): make it a normal Change"
-        ])
-    );
-    // Only the owners of its impacts (and admins for the record itself): no CAB.
-    let teams: Vec<&str> = doc["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["team"].as_str().unwrap())
-        .collect();
-    assert_eq!(teams, ["office", "ops"]);
-    assert!(
-        doc["requirements"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["met"] == true)
-    );
-}
-
-#[test]
-fn a_standard_change_within_scope_needs_only_its_impacts_owners() {
-    let chg = "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: chg-std\nspec:\n  type: standard\n  standardChange: restart\n  risk: low\n  impacts: [ci:web, service:blog]\n  requestedBy: author\n";
-    let (dir, head) = pull_request(&[("changes/chg-std.yaml", chg)], &[]);
-    let reviews = [
-        review(1, "olga", "APPROVED", &head, T1),
-        review(2, "alice", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(0), "{doc}");
-    assert_eq!(doc["problems"], json!([]));
-}
-
-#[test]
-fn policy_rules_add_approvals_and_owner_changes_need_both_owners() {
-    // shop is tier 1: the Policy asks two approvals from its owner.
-    let shop = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: payments\n  lifecycle: development\n  tier: 1\n  cis: [web]\n  customers: [Retail]\n";
-    // blog moves from ops to payments.
-    let blog = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: blog\nspec:\n  owner: payments\n  lifecycle: development\n  tier: 3\n  cis: [blog-vm]\n";
-    let (dir, head) = pull_request(
-        &[("services/shop.yaml", shop), ("services/blog.yaml", blog)],
-        &[],
-    );
-    let one = [
-        review(1, "pat", "APPROVED", &head, T1),
-        review(2, "alice", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &one, "author");
-    assert_eq!(code, Some(1));
-    assert_eq!(
-        doc["requirements"],
-        json!([
-            {"team": "ops", "count": 1, "reasons": [
-                {"record": "service:blog", "why": "owner of the modified record before this change"}
-             ], "approvedBy": ["alice"], "changesRequestedBy": [], "staleApprovals": [], "missing": 0, "met": true},
-            {"team": "payments", "count": 2, "reasons": [
-                {"record": "service:blog", "why": "owner of the modified record"},
-                {"record": "service:shop", "why": "owner of the modified record"},
-                {"record": "service:shop", "why": "rule `tier1-two-owners` of policy:change"}
-             ], "approvedBy": ["pat"], "changesRequestedBy": [], "staleApprovals": [], "missing": 1, "met": false}
-        ])
-    );
-    let two = [
-        review(1, "pat", "APPROVED", &head, T1),
-        review(2, "alice", "APPROVED", &head, T1),
-        review(3, "Quinn", "APPROVED", &head, T1),
-    ];
-    assert_eq!(gate_json(dir.path(), &two, "author").0, Some(0));
-}
-
-#[test]
-fn removing_a_rule_does_not_escape_it() {
-    // The pull request drops the Policy rule and edits shop: the base rule still applies.
-    let policy = "---\napiVersion: itsm/v1\nkind: Policy\nmetadata:\n  name: change\nspec:\n  owner: office\n  clauses: [\"8.5.1\"]\n---\nNo rules.\n";
-    let shop = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: payments\n  lifecycle: development\n  tier: 1\n  cis: [web]\n  customers: [Retail]\n";
-    let (dir, head) = pull_request(
-        &[("policies/change.md", policy), ("services/shop.yaml", shop)],
-        &[],
-    );
-    let reviews = [
-        review(1, "pat", "APPROVED", &head, T1),
-        review(2, "olga", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(1));
-    assert_eq!(doc["requirements"][1]["team"], "payments");
-    assert_eq!(doc["requirements"][1]["count"], 2);
-}
-
-#[test]
-fn a_new_team_is_approved_by_admins() {
-    let team = "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: data\nspec:\n  members:\n    - {login: dana}\n";
-    let (dir, head) = pull_request(&[("teams/data.yaml", team)], &[]);
-    let (code, doc) = gate_json(
-        dir.path(),
-        &[review(1, "dana", "APPROVED", &head, T1)],
-        "author",
-    );
-    assert_eq!(code, Some(1));
-    assert_eq!(
-        doc["requirements"],
-        json!([{"team": "office", "count": 1, "reasons": [
-            {"record": "team:data", "why": "owner of the added record (team:data does not exist at base: admins approve for it)"}
-        ], "approvedBy": [], "changesRequestedBy": [], "staleApprovals": [], "missing": 1, "met": false}])
-    );
-}
-
-#[test]
-fn removed_records_are_judged_at_base() {
-    let blog = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: blog\nspec:\n  owner: ops\n  lifecycle: development\n  tier: 3\n";
-    let (dir, head) = pull_request(&[("services/blog.yaml", blog)], &["cis/blog-vm.yaml"]);
-    let (code, doc) = gate_json(
-        dir.path(),
-        &[review(1, "alice", "APPROVED", &head, T1)],
-        "author",
-    );
-    assert_eq!(code, Some(0), "{doc}");
-    assert_eq!(
-        doc["requirements"][0]["reasons"],
-        json!([
-            {"record": "service:blog", "why": "owner of the modified record"},
-            {"record": "ci:blog-vm", "why": "owner of the removed record"}
-        ])
-    );
-}
-
-#[test]
-fn broken_head_records_fail_closed_with_exit_2() {
-    let shop = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: nobody\n  lifecycle: development\n  tier: 1\n";
-    let (dir, head) = pull_request(&[("services/shop.yaml", shop)], &[]);
-    let out = gate(
-        dir.path(),
-        &[review(1, "pat", "APPROVED", &head, T1)],
-        "author",
-        "human",
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("the records at `HEAD` have 1 error that keep the gate from deciding who must approve (first: services/shop.yaml:6:10: error[unresolved-ref] service:shop refers to team:nobody, which does not exist)"),
-        "{}",
-        stderr(&out)
-    );
-}
-
-#[test]
-fn unreadable_reviews_fail_closed() {
-    let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
-    let file = dir.path().join("reviews.json");
-    std::fs::write(&file, "{\"message\": \"Not Found\"}").unwrap();
-    let out = itsm(
-        dir.path(),
-        &[
-            "approvals",
-            "--base",
-            "HEAD~1",
-            "--reviews",
-            file.to_str().unwrap(),
-            "--author",
-            "a",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not GitHub's list of reviews"),
-        "{}",
-        stderr(&out)
-    );
-}
-
-#[test]
-fn nothing_to_approve_passes() {
-    let (dir, _) = pull_request(&[("README.md", "# Notes\n")], &[]);
-    let out = gate(dir.path(), &[], "author", "human");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("no record changed: no approval is required\n"));
-}
 
 #[test]
 fn human_github_and_markdown_matrices() {
@@ -620,51 +229,93 @@ fn online_reads_the_pull_request_and_every_page_of_reviews() {
 }
 
 #[test]
-fn approvals_must_be_on_the_pull_requests_head() {
+fn a_head_on_github_other_than_the_commit_evaluated_fails_closed() {
     let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
     let api = Api::start();
-    // GitHub says the head is another commit: approvals of `head` are stale.
+    // GitHub says the head is another commit (pushed since): the records read
+    // at `head` cannot be judged by the reviews of another commit.
     let other = "2222222222222222222222222222222222222222";
     api.mount(pull_mock(other));
     api.mount(reviews_mock(
         "1",
-        json!([
-            review(1, "olga", "APPROVED", &head, T1),
-            review(2, "alice", "APPROVED", other, T1),
-        ]),
+        json!([review(1, "olga", "APPROVED", other, T1)]),
     ));
     let out = api.gate(dir.path(), &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(doc["head"], other);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),
         format!(
-            "note: the records are read at --head {head}; GitHub says the pull request's head is {other}, and approvals must be on that commit\n"
+            "error: GitHub says the head of pull request #7 is {other}, but the gate evaluated {head}: run it on the pull request's current head (check out that commit, or pass --head {other})\n"
         )
     );
-    assert_eq!(
-        matrix(&doc)[1],
-        (
-            "office".into(),
-            json!([]),
-            json!([]),
-            json!(["olga"]),
-            1,
-            false
-        )
+    assert_eq!(api.received(), ["GET /repos/acme/itsm/pulls/7"]);
+}
+
+#[test]
+fn a_shallow_clone_without_the_base_fails_closed_naming_the_fix() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let base = git2::Repository::open(dir.path())
+        .unwrap()
+        .find_commit(git2::Oid::from_str(&head).unwrap())
+        .unwrap()
+        .parent_id(0)
+        .unwrap()
+        .to_string();
+    // What actions/checkout does by default: one commit, no history.
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let git = common::run(
+        std::process::Command::new("git")
+            .args(["clone", "--quiet", "--depth", "1", &url])
+            .arg(clone.path().join("repo")),
     );
-    assert_eq!(
-        matrix(&doc)[2],
-        (
-            "ops".into(),
-            json!(["alice"]),
-            json!([]),
-            json!([]),
-            0,
-            true
-        )
+    assert!(git.status.success(), "{}", stderr(&git));
+    let repo = clone.path().join("repo");
+    let reviews = repo.join("reviews.json");
+    std::fs::write(&reviews, "[]").unwrap();
+    let out = itsm(
+        &repo,
+        &[
+            "approvals",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--reviews",
+            reviews.to_str().unwrap(),
+            "--author",
+            "author",
+        ],
     );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).starts_with(&format!("error: cannot resolve revision `{base}`: ")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).ends_with("; the repository is a shallow clone, which may lack this commit: fetch the whole history (`actions/checkout` with `fetch-depth: 0`, or `git fetch --unshallow`)\n"),
+        "{}",
+        stderr(&out)
+    );
+    // With the history, the same command decides.
+    let out = itsm(
+        dir.path(),
+        &[
+            "approvals",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--reviews",
+            reviews.to_str().unwrap(),
+            "--author",
+            "author",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
 
 #[test]
@@ -893,48 +544,39 @@ fn github_enterprise_api_urls_keep_their_path() {
 }
 
 #[test]
-fn a_config_change_needs_admins_and_takes_effect_only_after_merge() {
-    // The pull request makes ops the CAB and ECAB: admins must approve, and the
-    // Change is still judged with the CAB of base.
-    let config =
-        "name: Approvals fixture\ngithub: acme/itsm\nadmins: office\ncab: ops\necab: ops\n";
-    let (dir, head) = pull_request(
-        &[("itsm.yaml", config), ("changes/chg-db.yaml", CHG_DB)],
-        &[],
+fn protected_paths_when_the_root_is_a_folder_of_the_repository() {
+    // The records live in itsm/; the workflows GitHub runs are at the top.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(FIXTURE), &dir.path().join("itsm"));
+    write(
+        dir.path(),
+        &[(
+            "itsm/itsm.yaml",
+            "name: Approvals fixture\ngithub: acme/itsm\nadmins: office\ncab: cab\necab: ecab\nprotected: [scripts]\n",
+        )],
     );
-    let reviews = [
-        review(1, "olga", "APPROVED", &head, T1),
-        review(2, "alice", "APPROVED", &head, T1),
-    ];
-    let (code, doc) = gate_json(dir.path(), &reviews, "author");
-    assert_eq!(code, Some(1));
-    assert_eq!(
-        matrix(&doc),
-        vec![
-            ("cab".into(), json!([]), json!([]), json!([]), 1, false),
-            (
-                "office".into(),
-                json!(["olga"]),
-                json!([]),
-                json!([]),
-                0,
-                true
-            ),
-            (
-                "ops".into(),
-                json!(["alice"]),
-                json!([]),
-                json!([]),
-                0,
-                true
-            ),
-        ]
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    commit_all(&repo, "base");
+    write(
+        dir.path(),
+        &[
+            (".github/workflows/itsm.yml", "on: pull_request\njobs: {}\n"),
+            ("scripts/top.sh", "echo outside the root\n"),
+            ("itsm/scripts/deploy.sh", "echo deploy\n"),
+            ("itsm/theme/base.html", "<html></html>\n"),
+            ("itsm/docs/notes.txt", "Notes.\n"),
+        ],
     );
+    commit_all(&repo, "head");
+    let out = gate(&dir.path().join("itsm"), &[], "author", "json");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
-        doc["requirements"][1]["reasons"],
-        json!([
-            {"record": "change:chg-db", "why": "owner of the added record (no owner: admins)"},
-            {"record": "itsm.yaml", "why": "the repository config changed (it names admins, cab and ecab)"}
-        ])
+        doc["requirements"],
+        json!([{"team": "office", "count": 1, "reasons": [
+            {"record": ".github/workflows/itsm.yml", "why": "a protected file changed: `.github/` holds the workflows that run the gate"},
+            {"record": "scripts/deploy.sh", "why": "a protected file changed: it matches `scripts` under `protected:` in itsm.yaml"},
+            {"record": "theme/base.html", "why": "a protected file changed: `theme/` holds the templates and assets the site publishes"}
+        ], "approvedBy": [], "changesRequestedBy": [], "staleApprovals": [], "missing": 1, "met": false}])
     );
 }

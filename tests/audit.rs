@@ -369,3 +369,29 @@ fn exclude_globs_apply_as_at_each_commit() {
         ]
     );
 }
+
+#[test]
+fn a_shallow_clone_is_refused_naming_the_fix() {
+    let (dir, _) = history();
+    // What actions/checkout does by default: the last commits, no more.
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let git = common::run(
+        std::process::Command::new("git")
+            .args(["clone", "--quiet", "--depth", "2", &url])
+            .arg(clone.path().join("repo")),
+    );
+    assert!(git.status.success(), "{}", stderr(&git));
+    let out = audit(&clone.path().join("repo"), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: the repository is a shallow clone: its history stops at a commit that would show as the one that added every Change it holds, with the wrong date, author and pull request; fetch the whole history (`actions/checkout` with `fetch-depth: 0`, or `git fetch --unshallow`), then run `itsm audit` again\n"
+    );
+    // The full clone gives the register.
+    assert_eq!(
+        audit(dir.path(), &["--format", "json"]).status.code(),
+        Some(0)
+    );
+}

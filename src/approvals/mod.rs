@@ -1,15 +1,16 @@
-//! The approval gate: from the records a pull request touches, who must approve
-//! ([`requirements`]); from the pull request's reviews, whether they did
-//! ([`review::evaluate`]); and the approval matrix for people and machines
-//! ([`render`]).
+//! The approval gate: from the records a pull request touches and the protected
+//! files it changes, who must approve ([`requirements`]); from the pull
+//! request's reviews, whether they did ([`review::evaluate`]); and the approval
+//! matrix for people and machines ([`render`]).
 
+mod change;
 pub mod render;
 pub mod review;
 
 use crate::checks::rules::{self, Rule};
-use crate::diff::{RecordDiff, Touch};
+use crate::diff::{ChangedPaths, RecordDiff, Touch};
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind, Record, RecordId, Reference};
+use crate::model::{Kind, Record, RecordId, Reference};
 use crate::value::Value;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -46,57 +47,54 @@ pub struct Sides<'a> {
     pub head: &'a Arc<Catalog>,
 }
 
-/// Works out who must approve the records `diff` touches. `Err` means the gate
+/// Works out who must approve what a pull request changes: the records
+/// `diff` touches and the protected files among `paths`. `Err` means the gate
 /// cannot be decided (say, `itsm.yaml` names no `cab` but a Change needs one).
 ///
-/// Records added or modified are judged at head, removed ones at base; a
-/// modified record whose owner changed needs the old and the new owner. The
-/// `admins`, `cab` and `ecab` Teams are read from `itsm.yaml` at base, and so is
-/// Team membership: a Team that does not exist at base has no one who can
-/// approve, so its requirements go to `admins`. A change to `itsm.yaml` needs
-/// `admins` too (it names the Teams that approve).
+/// Requirements are worked out on both sides and the union applies: a
+/// record's owner at base and at head; a Change's type, risk and impacts, and
+/// the tiers and links around it, at base and at head. Authority is read at
+/// base only: the `admins`, `cab` and `ecab` of `itsm.yaml`, Team membership
+/// (a Team that does not exist at base has no one who can approve, so its
+/// requirements go to `admins`) and StandardChanges. Policy rules of both
+/// sides apply (head rules may add requirements, never remove them).
 pub fn requirements(
     sides: &Sides<'_>,
     diff: &RecordDiff,
+    paths: &ChangedPaths,
     today: Date,
 ) -> Result<Requirements, String> {
     let mut c = Collector {
         config: &sides.base.repo.config,
         teams: BTreeMap::new(),
         problems: Vec::new(),
+        memo: change::Memo::default(),
+        same_graph: !diff
+            .touched()
+            .any(|(_, e)| matches!(e.record.kind, Kind::Service | Kind::Ci)),
     };
     for (touch, entry) in diff.touched() {
         let (at_base, at_head) = (
-            find(sides.base, &entry.record),
-            find(sides.head, &entry.record),
+            find(sides.base, &entry.record).map(|b| sides.base.record(b)),
+            find(sides.head, &entry.record).map(|h| sides.head.record(h)),
         );
-        match touch {
-            Touch::Removed => {
-                if let Some(b) = at_base {
-                    c.owner(sides.base.record(b), "owner of the removed record")?;
-                }
+        if let Some(record) = at_head.filter(|_| touch != Touch::Removed) {
+            c.owner(record, &format!("owner of the {touch} record"))?;
+        }
+        match (at_base, at_head) {
+            (Some(b), _) if touch == Touch::Removed => {
+                c.owner(b, "owner of the removed record")?;
             }
-            Touch::Added | Touch::Modified => {
-                let Some(h) = at_head else { continue };
-                let record = sides.head.record(h);
-                let what = format!("owner of the {touch} record");
-                c.owner(record, &what)?;
-                if let Some(b) = at_base.map(|b| sides.base.record(b))
-                    && owner_of(b) != owner_of(record)
-                {
-                    c.owner(b, "owner of the modified record before this change")?;
-                }
-                if record.id.kind == Kind::Change {
-                    c.change(sides, h)?;
-                }
+            (Some(b), Some(h)) if owner_of(b) != owner_of(h) => {
+                c.owner(b, "owner of the modified record before this change")?;
             }
+            _ => {}
+        }
+        if entry.record.kind == Kind::Change {
+            c.change(sides, &entry.record)?;
         }
     }
-    if sides.base.repo.config_value != sides.head.repo.config_value {
-        let admins = c.configured("admins", "itsm.yaml changed")?;
-        let why = "the repository config changed (it names admins, cab and ecab)".to_string();
-        c.add(&admins, 1, &crate::config::CONFIG_FILE, why);
-    }
+    c.protected_files(sides, paths)?;
     policy_rules(sides, diff, today, &mut c)?;
     c.finish(sides.base)
 }
@@ -106,6 +104,9 @@ struct Collector<'a> {
     config: &'a crate::config::Config,
     teams: BTreeMap<String, Requirement>,
     problems: Vec<String>,
+    memo: change::Memo,
+    /// No Service or CI is touched: tiers and links are the same on both sides.
+    same_graph: bool,
 }
 
 impl Collector<'_> {
@@ -152,92 +153,29 @@ impl Collector<'_> {
         Ok(())
     }
 
-    /// The requirements of a Change by its type, judged at head.
-    fn change(&mut self, sides: &Sides<'_>, ix: Ix) -> Result<(), String> {
-        let head = sides.head;
-        let change = head.record(ix);
-        let kind = change.str("/spec/type").unwrap_or_default();
-        let risk = change.str("/spec/risk").unwrap_or_default();
-        let impacts: Vec<Ix> = head.targets(ix, Field::Impacts).collect();
-        match kind {
-            "emergency" => {
-                let ecab =
-                    self.configured("ecab", &format!("{} is an emergency Change", change.id))?;
-                self.add(&ecab, 1, &change.id, "emergency change".into());
-            }
-            "normal" | "standard" => {
-                for &t in &impacts {
-                    let target = head.record(t);
-                    if let Some(team) = owner_of(target) {
-                        let why = format!("{kind} change impacting {} (its owner)", target.id);
-                        self.add(&team, 1, &change.id, why);
-                    }
-                }
-                if kind == "standard" {
-                    self.standard_scope(sides, ix);
-                } else {
-                    for why in cab_reasons(head, risk, &impacts) {
-                        let cab = self
-                            .configured("cab", &format!("{} needs the CAB ({why})", change.id))?;
-                        self.add(&cab, 1, &change.id, why);
-                    }
-                }
-            }
-            other => self.problems.push(format!(
-                "{} has type `{other}`, not standard, normal or emergency",
-                change.id
-            )),
+    /// `admins` for every protected file that changed: `itsm.yaml` (it names
+    /// the Teams that approve), the theme (what the site publishes),
+    /// `.github/` (what CI runs) and the `protected:` globs of base and head.
+    fn protected_files(&mut self, sides: &Sides<'_>, paths: &ChangedPaths) -> Result<(), String> {
+        let globs = crate::config::Globs::new(
+            sides
+                .base
+                .repo
+                .config
+                .protected
+                .iter()
+                .chain(&sides.head.repo.config.protected),
+        );
+        for (top, rel) in paths.iter() {
+            let Some(why) = protection(top, rel, &globs) else {
+                continue;
+            };
+            let path = rel.unwrap_or(top);
+            let admins =
+                self.configured("admins", &format!("the protected file {path} changed"))?;
+            self.add(&admins, 1, &path, why);
         }
         Ok(())
-    }
-
-    /// A standard Change must stay within its StandardChange (at head, and at
-    /// base too when the StandardChange existed there).
-    fn standard_scope(&mut self, sides: &Sides<'_>, ix: Ix) {
-        let head = sides.head;
-        let change = head.record(ix);
-        let Some(sc) = head.targets(ix, Field::StandardChange).next() else {
-            self.problems.push(format!(
-                "{} is a standard Change but names no existing StandardChange",
-                change.id
-            ));
-            return;
-        };
-        let standard = head.record(sc);
-        let mut versions = vec![standard];
-        if let Some(b) = find(sides.base, &standard.id) {
-            versions.push(sides.base.record(b));
-        }
-        let risk = change.str("/spec/risk").unwrap_or_default();
-        for version in versions {
-            let max = version.str("/spec/maxRisk").unwrap_or_default();
-            if rank(risk).unwrap_or(u8::MAX) > rank(max).unwrap_or(0) {
-                self.push_problem(format!(
-                    "{} is {risk} risk, above the `maxRisk: {max}` of {}: make it a normal Change",
-                    change.id, standard.id
-                ));
-            }
-            let applies: Vec<&str> = match version.get("/spec/appliesTo") {
-                Some(Value::Seq(items)) => items.iter().filter_map(Value::as_str).collect(),
-                _ => continue,
-            };
-            for t in head.targets(ix, Field::Impacts) {
-                let target = head.record(t);
-                let inside = match target.id.kind {
-                    Kind::Ci => applies.contains(&target.str("/spec/type").unwrap_or_default()),
-                    _ => applies.contains(&target.id.name.as_str()),
-                };
-                if !inside {
-                    self.push_problem(format!(
-                        "{} impacts {}, outside what {} applies to ({}): make it a normal Change",
-                        change.id,
-                        target.id,
-                        standard.id,
-                        applies.join(", ")
-                    ));
-                }
-            }
-        }
     }
 
     fn push_problem(&mut self, problem: String) {
@@ -279,54 +217,32 @@ impl Collector<'_> {
     }
 }
 
-/// Why a normal Change needs the CAB: high risk, or a tier-1 Service impacted
-/// directly or through a CI it reaches (`cis`, then CI `dependsOn`).
-fn cab_reasons(head: &Catalog, risk: &str, impacts: &[Ix]) -> Vec<String> {
-    let mut out = Vec::new();
-    if risk == "high" {
-        out.push("normal change with high risk".to_string());
-    }
-    let tier1 = |s: Ix| head.record(s).get("/spec/tier").and_then(Value::as_i64) == Some(1);
-    for &t in impacts {
-        let target = head.record(t);
-        match target.id.kind {
-            Kind::Service if tier1(t) => {
-                out.push(format!("normal change impacting tier-1 {}", target.id));
-            }
-            Kind::Ci => {
-                for s in services_reaching(head, t).into_iter().filter(|s| tier1(*s)) {
-                    out.push(format!(
-                        "normal change impacting {}, which tier-1 {} uses",
-                        target.id,
-                        head.record(s).id
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The Services that reach a CI through `cis` and then CI `dependsOn`, by name.
-fn services_reaching(catalog: &Catalog, ci: Ix) -> Vec<Ix> {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut queue = vec![ci];
-    let mut services = Vec::new();
-    while let Some(v) = queue.pop() {
-        if !seen.insert(v) {
-            continue;
-        }
-        services.extend(catalog.sources(v, Field::Cis));
-        queue.extend(
-            catalog
-                .sources(v, Field::DependsOn)
-                .filter(|w| catalog.record(*w).id.kind == Kind::Ci),
+/// Why a changed file needs `admins`, if it is protected: `top` is its path
+/// from the top of the work tree, `rel` from the root (when inside it).
+fn protection(top: &str, rel: Option<&str>, globs: &crate::config::Globs) -> Option<String> {
+    let under = |path: &str, dir: &str| {
+        path.strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if under(top, ".github") || rel.is_some_and(|r| under(r, ".github")) {
+        return Some(
+            "a protected file changed: `.github/` holds the workflows that run the gate".into(),
         );
     }
-    services.sort_by(|a, b| catalog.record(*a).id.cmp(&catalog.record(*b).id));
-    services.dedup();
-    services
+    let rel = rel?;
+    if rel == crate::config::CONFIG_FILE {
+        return Some("the repository config changed (it names admins, cab and ecab)".into());
+    }
+    if under(rel, "theme") {
+        return Some(
+            "a protected file changed: `theme/` holds the templates and assets the site publishes"
+                .into(),
+        );
+    }
+    let glob = globs.matching(rel)?;
+    Some(format!(
+        "a protected file changed: it matches `{glob}` under `protected:` in itsm.yaml"
+    ))
 }
 
 /// Adds the requirements of Policy rules with `approve` whose kind and `when`
@@ -421,15 +337,6 @@ fn team_name(text: &str) -> String {
 
 fn find(catalog: &Catalog, id: &RecordId) -> Option<Ix> {
     catalog.find(id.kind, &id.name)
-}
-
-fn rank(risk: &str) -> Option<u8> {
-    match risk {
-        "low" => Some(0),
-        "medium" => Some(1),
-        "high" => Some(2),
-        _ => None,
-    }
 }
 
 /// The logins of a Team's members at a revision, lower-cased; `None` when the

@@ -20,14 +20,18 @@ Examples:
   itsm approvals --base main --head HEAD --reviews reviews.json --author octocat
         offline: reviews.json is the body of GitHub's \"list reviews for a pull request\"
   itsm approvals --event \"$GITHUB_EVENT_PATH\" --format github --summary \"$GITHUB_STEP_SUMMARY\"
-        in GitHub Actions: base, head, number and repository from the pull_request
-        or pull_request_review event (what the action runs)
+        in GitHub Actions: base, head, number, author and repository from the
+        pull_request or pull_request_review event (what the action runs)
+  itsm approvals --event event.json --reviews reviews.json
+        offline, the author and number from the saved event
 
 GitHub: GITHUB_TOKEN (required online), GITHUB_API_URL (GitHub Enterprise, e.g.
 https://ghe.example.com/api/v3), ITSM_GITHUB_MAX_WAIT (longest wait in seconds
 between retries, default 60).
 
-Exit codes: 0 every requirement is met, 1 not met, 2 could not decide (which fails the gate).")]
+Exit codes: 0 every requirement is met, 1 not met, 2 could not decide, which fails the gate
+(GitHub unreachable, the pull request's head is not the commit evaluated, a shallow clone
+without the base or head commit: fetch-depth: 0).")]
 pub struct ApprovalsArgs {
     /// The revision the pull request merges into (e.g. origin/main)
     #[arg(long, value_name = "REV", required_unless_present = "event")]
@@ -36,7 +40,8 @@ pub struct ApprovalsArgs {
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
     /// A GitHub Actions event payload (pull_request or pull_request_review): the
-    /// base and head SHAs, the number and the repository default to the event's
+    /// base and head SHAs, the number, the author and the repository default to
+    /// the event's
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,
     /// Also append the Markdown matrix to FILE (e.g. "$GITHUB_STEP_SUMMARY")
@@ -49,9 +54,9 @@ pub struct ApprovalsArgs {
     #[arg(long, value_name = "OWNER/REPO")]
     pub github: Option<String>,
     /// Evaluate this saved review list (GitHub's JSON) instead of calling GitHub
-    #[arg(long, value_name = "FILE", requires = "author")]
+    #[arg(long, value_name = "FILE")]
     pub reviews: Option<PathBuf>,
-    /// The pull request's author (with --reviews)
+    /// The pull request's author (with --reviews) [default: the event's]
     #[arg(long, value_name = "LOGIN", requires = "reviews")]
     pub author: Option<String>,
     /// Output format [default: human]
@@ -86,6 +91,12 @@ struct EventPull {
     number: u64,
     base: EventRef,
     head: EventRef,
+    user: Option<EventUser>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct EventUser {
+    login: String,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -111,10 +122,12 @@ fn apply_event(args: &mut ApprovalsArgs) -> Result<()> {
             path.display()
         )
     })?;
-    args.base.get_or_insert(event.pull_request.base.sha);
-    args.head.get_or_insert(event.pull_request.head.sha);
-    if args.reviews.is_none() {
-        args.pr.get_or_insert(event.pull_request.number);
+    let pull = event.pull_request;
+    args.base.get_or_insert(pull.base.sha);
+    args.head.get_or_insert(pull.head.sha);
+    args.pr.get_or_insert(pull.number);
+    if let (Some(user), true) = (pull.user, args.reviews.is_some()) {
+        args.author.get_or_insert(user.login);
     }
     if let Some(repo) = event.repository {
         args.github.get_or_insert(repo.full_name);
@@ -130,6 +143,7 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         bail!("pass --base REV (the revision the pull request merges into), or --event FILE");
     };
     let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
+    diff::resolve_commit(&root, &base_rev).map_err(anyhow::Error::msg)?;
     let head_sha = diff::resolve_commit(&root, &head_rev).map_err(anyhow::Error::msg)?;
     let (base, head, changed) = load(&root, &base_rev, &head_rev, global.today)?;
     global.note(started, "loaded base and head");
@@ -137,11 +151,12 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         bail!("{why}");
     }
     let d = diff::compare(&base, &head.catalog, changed.as_deref());
+    let paths = diff::changed_paths(&root, &base_rev, &head_rev).map_err(anyhow::Error::msg)?;
     let sides = Sides {
         base: &base,
         head: &head.catalog,
     };
-    let required = approvals::requirements(&sides, &d, global.today)
+    let required = approvals::requirements(&sides, &d, &paths, global.today)
         .map_err(|e| anyhow::anyhow!("cannot decide who must approve: {e}"))?;
     global.note(started, "requirements");
 
@@ -149,33 +164,16 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         .github
         .clone()
         .or_else(|| base.repo.config.github.clone());
-    let mut client = None;
-    let (reviews, author, approvals_on) = match (&args.reviews, &args.author) {
-        (Some(file), Some(author)) => (saved_reviews(file)?, author.clone(), head_sha.clone()),
-        _ => {
-            let Some(number) = args.pr else {
-                bail!(
-                    "pass --pr N to read the reviews from GitHub, or --reviews FILE --author LOGIN to evaluate saved ones"
-                );
-            };
-            let c = connect(repo.as_deref())?;
-            let pr = c.pull_request(number)?;
-            let reviews = c.reviews(number)?;
-            if !pr.head.sha.eq_ignore_ascii_case(&head_sha) && !global.quiet {
-                #[allow(clippy::print_stderr)]
-                {
-                    eprintln!(
-                        "note: the records are read at --head {head_sha}; GitHub says the pull request's head is {}, and approvals must be on that commit",
-                        pr.head.sha
-                    );
-                }
-            }
-            client = Some(c);
-            (reviews, pr.user.login, pr.head.sha)
-        }
-    };
+    let (pull, client) = pull_request(&args, repo.as_deref(), &head_sha)?;
     global.note(started, "reviews read");
-    let outcome = review::evaluate(required, &base, &reviews, &author, &approvals_on, args.pr);
+    let outcome = review::evaluate(
+        required,
+        &base,
+        &pull.reviews,
+        &pull.author,
+        &pull.head,
+        args.pr,
+    );
     print(&match args.format {
         GateFormat::Human => render::human(&outcome),
         GateFormat::Json => render::json(&outcome),
@@ -186,24 +184,93 @@ pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
         super::check::append(path, &render::markdown(&outcome))?;
     }
     if args.comment {
-        let Some(number) = args.pr else {
-            bail!("--comment needs --pr N");
-        };
-        let c = match client {
-            Some(c) => c,
-            None => connect(repo.as_deref())?,
-        };
-        let action = c.upsert_comment(number, render::MARKER, &render::markdown(&outcome))?;
-        let note = match action {
-            CommentAction::Created(id) => format!("created comment {id} on #{number}"),
-            CommentAction::Updated(id) => format!("updated comment {id} on #{number}"),
-        };
-        global.note(started, &note);
+        comment(global, started, &args, repo.as_deref(), client, &outcome)?;
     }
     let met = outcome.met;
     // Both revisions' records are dropped with the process, not one by one.
     std::mem::forget((base, head, outcome, d));
     Ok(if met { Status::Clean } else { Status::Findings })
+}
+
+/// What the gate reads about the pull request: its reviews, its author, and
+/// the commit approvals must be on.
+struct Pull {
+    reviews: Vec<review::Review>,
+    author: String,
+    head: String,
+}
+
+/// The reviews, from the saved file (`--reviews`) or from GitHub. Online,
+/// the pull request's head on GitHub must be the commit evaluated: records
+/// read at one commit cannot be judged by approvals of another.
+fn pull_request(
+    args: &ApprovalsArgs,
+    repo: Option<&str>,
+    head_sha: &str,
+) -> Result<(Pull, Option<Client>)> {
+    if let Some(file) = &args.reviews {
+        let Some(author) = args.author.clone() else {
+            bail!(
+                "--reviews FILE needs --author LOGIN (the pull request's author), or --event FILE to read it from"
+            );
+        };
+        let reviews = saved_reviews(file)?;
+        let head = head_sha.to_string();
+        return Ok((
+            Pull {
+                reviews,
+                author,
+                head,
+            },
+            None,
+        ));
+    }
+    let Some(number) = args.pr else {
+        bail!(
+            "pass --pr N to read the reviews from GitHub, or --reviews FILE --author LOGIN to evaluate saved ones"
+        );
+    };
+    let c = connect(repo)?;
+    let pr = c.pull_request(number)?;
+    if !pr.head.sha.eq_ignore_ascii_case(head_sha) {
+        bail!(
+            "GitHub says the head of pull request #{number} is {}, but the gate evaluated {head_sha}: run it on the pull request's current head (check out that commit, or pass --head {})",
+            pr.head.sha,
+            pr.head.sha
+        );
+    }
+    let reviews = c.reviews(number)?;
+    let pull = Pull {
+        reviews,
+        author: pr.user.login,
+        head: pr.head.sha,
+    };
+    Ok((pull, Some(c)))
+}
+
+/// Creates or updates the sticky comment.
+fn comment(
+    global: &Global,
+    started: std::time::Instant,
+    args: &ApprovalsArgs,
+    repo: Option<&str>,
+    client: Option<Client>,
+    outcome: &review::Outcome,
+) -> Result<()> {
+    let Some(number) = args.pr else {
+        bail!("--comment needs --pr N");
+    };
+    let c = match client {
+        Some(c) => c,
+        None => connect(repo)?,
+    };
+    let action = c.upsert_comment(number, render::MARKER, &render::markdown(outcome))?;
+    let note = match action {
+        CommentAction::Created(id) => format!("created comment {id} on #{number}"),
+        CommentAction::Updated(id) => format!("updated comment {id} on #{number}"),
+    };
+    global.note(started, &note);
+    Ok(())
 }
 
 /// Base (linked), head (checked: the gate needs its errors) and the paths of

@@ -20,7 +20,8 @@ merge or squash commit, whose message gives the pull request number
 a repository known (--github, else `github:` in itsm.yaml), the approvers of each
 pull request are read from GitHub (GITHUB_API_URL for GitHub Enterprise).
 
-Exit codes: 0 printed, 2 could not run (unknown revision, GitHub unreachable).")]
+Exit codes: 0 printed, 2 could not run (unknown revision, GitHub unreachable, a shallow
+clone: fetch the whole history, e.g. actions/checkout with fetch-depth: 0).")]
 pub struct AuditArgs {
     /// Walk history from this revision
     #[arg(long, value_name = "REV", default_value = "HEAD")]

@@ -111,10 +111,7 @@ pub fn changed_between(
     let repo = open_git(root)?;
     let prefix = prefix_of(&repo, root);
     let tree = |rev: &str| -> Result<git2::Tree<'_>, String> {
-        let object = repo
-            .revparse_single(rev)
-            .map_err(|e| format!("cannot resolve revision `{rev}`: {}", e.message()))?;
-        let tree = object
+        let tree = revision(&repo, rev)?
             .peel_to_tree()
             .map_err(|e| format!("`{rev}` has no tree: {}", e.message()))?;
         if prefix.as_os_str().is_empty() {
@@ -280,16 +277,69 @@ fn blob_content(repo: &git2::Repository, oid: git2::Oid) -> crate::load::Content
 /// The full SHA of the commit a revision names.
 pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
     let repo = open_git(root)?;
-    let commit = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|e| {
-            format!(
-                "cannot resolve revision `{rev}` to a commit: {}",
-                e.message()
-            )
-        })?;
+    let commit = revision(&repo, rev)?.peel_to_commit().map_err(|e| {
+        format!(
+            "cannot resolve revision `{rev}` to a commit: {}",
+            e.message()
+        )
+    })?;
     Ok(commit.id().to_string())
+}
+
+/// What to do when a shallow clone lacks the history a command needs.
+pub const SHALLOW_FIX: &str = "fetch the whole history (`actions/checkout` with `fetch-depth: 0`, or `git fetch --unshallow`)";
+
+/// The object a revision names; in a shallow clone, an error says how to
+/// fetch the history that may be missing.
+fn revision<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Object<'r>, String> {
+    repo.revparse_single(rev).map_err(|e| {
+        let mut message = format!("cannot resolve revision `{rev}`: {}", e.message());
+        if repo.is_shallow() {
+            message.push_str(&format!(
+                "; the repository is a shallow clone, which may lack this commit: {SHALLOW_FIX}"
+            ));
+        }
+        message
+    })
+}
+
+/// Every path that differs between two revisions, in the whole git tree.
+#[derive(Debug, Default)]
+pub struct ChangedPaths {
+    /// Paths relative to the top of the work tree, `/`-separated.
+    pub paths: Vec<String>,
+    /// Where the root is below the top: empty, or a folder path ending in `/`.
+    pub prefix: String,
+}
+
+impl ChangedPaths {
+    /// Each path, and where it is relative to the root (`None` outside it).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.paths
+            .iter()
+            .map(|p| (p.as_str(), p.strip_prefix(self.prefix.as_str())))
+    }
+}
+
+/// The paths whose entries differ between two revisions, anywhere in the git
+/// tree (`.github/` sits at its top even when the root is a folder below):
+/// files, symbolic links and submodules, a change of mode included.
+pub fn changed_paths(root: &Path, base: &str, head: &str) -> Result<ChangedPaths, String> {
+    let repo = open_git(root)?;
+    let prefix = prefix_of(&repo, root)
+        .components()
+        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+        .collect();
+    let tree = |rev: &str| {
+        revision(&repo, rev)?
+            .peel_to_tree()
+            .map_err(|e| format!("`{rev}` has no tree: {}", e.message()))
+    };
+    let (old, new) = (tree(base)?, tree(head)?);
+    Ok(ChangedPaths {
+        paths: changed_entries(&repo, Some(&old), Some(&new)),
+        prefix,
+    })
 }
 
 /// Compares two catalogues. With `changed`, only records in those files are
@@ -475,10 +525,9 @@ fn read_files(
     use rayon::prelude::*;
     let repo = open_git(root)?;
     let prefix = prefix_of(&repo, root);
-    let tree = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|e| format!("cannot resolve revision `{rev}`: {}", e.message()))?;
+    let tree = revision(&repo, rev)?
+        .peel_to_tree()
+        .map_err(|e| format!("`{rev}` has no tree: {}", e.message()))?;
     let at = |rel: &str| -> Option<git2::Oid> {
         let full = prefix.join(rel);
         let entry = tree.get_path(&full).ok()?;
@@ -526,40 +575,108 @@ pub type ChangedBlob = (String, Option<git2::Oid>, Option<git2::Oid>);
 
 /// The blobs that differ between two trees, descending only into subtrees
 /// whose ids differ (libgit2's tree diff walks every entry of both trees,
-/// which costs ~100 ms per commit on a 100,000-file tree).
+/// which costs ~100 ms per commit on a 100,000-file tree). Symbolic links,
+/// submodules and names that are not UTF-8 are left out.
 pub fn changed_blobs(
     repo: &git2::Repository,
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
 ) -> Vec<ChangedBlob> {
     let mut out = Vec::new();
-    walk_trees(repo, old, new, "", &mut out);
+    let blob_of = |e: Option<&git2::TreeEntry<'_>>| {
+        e.filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != LINK)
+            .map(git2::TreeEntry::id)
+    };
+    walk_trees(repo, old, new, "", false, &mut |path, x, y| {
+        let (a, b) = (blob_of(x), blob_of(y));
+        if a != b {
+            out.push((path.to_string(), a, b));
+        }
+    });
     out
 }
 
-fn walk_trees<'t>(
+/// Every path whose entry differs between two trees: files, symbolic links
+/// and submodules, a change of mode included; a name that is not UTF-8 is
+/// given with U+FFFD in place of its bad bytes.
+pub fn changed_entries(
     repo: &git2::Repository,
-    old: Option<&'t git2::Tree<'_>>,
-    new: Option<&'t git2::Tree<'_>>,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    walk_trees(repo, old, new, "", true, &mut |path, _, _| {
+        out.push(path.to_string())
+    });
+    out
+}
+
+/// The mode of a symbolic link in a git tree.
+const LINK: i32 = 0o120000;
+
+/// What [`walk_trees`] calls for each entry that differs: its path and its
+/// entry on each side.
+type Visit<'v> = dyn FnMut(&str, Option<&git2::TreeEntry<'_>>, Option<&git2::TreeEntry<'_>>) + 'v;
+
+/// Calls `visit` with the path and both entries of every non-folder entry
+/// whose id or mode differs, in name order (a folder is descended into
+/// before an entry of the same name that is not a folder is visited).
+fn walk_trees(
+    repo: &git2::Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
     dir: &str,
-    out: &mut Vec<ChangedBlob>,
+    lossy: bool,
+    visit: &mut Visit<'_>,
 ) {
     use git2::{ObjectType, TreeEntry};
+    fn entries<'a>(t: Option<&'a git2::Tree<'_>>) -> Vec<TreeEntry<'a>> {
+        t.map(|t| t.iter().collect()).unwrap_or_default()
+    }
+    let (a, b) = (entries(old), entries(new));
+    for (i, j) in differing(&a, &b) {
+        let (x, y) = (i.map(|i| &a[i]), j.map(|j| &b[j]));
+        let Some(e) = x.or(y) else { continue };
+        let entry_name = match (e.name(), lossy) {
+            (Ok(name), _) => std::borrow::Cow::Borrowed(name),
+            (Err(_), true) => String::from_utf8_lossy(e.name_bytes()),
+            (Err(_), false) => continue,
+        };
+        let path = format!("{dir}{entry_name}");
+        let is_tree = |e: &&TreeEntry<'_>| e.kind() == Some(ObjectType::Tree);
+        let tree_of =
+            |e: Option<&TreeEntry<'_>>| e.filter(is_tree).and_then(|e| repo.find_tree(e.id()).ok());
+        let (ta, tb) = (tree_of(x), tree_of(y));
+        if ta.is_some() || tb.is_some() {
+            let sub = format!("{path}/");
+            walk_trees(repo, ta.as_ref(), tb.as_ref(), &sub, lossy, visit);
+        }
+        let (fa, fb) = (x.filter(|e| !is_tree(e)), y.filter(|e| !is_tree(e)));
+        if fa.is_some() || fb.is_some() {
+            visit(&path, fa, fb);
+        }
+    }
+}
+
+/// The entries of two trees that differ in id or mode, paired by name (a
+/// folder's name with a `/` after it, as git sorts them), as indices into
+/// each list, in plain name order (a name on both sides once).
+fn differing(
+    a: &[git2::TreeEntry<'_>],
+    b: &[git2::TreeEntry<'_>],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    use git2::{ObjectType, TreeEntry};
     use std::cmp::Ordering;
-    // Symbolic links are never followed, so never compared.
-    let entries = |t: Option<&'t git2::Tree<'_>>| -> Vec<TreeEntry<'t>> {
-        t.map(|t| t.iter().filter(|e| e.filemode() != 0o120000).collect())
-            .unwrap_or_default()
-    };
-    // Git keeps tree entries sorted by name, a folder's name with a `/` after it:
-    // both lists are walked side by side, with no map and no copy of the names.
+    // Git keeps tree entries sorted by that key: both lists are walked side by
+    // side, with no map and no copy of the names.
     fn key<'e>(e: &'e TreeEntry<'_>) -> impl Iterator<Item = u8> + 'e {
         let slash = (e.kind() == Some(ObjectType::Tree)).then_some(b'/');
         e.name_bytes().iter().copied().chain(slash)
     }
-    let (a, b) = (entries(old), entries(new));
+    let same =
+        |x: &TreeEntry<'_>, y: &TreeEntry<'_>| x.id() == y.id() && x.filemode() == y.filemode();
     let (mut i, mut j) = (0, 0);
-    let mut changed: Vec<(Option<&TreeEntry<'_>>, Option<&TreeEntry<'_>>)> = Vec::new();
+    let mut out = Vec::new();
     while i < a.len() || j < b.len() {
         let order = match (a.get(i), b.get(j)) {
             (Some(x), Some(y)) => key(x).cmp(key(y)),
@@ -567,43 +684,21 @@ fn walk_trees<'t>(
             _ => Ordering::Greater,
         };
         let pair = match order {
-            Ordering::Less => (a.get(i), None),
-            Ordering::Greater => (None, b.get(j)),
-            Ordering::Equal => (a.get(i), b.get(j)),
+            Ordering::Less => (Some(i), None),
+            Ordering::Greater => (None, Some(j)),
+            Ordering::Equal => (Some(i), Some(j)),
         };
         i += usize::from(order != Ordering::Greater);
         j += usize::from(order != Ordering::Less);
-        if pair.0.map(TreeEntry::id) != pair.1.map(TreeEntry::id) {
-            changed.push(pair);
+        if !matches!(pair, (Some(x), Some(y)) if same(&a[x], &b[y])) {
+            out.push(pair);
         }
     }
-    // Report in plain name order, as before (a name present on both sides once).
-    let name = |p: &(Option<&TreeEntry<'_>>, Option<&TreeEntry<'_>>)| {
-        p.0.or(p.1)
-            .map(|e| e.name_bytes().to_vec())
-            .unwrap_or_default()
+    let name = |p: &(Option<usize>, Option<usize>)| match p {
+        (Some(x), _) => a[*x].name_bytes().to_vec(),
+        (None, Some(y)) => b[*y].name_bytes().to_vec(),
+        (None, None) => Vec::new(),
     };
-    changed.sort_by_cached_key(name);
-    for (x, y) in changed {
-        let Some(entry_name) = x.or(y).and_then(|e| e.name().ok()) else {
-            continue;
-        };
-        let path = format!("{dir}{entry_name}");
-        let tree_of = |e: Option<&TreeEntry<'_>>| {
-            e.filter(|e| e.kind() == Some(ObjectType::Tree))
-                .and_then(|e| repo.find_tree(e.id()).ok())
-        };
-        let blob_of = |e: Option<&TreeEntry<'_>>| {
-            e.filter(|e| e.kind() == Some(ObjectType::Blob))
-                .map(TreeEntry::id)
-        };
-        let (ta, tb) = (tree_of(x), tree_of(y));
-        if ta.is_some() || tb.is_some() {
-            walk_trees(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out);
-        }
-        let (ba, bb) = (blob_of(x), blob_of(y));
-        if ba.is_some() || bb.is_some() {
-            out.push((path, ba, bb));
-        }
-    }
+    out.sort_by_cached_key(name);
+    out
 }

@@ -133,6 +133,7 @@ fn read_all(
     };
     let config = Config::from_value(&config_value);
     let exclude = discover::Exclude::new(&config, config_file, diags);
+    config.check_protected(config_file, diags);
     let parsed = reader.read_tree(&exclude, parse_file)?;
     Ok(Tree {
         config_value,
