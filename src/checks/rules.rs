@@ -138,7 +138,7 @@ fn compile_one(
             Err(bounded::Invalid(e)) => {
                 let message = format!(
                     "rule `{id}`: `{key}` is not a valid CEL expression: {}",
-                    first_line(&e)
+                    clip(&Shown(first_line(&e)))
                 );
                 let help = "rules are written in CEL (https://cel.dev), e.g. `self.spec.tier == 1`";
                 diags.push(at.diagnostic(Code::Schema, message, help, key));
@@ -474,10 +474,10 @@ fn clip(value: &dyn std::fmt::Debug) -> String {
     cut.0
 }
 
-/// Shows an error with `Display` through [`clip`].
-struct Shown(ExecutionError);
+/// Shows a value with `Display` through [`clip`].
+struct Shown<T>(T);
 
-impl std::fmt::Debug for Shown {
+impl<T: std::fmt::Display> std::fmt::Debug for Shown<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
