@@ -4,13 +4,29 @@
 //! Markdown body of a `.md` record as `spec.body`), `today` (`"YYYY-MM-DD"`) and
 //! `ref(kind, name)` / `ref("kind:name")`, which returns another record, so that
 //! a rule on a Service can read its SLA: `ref('sla', self.spec.sla).spec.availability`.
+//!
+//! Rules are untrusted input: each is bounded in size and depth before it is
+//! parsed and in cost and time while it runs (see [`bounded`]); a rule out of
+//! bounds is a `rule` error at the rule, never a crash or a stall.
+
+mod bounded;
+mod bounds;
+mod instrument;
+mod meter;
+mod regex;
+
+pub use bounded::{Expression, RUN_TIME, RUN_UNITS};
+pub use bounds::{MAX_DEPTH, MAX_SOURCE_BYTES};
+pub use meter::{EVAL_TIME, EVAL_UNITS};
+pub use regex::MAX_REGEX_SIZE;
 
 use crate::diag::{Code, Diagnostic, Severity, Target};
 use crate::link::{Catalog, Ix};
-use crate::model::{Kind, Record};
+use crate::model::{Kind, Record, RecordId};
 use crate::value::Value;
+use bounded::{Bound, Budget, on_big_stack};
 use cel::objects::Value as Cel;
-use cel::{Context, Env, ExecutionError, Program};
+use cel::{Context, Env, ExecutionError};
 use jiff::civil::Date;
 use std::sync::Arc;
 
@@ -21,12 +37,14 @@ pub struct Rule {
     pub index: usize,
     pub id: String,
     pub kind: Kind,
-    pub when: Option<Program>,
-    pub assert: Option<Program>,
+    pub when: Option<Expression>,
+    pub assert: Option<Expression>,
     pub severity: Severity,
     pub message: String,
     /// An approval requirement the rule adds for pull requests (`approve:`).
     pub approve: Option<Approve>,
+    /// Shared by the rules compiled together: what their evaluations may use.
+    budget: Arc<Budget>,
 }
 
 /// A rule's `approve: {team, count}`.
@@ -38,83 +56,180 @@ pub struct Approve {
     pub count: u32,
 }
 
-/// Compiles the rules of every Policy; a rule that does not compile is reported
-/// (`schema`, at the expression) and skipped.
+/// Compiles the rules of every Policy. A rule that is not valid CEL is reported
+/// (`schema`, at the expression) and skipped; one out of bounds is reported
+/// (`rule`, at the expression) and kept, refused: it is never evaluated, and
+/// the approval gate counts it as matching.
 pub fn compile(catalog: &Catalog, env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    for policy in catalog.of_kind(Kind::Policy) {
-        let record = catalog.record(policy);
-        let Some(Value::Seq(items)) = record.get("/spec/rules") else {
-            continue;
-        };
-        for (index, item) in items.iter().enumerate() {
-            let text = |key: &str| item.get(key).and_then(Value::as_str);
-            let (Some(id), Some(kind)) = (text("id"), text("kind").and_then(Kind::from_name))
-            else {
+    let budget = Arc::new(Budget::default());
+    let compiled = on_big_stack(|| {
+        let mut rules = Vec::new();
+        for policy in catalog.of_kind(Kind::Policy) {
+            let Some(Value::Seq(items)) = catalog.record(policy).get("/spec/rules") else {
                 continue;
             };
-            let mut program = |key: &str| {
-                let source = text(key)?;
-                match env.compile(source) {
-                    Ok(p) => Some(Ok(p)),
-                    Err(e) => {
-                        let d = Diagnostic::new(
-                            Code::Schema,
-                            format!("rule `{id}`: `{key}` is not a valid CEL expression: {}", first_line(&e.to_string())),
-                        )
-                        .with_help("rules are written in CEL (https://cel.dev), e.g. `self.spec.tier == 1`")
-                        .with_record(&record.id)
-                        .at(record.file, record.doc, format!("/spec/rules/{index}/{key}"), Target::Value);
-                        diags.push(d);
-                        Some(Err(()))
-                    }
-                }
-            };
-            let (when, assert) = (program("when"), program("assert"));
-            if matches!(when, Some(Err(()))) || matches!(assert, Some(Err(()))) {
-                continue;
+            for (index, item) in items.iter().enumerate() {
+                let at = At {
+                    catalog,
+                    policy,
+                    index,
+                };
+                rules.extend(compile_one(at, item, env, &budget, diags));
             }
-            rules.push(Rule {
-                policy,
-                index,
-                id: id.to_string(),
-                kind,
-                when: when.and_then(Result::ok),
-                assert: assert.and_then(Result::ok),
-                severity: if text("severity") == Some("warning") {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                },
-                message: text("message")
-                    .unwrap_or("the rule does not hold")
-                    .to_string(),
-                approve: item.get("approve").map(|a| Approve {
-                    team: a.get("team").and_then(Value::as_str).map(str::to_string),
-                    count: a
-                        .get("count")
-                        .and_then(Value::as_i64)
-                        .map_or(1, |c| c.clamp(1, u32::MAX as i64) as u32),
-                }),
-            });
         }
-    }
-    rules
+        rules
+    });
+    compiled.unwrap_or_else(|e| {
+        diags.push(Diagnostic::new(
+            Code::Rule,
+            format!("the Policy rules were not evaluated: cannot start a thread for them: {e}"),
+        ));
+        Vec::new()
+    })
 }
+
+/// Where a rule is: its Policy and its position in the Policy's `rules`.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    catalog: &'a Catalog,
+    policy: Ix,
+    index: usize,
+}
+
+impl At<'_> {
+    /// A diagnostic at the rule's `key` in its Policy.
+    fn diagnostic(self, code: Code, message: String, help: &str, key: &str) -> Diagnostic {
+        let record = self.catalog.record(self.policy);
+        Diagnostic::new(code, message)
+            .with_help(help)
+            .with_record(&record.id)
+            .at(
+                record.file,
+                record.doc,
+                format!("/spec/rules/{}/{key}", self.index),
+                Target::Value,
+            )
+    }
+}
+
+fn compile_one(
+    at: At<'_>,
+    item: &Value,
+    env: &Env,
+    budget: &Arc<Budget>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Rule> {
+    let text = |key: &str| item.get(key).and_then(Value::as_str);
+    let (Some(id), Some(kind)) = (text("id"), text("kind").and_then(Kind::from_name)) else {
+        return None;
+    };
+    let mut parse = |key: &str| -> Result<Option<Expression>, ()> {
+        let Some(source) = text(key) else {
+            return Ok(None);
+        };
+        match Expression::parse(env, source) {
+            Ok(e) => {
+                if let Some(why) = e.refusal() {
+                    let message = format!("[{id}] `{key}` {why}");
+                    diags.push(at.diagnostic(Code::Rule, message, BOUNDS_HELP, key));
+                }
+                Ok(Some(e))
+            }
+            Err(bounded::Invalid(e)) => {
+                let message = format!(
+                    "rule `{id}`: `{key}` is not a valid CEL expression: {}",
+                    clip(&Shown(first_line(&e)))
+                );
+                let help = "rules are written in CEL (https://cel.dev), e.g. `self.spec.tier == 1`";
+                diags.push(at.diagnostic(Code::Schema, message, help, key));
+                Err(())
+            }
+        }
+    };
+    let (when, assert) = (parse("when"), parse("assert"));
+    Some(Rule {
+        policy: at.policy,
+        index: at.index,
+        id: id.to_string(),
+        kind,
+        when: when.ok()?,
+        assert: assert.ok()?,
+        severity: if text("severity") == Some("warning") {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
+        message: text("message")
+            .unwrap_or("the rule does not hold")
+            .to_string(),
+        approve: item.get("approve").map(|a| Approve {
+            team: a.get("team").and_then(Value::as_str).map(str::to_string),
+            count: a
+                .get("count")
+                .and_then(Value::as_i64)
+                .map_or(1, |c| c.clamp(1, u32::MAX as i64) as u32),
+        }),
+        budget: budget.clone(),
+    })
+}
+
+const BOUNDS_HELP: &str = "rules are bounded so that no Policy can stall or crash a check (README, section \"Policy rules\"): simplify the rule, or split it into several";
 
 /// Evaluates every rule with an `assert` on every record of its kind.
 pub fn run(catalog: &Arc<Catalog>, today: Date, diags: &mut Vec<Diagnostic>) {
     let env = Arc::new(Env::stdlib());
     let rules: Vec<Rule> = compile(catalog, &env, diags)
         .into_iter()
-        .filter(|r| r.assert.is_some())
+        .filter(|r| r.assert.is_some() && !r.refused())
         .collect();
     if rules.is_empty() {
         return;
     }
-    let root = root_context(catalog, &env, today);
+    let evaluated = on_big_stack(|| {
+        let mut found = Vec::new();
+        evaluate_all(catalog, &env, today, &rules, &mut found);
+        found
+    });
+    match evaluated {
+        Ok(found) => diags.extend(found),
+        Err(e) => diags.push(Diagnostic::new(
+            Code::Rule,
+            format!("the Policy rules were not evaluated: cannot start a thread for them: {e}"),
+        )),
+    }
+}
+
+impl Rule {
+    /// Whether an expression of the rule is out of bounds (reported when compiled).
+    fn refused(&self) -> bool {
+        [&self.when, &self.assert]
+            .into_iter()
+            .flatten()
+            .any(|e| e.refusal().is_some())
+    }
+}
+
+/// A rule that ran into a bound: it is not evaluated again in the run.
+struct Overrun {
+    key: &'static str,
+    bound: Bound,
+    record: RecordId,
+    skipped: usize,
+}
+
+fn evaluate_all(
+    catalog: &Arc<Catalog>,
+    env: &Arc<Env>,
+    today: Date,
+    rules: &[Rule],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let root = root_context(catalog, env, today);
+    let mut overruns: Vec<Option<Overrun>> = rules.iter().map(|_| None).collect();
     for kind in Kind::ALL {
-        let of_kind: Vec<&Rule> = rules.iter().filter(|r| r.kind == kind).collect();
+        let of_kind: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].kind == kind)
+            .collect();
         if of_kind.is_empty() {
             continue;
         }
@@ -125,13 +240,40 @@ pub fn run(catalog: &Arc<Catalog>, today: Date, diags: &mut Vec<Diagnostic>) {
             };
             let mut scope = root.new_inner_scope();
             scope.add_variable_from_value("self", this);
-            for rule in &of_kind {
-                if let Some(d) = evaluate(catalog, rule, &scope, ix) {
-                    diags.push(d);
+            for &i in &of_kind {
+                if let Some(overrun) = &mut overruns[i] {
+                    overrun.skipped += 1;
+                    continue;
+                }
+                match evaluate(catalog, &rules[i], &scope, ix) {
+                    Ok(finding) => diags.extend(finding),
+                    Err(overrun) => overruns[i] = Some(overrun),
                 }
             }
         }
     }
+    for (rule, overrun) in rules.iter().zip(overruns) {
+        if let Some(o) = overrun {
+            diags.push(overrun_diagnostic(catalog, rule, o));
+        }
+    }
+}
+
+fn overrun_diagnostic(catalog: &Catalog, rule: &Rule, o: Overrun) -> Diagnostic {
+    let at = At {
+        catalog,
+        policy: rule.policy,
+        index: rule.index,
+    };
+    let rest = match o.skipped {
+        0 => String::new(),
+        n => format!("; it was not evaluated on the {n} record(s) after it"),
+    };
+    let message = format!(
+        "[{}] `{}` {} (on {}){rest}",
+        rule.id, o.key, o.bound, o.record
+    );
+    at.diagnostic(Code::Rule, message, BOUNDS_HELP, o.key)
 }
 
 /// The record as rules see it: with the Markdown body of a `.md` record in `spec.body`.
@@ -168,7 +310,8 @@ impl serde::Serialize for WithBody<'_> {
     }
 }
 
-/// The context shared by every evaluation: `today` and `ref`.
+/// The context shared by every evaluation: `today`, `ref`, and the functions
+/// that meter an evaluation.
 pub fn root_context(
     catalog: &Arc<Catalog>,
     env: &Arc<Env>,
@@ -176,6 +319,7 @@ pub fn root_context(
 ) -> Context<'static, 'static> {
     let mut root = Context::with_env(env.clone());
     root.add_variable_from_value("today", today.to_string());
+    meter::register(&mut root, env);
     let catalog = catalog.clone();
     let _ = root.add_function(
         "ref",
@@ -189,7 +333,7 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
         Cel::String(s) => Ok(s.to_string()),
         other => Err(ExecutionError::function_error(
             "ref",
-            format!("expected a string, got {other:?}"),
+            format!("expected a string, got {}", clip(other)),
         )),
     };
     let (kinds, reference): (Vec<Kind>, String) = match args {
@@ -214,8 +358,14 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
         catalog.resolve(&reference, &kinds)
     };
     match found {
-        Ok(ix) => cel::to_value(RuleView(catalog.record(ix)))
-            .map_err(|e| ExecutionError::function_error("ref", e.to_string())),
+        Ok(ix) => {
+            // refused once the budget is spent; paid for its size once built
+            meter::charge(1)?;
+            let value = cel::to_value(RuleView(catalog.record(ix)))
+                .map_err(|e| ExecutionError::function_error("ref", e.to_string()))?;
+            meter::charge(meter::value_units(&value))?;
+            Ok(value)
+        }
         Err(_) => Err(ExecutionError::function_error(
             "ref",
             format!("no record `{reference}`"),
@@ -224,65 +374,116 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
 }
 
 /// Whether a rule's `when` holds for the record in `scope` (`self` set); a rule
-/// without `when` always holds. The error says why it could not be evaluated.
+/// without `when` always holds. The error says why it could not be evaluated,
+/// a bound it ran into included. Runs on a thread of its own, whose stack holds
+/// the deepest rule the bounds let through.
 pub fn when_holds(rule: &Rule, scope: &Context<'_, '_>) -> Result<bool, String> {
-    match rule.when.as_ref().map(|w| w.execute(scope)) {
-        None | Some(Ok(Cel::Bool(true))) => Ok(true),
-        Some(Ok(Cel::Bool(false))) => Ok(false),
-        Some(Ok(other)) => Err(format!("`when` gave {other:?}, not true or false")),
-        Some(Err(e)) => Err(format!("`when` could not be evaluated: {e}")),
-    }
+    let Some(when) = &rule.when else {
+        return Ok(true);
+    };
+    let outcome = on_big_stack(|| verdict("when", when.evaluate(scope, &rule.budget)))
+        .map_err(|e| format!("`when` could not be evaluated: cannot start a thread: {e}"))?;
+    outcome.map_err(|bound| format!("`when` {bound}"))?
 }
 
-fn evaluate(catalog: &Catalog, rule: &Rule, scope: &Context<'_, '_>, ix: Ix) -> Option<Diagnostic> {
+/// A bool, or why the result is not one.
+fn verdict(
+    key: &str,
+    outcome: Result<Result<Cel, ExecutionError>, Bound>,
+) -> Result<Result<bool, String>, Bound> {
+    Ok(match outcome? {
+        Ok(Cel::Bool(b)) => Ok(b),
+        Ok(other) => Err(format!("`{key}` gave {}, not true or false", clip(&other))),
+        Err(e) => Err(format!(
+            "`{key}` could not be evaluated: {}",
+            clip(&Shown(e))
+        )),
+    })
+}
+
+/// The finding of a rule on the record in `scope`, if any; the bound it ran
+/// into, if it did.
+fn evaluate(
+    catalog: &Catalog,
+    rule: &Rule,
+    scope: &Context<'_, '_>,
+    ix: Ix,
+) -> Result<Option<Diagnostic>, Overrun> {
     let record = catalog.record(ix);
     let policy = &catalog.record(rule.policy).id;
+    let overrun = |key, bound| Overrun {
+        key,
+        bound,
+        record: record.id.clone(),
+        skipped: 0,
+    };
     if let Some(when) = &rule.when {
-        match when.execute(scope) {
-            Ok(Cel::Bool(true)) => {}
-            Ok(Cel::Bool(false)) => return None,
-            Ok(other) => {
-                return Some(failure(
-                    rule,
-                    policy,
-                    record,
-                    format!("`when` gave {other:?}, not true or false"),
-                ));
-            }
-            Err(e) => {
-                return Some(failure(
-                    rule,
-                    policy,
-                    record,
-                    format!("`when` could not be evaluated: {e}"),
-                ));
-            }
+        match verdict("when", when.evaluate(scope, &rule.budget)) {
+            Err(bound) => return Err(overrun("when", bound)),
+            Ok(Ok(true)) => {}
+            Ok(Ok(false)) => return Ok(None),
+            Ok(Err(reason)) => return Ok(Some(failure(rule, policy, record, reason))),
         }
     }
-    let outcome = rule.assert.as_ref()?.execute(scope);
-    let reason = match outcome {
-        Ok(Cel::Bool(true)) => return None,
-        Ok(Cel::Bool(false)) => {
+    let Some(assert) = &rule.assert else {
+        return Ok(None);
+    };
+    match verdict("assert", assert.evaluate(scope, &rule.budget)) {
+        Err(bound) => Err(overrun("assert", bound)),
+        Ok(Ok(true)) => Ok(None),
+        Ok(Ok(false)) => {
             let d = Diagnostic::new(Code::Rule, format!("[{}] {}", rule.id, rule.message))
                 .with_severity(rule.severity)
                 .with_help(format!("required by rule `{}` of {policy}", rule.id));
-            return Some(
-                d.with_record(&record.id)
-                    .at(record.file, record.doc, "", Target::Value),
-            );
+            Ok(Some(d.with_record(&record.id).at(
+                record.file,
+                record.doc,
+                "",
+                Target::Value,
+            )))
         }
-        Ok(other) => format!("`assert` gave {other:?}, not true or false"),
-        Err(e) => format!("`assert` could not be evaluated: {e}"),
-    };
-    Some(failure(rule, policy, record, reason))
+        Ok(Err(reason)) => Ok(Some(failure(rule, policy, record, reason))),
+    }
 }
 
-fn failure(
-    rule: &Rule,
-    policy: &crate::model::RecordId,
-    record: &Record,
-    reason: String,
-) -> Diagnostic {
+/// The longest rendering of a value or an error that goes into a message.
+const SHOWN_BYTES: usize = 300;
+
+/// `{value:?}`, cut after [`SHOWN_BYTES`] (a rule may produce a huge value).
+fn clip(value: &dyn std::fmt::Debug) -> String {
+    struct Cut(String);
+    impl std::fmt::Write for Cut {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let room = SHOWN_BYTES.saturating_sub(self.0.len());
+            if s.len() <= room {
+                self.0.push_str(s);
+                return Ok(());
+            }
+            let end = (0..=room)
+                .rev()
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0);
+            self.0.push_str(&s[..end]);
+            Err(std::fmt::Error)
+        }
+    }
+    let mut cut = Cut(String::new());
+    if std::fmt::write(&mut cut, format_args!("{value:?}")).is_err() {
+        cut.0.push_str("...");
+    }
+    cut.0
+}
+
+/// Shows a value with `Display` through [`clip`].
+struct Shown<T>(T);
+
+impl<T: std::fmt::Display> std::fmt::Debug for Shown<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+fn failure(rule: &Rule, policy: &RecordId, record: &Record, reason: String) -> Diagnostic {
     Diagnostic::new(
         Code::Rule,
         format!("[{}] {}: {reason}", rule.id, rule.message),
