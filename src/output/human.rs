@@ -1,10 +1,21 @@
-//! `--format human`: rustc-style diagnostics with the offending lines, then a summary.
+//! `--format human`: rustc-style diagnostics with the offending line, then a summary.
+//! Each snippet is a window of the line around the finding, record text is
+//! shown escaped, and at most [`super::MAX_PER_FILE`] findings per file are printed.
 
-use super::Report;
-use crate::diag::{Counts, Diagnostic, Severity};
+use super::{Flat, Report, escape};
+use crate::diag::{Counts, Severity};
+use crate::source::{FileId, Span};
 use codespan_reporting::diagnostic::{Diagnostic as Cs, Label};
+use codespan_reporting::files::{Error, Files as _};
 use codespan_reporting::term::{self, Config};
+use std::ops::Range;
 use termcolor::{Buffer, WriteColor};
+
+/// Characters of a source line shown around a finding.
+pub const WINDOW: usize = 200;
+
+/// Characters of the window kept before the finding's column.
+const BEFORE: usize = 60;
 
 /// Renders every diagnostic and the summary line; `color` adds ANSI colours.
 pub fn render(report: &Report<'_>, color: bool, summary: bool) -> String {
@@ -14,30 +25,174 @@ pub fn render(report: &Report<'_>, color: bool, summary: bool) -> String {
         Buffer::no_color()
     };
     let config = Config::default();
-    for d in report.diagnostics {
-        let _ = term::emit_to_write_style(&mut buffer, &config, report.files, &convert(d));
+    for f in report.flat() {
+        emit(&mut buffer, &config, report, &f);
+    }
+    for o in report.omitted() {
+        write_note(&mut buffer, &o.sentence());
     }
     if summary {
         write_summary(&mut buffer, report);
     }
-    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    escape::lines(&String::from_utf8_lossy(buffer.as_slice()))
 }
 
-fn convert(d: &Diagnostic) -> Cs<u32> {
-    let base = match d.severity {
+fn emit(buffer: &mut Buffer, config: &Config, report: &Report<'_>, f: &Flat<'_>) {
+    let base = match f.d.severity {
         Severity::Error => Cs::error(),
         Severity::Warning => Cs::warning(),
     };
-    let mut cs = base.with_code(d.code.as_str()).with_message(&d.message);
-    if let (Some(file), Some(span)) = (d.location.file, d.location.span) {
-        let label = Label::primary(file, span.start as usize..span.end as usize);
-        cs = cs.with_labels(vec![label]);
+    let mut cs = base
+        .with_code(f.d.code.as_str())
+        .with_message(escape::log(&f.message));
+    if let Some(help) = &f.help {
+        cs = cs.with_notes(vec![format!("help: {}", escape::log(help))]);
     }
-    let mut notes = Vec::new();
-    if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+    let place = f.d.location.file.zip(f.d.location.span);
+    let snippet = place.map(|(file, span)| Snippet::of(report, file, span));
+    match snippet {
+        Some((snippet, label)) => {
+            let cs = cs.with_labels(vec![Label::primary((), label)]);
+            let _ = term::emit_to_write_style(buffer, config, &snippet, &cs);
+        }
+        None => {
+            let _ = term::emit_to_write_style(buffer, config, &NoFiles, &cs);
+        }
     }
-    cs.with_notes(notes)
+}
+
+/// The one line of a finding, clipped to a window around its column and escaped,
+/// as a file of one line that keeps the real line and column numbers.
+struct Snippet {
+    name: String,
+    line: usize,
+    col: usize,
+    source: String,
+}
+
+impl Snippet {
+    /// The snippet of `span` in `file` and the label's range inside it.
+    fn of(report: &Report<'_>, file: FileId, span: Span) -> (Snippet, Range<usize>) {
+        let files = report.files;
+        let text: &str = &files.get(file).text;
+        let mut start = (span.start as usize).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let index = files.line_index(file, start).unwrap_or(0);
+        let line = files.line_range(file, index).unwrap_or(start..start);
+        let line_text = text[line.clone()].trim_end_matches(['\n', '\r']);
+        let before = &line_text[..(start - line.start).min(line_text.len())];
+        let end = (span.end as usize).clamp(start, line.start + line_text.len());
+        let len = text.get(start..end).map_or(0, |t| t.chars().count());
+        let col = before.chars().count();
+        let (source, label) = window(line_text, col, len);
+        let snippet = Snippet {
+            name: escape::log(&files.get(file).path).into_owned(),
+            line: index + 1,
+            col: col + 1,
+            source,
+        };
+        (snippet, label)
+    }
+}
+
+/// At most [`WINDOW`] characters of `line` from a little before character `col`,
+/// escaped, with `…` where the line goes on; and where the `len` characters at
+/// `col` are in that text (bytes).
+fn window(line: &str, col: usize, len: usize) -> (String, Range<usize>) {
+    let total = line.chars().count();
+    let first = if total <= WINDOW {
+        0
+    } else {
+        col.saturating_sub(BEFORE).min(total - WINDOW)
+    };
+    let last = (first + WINDOW).min(total);
+    let mut out = String::new();
+    if first > 0 {
+        out.push('…');
+    }
+    let (mut start, mut end) = (None, None);
+    for (i, c) in line.chars().enumerate().skip(first).take(last - first) {
+        if i == col {
+            start = Some(out.len());
+        }
+        if i == col + len {
+            end = Some(out.len());
+        }
+        escape::push_visible(&mut out, c);
+    }
+    let body = out.len();
+    if last < total {
+        out.push('…');
+    }
+    let start = start.unwrap_or(body);
+    (out, start..end.unwrap_or(body).max(start))
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Snippet {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, Error> {
+        Ok(&self.source)
+    }
+
+    fn line_index(&'a self, (): (), _byte: usize) -> Result<usize, Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _line_index: usize) -> Result<usize, Error> {
+        Ok(self.line)
+    }
+
+    fn column_number(&'a self, (): (), _line: usize, _byte: usize) -> Result<usize, Error> {
+        Ok(self.col)
+    }
+
+    fn line_range(&'a self, (): (), _line_index: usize) -> Result<Range<usize>, Error> {
+        Ok(0..self.source.len())
+    }
+}
+
+/// For findings without a place: no snippet.
+struct NoFiles;
+
+impl<'a> codespan_reporting::files::Files<'a> for NoFiles {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, Error> {
+        Err(Error::FileMissing)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, Error> {
+        Err(Error::FileMissing)
+    }
+
+    fn line_index(&'a self, (): (), _byte: usize) -> Result<usize, Error> {
+        Err(Error::FileMissing)
+    }
+
+    fn line_range(&'a self, (): (), _line_index: usize) -> Result<Range<usize>, Error> {
+        Err(Error::FileMissing)
+    }
+}
+
+fn write_note(buffer: &mut Buffer, text: &str) {
+    use std::io::Write;
+    let mut spec = termcolor::ColorSpec::new();
+    spec.set_bold(true);
+    let _ = buffer.set_color(&spec);
+    let _ = write!(buffer, "note");
+    let _ = buffer.reset();
+    let _ = writeln!(buffer, ": {}\n", escape::log(text));
 }
 
 fn write_summary(buffer: &mut Buffer, report: &Report<'_>) {
@@ -79,4 +234,44 @@ fn write_summary(buffer: &mut Buffer, report: &Report<'_>) {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lines_are_whole() {
+        let (text, label) = window("  sla: gold-plus", 7, 9);
+        assert_eq!(text, "  sla: gold-plus");
+        assert_eq!(&text[label], "gold-plus");
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        let line = format!("{}TARGET{}", "a".repeat(10_000), "b".repeat(10_000));
+        let (text, label) = window(&line, 10_000, 6);
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        assert_eq!(text.chars().count(), WINDOW + 2);
+        assert_eq!(&text[label], "TARGET");
+        // A finding at the very end of a long line.
+        let (text, label) = window(&line, 20_006, 0);
+        assert!(text.starts_with('…') && !text.ends_with('…'));
+        assert_eq!(label, text.len()..text.len());
+    }
+
+    #[test]
+    fn a_long_label_is_cut_at_the_window() {
+        let line = "x".repeat(1_000);
+        let (text, label) = window(&line, 10, 900);
+        assert_eq!(label.start, 10);
+        assert_eq!(label.end, text.len() - '…'.len_utf8());
+    }
+
+    #[test]
+    fn controls_are_escaped_and_the_label_follows() {
+        let (text, label) = window("a: \"\u{1b}[2J\" x", 10, 1);
+        assert_eq!(text, "a: \"\\u{1b}[2J\" x");
+        assert_eq!(&text[label], "x");
+    }
 }
