@@ -286,7 +286,7 @@ fn messages_that_quote_long_values_are_clipped() {
     let report: serde_json::Value = serde_json::from_str(&check(dir.path(), "json")).unwrap();
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.chars().count() < 1_100, "{message}");
-    assert!(message.ends_with("more characters)"), "{message}");
+    assert!(message.ends_with("more bytes)"), "{message}");
     let pointer = report["diagnostics"][0]["pointer"].as_str().unwrap();
     assert!(pointer.chars().count() < 1_100, "{pointer}");
 }

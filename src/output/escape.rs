@@ -106,14 +106,12 @@ pub fn json(text: String) -> String {
     out
 }
 
-/// `s` cut to at most `max` characters, saying how much was left out.
+/// `s` cut to at most `max` characters, saying how much was left out (in
+/// bytes: counting characters would read all of a huge text).
 pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
     match s.char_indices().nth(max) {
         None => Cow::Borrowed(s),
-        Some((cut, _)) => {
-            let rest = s[cut..].chars().count();
-            Cow::Owned(format!("{}… ({rest} more characters)", &s[..cut]))
-        }
+        Some((cut, _)) => Cow::Owned(format!("{}… ({} more bytes)", &s[..cut], s.len() - cut)),
     }
 }
 
@@ -153,7 +151,7 @@ mod tests {
 
     #[test]
     fn clip_says_how_much_is_left_out() {
-        assert_eq!(clip("abcdef", 4), "abcd… (2 more characters)");
+        assert_eq!(clip("abcdéf", 4), "abcd… (3 more bytes)");
         assert_eq!(clip("abcd", 4), "abcd");
     }
 }

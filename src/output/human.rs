@@ -72,6 +72,8 @@ struct Snippet {
 
 impl Snippet {
     /// The snippet of `span` in `file` and the label's range inside it.
+    /// The line and column are the finding's own (the ones every format prints);
+    /// the window is found from its byte offsets, without reading the whole line.
     fn of(report: &Report<'_>, file: FileId, span: Span) -> (Snippet, Range<usize>) {
         let files = report.files;
         let text: &str = &files.get(file).text;
@@ -82,52 +84,55 @@ impl Snippet {
         let index = files.line_index(file, start).unwrap_or(0);
         let line = files.line_range(file, index).unwrap_or(start..start);
         let line_text = text[line.clone()].trim_end_matches(['\n', '\r']);
-        let before = &line_text[..(start - line.start).min(line_text.len())];
-        let end = (span.end as usize).clamp(start, line.start + line_text.len());
-        let len = text.get(start..end).map_or(0, |t| t.chars().count());
-        let col = before.chars().count();
-        let (source, label) = window(line_text, col, len);
+        let at = (start - line.start).min(line_text.len());
+        let mut end = (span.end as usize).clamp(start, line.start + line_text.len()) - line.start;
+        while !line_text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (source, label) = window(line_text, at, end.max(at));
         let snippet = Snippet {
             name: escape::log(&files.get(file).path).into_owned(),
-            line: index + 1,
-            col: col + 1,
+            line: span.line as usize,
+            col: span.col as usize,
             source,
         };
         (snippet, label)
     }
 }
 
-/// At most [`WINDOW`] characters of `line` from a little before character `col`,
-/// escaped, with `…` where the line goes on; and where the `len` characters at
-/// `col` are in that text (bytes).
-fn window(line: &str, col: usize, len: usize) -> (String, Range<usize>) {
-    let total = line.chars().count();
-    let first = if total <= WINDOW {
-        0
-    } else {
-        col.saturating_sub(BEFORE).min(total - WINDOW)
-    };
-    let last = (first + WINDOW).min(total);
+/// At most [`WINDOW`] characters of `line` around the bytes `at..end` (a little
+/// before, the rest after), escaped, with `…` where the line goes on; and where
+/// `at..end` is in that text. Reads only the characters it shows.
+fn window(line: &str, at: usize, end: usize) -> (String, Range<usize>) {
+    let after = line[at..].chars().take(WINDOW).count();
+    let budget = WINDOW.saturating_sub(after).max(BEFORE);
+    let first = line[..at]
+        .char_indices()
+        .rev()
+        .take(budget)
+        .last()
+        .map_or(at, |(i, _)| i);
     let mut out = String::new();
     if first > 0 {
         out.push('…');
     }
-    let (mut start, mut end) = (None, None);
-    for (i, c) in line.chars().enumerate().skip(first).take(last - first) {
-        if i == col {
+    let (mut start, mut stop) = (None, None);
+    let mut chars = line[first..].char_indices().map(|(i, c)| (first + i, c));
+    for (i, c) in chars.by_ref().take(WINDOW) {
+        if i == at {
             start = Some(out.len());
         }
-        if i == col + len {
-            end = Some(out.len());
+        if i == end {
+            stop = Some(out.len());
         }
         escape::push_visible(&mut out, c);
     }
     let body = out.len();
-    if last < total {
+    if chars.next().is_some() {
         out.push('…');
     }
     let start = start.unwrap_or(body);
-    (out, start..end.unwrap_or(body).max(start))
+    (out, start..stop.unwrap_or(body).max(start))
 }
 
 impl<'a> codespan_reporting::files::Files<'a> for Snippet {
@@ -242,7 +247,7 @@ mod tests {
 
     #[test]
     fn short_lines_are_whole() {
-        let (text, label) = window("  sla: gold-plus", 7, 9);
+        let (text, label) = window("  sla: gold-plus", 7, 16);
         assert_eq!(text, "  sla: gold-plus");
         assert_eq!(&text[label], "gold-plus");
     }
@@ -250,12 +255,12 @@ mod tests {
     #[test]
     fn long_lines_show_a_window_around_the_column() {
         let line = format!("{}TARGET{}", "a".repeat(10_000), "b".repeat(10_000));
-        let (text, label) = window(&line, 10_000, 6);
+        let (text, label) = window(&line, 10_000, 10_006);
         assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
         assert_eq!(text.chars().count(), WINDOW + 2);
         assert_eq!(&text[label], "TARGET");
         // A finding at the very end of a long line.
-        let (text, label) = window(&line, 20_006, 0);
+        let (text, label) = window(&line, 20_006, 20_006);
         assert!(text.starts_with('…') && !text.ends_with('…'));
         assert_eq!(label, text.len()..text.len());
     }
@@ -263,14 +268,14 @@ mod tests {
     #[test]
     fn a_long_label_is_cut_at_the_window() {
         let line = "x".repeat(1_000);
-        let (text, label) = window(&line, 10, 900);
+        let (text, label) = window(&line, 10, 910);
         assert_eq!(label.start, 10);
         assert_eq!(label.end, text.len() - '…'.len_utf8());
     }
 
     #[test]
     fn controls_are_escaped_and_the_label_follows() {
-        let (text, label) = window("a: \"\u{1b}[2J\" x", 10, 1);
+        let (text, label) = window("a: \"\u{1b}[2J\" x", 10, 11);
         assert_eq!(text, "a: \"\\u{1b}[2J\" x");
         assert_eq!(&text[label], "x");
     }

@@ -161,6 +161,8 @@ pub fn code(s: &str) -> String {
     for c in s.chars() {
         match c {
             '`' => out.push('\''),
+            // A table reads `|` as text after an odd run of backslashes.
+            '|' if (out.len() - out.trim_end_matches('\\').len()) % 2 == 1 => out.push_str("\\\\|"),
             '|' => out.push_str("\\|"),
             c => escape::push_visible(&mut out, c),
         }
@@ -217,5 +219,7 @@ mod tests {
     #[test]
     fn code_spans_stay_on_one_line_in_one_cell() {
         assert_eq!(code("a`b|c\nd\u{1b}"), "a'b\\|c\\nd\\u{1b}");
+        assert_eq!(code("a\\|"), "a\\\\\\|");
+        assert_eq!(code("a\\\\|"), "a\\\\\\|");
     }
 }
