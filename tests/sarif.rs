@@ -1,49 +1,17 @@
-//! `--format sarif` validates against the official SARIF 2.1.0 schema, taken
-//! from Microsoft's `@microsoft/jest-sarif` npm package (fetched once into
-//! `target/`; set ITSM_SARIF_SCHEMA to use a local copy).
+//! `--format sarif` validates against the official SARIF 2.1.0 schema, vendored
+//! in `tests/fixtures/sarif/` (see its NOTICE.md for where it comes from).
 
 mod common;
+#[path = "common/sarif.rs"]
+mod sarif_schema;
 use common::*;
-use std::path::PathBuf;
+use sarif_schema::sarif_validator;
 
-fn sarif_schema() -> serde_json::Value {
-    let path = match std::env::var_os("ITSM_SARIF_SCHEMA") {
-        Some(p) => PathBuf::from(p),
-        None => fetch_schema(),
-    };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("the SARIF schema is JSON")
-}
-
-fn fetch_schema() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/sarif-schema");
-    let schema = dir.join("package/lib/schemas/sarif-2.1.0-rtm.5.json");
-    if schema.is_file() {
-        return schema;
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    let pack = common::run(
-        std::process::Command::new("npm")
-            .args(["pack", "@microsoft/jest-sarif@1.0.0-beta.0", "--silent"])
-            .current_dir(&dir),
-    );
-    assert!(
-        pack.status.success(),
-        "npm pack failed: {}",
-        String::from_utf8_lossy(&pack.stderr)
-    );
-    let tarball = String::from_utf8_lossy(&pack.stdout).trim().to_string();
-    let untar = std::process::Command::new("tar")
-        .args([
-            "xzf",
-            &tarball,
-            "package/lib/schemas/sarif-2.1.0-rtm.5.json",
-        ])
-        .current_dir(&dir)
-        .status()
-        .expect("tar");
-    assert!(untar.success());
-    schema
+fn errors(validator: &jsonschema::Validator, log: &serde_json::Value) -> Vec<String> {
+    validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -74,30 +42,87 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert!(results.len() >= 5, "{log:#}");
     assert!(results.iter().any(|r| r["level"] == "warning"));
 
-    let mut schema = sarif_schema();
-    // The official schema's `language` patterns have a stray `]` that strict
-    // ECMA 262 regexes refuse; itsm does not emit `language`, so drop them.
-    for def in ["run", "toolComponent"] {
-        let language = &mut schema["definitions"][def]["properties"]["language"];
-        assert!(
-            language
-                .as_object_mut()
-                .and_then(|o| o.remove("pattern"))
-                .is_some(),
-            "{def}"
-        );
-    }
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let validator = sarif_validator();
+    let errors = errors(&validator, &log);
     assert!(errors.is_empty(), "SARIF is invalid: {errors:#?}");
     // The validator does catch a broken log.
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&broken));
+}
+
+/// A CI owned by a Team that does not exist: one `unresolved-ref` error.
+fn bad_ci(name: &str) -> String {
+    format!(
+        "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: {name}\nspec:\n  owner: nobody\n  type: server\n  environment: test\n"
+    )
+}
+
+#[test]
+fn file_paths_are_percent_encoded_uri_references() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), VALID);
+    write(
+        dir.path(),
+        &[
+            ("cis/with space/bad é.yaml", &bad_ci("spaced")),
+            ("cis/50%#[x].yaml", &bad_ci("percent")),
+        ],
+    );
+    let out = itsm(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+            artifact["uri"].as_str().unwrap()
+        })
+        .collect();
+    assert!(
+        uris.contains(&"cis/with%20space/bad%20%C3%A9.yaml"),
+        "{uris:?}"
+    );
+    assert!(uris.contains(&"cis/50%25%23%5Bx%5D.yaml"), "{uris:?}");
+    let validator = sarif_validator();
+    let errors = errors(&validator, &log);
+    assert!(errors.is_empty(), "SARIF is invalid: {errors:#?}");
+}
+
+#[test]
+fn findings_past_the_cap_are_one_notification_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), VALID);
+    let docs: Vec<String> = (0..60).map(|i| bad_ci(&format!("c{i}"))).collect();
+    write(dir.path(), &[("cis/many.yaml", &docs.join("---\n"))]);
+    let out = itsm(dir.path(), &["check", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let run = &log["runs"][0];
+    let in_many = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cis/many.yaml"
+        })
+        .count();
+    assert_eq!(in_many, 50);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no notification: {run:#}"));
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            // 60 unresolved owners and 60 orphan CIs: 50 shown, 70 counted.
+            .starts_with("and 70 more in cis/many.yaml"),
+        "{notes:#?}"
+    );
+    let validator = sarif_validator();
+    let errors = errors(&validator, &log);
+    assert!(errors.is_empty(), "SARIF is invalid: {errors:#?}");
 }

@@ -2,8 +2,9 @@
 //! for people, JSON, GitHub annotations and Markdown (the pull-request comment).
 
 use super::review::{Evaluated, Outcome};
+use crate::output::escape::{self, log};
 use crate::output::github::{data, property};
-use crate::output::markdown::cell;
+use crate::output::markdown::{cell, code, inline};
 use std::fmt::Write;
 
 /// The hidden marker that finds the sticky pull-request comment again.
@@ -12,7 +13,7 @@ pub const MARKER: &str = "<!-- itsm-approvals -->";
 /// One block per requirement, then the verdict.
 pub fn human(o: &Outcome) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", heading(o));
+    let _ = writeln!(out, "{}", log(&heading(o)));
     if o.requirements.is_empty() && o.problems.is_empty() {
         out.push_str("no record changed: no approval is required\n");
     }
@@ -21,26 +22,27 @@ pub fn human(o: &Outcome) -> String {
         let _ = writeln!(
             out,
             "{mark} team:{} needs {}: {}",
-            r.requirement.team,
+            log(&r.requirement.team),
             approvals(r.requirement.count),
-            status(r)
+            log(&status(r))
         );
         for reason in &r.requirement.reasons {
-            let _ = writeln!(out, "          {}: {}", reason.record, reason.why);
+            let (record, why) = (log(&reason.record), log(&reason.why));
+            let _ = writeln!(out, "          {record}: {why}");
         }
     }
     for p in &o.problems {
-        let _ = writeln!(out, "PROBLEM {p}");
+        let _ = writeln!(out, "PROBLEM {}", log(p));
     }
     let _ = writeln!(out, "{}", verdict(o));
-    out
+    escape::lines(&out)
 }
 
 /// The outcome as one JSON document.
 pub fn json(o: &Outcome) -> String {
     let mut text = serde_json::to_string_pretty(o).unwrap_or_default();
     text.push('\n');
-    text
+    escape::json(text)
 }
 
 /// Workflow commands: an error per unmet requirement and problem, a notice per
@@ -90,10 +92,10 @@ pub fn markdown(o: &Outcome) -> String {
                 .requirement
                 .reasons
                 .iter()
-                .map(|x| format!("`{}`: {}", x.record, cell(&x.why)))
+                .map(|x| format!("`{}`: {}", code(&x.record), inline(&x.why)))
                 .collect::<Vec<_>>()
                 .join("<br>");
-            let who = |l: &[String]| l.iter().map(|x| format!("@{x}")).collect::<Vec<_>>();
+            let who = |l: &[String]| l.iter().map(|x| mention(x)).collect::<Vec<_>>();
             let approved = who(&r.approved_by).join(", ");
             let mut missing = if r.missing > 0 {
                 vec![approvals(r.missing)]
@@ -116,7 +118,7 @@ pub fn markdown(o: &Outcome) -> String {
                 out,
                 "| {} `{}` | {} | {why} | {} | {} |",
                 if r.met { "✅" } else { "❌" },
-                r.requirement.team,
+                code(&r.requirement.team),
                 r.requirement.count,
                 if approved.is_empty() {
                     "—".into()
@@ -134,15 +136,28 @@ pub fn markdown(o: &Outcome) -> String {
     if !o.problems.is_empty() {
         out.push_str("\n**Problems**\n\n");
         for p in &o.problems {
-            let _ = writeln!(out, "- {}", cell(p));
+            let _ = writeln!(out, "- {}", inline(p));
         }
     }
     let _ = writeln!(
         out,
         "\nOnly approvals of the head commit `{}` count; the author's own review never does; Team membership is read at the base revision.",
-        short(&o.head)
+        code(short(&o.head))
     );
     out
+}
+
+/// `@login` for a GitHub login (reviewers are meant to be notified); anything
+/// else is shown as text.
+fn mention(login: &str) -> String {
+    let valid = !login.is_empty()
+        && login.len() <= 39
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid {
+        format!("@{login}")
+    } else {
+        cell(login)
+    }
 }
 
 fn heading(o: &Outcome) -> String {

@@ -1,8 +1,10 @@
 //! `--format github`: workflow commands that GitHub turns into annotations on the
 //! pull request. GitHub shows at most 10 annotations of each severity per step,
 //! so the first ten of each are annotations and the rest plain log lines.
+//! Every line is either one of these commands, escaped as GitHub's toolkit
+//! escapes them, or a plain line that a runner cannot take for a command.
 
-use super::Report;
+use super::{Report, escape};
 use crate::diag::{Counts, Severity};
 use std::fmt::Write;
 
@@ -32,7 +34,7 @@ pub fn render(report: &Report<'_>) -> String {
                 "::{} {}::{}",
                 f.d.severity.as_str(),
                 props.join(","),
-                data(&f.d.message)
+                data(&f.message)
             );
         } else {
             let place = match (f.file, f.line, f.column) {
@@ -40,14 +42,17 @@ pub fn render(report: &Report<'_>) -> String {
                 (Some(file), _, _) => format!("{file}: "),
                 _ => String::new(),
             };
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "{place}{}[{}]: {}",
                 f.d.severity.as_str(),
                 f.d.code,
-                f.d.message
+                f.message
             );
+            let _ = writeln!(out, "{}", plain(&line));
         }
+    }
+    for o in report.omitted() {
+        let _ = writeln!(out, "{}", plain(&o.sentence()));
     }
     let counts = Counts::of(report.diagnostics);
     let hidden = (counts.errors - shown[0], counts.warnings - shown[1]);
@@ -61,14 +66,29 @@ pub fn render(report: &Report<'_>) -> String {
     out
 }
 
-/// Escapes the message of a workflow command.
-pub(crate) fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// A log line that is not a command: escaped, and guarded so that a runner
+/// never reads it as one.
+pub(crate) fn plain(s: &str) -> String {
+    escape::guard(&escape::log(s)).into_owned()
 }
 
-/// Escapes a property value of a workflow command.
+/// Escapes the message of a workflow command as GitHub's toolkit does (`%`,
+/// CR, LF), and shows other control characters escaped.
+pub(crate) fn data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => escape::push_visible(&mut out, c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value of a workflow command as GitHub's toolkit does
+/// (also `:` and `,`).
 pub(crate) fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }

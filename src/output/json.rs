@@ -1,6 +1,8 @@
 //! `--format json`: a summary and every diagnostic, as the contract shows.
+//! `summary.errors` and `summary.warnings` count every finding; findings past
+//! [`super::MAX_PER_FILE`] in a file are counted per file in `summary.omitted`.
 
-use super::Report;
+use super::{Report, escape};
 use crate::diag::Counts;
 use serde_json::{Value, json};
 
@@ -12,15 +14,20 @@ pub fn render(report: &Report<'_>) -> String {
             json!({
                 "severity": f.d.severity.as_str(),
                 "code": f.d.code.as_str(),
-                "message": f.d.message,
+                "message": f.message,
                 "file": f.file,
                 "line": f.line,
                 "column": f.column,
-                "record": f.d.record,
-                "pointer": f.d.location.pointer,
-                "help": f.d.help,
+                "record": f.record,
+                "pointer": f.pointer,
+                "help": f.help,
             })
         })
+        .collect();
+    let omitted: Vec<Value> = report
+        .omitted()
+        .iter()
+        .map(|o| json!({"file": o.file, "errors": o.errors, "warnings": o.warnings}))
         .collect();
     let doc = json!({
         "summary": {
@@ -28,10 +35,11 @@ pub fn render(report: &Report<'_>) -> String {
             "records": report.records,
             "errors": counts.errors,
             "warnings": counts.warnings,
+            "omitted": omitted,
         },
         "diagnostics": diagnostics,
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
-    out
+    escape::json(out)
 }

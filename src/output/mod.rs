@@ -1,14 +1,17 @@
 //! Outputs: printers for diagnostics (human, JSON, GitHub, SARIF). Printers only
 //! format findings; they never decide what is wrong.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
 
-use crate::diag::Diagnostic;
-use crate::source::Files;
+use crate::diag::{Diagnostic, Severity};
+use crate::source::{FileId, Files};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// The formats of `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -47,7 +50,15 @@ pub struct Report<'a> {
     pub records: usize,
 }
 
-/// A finding flattened for machine outputs.
+/// Findings shown per file; the rest are counted ("and N more in FILE"), so
+/// that one hostile file cannot flood a CI log.
+pub const MAX_PER_FILE: usize = 50;
+
+/// Characters kept of a message, a help text, a record name or a pointer (they
+/// quote record values).
+pub const MAX_TEXT: usize = 1000;
+
+/// A finding flattened for the printers, its texts clipped to [`MAX_TEXT`].
 pub struct Flat<'a> {
     pub d: &'a Diagnostic,
     pub file: Option<&'a str>,
@@ -55,6 +66,33 @@ pub struct Flat<'a> {
     pub column: Option<u32>,
     /// Column after the last character of the node's first line.
     pub end_column: Option<u32>,
+    pub message: Cow<'a, str>,
+    pub help: Option<Cow<'a, str>>,
+    pub record: Option<Cow<'a, str>>,
+    pub pointer: Option<Cow<'a, str>>,
+}
+
+/// Findings of one file that are not shown (past [`MAX_PER_FILE`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Omitted<'a> {
+    /// `None` for findings without a file.
+    pub file: Option<&'a str>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Omitted<'_> {
+    /// `and 150 more in services/big.yaml (at most 50 findings per file are shown)`.
+    pub fn sentence(&self) -> String {
+        let place = match self.file {
+            Some(f) => format!("in {f}"),
+            None => "without a file".into(),
+        };
+        format!(
+            "and {} more {place} (at most {MAX_PER_FILE} findings per file are shown)",
+            self.errors + self.warnings
+        )
+    }
 }
 
 impl<'a> Report<'a> {
@@ -69,23 +107,72 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// The findings to show, in order: at most [`MAX_PER_FILE`] per file.
     pub fn flat(&self) -> impl Iterator<Item = Flat<'a>> + '_ {
-        self.diagnostics.iter().map(|d| {
-            let file = d.location.file.map(|f| self.files.get(f));
-            let span = d.location.span;
-            Flat {
-                d,
-                file: file.map(|f| f.path.as_str()),
-                line: span.map(|s| s.line),
-                column: span.map(|s| s.col),
-                end_column: span.zip(file).map(|(s, f)| {
-                    let chars = f
-                        .text
-                        .get(s.start as usize..s.end as usize)
-                        .map_or(0, |t| t.chars().count());
-                    s.col + chars.max(1) as u32
-                }),
+        let mut seen: HashMap<Option<FileId>, usize> = HashMap::new();
+        self.diagnostics
+            .iter()
+            .filter(move |d| {
+                let n = seen.entry(d.location.file).or_default();
+                *n += 1;
+                *n <= MAX_PER_FILE
+            })
+            .map(|d| self.flatten(d))
+    }
+
+    /// Per file, in order of first appearance, the findings [`Report::flat`] leaves out.
+    pub fn omitted(&self) -> Vec<Omitted<'a>> {
+        let mut seen: HashMap<Option<FileId>, usize> = HashMap::new();
+        let mut out: Vec<(Option<FileId>, Omitted<'a>)> = Vec::new();
+        for d in self.diagnostics {
+            let n = seen.entry(d.location.file).or_default();
+            *n += 1;
+            if *n <= MAX_PER_FILE {
+                continue;
             }
-        })
+            let i = match out.iter().position(|(f, _)| *f == d.location.file) {
+                Some(i) => i,
+                None => {
+                    let file = d.location.file.map(|f| self.files.get(f).path.as_str());
+                    out.push((
+                        d.location.file,
+                        Omitted {
+                            file,
+                            errors: 0,
+                            warnings: 0,
+                        },
+                    ));
+                    out.len() - 1
+                }
+            };
+            match d.severity {
+                Severity::Error => out[i].1.errors += 1,
+                Severity::Warning => out[i].1.warnings += 1,
+            }
+        }
+        out.into_iter().map(|(_, o)| o).collect()
+    }
+
+    fn flatten(&self, d: &'a Diagnostic) -> Flat<'a> {
+        let file = d.location.file.map(|f| self.files.get(f));
+        let span = d.location.span;
+        let clip = |s: &'a String| escape::clip(s, MAX_TEXT);
+        Flat {
+            d,
+            file: file.map(|f| f.path.as_str()),
+            line: span.map(|s| s.line),
+            column: span.map(|s| s.col),
+            end_column: span.zip(file).map(|(s, f)| {
+                let chars = f
+                    .text
+                    .get(s.start as usize..s.end as usize)
+                    .map_or(0, |t| t.lines().next().unwrap_or("").chars().count());
+                s.col + chars.max(1) as u32
+            }),
+            message: clip(&d.message),
+            help: d.help.as_ref().map(clip),
+            record: d.record.as_ref().map(clip),
+            pointer: d.location.pointer.as_ref().map(clip),
+        }
     }
 }
