@@ -204,7 +204,10 @@ fn rules_just_inside_the_bounds_evaluate() {
     let near: Vec<(&str, String, String)> = vec![
         (
             "longest",
-            padded(&format!("self.metadata.name in ['a', 'b', 'c', {names}"), "]"),
+            padded(
+                &format!("self.metadata.name in ['a', 'b', 'c', {names}"),
+                "]",
+            ),
             padded(&format!("self.metadata.name in ['y', 'z', {names}"), "]"),
         ),
         ("deepest", deepest(3), deepest(4)),
@@ -379,7 +382,10 @@ fn the_gate_counts_a_rule_out_of_bounds_as_matching() {
         })
     };
     assert!(counted("costly", "exceeded the "), "{whys:?}");
-    assert!(counted("deep", "nests 33 levels deep or more, more than the 32"), "{whys:?}");
+    assert!(
+        counted("deep", "nests 33 levels deep or more, more than the 32"),
+        "{whys:?}"
+    );
     assert!(whys.iter().all(|w| !w.contains("shallow")), "{whys:?}");
 }
 
@@ -485,12 +491,19 @@ fn comprehension(rng: &mut Rng) -> String {
     for level in (0..levels).rev() {
         let n = 2 + rng.below(120);
         let range = match rng.below(4) {
-            0 => format!("[{}]", (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(",")),
+            0 => format!(
+                "[{}]",
+                (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+            ),
             1 => "self.spec.cis".to_string(),
             2 => format!("[{}]", vec!["self"; n.min(40)].join(",")),
             _ => format!("[{}]", vec!["self.spec.body"; n.min(40)].join(",")),
         };
-        let op = if level == 0 { *rng.pick(&["map", "all", "exists", "exists_one", "filter"]) } else { "map" };
+        let op = if level == 0 {
+            *rng.pick(&["map", "all", "exists", "exists_one", "filter"])
+        } else {
+            "map"
+        };
         body = match op {
             "map" => format!("{range}.map(v{level}, {body})"),
             _ => format!("{range}.{op}(v{level}, {body} != null)"),
@@ -683,10 +696,27 @@ fn generated_hostile_rules_never_crash_stall_or_flood() {
         let diags = diagnostics(&out);
         let bounded = diags
             .iter()
-            .filter(|d| d["pointer"].as_str().is_some_and(|p| p.starts_with("/spec/rules/")))
+            .filter(|d| {
+                d["pointer"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with("/spec/rules/"))
+            })
             .count();
-        eprintln!("round {round}: {elapsed:?}, {peak} KiB, {} findings, {bounded} at rules", diags.len());
-        for d in &diags { eprintln!("MSG {}", d["message"].as_str().unwrap().chars().take(110).collect::<String>()); }
+        eprintln!(
+            "round {round}: {elapsed:?}, {peak} KiB, {} findings, {bounded} at rules",
+            diags.len()
+        );
+        for d in &diags {
+            eprintln!(
+                "MSG {}",
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .take(110)
+                    .collect::<String>()
+            );
+        }
         judge(&diags, &rules, &context);
     }
 }
