@@ -471,7 +471,7 @@ fn outside_code(line: &str) -> String {
 fn unescaped(text: &str, pattern: &str) -> bool {
     text.match_indices(pattern).any(|(i, _)| {
         let slashes = text[..i].len() - text[..i].trim_end_matches('\\').len();
-        slashes % 2 == 0
+        slashes.is_multiple_of(2)
     })
 }
 

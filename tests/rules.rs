@@ -660,11 +660,8 @@ fn generated_hostile_rules_never_crash_stall_or_flood() {
         let mut rng = Rng(seed);
         let mut rules: Vec<(String, &str, String)> = (0..14)
             .map(|i| {
-                rule(
-                    &format!("r{i}"),
-                    *rng.pick(&["when", "assert"]),
-                    hostile(&mut rng),
-                )
+                let key: &&'static str = rng.pick(&["when", "assert"]);
+                rule(&format!("r{i}"), key, hostile(&mut rng))
             })
             .collect();
         // a rule that fails on every Service: rules are still evaluated
@@ -694,29 +691,6 @@ fn generated_hostile_rules_never_crash_stall_or_flood() {
             out.stdout.len()
         );
         let diags = diagnostics(&out);
-        let bounded = diags
-            .iter()
-            .filter(|d| {
-                d["pointer"]
-                    .as_str()
-                    .is_some_and(|p| p.starts_with("/spec/rules/"))
-            })
-            .count();
-        eprintln!(
-            "round {round}: {elapsed:?}, {peak} KiB, {} findings, {bounded} at rules",
-            diags.len()
-        );
-        for d in &diags {
-            eprintln!(
-                "MSG {}",
-                d["message"]
-                    .as_str()
-                    .unwrap()
-                    .chars()
-                    .take(110)
-                    .collect::<String>()
-            );
-        }
         judge(&diags, &rules, &context);
     }
 }
