@@ -1,53 +1,64 @@
 #!/usr/bin/env bash
-# Benchmark of the approval gate (`itsm approvals`, offline) on a pull request
-# touching 1,000 records of a 100,000-record repository.
+# The approval gate (`itsm approvals`, offline) on a pull request touching 1%
+# of the records of a generated repository (1,000 of 100,000), beside
+# `itsm check --rev` of the pull request's head (the gate loads and checks
+# head, then works out base from it), measured in the same run.
 #
-#   benches/gate.sh [BIN...]      default: target/release/itsm (built first)
+#   benches/gate.sh [RECORDS] [BIN...]   default: 100000 target/release/itsm; RUNS=10
 #
-# The repository is generated once into $GATE_DIR (default /tmp/gate100k) with
-# ../shared/bench/gen_corpus.py ... --git, its commit named `main`; the branch
-# `pr-1000` (benches/gate_branch.py) touches 1,000 records of mixed kinds.
-# Several binaries (say, before and after a change) are timed in the same run.
-# Needs hyperfine and GNU time. RUNS (default 10) sets the number of runs.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-dir=${GATE_DIR:-/tmp/gate100k}
+# The repository is generated with --git (its commit is `main`), then
+# benches/gate_branch.py makes the branch `pr-K`, one commit touching K
+# records of mixed kinds. Several binaries (say, before and after a change)
+# are timed in the same run, one row each. Prints the "gate" table of
+# BENCHMARKS.md. See benches/lib.sh for GEN and what is needed.
+source "$(dirname "$0")/lib.sh"
+n=100000
+if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+  n=$1
+  shift
+fi
 runs=${RUNS:-10}
-if [ $# -eq 0 ]; then
-  cargo build --release --quiet
-  set -- "$PWD/target/release/itsm"
-fi
-if [ ! -d "$dir/.git" ]; then
-  python3 ../shared/bench/gen_corpus.py "$dir" 100000 --git >/dev/null
-fi
-git -C "$dir" rev-parse -q --verify main >/dev/null || git -C "$dir" branch main HEAD
-git -C "$dir" rev-parse -q --verify pr-1000 >/dev/null || python3 benches/gate_branch.py "$dir" pr-1000
-head=$(git -C "$dir" rev-parse pr-1000)
+build
+[ $# -gt 0 ] || set -- "$bin"
+bins=("$@")
+dir=$(corpus "$n" --git)
+touch=$((n / 100))
+branch=pr-$touch
+git -C "$dir" rev-parse -q --verify "$branch" >/dev/null ||
+  python3 benches/gate_branch.py "$dir" "$branch" "$touch" >/dev/null
+head=$(git -C "$dir" rev-parse "$branch")
+changed=$(git -C "$dir" diff --name-only main "$branch" | wc -l)
 reviews=$(mktemp)
 json=$(mktemp)
 trap 'rm -f "$reviews" "$json"' EXIT
 printf '[{"user": {"login": "someone-else"}, "state": "APPROVED", "commit_id": "%s", "submitted_at": "2026-11-21T12:00:00Z"}]\n' "$head" >"$reviews"
 
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(date -u '+%F %H:%M') UTC; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Changed: $(git -C "$dir" diff --shortstat main pr-1000)"
-echo
+gate_args=(approvals --base main --head "$branch" --reviews "$reviews" --author someone --today "$today")
 cmds=()
-for bin in "$@"; do
-  cmds+=("$bin -C $dir approvals --base main --head pr-1000 --reviews $reviews --author someone --today 2026-11-21")
+for b in "$@"; do
+  cmds+=("$b -C $dir ${gate_args[*]}")
 done
-# Exit code 1 (requirements not met) is the expected verdict.
-hyperfine -N -w 1 -r "$runs" -i --export-json "$json" "${cmds[@]}" >/dev/null
-echo "| binary | min | median | mean user + sys |"
-echo "|---|---:|---:|---:|"
-python3 - "$json" <<'PY'
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"| {r['command'].split()[0]} | {min(r['times']):.2f} s | {r['median']:.2f} s | {r['user']:.2f} + {r['system']:.2f} s |")
-PY
+# Exit code 1 (requirements not met) is the expected verdict, hence -i.
+hyperfine --style none -N -w 1 -r "$runs" -i --export-json "$json" \
+  "${cmds[@]}" "$1 -C $dir check -q --today $today --rev $branch" >/dev/null
+mapfile -t stats < <(hf_stats "$json")
+read -r floor floor_min floor_max _ _ <<<"${stats[-1]}"
+
+echo "## gate"
 echo
-for cmd in "${cmds[@]}"; do
-  for _ in 1 2 3; do
-    /usr/bin/time -o "$json" -f "%e s wall, %U user + %S sys, %M KB peak  ${cmd%% *}" $cmd >/dev/null 2>&1 || true
-    grep wall "$json"
-  done
+about "$runs"
+echo
+echo "Command: \`itsm -C DIR approvals --base main --head $branch --reviews FILE --author someone --today $today\` (offline; $changed files changed)."
+echo "For scale: \`itsm -C DIR check -q --today $today --rev $branch\`."
+echo
+label=""
+[ $# -eq 1 ] || label="binary | "
+echo "| ${label}records | records touched | median | range | user + sys (mean) | peak memory | check --rev of head, median | range |"
+echo "|${label:+---|}---:|---:|---:|---:|---:|---:|---:|---:|"
+for i in "${!cmds[@]}"; do
+  read -r med min max user sys <<<"${stats[$i]}"
+  b=${bins[$i]}
+  first=""
+  [ -z "$label" ] || first="$b | "
+  echo "| ${first}$(thousands "$n") | $(thousands "$changed") | $(secs "$med") | $(span "$min" "$max") | $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f + %.2f s", u, s}') | $(peak_mb "$b" -C "$dir" "${gate_args[@]}") | $(secs "$floor") | $(span "$floor_min" "$floor_max") |"
 done

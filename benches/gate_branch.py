@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Makes the pull-request branch of benches/gate.sh: one commit on top of `main`
-touching 1,000 records of a gen_corpus.py repository, of mixed kinds:
+touching K records of a generated repository (either generator), of mixed
+kinds, in these shares of K (1,000 for a 100,000-record repository):
 
-  399 CIs          title added (modified)
-  200 Services     owner changed (modified: the old and the new owner approve)
-  150 Services     tier changed (modified; 1 <-> 2)
-  150 Changes      risk raised (modified: owners of what they impact, maybe the CAB)
-   50 Changes      added (normal, impacting a CI and a Service)
-   25 Changes      removed
-   25 Incidents    removed
-    1 Policy       an approval rule added (tier-1 Services need two approvals)
+  39.9%  CIs          title added (modified)
+  20%    Services     owner changed (modified: the old and the new owner approve)
+  15%    Services     tier changed (modified; 1 <-> 2)
+  15%    Changes      risk raised to high (modified: owners of what they impact, maybe the CAB)
+   5%    Changes      added (normal, impacting a CI and a Service)
+   2.5%  Changes      removed
+   2.5%  Incidents    removed
+   1     Policy       an approval rule added (tier-1 Services need two approvals)
 
-usage: gate_branch.py REPO BRANCH
-The branch is made with git plumbing (no checkout of the 100,000 files).
+usage: gate_branch.py REPO BRANCH [K]      (K default 1000)
+The branch is made with git plumbing (no checkout).
 """
 
 import os
@@ -32,63 +33,87 @@ def git(repo, *args, env=None, data=None):
     ).stdout
 
 
+def spread(items, k):
+    """k items spread evenly over `items` (all of them if fewer)."""
+    if k >= len(items):
+        return list(items)
+    return [items[i * len(items) // k] for i in range(k)]
+
+
+def stem(path):
+    return os.path.splitext(os.path.basename(path))[0]
+
+
 def main():
     repo, branch = sys.argv[1], sys.argv[2]
-    files = git(repo, "ls-tree", "-r", "--name-only", "main").decode().split("\n")
-    files = [f for f in files if f]
-    cis = sorted(f for f in files if f.startswith("cis/"))
-    services = sorted(f for f in files if f.startswith("services/"))
-    changes = sorted(f for f in files if f.startswith("changes/"))
-    incidents = sorted(f for f in files if f.startswith("incidents/"))
+    k = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+    share = lambda per_mille: max(1, k * per_mille // 1000)
+    files = [f for f in git(repo, "ls-tree", "-r", "--name-only", "main").decode().split("\n") if f]
+    under = lambda folder: sorted(f for f in files if f.startswith(folder + "/"))
+    cis, services, changes = under("cis"), under("services"), under("changes")
+    incidents, teams, policies = under("incidents"), under("teams"), under("policies")
 
     def show(path):
         return git(repo, "show", f"main:{path}").decode()
 
     edits = {}  # path -> new text, or None to remove
-    for path in cis[::175][:399]:
+    for path in spread(cis, share(399)):
         text = show(path)
         name = re.search(r"name: (\S+)", text).group(1)
         edits[path] = text.replace(f"name: {name}\n", f"name: {name}\n  title: {name} (renamed)\n", 1)
-    step = len(services) // 350
-    picked = services[::step][:350]
-    for i, path in enumerate(picked):
+    for i, path in enumerate(spread(services, share(200) + share(150))):
         text = show(path)
-        if i < 200:
+        if i < share(200):
             owner = int(re.search(r"owner: team-(\d+)", text).group(1))
-            text = re.sub(r"owner: team-\d+", f"owner: team-{(owner + 1) % 1000:04d}", text, count=1)
+            text = re.sub(r"owner: team-\d+", f"owner: team-{(owner + 1) % len(teams):04d}", text, count=1)
         else:
             text = re.sub(r"tier: (\d)", lambda m: "tier: " + ("2" if m.group(1) == "1" else "1"), text, count=1)
         edits[path] = text
-    for path in changes[1::60][:150]:
+    removed = share(25)
+    kept = changes[:-removed]
+    for path in spread(kept, share(150)):
+        # High risk needs a window (a Policy rule of gen_corpus.rs): only Changes with one.
         text = show(path)
-        text = re.sub(r"risk: (low|medium)", "risk: high", text, count=1)
-        if "risk: high" not in text:
-            text = text.replace("plan: Apply the change.", "plan: Apply the change, carefully.")
-        edits[path] = text
-    for path in changes[-25:] + incidents[-25:]:
+        raised = re.sub(r"risk: (low|medium)", "risk: high", text, count=1) if "window:" in text else text
+        if raised == text:
+            raised = text.replace("\nspec:\n", '\n  annotations: {touched: "yes"}\nspec:\n', 1)
+        edits[path] = raised
+    for path in changes[-removed:] + incidents[-share(25):]:
         edits[path] = None
-    for i in range(50):
+    added_cis = spread(cis, share(50))
+    added_services = spread(services, share(50))
+    for i in range(share(50)):
         name = f"chg-9{i:05d}"
         edits[f"changes/{name}.yaml"] = (
             "apiVersion: itsm/v1\nkind: Change\nmetadata:\n"
             f"  name: {name}\nspec:\n  type: normal\n  risk: medium\n"
-            f"  impacts: [ci:ci-{i * 1000:06d}, service:svc-{i * 100:05d}]\n"
+            f"  impacts: [ci:{stem(added_cis[i % len(added_cis)])}, "
+            f"service:{stem(added_services[i % len(added_services)])}]\n"
             "  requestedBy: bench\n  status: scheduled\n"
             '  window: {start: "2026-12-10T22:00:00Z", end: "2026-12-11T01:00:00Z"}\n'
             "  plan: Apply the change.\n  backout: Revert it.\n"
         )
-    policy = "policies/policy-0.md"
-    text = show(policy)
+    edits[policies[0]] = with_rule(show(policies[0]))
+    commit(repo, branch, edits)
+    print(f"{branch}: {len(edits)} files changed")
+
+
+def with_rule(text):
+    """The Policy `text` with an approval rule added to its rules (made if missing)."""
     rule = (
-        "  rules:\n"
         "    - id: tier1-two-approvals\n"
         "      kind: Service\n"
         '      when: "self.spec.tier == 1"\n'
         "      approve: {count: 2}\n"
         '      message: "Tier-1 services need two approvals from their owner"\n'
     )
-    edits[policy] = text.replace("  reviewEvery: 12mo\n", "  reviewEvery: 12mo\n" + rule, 1)
+    if "\n  rules:\n" in text:
+        return text.replace("\n  rules:\n", "\n  rules:\n" + rule, 1)
+    return text.replace("\nspec:\n", "\nspec:\n  rules:\n" + rule, 1)
 
+
+def commit(repo, branch, edits):
+    """One commit on `main` applying `edits`, as refs/heads/BRANCH."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, GIT_INDEX_FILE=os.path.join(tmp, "index"))
         git(repo, "read-tree", "main", env=env)
@@ -112,9 +137,8 @@ def main():
         GIT_AUTHOR_DATE="2026-11-21T12:00:00Z",
         GIT_COMMITTER_DATE="2026-11-21T12:00:00Z",
     )
-    commit = git(repo, "commit-tree", tree, "-p", "main", "-m", "Touch 1,000 records", env=commit_env, data=b"")
+    commit = git(repo, "commit-tree", tree, "-p", "main", "-m", "Touch records", env=commit_env, data=b"")
     git(repo, "update-ref", f"refs/heads/{branch}", commit.decode().strip())
-    print(f"{branch}: {len(edits)} files changed")
 
 
 if __name__ == "__main__":
