@@ -75,7 +75,10 @@ pub fn generate(options: &Options) -> Result<String> {
     }
     let out = &options.out;
     if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
-        bail!("{} is not empty: remove it or name a new folder", out.display());
+        bail!(
+            "{} is not empty: remove it or name a new folder",
+            out.display()
+        );
     }
     let corpus = Corpus::new(options.records, options.seed);
     let mut records = corpus.records();
@@ -114,7 +117,10 @@ enum Count {
 pub static KINDS: &[KindGen] = &[
     KindGen {
         kind: Kind::Team,
-        count: Count::Share { per_mille: 10, min: 3 },
+        count: Count::Share {
+            per_mille: 10,
+            min: 3,
+        },
         name: |i| format!("team-{i:04}"),
         write: team,
     },
@@ -126,19 +132,27 @@ pub static KINDS: &[KindGen] = &[
     },
     KindGen {
         kind: Kind::Supplier,
-        count: Count::Share { per_mille: 30, min: 1 },
+        count: Count::Share {
+            per_mille: 30,
+            min: 1,
+        },
         name: |i| format!("supplier-{i:04}"),
         write: supplier,
     },
     KindGen {
         kind: Kind::Ci,
-        count: Count::Rest { min: CI_TYPES.len() },
+        count: Count::Rest {
+            min: CI_TYPES.len(),
+        },
         name: |i| format!("ci-{i:06}"),
         write: ci,
     },
     KindGen {
         kind: Kind::Service,
-        count: Count::Share { per_mille: 80, min: 5 },
+        count: Count::Share {
+            per_mille: 80,
+            min: 5,
+        },
         name: |i| format!("svc-{i:05}"),
         write: service,
     },
@@ -156,19 +170,28 @@ pub static KINDS: &[KindGen] = &[
     },
     KindGen {
         kind: Kind::Change,
-        count: Count::Share { per_mille: 100, min: 1 },
+        count: Count::Share {
+            per_mille: 100,
+            min: 1,
+        },
         name: |i| format!("chg-{i:06}"),
         write: change,
     },
     KindGen {
         kind: Kind::Incident,
-        count: Count::Share { per_mille: 60, min: 1 },
+        count: Count::Share {
+            per_mille: 60,
+            min: 1,
+        },
         name: |i| format!("inc-{i:06}"),
         write: incident,
     },
     KindGen {
         kind: Kind::Problem,
-        count: Count::Share { per_mille: 20, min: 1 },
+        count: Count::Share {
+            per_mille: 20,
+            min: 1,
+        },
         name: |i| format!("prb-{i:06}"),
         write: problem,
     },
@@ -369,7 +392,14 @@ fn ci(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
     let mut spec = format!(
         "  owner: {}\n  type: {kind}\n  environment: {environment}\n  lifecycle: {}\n",
         c.name(Kind::Team, i % c.count(Kind::Team)),
-        rng.pick(&["active", "active", "active", "active", "maintenance", "planned"]),
+        rng.pick(&[
+            "active",
+            "active",
+            "active",
+            "active",
+            "maintenance",
+            "planned"
+        ]),
     );
     // Depends only on CIs further on: no cycle.
     let mut deps: Vec<usize> = (0..rng.below(3))
@@ -378,7 +408,11 @@ fn ci(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
         .collect();
     deps.sort_unstable();
     deps.dedup();
-    list(&mut spec, "dependsOn", deps.iter().map(|&d| c.name(Kind::Ci, d)));
+    list(
+        &mut spec,
+        "dependsOn",
+        deps.iter().map(|&d| c.name(Kind::Ci, d)),
+    );
     if rng.chance(20) {
         let _ = writeln!(spec, "  supplier: {}", c.any(Kind::Supplier, rng));
     }
@@ -390,7 +424,11 @@ fn ci(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
         "  attributes: {{cpu: {}, region: eu-{}{}}}\n",
         1 + rng.below(64),
         i % 4,
-        if kind == "database" { ", backup: daily" } else { "" }
+        if kind == "database" {
+            ", backup: daily"
+        } else {
+            ""
+        }
     );
     let meta = format!("  labels: {{zone: z{}}}\n", i % 3);
     let mut record = Record::yaml(Kind::Ci, &name, &meta, &spec);
@@ -433,12 +471,20 @@ fn service(c: &Corpus, s: usize, rng: &mut Rng) -> Record {
         .collect();
     deps.sort_unstable();
     deps.dedup();
-    list(&mut spec, "dependsOn", deps.iter().map(|&d| c.name(Kind::Service, d)));
+    list(
+        &mut spec,
+        "dependsOn",
+        deps.iter().map(|&d| c.name(Kind::Service, d)),
+    );
     // Every CI belongs to one Service: no orphan.
     let mine = s * cis / services..(s + 1) * cis / services;
     list(&mut spec, "cis", mine.map(|i| c.name(Kind::Ci, i)));
     if rng.chance(30) {
-        list(&mut spec, "suppliers", [c.any(Kind::Supplier, rng)].into_iter());
+        list(
+            &mut spec,
+            "suppliers",
+            [c.any(Kind::Supplier, rng)].into_iter(),
+        );
     }
     if s % 5 == 0 {
         spec.push_str("  customers: [Retail, Wholesale]\n");
@@ -583,7 +629,11 @@ const STANDARD_CHANGES: &[(&str, &str, &[&str])] = &[
     ("os-patch", "medium", &["server", "virtual-machine"]),
     ("db-minor-patch", "medium", &["database"]),
     ("certificate-renewal", "low", &["certificate"]),
-    ("feature-flag-toggle", "low", &["svc-00000", "svc-00001", "svc-00002"]),
+    (
+        "feature-flag-toggle",
+        "low",
+        &["svc-00000", "svc-00001", "svc-00002"],
+    ),
 ];
 
 fn standard_change(_: &Corpus, i: usize, rng: &mut Rng) -> Record {
@@ -630,10 +680,18 @@ fn normal_change(c: &Corpus, i: usize, rng: &mut Rng) -> String {
         window(day),
     );
     if status == "implemented" && rng.chance(30) {
-        let _ = writeln!(spec, "  review: {{date: {}, outcome: successful}}", date(day + 3));
+        let _ = writeln!(
+            spec,
+            "  review: {{date: {}, outcome: successful}}",
+            date(day + 3)
+        );
     }
     if rng.chance(10) {
-        list(&mut spec, "problems", [c.any(Kind::Problem, rng)].into_iter());
+        list(
+            &mut spec,
+            "problems",
+            [c.any(Kind::Problem, rng)].into_iter(),
+        );
     }
     spec
 }
@@ -646,7 +704,10 @@ fn standard_change_use(c: &Corpus, i: usize, rng: &mut Rng) -> String {
         // A CI of that type: CI `n` has type `CI_TYPES[n % 12]`.
         Some(t) => {
             let of_type = (c.count(Kind::Ci) - t).div_ceil(CI_TYPES.len());
-            format!("ci:{}", c.name(Kind::Ci, t + CI_TYPES.len() * rng.below(of_type)))
+            format!(
+                "ci:{}",
+                c.name(Kind::Ci, t + CI_TYPES.len() * rng.below(of_type))
+            )
         }
         None => format!("service:{target}"),
     };
@@ -690,7 +751,11 @@ fn window(day: usize) -> String {
 fn incident(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
     let name = c.name(Kind::Incident, i);
     let open = rng.chance(10);
-    let day = if open { TODAY - 1 - rng.below(10) } else { past(rng, 600) };
+    let day = if open {
+        TODAY - 1 - rng.below(10)
+    } else {
+        past(rng, 600)
+    };
     let (h, m) = (rng.below(20), rng.below(60));
     let mut spec = format!(
         "  priority: p{}\n  services: [{}]\n  started: \"{}T{h:02}:{m:02}:00Z\"\n  impact: {}\n",
@@ -714,7 +779,11 @@ fn incident(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
         let _ = writeln!(spec, "  problem: {}", c.any(Kind::Problem, rng));
     }
     let meta = format!("  title: Incident {i}\n");
-    let body = format!("## Timeline\n\n{}\n## Impact\n\n{}", body(rng, 2), body(rng, 1));
+    let body = format!(
+        "## Timeline\n\n{}\n## Impact\n\n{}",
+        body(rng, 2),
+        body(rng, 1)
+    );
     Record::markdown(Kind::Incident, &name, &meta, &spec, &body)
 }
 
@@ -745,7 +814,9 @@ fn problem(c: &Corpus, p: usize, rng: &mut Rng) -> Record {
 /// The deliberate errors of `--errors K`: record `k` (in `broken/`) raises
 /// exactly one diagnostic, of code `ERRORS[k % ERRORS.len()].0`.
 pub static ERRORS: &[(&str, fn(&Corpus, &str) -> String)] = &[
-    ("schema", |_, name| bad_service(name, "planned", "  tier: 9\n")),
+    ("schema", |_, name| {
+        bad_service(name, "planned", "  tier: 9\n")
+    }),
     ("unresolved-ref", |_, name| {
         bad_service(name, "planned", "  tier: 4\n  sla: no-such-sla\n")
     }),
@@ -757,10 +828,15 @@ pub static ERRORS: &[(&str, fn(&Corpus, &str) -> String)] = &[
         format!("{one}---\n{one}")
     }),
     ("dependency-cycle", |_, name| {
-        bad_service(name, "planned", &format!("  tier: 4\n  dependsOn: [{name}]\n"))
+        bad_service(
+            name,
+            "planned",
+            &format!("  tier: 4\n  dependsOn: [{name}]\n"),
+        )
     }),
     ("missing-sla", |_, name| {
-        bad_service(name, "production", "  tier: 4\n")
+        let support = format!("  tier: 4\n  support: {{channel: \"#{name}\"}}\n");
+        bad_service(name, "production", &support)
     }),
     ("invalid-window", |c, name| {
         let w = "  window: {start: \"2026-03-02T10:00:00Z\", end: \"2026-03-01T10:00:00Z\"}\n";
@@ -862,9 +938,9 @@ fn list(spec: &mut String, field: &str, items: impl Iterator<Item = String>) {
 
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect()
-    })
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 // ---------------------------------------------------------------- dates
@@ -884,7 +960,20 @@ fn date(mut day: usize) -> String {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
         let len = if leap { 366 } else { 365 };
         if day < len {
-            let months = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            let months = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
             let mut month = 0;
             while day >= months[month] {
                 day -= months[month];
@@ -906,12 +995,11 @@ impl Rng {
     /// The stream of record `i` of `kind` for `seed`.
     fn new(seed: u64, kind: &str, i: usize) -> Rng {
         // FNV-1a of the kind's name: stable whatever order the kinds are in.
-        let kind = kind
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
-        let mut rng = Rng(seed ^ kind.rotate_left(17) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let kind = kind.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let mut rng =
+            Rng(seed ^ kind.rotate_left(17) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
         rng.next();
         rng
     }
@@ -950,7 +1038,8 @@ fn write_files(out: &Path, records: &[Record]) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for dir in folders {
         let dir = out.join(dir);
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
     }
     records.par_iter().try_for_each(|r| {
         let path = out.join(&r.path);
@@ -961,10 +1050,8 @@ fn write_files(out: &Path, records: &[Record]) -> Result<()> {
 /// Makes `out` a git repository whose one commit, on `main`, holds every record.
 /// Objects go to one pack; the index gets each file's stat, so `git status` is clean.
 fn commit(out: &Path, records: &mut [Record]) -> Result<()> {
-    let repo = git2::Repository::init_opts(
-        out,
-        git2::RepositoryInitOptions::new().initial_head("main"),
-    )?;
+    let repo =
+        git2::Repository::init_opts(out, git2::RepositoryInitOptions::new().initial_head("main"))?;
     let odb = repo.odb()?;
     let mempack = odb.add_new_mempack_backend(1000)?;
     records.sort_unstable_by(|a, b| a.path.cmp(&b.path));
