@@ -13,6 +13,7 @@
 # the inode allocator skips the recently freed inodes one by one, and creating
 # files becomes several times slower. So every site built here is kept until
 # the end of the script (in target/bench/sites-*).
+# shellcheck source=benches/lib.sh
 source "$(dirname "$0")/lib.sh"
 read -r -a sizes <<<"${*:-10000 100000}"
 runs=${RUNS:-3}

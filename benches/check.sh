@@ -7,6 +7,7 @@
 #
 # Prints the two tables of BENCHMARKS.md ("check" and "check --rev"). See
 # benches/lib.sh for GEN (which generator) and what is needed.
+# shellcheck source=benches/lib.sh
 source "$(dirname "$0")/lib.sh"
 read -r -a sizes <<<"${*:-1000 10000 100000}"
 runs=${RUNS:-10}

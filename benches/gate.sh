@@ -11,6 +11,7 @@
 # records of mixed kinds. Several binaries (say, before and after a change)
 # are timed in the same run, one row each. Prints the "gate" table of
 # BENCHMARKS.md. See benches/lib.sh for GEN and what is needed.
+# shellcheck source=benches/lib.sh
 source "$(dirname "$0")/lib.sh"
 n=100000
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then

@@ -9,7 +9,7 @@
 
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-today=2026-11-21
+export today=2026-11-21
 GEN=${GEN:-rust}
 case "$GEN" in
 rust | python) ;;
@@ -18,7 +18,7 @@ rust | python) ;;
   exit 2
   ;;
 esac
-bin=$PWD/target/release/itsm
+export bin=$PWD/target/release/itsm
 mkdir -p target/bench
 
 # The release binaries: itsm and the generator.

@@ -419,9 +419,9 @@ fn ci(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
     if kind == "certificate" {
         let _ = writeln!(spec, "  expires: {}", date(TODAY + 45 + rng.below(700)));
     }
-    let _ = write!(
+    let _ = writeln!(
         spec,
-        "  attributes: {{cpu: {}, region: eu-{}{}}}\n",
+        "  attributes: {{cpu: {}, region: eu-{}{}}}",
         1 + rng.below(64),
         i % 4,
         if kind == "database" {
@@ -458,7 +458,11 @@ fn service(c: &Corpus, s: usize, rng: &mut Rng) -> Record {
         c.name(Kind::Team, s % c.count(Kind::Team)),
         lifecycle(s),
         tier(s),
-        if s % 5 == 0 { "business" } else { "technical" },
+        if s.is_multiple_of(5) {
+            "business"
+        } else {
+            "technical"
+        },
         SLAS[tier(s) - 1].0,
     );
     // At most two dependencies, further on, more critical and in production:
@@ -486,7 +490,7 @@ fn service(c: &Corpus, s: usize, rng: &mut Rng) -> Record {
             [c.any(Kind::Supplier, rng)].into_iter(),
         );
     }
-    if s % 5 == 0 {
+    if s.is_multiple_of(5) {
         spec.push_str("  customers: [Retail, Wholesale]\n");
     }
     let _ = write!(
@@ -811,9 +815,12 @@ fn problem(c: &Corpus, p: usize, rng: &mut Rng) -> Record {
 
 // ---------------------------------------------------------------- errors
 
+/// Writes a broken record named by the second argument.
+type Breaker = fn(&Corpus, &str) -> String;
+
 /// The deliberate errors of `--errors K`: record `k` (in `broken/`) raises
 /// exactly one diagnostic, of code `ERRORS[k % ERRORS.len()].0`.
-pub static ERRORS: &[(&str, fn(&Corpus, &str) -> String)] = &[
+pub static ERRORS: &[(&str, Breaker)] = &[
     ("schema", |_, name| {
         bad_service(name, "planned", "  tier: 9\n")
     }),
