@@ -1,4 +1,5 @@
-//! The schemas stay in sync with themselves, the code, the contract and the README.
+//! The schemas stay in sync with themselves, the code and the contract (the
+//! guide's field reference is held to them by tests/docs.rs).
 
 use itsm::model::Kind;
 use serde_json::Value;
@@ -160,68 +161,6 @@ fn the_contract_fields_are_in_the_schemas() {
     }
 }
 
-/// The README's field reference, as generated from the schemas.
-fn field_reference() -> String {
-    let mut out = String::new();
-    for kind in Kind::ALL {
-        let schema: Value = serde_json::from_str(itsm::schema::source(kind)).unwrap();
-        let spec = &schema["properties"]["spec"];
-        let required: Vec<&str> = spec["required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        out.push_str(&format!(
-            "\n#### {}\n\n| field | required | meaning |\n|---|---|---|\n",
-            kind.name()
-        ));
-        for (name, prop) in spec["properties"].as_object().unwrap() {
-            let description = prop["description"]
-                .as_str()
-                .unwrap_or("")
-                .replace('|', "\\|")
-                .replace('\n', " ");
-            let req = if required.contains(&name.as_str()) {
-                "yes"
-            } else {
-                ""
-            };
-            out.push_str(&format!("| `{name}` | {req} | {description} |\n"));
-        }
-    }
-    out
-}
-
-#[test]
-fn the_readme_field_reference_matches_the_schemas() {
-    const START: &str = "<!-- field-reference:start (generated from schemas/ by tests/schemas.rs; ITSM_BLESS=1 cargo test --test schemas rewrites it) -->\n";
-    const END: &str = "<!-- field-reference:end -->";
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme
-        .find(START)
-        .expect("README has the field-reference start marker")
-        + START.len();
-    let end = readme
-        .find(END)
-        .expect("README has the field-reference end marker");
-    let wanted = field_reference();
-    if std::env::var_os("ITSM_BLESS").is_some() {
-        std::fs::write(
-            &path,
-            format!("{}{wanted}\n{}", &readme[..start], &readme[end..]),
-        )
-        .unwrap();
-        return;
-    }
-    assert_eq!(
-        readme[start..end].trim(),
-        wanted.trim(),
-        "README field reference is stale: run ITSM_BLESS=1 cargo test --test schemas"
-    );
-}
-
 #[test]
 fn ci_types_in_the_code_are_the_schema_enum() {
     let ci: Value = serde_json::from_str(itsm::schema::source(Kind::Ci)).unwrap();
@@ -232,18 +171,4 @@ fn ci_types_in_the_code_are_the_schema_enum() {
         .map(|v| v.as_str().unwrap())
         .collect();
     assert_eq!(types, itsm::checks::CI_TYPES);
-}
-
-#[test]
-fn every_diagnostic_code_is_documented_in_the_readme_with_its_severity() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for code in itsm::diag::Code::ALL {
-        let severity = match code {
-            itsm::diag::Code::Rule => "per rule",
-            c => c.severity().as_str(),
-        };
-        let row = format!("| `{}` | {severity} |", code.as_str());
-        assert!(readme.contains(&row), "README's checks table lacks `{row}`");
-    }
 }
