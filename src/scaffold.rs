@@ -59,7 +59,7 @@ fn write_through_temporary(path: &Path, bytes: &[u8], overwrite: bool, sync: boo
 
 /// The GitHub Actions workflow `itsm init` writes: checks on pull requests, the
 /// approval gate run from the default branch's definition (pull_request_target and
-/// workflow_run), the site on main. The same file is example-repo's and the README's.
+/// workflow_run), the site on main. The same file is example-repo's and the guide's.
 pub const WORKFLOW: &str = include_str!("../example-repo/.github/workflows/itsm.yml");
 
 /// The workflow that relays review events to [`WORKFLOW`]'s gate (by workflow_run):

@@ -336,7 +336,7 @@ fn outcome(rng: &mut Rng) -> Outcome {
     }
 }
 
-/// Findings a printer may show per file (the README says 50).
+/// Findings a printer may show per file (the guide, chapter Security model, says 50).
 const PER_FILE: usize = 50;
 
 /// A login that is not a GitHub login (a valid one is meant to notify).

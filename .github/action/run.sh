@@ -44,7 +44,7 @@ run_approvals() {
   else
     case "${GITHUB_EVENT_NAME:-}" in
       pull_request | pull_request_review)
-        echo "::warning title=itsm approvals::this ${GITHUB_EVENT_NAME} run uses the workflow as the pull request has it, so the pull request can change what judges it: run the gate on pull_request_target and workflow_run (README, Use in GitHub Actions)"
+        echo "::warning title=itsm approvals::this ${GITHUB_EVENT_NAME} run uses the workflow as the pull request has it, so the pull request can change what judges it: run the gate on pull_request_target and workflow_run (the itsm guide, chapter The GitHub Action: docs/src/github-action.md)"
         ;;
       *)
         echo "::notice title=itsm approvals::the approval gate judges pull requests (pull_request_target, workflow_run); this is a ${GITHUB_EVENT_NAME:-manual} event, so it was skipped"

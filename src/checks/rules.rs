@@ -173,7 +173,7 @@ fn compile_one(
     })
 }
 
-const BOUNDS_HELP: &str = "rules are bounded so that no Policy can stall or crash a check (README, section \"Policy rules\"): simplify the rule, or split it into several";
+const BOUNDS_HELP: &str = "rules are bounded so that no Policy can stall or crash a check (the guide, chapter \"Policy rules\": docs/src/policy-rules.md): simplify the rule, or split it into several";
 
 /// Evaluates every rule with an `assert` on every record of its kind.
 pub fn run(catalog: &Arc<Catalog>, today: Date, diags: &mut Vec<Diagnostic>) {

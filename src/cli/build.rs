@@ -17,7 +17,8 @@ Examples:
   itsm build --rev main               the site of the records as they are on main
 
 The site is plain HTML and CSS: open site/index.html from disk, or publish the folder.
-Templates and styles are overridden from the repository's theme/ folder (see the README).
+Templates and styles are overridden from the repository's theme/ folder (see the guide,
+chapter The catalogue site and theming: docs/src/site.md).
 
 Exit codes: 0 built, 1 the repository has errors (nothing written), 2 could not run.")]
 pub struct BuildArgs {
