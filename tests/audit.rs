@@ -137,8 +137,8 @@ fn event(
 fn json_register_follows_the_mainline() {
     let (dir, c) = history();
     let out = audit(dir.path(), &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_exit(&out, 0);
+    let doc = json(&out);
     assert_eq!(
         doc,
         json!({"changes": [
@@ -170,7 +170,7 @@ fn since_and_until_keep_the_events_between() {
             "2026-05-31",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
         format!(
@@ -184,14 +184,14 @@ change:chg-b,Change chg-b,normal,low,proposed,added,2026-03-02T12:00:00Z,{},15,D
         dir.path(),
         &["--since", "2026-05-01", "--until", "2026-01-01"],
     );
-    assert_eq!(bad.status.code(), Some(2));
+    assert_exit(&bad, 2);
 }
 
 #[test]
 fn markdown_is_the_default() {
     let (dir, c) = history();
     let out = audit(dir.path(), &["--rev", &c[2].to_string()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
         format!(
@@ -250,8 +250,8 @@ fn approvers_come_from_github_when_a_token_is_given() {
             .env("GITHUB_TOKEN", "ghp_secret_for_audit")
             .env("GITHUB_API_URL", server.uri()),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_exit(&out, 0);
+    let doc = json(&out);
     let approvers: Vec<Value> = doc["changes"]
         .as_array()
         .unwrap()
@@ -278,23 +278,19 @@ fn approvers_come_from_github_when_a_token_is_given() {
 
 #[test]
 fn a_subfolder_root_and_an_unknown_revision() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let root = dir.path().join("itsm");
-    write(&root, VALID);
+    let (dir, repo, root) = nested_repo();
     write(&root, &[("changes/x.yaml", &change("x", "proposed"))]);
     write(
         dir.path(),
         &[("other/changes/y.yaml", &change("y", "proposed"))],
     );
     commit(&repo, "Records (#3)", "Alice", "2026-01-05", &[]);
-    let out = audit(&root, &["--format", "json"]);
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let doc = json(&audit(&root, &["--format", "json"]));
     assert_eq!(doc["changes"].as_array().unwrap().len(), 1);
     assert_eq!(doc["changes"][0]["file"], "changes/x.yaml");
     let bad = audit(&root, &["--rev", "nope"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("cannot resolve revision `nope`"));
+    assert_exit(&bad, 2);
+    assert_has(&stderr(&bad), "cannot resolve revision `nope`");
 }
 
 #[test]
@@ -328,8 +324,8 @@ fn exclude_globs_apply_as_at_each_commit() {
     commit(&repo, "Edit the archive", "Bob", "2026-05-01", &[]);
 
     let out = audit(root, &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_exit(&out, 0);
+    let doc = json(&out);
     /// Record, file, removed, and (action, commit) of each event.
     type Row = (String, String, bool, Vec<(String, String)>);
     let got: Vec<Row> = doc["changes"]
@@ -374,16 +370,9 @@ fn exclude_globs_apply_as_at_each_commit() {
 fn a_shallow_clone_is_refused_naming_the_fix() {
     let (dir, _) = history();
     // What actions/checkout does by default: the last commits, no more.
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", dir.path().display());
-    let git = common::run(
-        std::process::Command::new("git")
-            .args(["clone", "--quiet", "--depth", "2", &url])
-            .arg(clone.path().join("repo")),
-    );
-    assert!(git.status.success(), "{}", stderr(&git));
-    let out = audit(&clone.path().join("repo"), &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let clone = shallow_clone(dir.path(), 2);
+    let out = audit(clone.path(), &["--format", "json"]);
+    assert_exit(&out, 2);
     assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),

@@ -14,7 +14,6 @@
 
 mod common;
 
-use itsm::checks::Options;
 use itsm::diag::Code;
 use itsm::load::Source;
 use std::path::{Path, PathBuf};
@@ -26,32 +25,11 @@ fn findings(root: &Path) -> String {
 }
 
 fn findings_at(root: &Path, source: &Source) -> String {
-    let today = itsm::time::date(TODAY).unwrap();
-    let checked = itsm::pipeline::check(root, source, Options { today }).expect("loads");
-    let files = &checked.catalog.repo.files;
-    checked
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let place = match (d.location.file, d.location.span) {
-                (Some(f), Some(s)) => format!("{}:{}:{}", files.get(f).path, s.line, s.col),
-                (Some(f), None) => files.get(f).path.clone(),
-                _ => "-".into(),
-            };
-            format!("{} {} {place}\n", d.severity.as_str(), d.code)
-        })
-        .collect()
+    common::findings(root, source, TODAY)
 }
 
 fn cases() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks");
-    let mut cases: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixtures")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    cases
+    common::subfolders(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks"))
 }
 
 #[test]

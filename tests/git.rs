@@ -3,64 +3,44 @@
 mod common;
 use common::*;
 
+/// VALID's Service with `owner` and `sla`.
+fn shop(owner: &str, sla: &str) -> String {
+    format!(
+        "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: {owner}\n  lifecycle: production\n  tier: 1\n  sla: {sla}\n  cis: [web]\n"
+    )
+}
+
 #[test]
 fn rev_reads_the_committed_records_not_the_work_tree() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    write(dir.path(), VALID);
-    commit_all(&repo, "valid");
+    let (dir, _) = git_repo(&[]);
     // Break the work tree after the commit.
     write(
         dir.path(),
-        &[(
-            "services/shop.yaml",
-            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: nobody\n  lifecycle: production\n  tier: 1\n  sla: gold\n  cis: [web]\n",
-        )],
+        &[("services/shop.yaml", &shop("nobody", "gold"))],
     );
-
     let work = check_json(dir.path(), None);
-    assert_eq!(work.status.code(), Some(1), "{}", stdout(&work));
-    assert!(stdout(&work).contains("team:nobody"));
-
+    assert_exit(&work, 1);
+    assert_has(&stdout(&work), "team:nobody");
     let head = check_json(dir.path(), Some("HEAD"));
-    assert_eq!(
-        head.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&head),
-        stderr(&head)
-    );
-    let report: serde_json::Value = serde_json::from_str(&stdout(&head)).unwrap();
+    assert_exit(&head, 0);
+    let report = json(&head);
     assert_eq!(report["summary"]["records"], 4);
     assert_eq!(report["summary"]["errors"], 0);
 }
 
 #[test]
 fn rev_positions_match_the_work_tree() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    write(dir.path(), VALID);
-    write(
-        dir.path(),
-        &[(
-            "services/shop.yaml",
-            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: platinum\n  cis: [web]\n",
-        )],
-    );
-    commit_all(&repo, "broken");
+    let (dir, _) = git_repo(&[("services/shop.yaml", &shop("ops", "platinum"))]);
     let a = check_json(dir.path(), None);
     let b = check_json(dir.path(), Some("HEAD"));
-    assert_eq!(a.status.code(), Some(1));
+    assert_exit(&a, 1);
     assert_eq!(stdout(&a), stdout(&b));
-    assert!(stdout(&a).contains("\"line\": 9"), "{}", stdout(&a));
+    assert_has(&stdout(&a), "\"line\": 9");
 }
 
 #[test]
 fn rev_works_from_a_subfolder_of_the_git_repository() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let root = dir.path().join("itsm");
-    write(&root, VALID);
+    let (dir, repo, root) = nested_repo();
     write(
         dir.path(),
         &[
@@ -70,129 +50,79 @@ fn rev_works_from_a_subfolder_of_the_git_repository() {
     );
     commit_all(&repo, "nested");
     let out = itsm(&root, &["check", "--rev", "HEAD", "--today", "2026-11-21"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stdout(&out).contains("4 records"), "{}", stdout(&out));
+    assert_exit(&out, 0);
+    assert_has(&stdout(&out), "4 records");
 }
 
 #[test]
-fn an_unknown_revision_is_a_failure_to_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    write(dir.path(), VALID);
-    commit_all(&repo, "valid");
+fn an_unknown_revision_or_no_repository_is_a_failure_to_run() {
+    let (dir, _) = git_repo(&[]);
     let out = itsm(dir.path(), &["check", "--rev", "no-such-branch"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot resolve revision `no-such-branch`"),
-        "{}",
-        stderr(&out)
-    );
-}
-
-#[test]
-fn rev_outside_a_git_repository_is_a_failure_to_run() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), VALID);
+    assert_exit(&out, 2);
+    assert_has(&stderr(&out), "cannot resolve revision `no-such-branch`");
+    let dir = valid_repo(&[]);
     let out = itsm(dir.path(), &["check", "--rev", "HEAD"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("not in a git repository"),
-        "{}",
-        stderr(&out)
-    );
+    assert_exit(&out, 2);
+    assert_has(&stderr(&out), "not in a git repository");
 }
 
 #[cfg(unix)]
 #[test]
 fn symbolic_links_are_never_followed() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    write(dir.path(), VALID);
     let outside = tempfile::tempdir().unwrap();
-    write(
-        outside.path(),
-        &[(
-            "secret.yaml",
-            "apiVersion: itsm/v1\nkind: Nope\nmetadata: {name: x}\n",
-        )],
-    );
-    std::os::unix::fs::symlink(
-        outside.path().join("secret.yaml"),
-        dir.path().join("link.yaml"),
-    )
-    .unwrap();
-    commit_all(&repo, "with a link");
-    for rev in [None, Some("HEAD")] {
-        let out = check_json(dir.path(), rev);
-        assert_eq!(out.status.code(), Some(1), "{rev:?}: {}", stdout(&out));
-        assert_eq!(
-            findings(&out),
-            vec![("symlink".to_string(), "link.yaml".to_string())],
-            "{rev:?}: nothing read through the link"
-        );
-    }
+    let secret = "apiVersion: itsm/v1\nkind: Nope\nmetadata: {name: x}\n";
+    write(outside.path(), &[("secret.yaml", secret)]);
+    let dir = pull_request(|root| {
+        std::os::unix::fs::symlink(outside.path().join("secret.yaml"), root.join("link.yaml"))
+            .unwrap()
+    });
+    assert_only_finding(dir.path(), "symlink", "link.yaml");
 }
 
-/// (code, file) of every finding of a `check --format json` run.
-fn findings(out: &std::process::Output) -> Vec<(String, String)> {
-    let report: serde_json::Value = serde_json::from_str(&stdout(out))
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let field = |k: &str| d[k].as_str().unwrap_or_default().to_string();
-            (field("code"), field("file"))
-        })
-        .collect()
+/// On disk and at HEAD, `check` finds `code` in `file` and nothing else.
+fn assert_only_finding(dir: &std::path::Path, code: &str, file: &str) {
+    for rev in [None, Some("HEAD")] {
+        let out = check_json(dir, rev);
+        assert_exit(&out, 1);
+        let report = json(&out);
+        let found: Vec<(&str, &str)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap(),
+                    d["file"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(found, [(code, file)], "{rev:?}");
+        assert_eq!(report["summary"]["records"], 4, "{rev:?}");
+    }
 }
 
 /// An emergency Change that VALID accepts: what a pull request could hide.
 const EMERGENCY: &str = "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: chg-hidden\nspec:\n  type: emergency\n  risk: high\n  impacts: [ci:web]\n  requestedBy: octocat\n  backout: Revert.\n  window:\n    start: \"2026-11-20T10:00:00Z\"\n    end: \"2026-11-20T11:00:00Z\"\n";
 
-/// `itsm approvals` offline from HEAD~1 to HEAD, with no reviews.
-fn gate(dir: &std::path::Path) -> std::process::Output {
-    let reviews = dir.join("..").join(format!(
-        "reviews-{}.json",
-        dir.file_name().unwrap().to_string_lossy()
-    ));
-    std::fs::write(&reviews, "[]").unwrap();
+/// `itsm approvals` offline from HEAD~1 to HEAD, with no reviews: it must fail
+/// to run (exit 2), naming `what`.
+fn assert_gate_refuses(dir: &std::path::Path, what: &str) {
+    let reviews = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(reviews.path(), "[]").unwrap();
     let out = itsm(
         dir,
         &[
             "approvals",
-            "--base",
-            "HEAD~1",
-            "--head",
-            "HEAD",
+            "--base=HEAD~1",
+            "--head=HEAD",
             "--reviews",
-            reviews.to_str().unwrap(),
-            "--author",
-            "octocat",
-            "--today",
-            "2026-11-21",
+            reviews.path().to_str().unwrap(),
+            "--author=octocat",
+            "--today=2026-11-21",
         ],
     );
-    std::fs::remove_file(reviews).unwrap();
-    out
-}
-
-/// A repository with VALID committed (base), then `change` made and committed (head).
-fn pull_request(change: impl FnOnce(&std::path::Path)) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    write(dir.path(), VALID);
-    commit_all(&repo, "base");
-    change(dir.path());
-    commit_all(&repo, "head");
-    dir
+    assert_exit(&out, 2);
+    assert_has(&stderr(&out), what);
 }
 
 #[test]
@@ -205,29 +135,12 @@ fn a_submodule_is_an_error_on_disk_at_a_revision_in_the_build_and_in_the_gate() 
         write(&sub, &[("chg-hidden.yaml", EMERGENCY)]);
         commit_all(&inner, "inside");
     });
-    for rev in [None, Some("HEAD")] {
-        let out = check_json(dir.path(), rev);
-        assert_eq!(out.status.code(), Some(1), "{rev:?}: {}", stdout(&out));
-        assert_eq!(
-            findings(&out),
-            vec![("submodule".to_string(), "vendor/changes".to_string())],
-            "{rev:?}"
-        );
-        assert!(stdout(&out).contains("\"records\": 4"), "{}", stdout(&out));
-    }
+    assert_only_finding(dir.path(), "submodule", "vendor/changes");
     let site = dir.path().join("public");
     let out = itsm(dir.path(), &["build", "--out", site.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_exit(&out, 1);
     assert!(!site.exists(), "nothing published");
-    let out = gate(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stderr(&out).contains("[submodule]"), "{}", stderr(&out));
+    assert_gate_refuses(dir.path(), "[submodule]");
 }
 
 #[cfg(unix)]
@@ -236,28 +149,8 @@ fn a_name_that_is_not_utf8_is_an_error_on_disk_at_a_revision_and_in_the_gate() {
     use std::os::unix::ffi::OsStrExt;
     let name = std::ffi::OsStr::from_bytes(b"chg-caf\xe9.yaml");
     let dir = pull_request(|root| std::fs::write(root.join(name), EMERGENCY).unwrap());
-    for rev in [None, Some("HEAD")] {
-        let out = check_json(dir.path(), rev);
-        assert_eq!(out.status.code(), Some(1), "{rev:?}: {}", stdout(&out));
-        assert_eq!(
-            findings(&out),
-            vec![("non-utf8-path".to_string(), "chg-caf\\xe9.yaml".to_string())],
-            "{rev:?}"
-        );
-    }
-    let out = gate(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("chg-caf\\xe9.yaml"),
-        "{}",
-        stderr(&out)
-    );
+    assert_only_finding(dir.path(), "non-utf8-path", "chg-caf\\xe9.yaml");
+    assert_gate_refuses(dir.path(), "chg-caf\\xe9.yaml");
 }
 
 #[cfg(unix)]
@@ -266,30 +159,13 @@ fn a_link_fails_the_gate() {
     let dir = pull_request(|root| {
         std::os::unix::fs::symlink("/proc/self/environ", root.join("theme.html")).unwrap()
     });
-    let out = gate(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stderr(&out).contains("[symlink]"), "{}", stderr(&out));
+    assert_gate_refuses(dir.path(), "[symlink]");
 }
 
 #[test]
 fn oversized_blobs_are_refused_at_a_revision_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    write(dir.path(), VALID);
-    let big = "# padding\n".repeat(900_000);
-    write(dir.path(), &[("big.yaml", &big)]);
-    commit_all(&repo, "big");
+    let (dir, _) = git_repo(&[("big.yaml", &"# padding\n".repeat(900_000))]);
     let out = check_json(dir.path(), Some("HEAD"));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("more than the 8 MiB"),
-        "{}",
-        stdout(&out)
-    );
+    assert_exit(&out, 1);
+    assert_has(&stdout(&out), "more than the 8 MiB");
 }

@@ -7,27 +7,21 @@ use std::time::{Duration, Instant};
 
 /// Runs `check --format json` on VALID plus `extra`, returns (exit code, report).
 fn check_with(extra: &[(&str, &[u8])]) -> (Option<i32>, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), VALID);
+    let dir = valid_repo(&[]);
     for (rel, bytes) in extra {
         let path = dir.path().join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
     let started = Instant::now();
-    let out = itsm(
-        dir.path(),
-        &["check", "--today", "2026-11-21", "--format", "json"],
-    );
+    let out = check_json(dir.path(), None);
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "took {:?}",
         started.elapsed()
     );
     assert!(!stderr(&out).contains("internal error"), "{}", stderr(&out));
-    let report = serde_json::from_str(&stdout(&out))
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
-    (out.status.code(), report)
+    (out.status.code(), json(&out))
 }
 
 fn codes(report: &serde_json::Value) -> Vec<(String, String, u64)> {
@@ -115,8 +109,7 @@ fn huge_files_are_refused_without_reading_them_as_yaml() {
 
 #[test]
 fn a_sparse_ten_gigabyte_file_is_refused_without_being_read() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), VALID);
+    let dir = valid_repo(&[]);
     let file = std::fs::File::create(dir.path().join("sparse.yaml")).unwrap();
     file.set_len(10 * 1024 * 1024 * 1024).unwrap();
     let started = Instant::now();
@@ -126,12 +119,8 @@ fn a_sparse_ten_gigabyte_file_is_refused_without_being_read() {
         "took {:?}",
         started.elapsed()
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("file is 10240.0 MiB, more than the 8 MiB"),
-        "{}",
-        stdout(&out)
-    );
+    assert_exit(&out, 1);
+    assert_has(&stdout(&out), "file is 10240.0 MiB, more than the 8 MiB");
 }
 
 #[test]
@@ -192,8 +181,7 @@ fn fifo(path: &std::path::Path) {
 #[test]
 fn pipes_and_links_to_pipes_never_block_a_check() {
     // Opening a FIFO to read waits for a writer: neither is read.
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), VALID);
+    let dir = valid_repo(&[]);
     let elsewhere = tempfile::tempdir().unwrap();
     fifo(&elsewhere.path().join("pipe"));
     std::os::unix::fs::symlink(
@@ -208,14 +196,8 @@ fn pipes_and_links_to_pipes_never_block_a_check() {
             .current_dir(dir.path()),
         Duration::from_secs(20),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_exit(&out, 1);
+    let report = json(&out);
     assert_eq!(
         codes(&report),
         vec![("symlink".to_string(), "teams/link.yaml".to_string(), 0)],

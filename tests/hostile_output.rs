@@ -392,7 +392,7 @@ fn assert_github(out: &str, context: &str) {
     for line in out.lines() {
         if line.starts_with("::") {
             assert!(
-                well_formed(line),
+                common::well_formed(line),
                 "{context}: not a well-formed command: {line:?}"
             );
         } else {
@@ -401,23 +401,6 @@ fn assert_github(out: &str, context: &str) {
         assert!(!line.contains("##["), "{context}: {line:?}");
         assert_eq!(raw_control(line, false), None, "{context}: {line:?}");
     }
-}
-
-/// `::error|warning|notice PROPS::DATA`, known properties, values escaped.
-fn well_formed(line: &str) -> bool {
-    let Some((head, _)) = line.strip_prefix("::").and_then(|l| l.split_once("::")) else {
-        return false;
-    };
-    let (name, props) = head.split_once(' ').unwrap_or((head, ""));
-    ["error", "warning", "notice"].contains(&name)
-        && props
-            .split(',')
-            .filter(|p| !p.is_empty())
-            .all(|p| match p.split_once('=') {
-                Some(("line" | "col", n)) => n.parse::<u32>().is_ok(),
-                Some(("file" | "title", v)) => !v.contains(':'),
-                _ => false,
-            })
 }
 
 /// No live @mention, link, image or HTML outside code spans; every table row

@@ -40,6 +40,74 @@ pub const VALID: &[(&str, &str)] = &[
     ),
 ];
 
+/// A new temporary folder holding [`VALID`], then `extra`.
+pub fn valid_repo(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), VALID);
+    write(dir.path(), extra);
+    dir
+}
+
+/// A copy of the shared input repository `tests/cmd/repos/NAME` (the one the
+/// command-line cases run in), for a test to commit or change.
+pub fn repo_of(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cmd/repos")
+        .join(name);
+    copy_tree(&from, dir.path());
+    dir
+}
+
+/// A git repository in a new temporary folder: [`VALID`] and `extra`, committed.
+pub fn git_repo(extra: &[(&str, &str)]) -> (tempfile::TempDir, git2::Repository) {
+    let dir = valid_repo(extra);
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    commit_all(&repo, "base");
+    (dir, repo)
+}
+
+/// A pull request in a new git repository: [`VALID`] committed (the base), then
+/// `change` made in the work tree and committed (the head).
+pub fn pull_request(change: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let (dir, repo) = git_repo(&[]);
+    change(dir.path());
+    commit_all(&repo, "head");
+    dir
+}
+
+/// A git repository in a new temporary folder with [`VALID`] in its subfolder
+/// `itsm/` (the root, returned too), nothing committed yet.
+pub fn nested_repo() -> (tempfile::TempDir, git2::Repository, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let root = dir.path().join("itsm");
+    write(&root, VALID);
+    (dir, repo, root)
+}
+
+/// Asserts that `o` exited with `code`, showing both outputs when it did not.
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "{}{}", stdout(o), stderr(o));
+}
+
+/// A clone of the repository in `dir` with the last `depth` commits only, as
+/// `actions/checkout` makes by default: in a new temporary folder.
+pub fn shallow_clone(dir: &Path, depth: u32) -> tempfile::TempDir {
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.display());
+    let git = run(Command::new("git")
+        .args(["clone", "--quiet", "--depth", &depth.to_string(), &url])
+        .arg(clone.path()));
+    assert!(git.status.success(), "{}", stderr(&git));
+    clone
+}
+
+/// Asserts that `text` holds `part`, showing `text` when it does not.
+pub fn assert_has(text: &str, part: &str) {
+    assert!(text.contains(part), "no `{part}` in:\n{text}");
+}
+
 /// Runs the `itsm` binary with `args` in `dir` (killed after [`TIMEOUT`]).
 pub fn itsm(dir: &Path, args: &[&str]) -> Output {
     run(Command::new(env!("CARGO_BIN_EXE_itsm"))
@@ -100,6 +168,28 @@ pub fn try_run_for(cmd: &mut Command, limit: Duration) -> std::io::Result<Output
     })
 }
 
+/// What the library's `check` finds in `root` read from `source` on `today`, a
+/// finding a line: `severity code file:line:col` (`severity code file` for a
+/// finding about a whole file, `-` for none).
+pub fn findings(root: &Path, source: &itsm::load::Source, today: &str) -> String {
+    let today = itsm::time::date(today).unwrap();
+    let options = itsm::checks::Options { today };
+    let checked = itsm::pipeline::check(root, source, options).expect("loads");
+    let files = &checked.catalog.repo.files;
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let place = match (d.location.file, d.location.span) {
+                (Some(f), Some(s)) => format!("{}:{}:{}", files.get(f).path, s.line, s.col),
+                (Some(f), None) => files.get(f).path.clone(),
+                _ => "-".into(),
+            };
+            format!("{} {} {place}\n", d.severity.as_str(), d.code)
+        })
+        .collect()
+}
+
 /// `itsm check --format json` with today fixed, on the work tree or at `rev`.
 pub fn check_json(dir: &Path, rev: Option<&str>) -> Output {
     let mut args = vec!["check", "--today", "2026-11-21", "--format", "json"];
@@ -107,6 +197,11 @@ pub fn check_json(dir: &Path, rev: Option<&str>) -> Output {
         args.extend(["--rev", rev]);
     }
     itsm(dir, &args)
+}
+
+/// The standard output of `o` read as JSON (both outputs shown if it is not JSON).
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -187,6 +282,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The folders in `dir` (one level), sorted: the cases of a folder of cases.
+pub fn subfolders(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
 /// Every file under `dir`, subfolders included, in no particular order.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -199,4 +305,23 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A GitHub workflow command as `itsm` writes them: `::error|warning|notice
+/// PROPS::DATA` with known properties, their values escaped (no `:` in a value),
+/// `line` and `col` numbers.
+pub fn well_formed(line: &str) -> bool {
+    let Some((head, _data)) = line.strip_prefix("::").and_then(|l| l.split_once("::")) else {
+        return false;
+    };
+    let (name, props) = head.split_once(' ').unwrap_or((head, ""));
+    ["error", "warning", "notice"].contains(&name)
+        && props
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .all(|p| match p.split_once('=') {
+                Some(("line" | "col", n)) => n.parse::<u32>().is_ok(),
+                Some(("file" | "title", v)) => !v.contains(':'),
+                _ => false,
+            })
 }
