@@ -131,7 +131,11 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
                     "an Incident names the Services it affected, and this repository has none yet: create one first (`itsm new service NAME`)"
                 );
             };
-            let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:00Z");
+            // The time of day now, on the day `--today` names (today by default).
+            let time = jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .time();
+            let now = ctx.today.to_datetime(time).strftime("%Y-%m-%dT%H:%M:00Z");
             format!(
                 "spec:\n  priority: p3\n  services: [{service}]\n  started: \"{now}\"\n  impact: degraded      # outage, degraded, none\n  status: open\n---\n## Timeline\n\n- {now}: detected.\n"
             )

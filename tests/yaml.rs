@@ -596,3 +596,21 @@ enum Progress {
     Failed(usize),
     Done(usize),
 }
+
+#[test]
+fn an_implicit_key_over_1024_characters_is_refused_and_1024_is_not() {
+    let at_limit = format!("{}: 1\n", "k".repeat(1024));
+    assert_eq!(one(&at_limit), json!({ "k".repeat(1024): 1 }));
+    // A long value with `: ` in it keeps the usual help.
+    let value = format!("a: {}: b\n", "v".repeat(1100));
+    assert!(error(&value).help.is_some_and(|h| h.contains("quoted")));
+    for text in [
+        format!("{}: 1\n", "k".repeat(1025)),
+        format!("- {}: 1\n", "k".repeat(1025)),
+        format!("a:\n  {}: 1\n", "k".repeat(1025)),
+    ] {
+        let e = error(&text);
+        assert_eq!(e.pos.line, 1 + u32::from(text.starts_with("a:")), "{e:?}");
+        assert!(e.help.is_some_and(|h| h.contains("1,024")), "{e:?}");
+    }
+}

@@ -271,6 +271,8 @@ impl<'a> Parser<'a> {
                 return Err(Unsupported);
             } else if split_key(after).is_some() {
                 self.block_map(at, col, depth + 1)?
+            } else if after.len() > MAX_KEY && after.contains(':') {
+                return Err(Unsupported);
             } else {
                 self.value(after, at, indent, false, depth + 1)?
             };
@@ -556,17 +558,23 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     Some((&text[..len], value.trim_start_matches(' ')))
 }
 
+/// The longest implicit key YAML allows (1,024 characters): a longer one is
+/// left to the general parser, which refuses it.
+const MAX_KEY: usize = 1024;
+
 /// The length of the plain key at the start of `text`: a letter or digit, then
-/// letters, digits, `_`, `-`, `.` and `/`.
+/// letters, digits, `_`, `-`, `.` and `/`; 0 if there is none or it is longer
+/// than [`MAX_KEY`].
 fn key_len(text: &str) -> usize {
     let bytes = text.as_bytes();
     if !bytes.first().is_some_and(u8::is_ascii_alphanumeric) {
         return 0;
     }
-    bytes
+    let len = bytes
         .iter()
         .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')))
-        .unwrap_or(bytes.len())
+        .unwrap_or(bytes.len());
+    if len > MAX_KEY { 0 } else { len }
 }
 
 /// Whether a plain scalar may start this way: not empty, not with an indicator.
@@ -669,6 +677,9 @@ mod tests {
             "a: - b\n",
             "? a\n: b\n",
             "a: \"x\"#c\n",
+            &format!("{}: 1\n", "k".repeat(1025)),
+            &format!("- {}: 1\n", "k".repeat(1025)),
+            &format!("a: {{{}: 1}}\n", "k".repeat(1025)),
         ];
         for text in texts {
             assert!(parse(text).is_none(), "the fast path answered:\n{text}");

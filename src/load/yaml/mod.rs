@@ -228,10 +228,30 @@ fn refine(text: &str, mut e: SyntaxError) -> SyntaxError {
     {
         e.pos.col -= 1;
     }
+    // A key longer than YAML allows: saphyr says only that a value is misplaced.
+    if e.message.contains("mapping values are not allowed")
+        && line_text(e.pos.line).is_some_and(|l| long_key(l, e.pos.col))
+    {
+        e.help = Some(
+            "a key may be at most 1,024 characters long (YAML's limit for keys written `key: value`): shorten it",
+        );
+    }
     if e.help.is_none() {
         e.help = hint(&e.message);
     }
     e
+}
+
+/// Whether the text of `line` before column `col` is one plain key longer
+/// than YAML's 1,024 characters (after the indentation and any `- `).
+fn long_key(line: &str, col: u32) -> bool {
+    let before: String = line.chars().take(col.saturating_sub(1) as usize).collect();
+    let key = before.trim_start_matches(' ');
+    let key = key
+        .strip_prefix("- ")
+        .unwrap_or(key)
+        .trim_start_matches(' ');
+    key.chars().count() > 1024 && !key.contains(": ") && !key.starts_with(['"', '\''])
 }
 
 /// Whether saphyr's message is about a tab (not merely a word holding "tab",
