@@ -58,7 +58,7 @@ pub fn run(global: &Global, args: ExportArgs) -> Result<Status> {
             }
         }
     }
-    std::mem::forget(checked);
+    super::free_at_exit(checked);
     Ok(Status::Clean)
 }
 

@@ -50,6 +50,6 @@ pub fn run(global: &Global, args: ImpactArgs) -> Result<Status> {
         }
     };
     print(&text);
-    std::mem::forget(checked);
+    super::free_at_exit(checked);
     Ok(Status::Clean)
 }

@@ -123,7 +123,7 @@ fn run_backstage(global: &Global, args: BackstageArgs) -> Result<Status> {
         out.push_str("Run `itsm check` to validate them.\n");
     }
     print(&out);
-    std::mem::forget(checked);
+    super::free_at_exit(checked);
     Ok(Status::Clean)
 }
 

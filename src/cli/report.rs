@@ -135,7 +135,7 @@ fn coverage(global: &Global, args: CoverageArgs) -> Result<Status> {
         CoverageFormat::Html => coverage::render_html(&cov),
     };
     print(&text);
-    std::mem::forget(checked);
+    super::free_at_exit(checked);
     Ok(Status::Clean)
 }
 
@@ -150,7 +150,7 @@ fn sla(global: &Global, args: SlaArgs) -> Result<Status> {
         SlaFormat::Csv => sla::render_csv(&report)?,
     };
     print(&text);
-    std::mem::forget(checked);
+    super::free_at_exit(checked);
     Ok(if args.fail_on_breach && !report.breaches.is_empty() {
         Status::Findings
     } else {
