@@ -88,49 +88,7 @@ pub fn markdown(o: &Outcome) -> String {
     if !o.requirements.is_empty() {
         out.push_str("| Team | needs | why | approved by | missing |\n|---|---|---|---|---|\n");
         for r in &o.requirements {
-            let why = r
-                .requirement
-                .reasons
-                .iter()
-                .map(|x| format!("`{}`: {}", code(&x.record), inline(&x.why)))
-                .collect::<Vec<_>>()
-                .join("<br>");
-            let who = |l: &[String]| l.iter().map(|x| mention(x)).collect::<Vec<_>>();
-            let approved = who(&r.approved_by).join(", ");
-            let mut missing = if r.missing > 0 {
-                vec![approvals(r.missing)]
-            } else {
-                Vec::new()
-            };
-            if !r.changes_requested_by.is_empty() {
-                missing.push(format!(
-                    "changes requested by {}",
-                    who(&r.changes_requested_by).join(", ")
-                ));
-            }
-            if !r.stale.is_empty() && r.missing > 0 {
-                missing.push(format!(
-                    "{} approved an older commit",
-                    who(&r.stale).join(", ")
-                ));
-            }
-            let _ = writeln!(
-                out,
-                "| {} `{}` | {} | {why} | {} | {} |",
-                if r.met { "✅" } else { "❌" },
-                code(&r.requirement.team),
-                r.requirement.count,
-                if approved.is_empty() {
-                    "—".into()
-                } else {
-                    approved
-                },
-                if missing.is_empty() {
-                    "—".into()
-                } else {
-                    missing.join("; ")
-                },
-            );
+            out.push_str(&markdown_row(r));
         }
     }
     if !o.problems.is_empty() {
@@ -145,6 +103,45 @@ pub fn markdown(o: &Outcome) -> String {
         code(short(&o.head))
     );
     out
+}
+
+/// One row of the Markdown matrix.
+fn markdown_row(r: &Evaluated) -> String {
+    let why = r
+        .requirement
+        .reasons
+        .iter()
+        .map(|x| format!("`{}`: {}", code(&x.record), inline(&x.why)))
+        .collect::<Vec<_>>()
+        .join("<br>");
+    let who = |l: &[String]| l.iter().map(|x| mention(x)).collect::<Vec<_>>();
+    let approved = who(&r.approved_by).join(", ");
+    let mut missing = if r.missing > 0 {
+        vec![approvals(r.missing)]
+    } else {
+        Vec::new()
+    };
+    if !r.changes_requested_by.is_empty() {
+        missing.push(format!(
+            "changes requested by {}",
+            who(&r.changes_requested_by).join(", ")
+        ));
+    }
+    if !r.stale.is_empty() && r.missing > 0 {
+        missing.push(format!(
+            "{} approved an older commit",
+            who(&r.stale).join(", ")
+        ));
+    }
+    let or_dash = |text: String| if text.is_empty() { "—".into() } else { text };
+    format!(
+        "| {} `{}` | {} | {why} | {} | {} |\n",
+        if r.met { "✅" } else { "❌" },
+        code(&r.requirement.team),
+        r.requirement.count,
+        or_dash(approved),
+        or_dash(missing.join("; ")),
+    )
 }
 
 /// `@login` for a GitHub login (reviewers are meant to be notified); anything
