@@ -736,10 +736,11 @@ fn mount_pull(api: &Api, head: &str, reviews: Json) {
         Mock::given(method("GET"))
             .and(path("/repos/acme/itsm/pulls/7"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "number": 7, "state": "open",
-                "user": {"login": "author", "id": 9, "type": "User"},
-                "head": {"ref": "shop", "sha": head},
-                "base": {"ref": "main", "sha": "1111111111111111111111111111111111111111"},
+                "url": "https://api.github.com/repos/acme/itsm/pulls/7",
+                "id": 1, "node_id": "PR_1", "number": 7, "state": "open",
+                "user": common::api::user("author", 9),
+                "head": {"label": "acme:shop", "ref": "shop", "sha": head, "user": common::api::user("acme", 1)},
+                "base": {"label": "acme:main", "ref": "main", "sha": "1111111111111111111111111111111111111111", "user": common::api::user("acme", 1)},
             }))),
     );
     api.mount(
@@ -764,7 +765,13 @@ fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
     api.mount(
         Mock::given(method("POST"))
             .and(path("/repos/acme/itsm/issues/7/comments"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "x"})))
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(common::api::comment(
+                    55,
+                    "x",
+                    "github-actions[bot]",
+                )),
+            )
             .expect(1),
     );
     let inputs = [("command", "check approvals"), ("comment", "true")];
@@ -794,7 +801,7 @@ fn approvals_reads_the_event_and_the_reviews_and_posts_one_comment() {
         &head,
         json!([{
             "id": 1, "node_id": "PRR_1",
-            "user": {"login": "OctoCat", "id": 1, "type": "User"},
+            "user": common::api::user("OctoCat", 1),
             "body": "", "state": "APPROVED",
             "html_url": "https://github.com/acme/itsm/pull/7#pullrequestreview-1",
             "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
@@ -1323,17 +1330,27 @@ fn tampering_pull_request(marker: &Path) -> Remote {
 fn pull_json(remote: &Remote, base_ref: &str, state: &str) -> Json {
     json!({
         "url": "https://api.github.com/repos/acme/itsm/pulls/7",
+        "id": 1,
+        "node_id": "PR_1",
         "number": 7,
         "state": state,
         "title": "Lower the shop's tier",
-        "user": {"login": "author", "id": 9, "type": "User"},
+        "user": common::api::user("author", 9),
         "head": {
             "label": "fork-owner:shop", "ref": "shop", "sha": remote.head,
-            "repo": {"full_name": "fork-owner/itsm", "owner": {"login": "fork-owner"}}
+            "repo": {
+                "id": 3, "node_id": "R_3", "name": "itsm", "full_name": "fork-owner/itsm",
+                "owner": common::api::user("fork-owner", 3), "private": false,
+                "url": "https://api.github.com/repos/fork-owner/itsm"
+            }
         },
         "base": {
             "label": format!("acme:{base_ref}"), "ref": base_ref, "sha": remote.base,
-            "repo": {"full_name": "acme/itsm", "default_branch": "main", "owner": {"login": "acme"}}
+            "repo": {
+                "id": 2, "node_id": "R_2", "name": "itsm", "full_name": "acme/itsm",
+                "default_branch": "main", "owner": common::api::user("acme", 1), "private": true,
+                "url": "https://api.github.com/repos/acme/itsm"
+            }
         },
     })
 }
@@ -1373,7 +1390,7 @@ fn relay_event(remote: &Remote) -> Json {
 fn reviews(login: &str, commit: &str) -> Json {
     json!([{
         "id": 1, "node_id": "PRR_1",
-        "user": {"login": login, "id": 1, "type": "User"},
+        "user": common::api::user(login, 1),
         "body": "", "state": "APPROVED",
         "html_url": "https://github.com/acme/itsm/pull/7#pullrequestreview-1",
         "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
@@ -1411,7 +1428,13 @@ fn gate_api(pull: Json, reviews: Json) -> Api {
     api.mount(
         Mock::given(method("POST"))
             .and(path("/repos/acme/itsm/issues/7/comments"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "x"}))),
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(common::api::comment(
+                    55,
+                    "x",
+                    "github-actions[bot]",
+                )),
+            ),
     );
     api.mount(
         Mock::given(method("POST"))

@@ -32,7 +32,7 @@ fn review(id: u64, login: &str, state: &str, commit: &str, at: &str) -> Value {
     let mut r = json!({
         "id": id,
         "node_id": format!("PRR_{id}"),
-        "user": {"login": login, "id": id + 1000, "type": "User", "site_admin": false},
+        "user": common::api::user(login, id + 1000),
         "body": "",
         "state": state,
         "html_url": format!("https://github.com/acme/itsm/pull/7#pullrequestreview-{id}"),
@@ -154,11 +154,11 @@ fn pull(author: &str, head: &str) -> Value {
         "state": "open",
         "locked": false,
         "title": "Upgrade the database",
-        "user": {"login": author, "id": 9, "type": "User", "site_admin": false},
+        "user": common::api::user(author, 9),
         "body": "",
         "draft": false,
-        "head": {"label": "acme:db", "ref": "db", "sha": head, "user": {"login": "acme", "id": 1}},
-        "base": {"label": "acme:main", "ref": "main", "sha": "1111111111111111111111111111111111111111", "user": {"login": "acme", "id": 1}}
+        "head": {"label": "acme:db", "ref": "db", "sha": head, "user": common::api::user("acme", 1)},
+        "base": {"label": "acme:main", "ref": "main", "sha": "1111111111111111111111111111111111111111", "user": common::api::user("acme", 1)}
     })
 }
 
@@ -168,6 +168,17 @@ fn reviews_mock(page: &str, body: Value) -> Mock {
         .and(query_param("per_page", "100"))
         .and(query_param("page", page))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
+}
+
+/// Page `page` of `last` of the reviews, with GitHub's `Link` header.
+fn reviews_page(api: &Api, page: u32, last: u32, body: Value) -> Mock {
+    let url = format!("{}/repos/acme/itsm/pulls/7/reviews", api.server.uri());
+    let answer = ResponseTemplate::new(200).set_body_json(body);
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/itsm/pulls/7/reviews"))
+        .and(query_param("per_page", "100"))
+        .and(query_param("page", page.to_string()))
+        .respond_with(answer.insert_header("link", common::api::link(&url, page, last)))
 }
 
 fn pull_mock(head: &str) -> Mock {
@@ -192,9 +203,11 @@ fn online_reads_the_pull_request_and_every_page_of_reviews() {
         .collect();
     first.push(review(1, "olga", "APPROVED", &head, T1));
     first.push(review(2, "alice", "APPROVED", &head, T1));
-    api.mount(reviews_mock("1", Value::Array(first)));
-    api.mount(reviews_mock(
-        "2",
+    api.mount(reviews_page(&api, 1, 2, Value::Array(first)));
+    api.mount(reviews_page(
+        &api,
+        2,
+        2,
         json!([review(3, "carol", "APPROVED", &head, T2)]),
     ));
     let out = api.gate(dir.path(), &["--format", "json"]);
@@ -458,7 +471,8 @@ fn the_sticky_comment_is_created_once_then_updated() {
             .and(query_param("page", "1"))
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
     };
-    let other = json!({"id": 40, "body": "Looks good to me", "user": {"login": "carol"}, "html_url": "https://github.com/acme/itsm/pull/7#issuecomment-40"});
+    let bot = "github-actions[bot]";
+    let other = common::api::comment(40, "Looks good to me", "carol");
     // First run: no comment of ours yet.
     api.mount(
         comments(json!([other.clone()]))
@@ -468,18 +482,25 @@ fn the_sticky_comment_is_created_once_then_updated() {
     api.mount(
         Mock::given(method("POST"))
             .and(path("/repos/acme/itsm/issues/7/comments"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 55, "body": "<!-- itsm-approvals -->", "user": {"login": "github-actions[bot]"}})))
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(common::api::comment(
+                    55,
+                    "<!-- itsm-approvals -->",
+                    bot,
+                )),
+            )
             .expect(1),
     );
     let first = api.gate(dir.path(), &["--comment"]);
     assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
     // Second run: ours is there, so it is updated, not duplicated.
-    api.mount(comments(json!([other, {"id": 55, "body": "<!-- itsm-approvals -->\nold", "user": {"login": "github-actions[bot]"}}])).with_priority(2));
+    let ours = common::api::comment(55, "<!-- itsm-approvals -->\nold", bot);
+    api.mount(comments(json!([other, ours])).with_priority(2));
     api.mount(
         Mock::given(method("PATCH"))
             .and(path("/repos/acme/itsm/issues/comments/55"))
             .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"id": 55, "body": "new"})),
+                ResponseTemplate::new(200).set_body_json(common::api::comment(55, "new", bot)),
             )
             .expect(1),
     );
@@ -578,5 +599,54 @@ fn protected_paths_when_the_root_is_a_folder_of_the_repository() {
             {"record": "scripts/deploy.sh", "why": "a protected file changed: it matches `scripts` under `protected:` in itsm.yaml"},
             {"record": "theme/base.html", "why": "a protected file changed: `theme/` holds the templates and assets the site publishes"}
         ], "approvedBy": [], "changesRequestedBy": [], "staleApprovals": [], "missing": 1, "met": false}])
+    );
+}
+
+#[test]
+fn a_next_page_off_the_api_host_is_not_followed() {
+    let (dir, head) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let api = Api::start();
+    api.mount(pull_mock(&head));
+    // A full first page whose `next` link leaves the API's host.
+    let first: Vec<Value> = (0..100)
+        .map(|i| review(100 + i, "bot", "COMMENTED", &head, T1))
+        .collect();
+    let elsewhere = "http://127.0.0.2:9/repos/acme/itsm/pulls/7/reviews";
+    api.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/itsm/pulls/7/reviews"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(Value::Array(first))
+                    .insert_header("link", common::api::link(elsewhere, 1, 2)),
+            ),
+    );
+    let out = api.gate(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: GitHub's link to the next page of /repos/acme/itsm/pulls/7/reviews leaves {}/\n",
+            api.server.uri()
+        )
+    );
+    assert_no_token(&out);
+}
+
+#[test]
+fn an_api_url_without_a_scheme_fails_closed() {
+    let (dir, _) = pull_request(&[("changes/chg-db.yaml", CHG_DB)], &[]);
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["approvals", "--base", "HEAD~1", "--pr", "7"])
+            .current_dir(dir.path())
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_API_URL", "localhost:8080"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: GITHUB_API_URL `localhost:8080` is not a URL\n"
     );
 }

@@ -211,8 +211,11 @@ fn approvers_come_from_github_when_a_token_is_given() {
     let (dir, _) = history();
     let common::api::Api { rt, server } = common::api::Api::start();
     let review = |login: &str, state: &str, at: &str| {
-        json!({"id": 1, "user": {"login": login}, "state": state, "commit_id": "abc", "submitted_at": at,
-               "body": "", "html_url": "https://github.com/acme/itsm/pull/1#pullrequestreview-1"})
+        json!({"id": 1, "node_id": "PRR_1", "user": common::api::user(login, 1001), "state": state,
+               "commit_id": "abc", "submitted_at": at, "body": "",
+               "html_url": "https://github.com/acme/itsm/pull/1#pullrequestreview-1",
+               "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/1",
+               "author_association": "MEMBER"})
     };
     for (n, body) in [
         (

@@ -19,6 +19,9 @@
 //! 12-character short form in outputs), `${REVIEWS}` and `${EVENT}` for the
 //! files' paths. `ITSM_BLESS=1 cargo test --test gate` rewrites the expected
 //! files from the actual outputs (read the diff).
+//!
+//! The scenarios with the default arguments run a second time through the
+//! library ([`itsm::approvals::gate`]), without the binary.
 
 mod common;
 use common::*;
@@ -88,6 +91,26 @@ fn check(case: &Path) -> Vec<String> {
         }
     }
     failures
+}
+
+#[test]
+fn scenarios_decide_the_same_through_the_library() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for case in scenarios().iter().filter(|c| !c.join("args").exists()) {
+        let run = Run::new(case);
+        let expected = read(case, "expected.txt");
+        let actual = run.restore(&run.library());
+        ran += 1;
+        if actual != expected {
+            let name = case.file_name().unwrap().to_string_lossy();
+            failures.push(format!(
+                "== {name}\n-- expected\n{expected}-- actual\n{actual}"
+            ));
+        }
+    }
+    assert!(ran >= 30, "only {ran} scenarios");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Every scenario has an expected verdict, and none has a file the runner
@@ -223,6 +246,47 @@ impl Run {
         if format == "json" {
             text = stdout(&out);
         }
+        self.restore(&text)
+    }
+
+    /// What [`Run::gate`] gives in the human format, from the library: the
+    /// verdict's exit code and matrix, or the error and its causes.
+    fn library(&self) -> String {
+        use itsm::approvals::{self, Inputs, Saved, render};
+        let author = self.fill("${AUTHOR}");
+        let reviews = self.reviews();
+        let inputs = Inputs {
+            root: self.repo.path(),
+            base: "HEAD~1",
+            head: "HEAD",
+            today: jiff::civil::date(2026, 11, 21),
+            pull_request: None,
+            saved: Some(Saved {
+                file: &reviews,
+                author: Some(&author),
+            }),
+            repo: None,
+            access: None,
+        };
+        match approvals::gate(inputs, &mut |_| {}) {
+            Ok(decided) => {
+                let exit = if decided.outcome.met { 0 } else { 1 };
+                format!("exit {exit}\n{}", render::human(&decided.outcome))
+            }
+            Err(e) => {
+                let mut text = format!("exit 2\n--- stderr\nerror: {e}");
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    text.push_str(&format!(": {c}"));
+                    cause = c.source();
+                }
+                text + "\n"
+            }
+        }
+    }
+
+    /// `text` with the commits and files put back as placeholders.
+    fn restore(&self, text: &str) -> String {
         text.replace(&self.head, "${HEAD}")
             .replace(&self.head[..12], "${HEAD}")
             .replace(&self.base, "${BASE}")

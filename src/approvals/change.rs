@@ -3,7 +3,7 @@
 //! at base and at head, the tiers and links of the Services and CIs around it
 //! at base, at head and both together; its StandardChange as it is at base.
 
-use super::{Collector, Sides, owner_of};
+use super::{Collector, NoTeam, Sides, owner_of};
 use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind, Record, RecordId};
 use crate::value::Value;
@@ -59,7 +59,7 @@ impl Collector<'_> {
     /// standard one, the CAB for a normal one with high risk or a tier-1
     /// impact; a standard Change at head must stay within its StandardChange
     /// as it is at base.
-    pub(super) fn change(&mut self, sides: &Sides<'_>, id: &RecordId) -> Result<(), String> {
+    pub(super) fn change(&mut self, sides: &Sides<'_>, id: &RecordId) -> Result<(), NoTeam> {
         let versions: Vec<Version<'_>> = [(sides.head, false), (sides.base, true)]
             .into_iter()
             .filter_map(|(catalog, at_base)| {

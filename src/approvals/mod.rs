@@ -1,11 +1,15 @@
 //! The approval gate: from the records a pull request touches and the protected
 //! files it changes, who must approve ([`requirements`]); from the pull
 //! request's reviews, whether they did ([`review::evaluate`]); and the approval
-//! matrix for people and machines ([`render`]).
+//! matrix for people and machines ([`render`]); the whole gate as one call
+//! ([`gate()`]).
 
 mod change;
+pub mod gate;
 pub mod render;
 pub mod review;
+
+pub use gate::{Decided, GateError, Inputs, Saved, gate};
 
 use crate::checks::rules::{self, Rule};
 use crate::diff::{ChangedPaths, RecordDiff, Touch};
@@ -41,6 +45,17 @@ pub struct Requirements {
     pub problems: Vec<String>,
 }
 
+/// `itsm.yaml` at base names no Team for a role the pull request needs, so
+/// the gate cannot be decided.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "itsm.yaml (at base) names no `{key}` Team, but {needed_for}: add `{key}: TEAM` to itsm.yaml"
+)]
+pub struct NoTeam {
+    pub key: &'static str,
+    pub needed_for: String,
+}
+
 /// The repository on both sides of a pull request.
 pub struct Sides<'a> {
     pub base: &'a Arc<Catalog>,
@@ -63,7 +78,7 @@ pub fn requirements(
     diff: &RecordDiff,
     paths: &ChangedPaths,
     today: Date,
-) -> Result<Requirements, String> {
+) -> Result<Requirements, NoTeam> {
     let mut c = Collector {
         config: &sides.base.repo.config,
         teams: BTreeMap::new(),
@@ -130,19 +145,20 @@ impl Collector<'_> {
     }
 
     /// A Team named in `itsm.yaml` (`admins`, `cab`, `ecab`), or why there is none.
-    fn configured(&self, key: &str, needed_for: &str) -> Result<String, String> {
+    fn configured(&self, key: &'static str, needed_for: &str) -> Result<String, NoTeam> {
         let value = match key {
             "admins" => &self.config.admins,
             "cab" => &self.config.cab,
             _ => &self.config.ecab,
         };
-        value.as_deref().map(team_name).ok_or_else(|| {
-            format!("itsm.yaml (at base) names no `{key}` Team, but {needed_for}: add `{key}: TEAM` to itsm.yaml")
+        value.as_deref().map(team_name).ok_or_else(|| NoTeam {
+            key,
+            needed_for: needed_for.to_string(),
         })
     }
 
     /// The owner Team of a record (a Team: itself; no owner: `admins`).
-    fn owner(&mut self, record: &Record, what: &str) -> Result<(), String> {
+    fn owner(&mut self, record: &Record, what: &str) -> Result<(), NoTeam> {
         match owner_of(record) {
             Some(team) => self.add(&team, 1, &record.id, what.to_string()),
             None => {
@@ -156,7 +172,7 @@ impl Collector<'_> {
     /// `admins` for every protected file that changed: `itsm.yaml` (it names
     /// the Teams that approve), the theme (what the site publishes),
     /// `.github/` (what CI runs) and the `protected:` globs of base and head.
-    fn protected_files(&mut self, sides: &Sides<'_>, paths: &ChangedPaths) -> Result<(), String> {
+    fn protected_files(&mut self, sides: &Sides<'_>, paths: &ChangedPaths) -> Result<(), NoTeam> {
         let globs = crate::config::Globs::new(
             sides
                 .base
@@ -185,7 +201,7 @@ impl Collector<'_> {
     }
 
     /// Moves requirements of Teams unknown at base to `admins`, and sorts.
-    fn finish(mut self, base: &Catalog) -> Result<Requirements, String> {
+    fn finish(mut self, base: &Catalog) -> Result<Requirements, NoTeam> {
         let unknown: Vec<String> = self
             .teams
             .keys()
@@ -254,7 +270,7 @@ fn policy_rules(
     diff: &RecordDiff,
     today: Date,
     c: &mut Collector<'_>,
-) -> Result<(), String> {
+) -> Result<(), NoTeam> {
     let env = Arc::new(cel::Env::stdlib());
     let mut discard = Vec::new();
     let mut all: Vec<(Rule, &Arc<Catalog>)> = Vec::new();
@@ -288,34 +304,36 @@ fn policy_rules(
             };
             let mut scope = contexts[side].new_inner_scope();
             scope.add_variable_from_value("self", this);
-            for (rule, rule_side) in all.iter().filter(|(r, _)| r.kind == record.id.kind) {
-                let Some(approve) = &rule.approve else {
-                    continue;
-                };
-                let policy = &rule_side.record(rule.policy).id;
-                let why = match rules::when_holds(rule, &scope) {
-                    Ok(false) => continue,
-                    Ok(true) => format!("rule `{}` of {policy}", rule.id),
-                    Err(e) => format!("rule `{}` of {policy} ({e}; counted as matching)", rule.id),
-                };
-                match approve
-                    .team
-                    .as_deref()
-                    .map(team_name)
-                    .or_else(|| owner_of(record))
-                {
-                    Some(team) => c.add(&team, approve.count, &record.id, why),
-                    None => {
-                        let admins =
-                            c.configured("admins", &format!("{} has no owner", record.id))?;
-                        c.add(
-                            &admins,
-                            approve.count,
-                            &record.id,
-                            format!("{why} (no owner: admins)"),
-                        );
-                    }
-                }
+            apply_rules(&all, record, &scope, c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds what the rules for `record`'s kind ask, where their `when` holds in `scope`.
+fn apply_rules(
+    all: &[(Rule, &Arc<Catalog>)],
+    record: &Record,
+    scope: &cel::Context<'_, '_>,
+    c: &mut Collector<'_>,
+) -> Result<(), NoTeam> {
+    for (rule, rule_side) in all.iter().filter(|(r, _)| r.kind == record.id.kind) {
+        let Some(approve) = &rule.approve else {
+            continue;
+        };
+        let policy = &rule_side.record(rule.policy).id;
+        let why = match rules::when_holds(rule, scope) {
+            Ok(false) => continue,
+            Ok(true) => format!("rule `{}` of {policy}", rule.id),
+            Err(e) => format!("rule `{}` of {policy} ({e}; counted as matching)", rule.id),
+        };
+        let team = approve.team.as_deref().map(team_name);
+        match team.or_else(|| owner_of(record)) {
+            Some(team) => c.add(&team, approve.count, &record.id, why),
+            None => {
+                let admins = c.configured("admins", &format!("{} has no owner", record.id))?;
+                let why = format!("{why} (no owner: admins)");
+                c.add(&admins, approve.count, &record.id, why);
             }
         }
     }

@@ -1,13 +1,11 @@
 //! `itsm approvals`: the approval gate for a pull request.
 
 use super::{Global, Status, print};
-use anyhow::{Context, Result, bail};
-use itsm::approvals::{self, Sides, render, review};
-use itsm::diff;
-use itsm::github::{self, Client, CommentAction};
-use itsm::load::Source;
+use anyhow::{Result, bail};
+use itsm::approvals::{self, Inputs, Saved, render};
+use itsm::github::event::Event;
+use itsm::github::{Access, CommentAction};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// The approval gate: who must approve the records a pull request touches, and whether they did
 #[derive(Debug, clap::Args)]
@@ -79,34 +77,51 @@ pub enum GateFormat {
     Markdown,
 }
 
-/// What a pull_request / pull_request_review event says about its pull request.
-#[derive(Debug, serde::Deserialize)]
-struct Event {
-    pull_request: EventPull,
-    repository: Option<EventRepo>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct EventPull {
-    number: u64,
-    base: EventRef,
-    head: EventRef,
-    user: Option<EventUser>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct EventUser {
-    login: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct EventRef {
-    sha: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct EventRepo {
-    full_name: String,
+pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
+    let started = std::time::Instant::now();
+    let root = global.root()?;
+    apply_event(&mut args)?;
+    let Some(base) = args.base.as_deref() else {
+        bail!("pass --base REV (the revision the pull request merges into), or --event FILE");
+    };
+    let inputs = Inputs {
+        root: &root,
+        base,
+        head: args.head.as_deref().unwrap_or("HEAD"),
+        today: global.today,
+        pull_request: args.pr,
+        saved: args.reviews.as_deref().map(|file| Saved {
+            file,
+            author: args.author.as_deref(),
+        }),
+        repo: args.github.as_deref(),
+        access: Access::from_env(),
+    };
+    let decided = approvals::gate(inputs, &mut |stage| global.note(started, stage))?;
+    let outcome = &decided.outcome;
+    print(&match args.format {
+        GateFormat::Human => render::human(outcome),
+        GateFormat::Json => render::json(outcome),
+        GateFormat::Github => render::github(outcome),
+        GateFormat::Markdown => render::markdown(outcome),
+    });
+    if let Some(path) = &args.summary {
+        super::check::append(path, &render::markdown(outcome))?;
+    }
+    if args.comment {
+        let note = match decided.comment()? {
+            (n, CommentAction::Created(id)) => format!("created comment {id} on #{n}"),
+            (n, CommentAction::Updated(id)) => format!("updated comment {id} on #{n}"),
+        };
+        global.note(started, &note);
+    }
+    let status = if outcome.met {
+        Status::Clean
+    } else {
+        Status::Findings
+    };
+    super::free_at_exit(decided);
+    Ok(status)
 }
 
 /// Fills what the command line leaves out from the event payload.
@@ -114,251 +129,16 @@ fn apply_event(args: &mut ApprovalsArgs) -> Result<()> {
     let Some(path) = &args.event else {
         return Ok(());
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the event {}", path.display()))?;
-    let event: Event = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a pull_request or pull_request_review event (no pull_request with number, base.sha and head.sha)",
-            path.display()
-        )
-    })?;
-    let pull = event.pull_request;
+    let pull = Event::read(path)?;
+    let (pull, repository) = (pull.pull_request, pull.repository);
     args.base.get_or_insert(pull.base.sha);
     args.head.get_or_insert(pull.head.sha);
     args.pr.get_or_insert(pull.number);
     if let (Some(user), true) = (pull.user, args.reviews.is_some()) {
         args.author.get_or_insert(user.login);
     }
-    if let Some(repo) = event.repository {
+    if let Some(repo) = repository {
         args.github.get_or_insert(repo.full_name);
     }
     Ok(())
-}
-
-pub fn run(global: &Global, mut args: ApprovalsArgs) -> Result<Status> {
-    let started = std::time::Instant::now();
-    let root = global.root()?;
-    apply_event(&mut args)?;
-    let Some(base_rev) = args.base.clone() else {
-        bail!("pass --base REV (the revision the pull request merges into), or --event FILE");
-    };
-    let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
-    diff::resolve_commit(&root, &base_rev).map_err(anyhow::Error::msg)?;
-    let head_sha = diff::resolve_commit(&root, &head_rev).map_err(anyhow::Error::msg)?;
-    let (base, head, changed) = load(&root, &base_rev, &head_rev, global.today)?;
-    global.note(started, "loaded base and head");
-    if let Some(why) = approvals::undecidable(&head, &head_rev) {
-        bail!("{why}");
-    }
-    let d = diff::compare(&base, &head.catalog, changed.as_deref());
-    let paths = diff::changed_paths(&root, &base_rev, &head_rev).map_err(anyhow::Error::msg)?;
-    let sides = Sides {
-        base: &base,
-        head: &head.catalog,
-    };
-    let required = approvals::requirements(&sides, &d, &paths, global.today)
-        .map_err(|e| anyhow::anyhow!("cannot decide who must approve: {e}"))?;
-    global.note(started, "requirements");
-
-    let repo = args
-        .github
-        .clone()
-        .or_else(|| base.repo.config.github.clone());
-    let (pull, client) = pull_request(&args, repo.as_deref(), &head_sha)?;
-    global.note(started, "reviews read");
-    let outcome = review::evaluate(
-        required,
-        &base,
-        &pull.reviews,
-        &pull.author,
-        &pull.head,
-        args.pr,
-    );
-    print(&match args.format {
-        GateFormat::Human => render::human(&outcome),
-        GateFormat::Json => render::json(&outcome),
-        GateFormat::Github => render::github(&outcome),
-        GateFormat::Markdown => render::markdown(&outcome),
-    });
-    if let Some(path) = &args.summary {
-        super::check::append(path, &render::markdown(&outcome))?;
-    }
-    if args.comment {
-        comment(global, started, &args, repo.as_deref(), client, &outcome)?;
-    }
-    let met = outcome.met;
-    // Both revisions' records are dropped with the process, not one by one.
-    std::mem::forget((base, head, outcome, d));
-    Ok(if met { Status::Clean } else { Status::Findings })
-}
-
-/// What the gate reads about the pull request: its reviews, its author, and
-/// the commit approvals must be on.
-struct Pull {
-    reviews: Vec<review::Review>,
-    author: String,
-    head: String,
-}
-
-/// The reviews, from the saved file (`--reviews`) or from GitHub. Online,
-/// the pull request's head on GitHub must be the commit evaluated: records
-/// read at one commit cannot be judged by approvals of another.
-fn pull_request(
-    args: &ApprovalsArgs,
-    repo: Option<&str>,
-    head_sha: &str,
-) -> Result<(Pull, Option<Client>)> {
-    if let Some(file) = &args.reviews {
-        let Some(author) = args.author.clone() else {
-            bail!(
-                "--reviews FILE needs --author LOGIN (the pull request's author), or --event FILE to read it from"
-            );
-        };
-        let reviews = saved_reviews(file)?;
-        let head = head_sha.to_string();
-        return Ok((
-            Pull {
-                reviews,
-                author,
-                head,
-            },
-            None,
-        ));
-    }
-    let Some(number) = args.pr else {
-        bail!(
-            "pass --pr N to read the reviews from GitHub, or --reviews FILE --author LOGIN to evaluate saved ones"
-        );
-    };
-    let c = connect(repo)?;
-    let pr = c.pull_request(number)?;
-    if !pr.head.sha.eq_ignore_ascii_case(head_sha) {
-        bail!(
-            "GitHub says the head of pull request #{number} is {}, but the gate evaluated {head_sha}: run it on the pull request's current head (check out that commit, or pass --head {})",
-            pr.head.sha,
-            pr.head.sha
-        );
-    }
-    let reviews = c.reviews(number)?;
-    let pull = Pull {
-        reviews,
-        author: pr.user.login,
-        head: pr.head.sha,
-    };
-    Ok((pull, Some(c)))
-}
-
-/// Creates or updates the sticky comment.
-fn comment(
-    global: &Global,
-    started: std::time::Instant,
-    args: &ApprovalsArgs,
-    repo: Option<&str>,
-    client: Option<Client>,
-    outcome: &review::Outcome,
-) -> Result<()> {
-    let Some(number) = args.pr else {
-        bail!("--comment needs --pr N");
-    };
-    let c = match client {
-        Some(c) => c,
-        None => connect(repo)?,
-    };
-    let action = c.upsert_comment(number, render::MARKER, &render::markdown(outcome))?;
-    let note = match action {
-        CommentAction::Created(id) => format!("created comment {id} on #{number}"),
-        CommentAction::Updated(id) => format!("updated comment {id} on #{number}"),
-    };
-    global.note(started, &note);
-    Ok(())
-}
-
-/// Base (linked), head (checked: the gate needs its errors) and the paths of
-/// the files that differ (`None` when git cannot say).
-type Loaded = (
-    Arc<itsm::link::Catalog>,
-    itsm::pipeline::Checked,
-    Option<Vec<String>>,
-);
-
-/// Base (loaded and linked), head (checked: the gate needs its errors) and the
-/// files that differ. Head is loaded once; base is built from it, only the
-/// files that differ read from base's blobs ([`diff::rebuild`]), and linked
-/// while head is. When `itsm.yaml` differs (discovery may differ) both
-/// revisions are loaded whole, in parallel.
-fn load(
-    root: &std::path::Path,
-    base_rev: &str,
-    head_rev: &str,
-    today: jiff::civil::Date,
-) -> Result<Loaded> {
-    let options = itsm::checks::Options { today };
-    let head_source = Source::Revision(head_rev.to_string());
-    if let Ok(Some(blobs)) = diff::changed_between(root, base_rev, head_rev) {
-        let checked = itsm::pipeline::check_with(
-            root,
-            &head_source,
-            options,
-            |head| diff::rebuild(head, &blobs),
-            |base| base.map(|repo| itsm::link::link(repo, &mut Vec::new())),
-        );
-        match checked {
-            Ok((head, Ok(base))) => {
-                return Ok((Arc::new(base), head, Some(diff::paths_of(&blobs))));
-            }
-            // The errors, in the order of the plain path below.
-            Ok((_, Err(_))) | Err(_) => {}
-        }
-    }
-    load_whole(root, base_rev, head_rev, options)
-}
-
-/// Base loaded and linked whole, head checked and the files that differ, in
-/// parallel.
-fn load_whole(
-    root: &std::path::Path,
-    base_rev: &str,
-    head_rev: &str,
-    options: itsm::checks::Options,
-) -> Result<Loaded> {
-    let ((base, head), changed) = rayon::join(
-        || {
-            rayon::join(
-                || diff::load_revision(root, base_rev),
-                || itsm::pipeline::check(root, &Source::Revision(head_rev.to_string()), options),
-            )
-        },
-        || diff::changed_files(root, base_rev, head_rev),
-    );
-    Ok((Arc::new(base?), head?, changed.map_err(anyhow::Error::msg)?))
-}
-
-/// A saved review list: GitHub's JSON array of review objects.
-fn saved_reviews(file: &std::path::Path) -> Result<Vec<review::Review>> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read the reviews {}", file.display()))?;
-    serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not GitHub's list of reviews (a JSON array of review objects)",
-            file.display()
-        )
-    })
-}
-
-/// A GitHub client from GITHUB_TOKEN, GITHUB_API_URL and the repository.
-fn connect(repo: Option<&str>) -> Result<Client> {
-    let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
-    if token.trim().is_empty() {
-        bail!(
-            "GITHUB_TOKEN is not set: the gate reads the reviews from GitHub (or pass --reviews FILE --author LOGIN)"
-        );
-    }
-    let Some(repo) = repo else {
-        bail!("no GitHub repository: pass --github owner/repo or set `github:` in itsm.yaml");
-    };
-    let api = std::env::var("GITHUB_API_URL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| github::DEFAULT_API_URL.to_string());
-    Client::new(&api, token.trim(), repo)
 }

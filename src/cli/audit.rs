@@ -2,8 +2,9 @@
 
 use super::{Global, Status, print};
 use anyhow::{Result, bail};
+use itsm::approvals::review;
 use itsm::audit::{self, Options};
-use itsm::github::{self, Client};
+use itsm::github::{Access, Client};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The change register from git history: each Change, the commits and pull requests that brought and changed it, when, by whom, and who approved
@@ -68,22 +69,18 @@ pub fn run(global: &Global, args: AuditArgs) -> Result<Status> {
     };
     let mut register = audit::register(&root, &options).map_err(anyhow::Error::msg)?;
     global.note(started, "history walked");
-    let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
-    if !args.offline && !token.trim().is_empty() {
+    if let (false, Some(access)) = (args.offline, Access::from_env()) {
         let repo = args.github.clone().or_else(|| configured_repo(&root));
         let Some(repo) = repo else {
             bail!(
                 "GITHUB_TOKEN is set but no GitHub repository is known: pass --github owner/repo, set `github:` in itsm.yaml, or pass --offline"
             );
         };
-        let api = std::env::var("GITHUB_API_URL")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| github::DEFAULT_API_URL.to_string());
-        let client = Client::new(&api, token.trim(), &repo)?;
+        let client = Client::new(&access, &repo)?;
         let mut approvers = HashMap::default();
         for n in audit::pull_requests(&register) {
-            approvers.insert(n, audit::approvers(&client.reviews(n)?));
+            let reviews = review::from_github(client.reviews(n)?);
+            approvers.insert(n, audit::approvers(&reviews));
         }
         audit::set_approvers(&mut register, &approvers);
         global.note(started, "approvers read");

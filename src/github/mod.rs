@@ -1,288 +1,389 @@
 //! GitHub at the edge: the pull request, all pages of its reviews, the sticky
-//! comment. Requests go through octocrab's raw methods with our own retry loop:
-//! up to [`ATTEMPTS`] tries with exponential backoff on 5xx, 429 and secondary
-//! rate limits (honouring `Retry-After` and `x-ratelimit-reset`, each wait capped
-//! by `ITSM_GITHUB_MAX_WAIT` seconds, default 60). Errors never carry the token.
+//! comment, through octocrab's typed API. Under it, octocrab's service stack
+//! (base URI, token, user agent) with our [`retry`] layer, so that every call
+//! is retried the same bounded way. Answers come back as this module's own
+//! types; errors never carry the token.
 
-use crate::approvals::review::Review;
-use anyhow::{Context, Result, anyhow, bail};
-use octocrab::Octocrab;
-use serde::Deserialize;
+pub mod event;
+mod retry;
+
+pub use retry::{ATTEMPTS, Failure};
+
+use http::Uri;
+use octocrab::models::issues::Comment;
+use octocrab::{Octocrab, Page};
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// Tries per request before giving up.
-pub const ATTEMPTS: u32 = 4;
-/// GitHub's largest page.
-const PER_PAGE: usize = 100;
-/// Pages read at most (10,000 items), so that a broken server cannot loop us.
-const MAX_PAGES: usize = 100;
 /// The API of github.com, when `GITHUB_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
+/// GitHub's largest page.
+const PER_PAGE: u8 = 100;
+/// Pages read at most (10,000 items), so that a broken server cannot loop us.
+const MAX_PAGES: usize = 100;
+/// The longest wait between two tries unless `ITSM_GITHUB_MAX_WAIT` says.
+const MAX_WAIT: Duration = Duration::from_secs(60);
 
-/// A GitHub client bound to one repository, with its own single-threaded runtime.
-pub struct Client {
-    octo: Octocrab,
-    runtime: tokio::runtime::Runtime,
-    repo: String,
+/// How to reach GitHub: the API (GitHub Enterprise: `https://HOST/api/v3`),
+/// the token, and the longest wait between two tries of a request.
+#[derive(Clone)]
+pub struct Access {
+    pub api_url: String,
     token: String,
-    max_wait: Duration,
+    pub max_wait: Duration,
 }
 
 /// The fields of a pull request the gate reads.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PullRequest {
     pub number: u64,
-    pub user: Login,
-    pub head: Commit,
-    pub base: Commit,
+    pub author: String,
+    pub head_sha: String,
+    pub base_sha: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct Login {
-    pub login: String,
+/// A review of a pull request, as the gate reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Review {
+    /// `None` for a deleted account.
+    pub login: Option<String>,
+    pub state: ReviewState,
+    pub commit_id: Option<String>,
+    pub submitted_at: Option<jiff::Timestamp>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct Commit {
-    pub sha: String,
-    #[serde(rename = "ref", default)]
-    pub git_ref: String,
+/// A review's state, as GitHub names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewState {
+    Approved,
+    ChangesRequested,
+    Dismissed,
+    Commented,
+    Pending,
+    /// A state this version does not know.
+    Other,
 }
 
-/// What `upsert_comment` did.
+/// What [`Client::upsert_comment`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommentAction {
     Created(u64),
     Updated(u64),
 }
 
-#[derive(Deserialize)]
-struct IssueComment {
-    id: u64,
-    #[serde(default)]
-    body: Option<String>,
+/// Why GitHub could not be asked, or its answer not read.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("`{0}` is not a GitHub repository: write owner/repo")]
+    Repository(String),
+    #[error("GITHUB_API_URL `{0}` is not a URL")]
+    ApiUrl(String),
+    #[error("GITHUB_TOKEN cannot be sent in an HTTP header (it holds a control character)")]
+    Token,
+    #[error("cannot start the HTTP runtime")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot set up the GitHub client")]
+    Setup(#[source] std::io::Error),
+    #[error(transparent)]
+    Request(#[from] Failure),
+    #[error("GitHub's answer for {what} is not {expected}")]
+    Answer {
+        what: String,
+        expected: &'static str,
+        #[source]
+        cause: Cause,
+    },
+    #[error("{what} has more than {MAX_PAGES} pages")]
+    TooManyPages { what: String },
+    #[error("GitHub's link to the next page of {what} leaves {base}")]
+    ForeignLink { what: String, base: String },
+    #[error("GitHub's answer for pull request #{0} names no author")]
+    NoAuthor(u64),
 }
 
-impl Client {
-    /// A client for `owner/repo` at `api_url` (GitHub Enterprise: `https://HOST/api/v3`).
-    pub fn new(api_url: &str, token: &str, repo: &str) -> Result<Client> {
-        if !repo
-            .split_once('/')
-            .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
-        {
-            bail!("`{repo}` is not a GitHub repository: write owner/repo");
+/// The text of an error from below (octocrab, serde), the token masked.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Cause(String);
+
+/// A GitHub client bound to one repository, with its own single-threaded runtime
+/// (the rest of `itsm` is synchronous).
+pub struct Client {
+    octo: Octocrab,
+    runtime: tokio::runtime::Runtime,
+    owner: String,
+    name: String,
+    base: Uri,
+    token: Arc<str>,
+}
+
+impl Access {
+    /// `token` at `api_url`, waiting at most a minute between tries.
+    pub fn new(api_url: &str, token: &str) -> Access {
+        Access {
+            api_url: api_url.to_string(),
+            token: token.trim().to_string(),
+            max_wait: MAX_WAIT,
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the HTTP runtime")?;
-        let octo = {
-            let _guard = runtime.enter();
-            Octocrab::builder()
-                .base_uri(api_url.trim_end_matches('/'))
-                .map_err(|_| anyhow!("GITHUB_API_URL `{api_url}` is not a URL"))?
-                .personal_token(token.to_string())
-                .set_connect_timeout(Some(Duration::from_secs(20)))
-                .set_read_timeout(Some(Duration::from_secs(60)))
-                .build()
-                .map_err(|e| anyhow!("cannot set up the GitHub client: {e}"))?
-        };
-        let max_wait = std::env::var("ITSM_GITHUB_MAX_WAIT")
+    }
+
+    /// From `GITHUB_TOKEN`, `GITHUB_API_URL` (default [`DEFAULT_API_URL`]) and
+    /// `ITSM_GITHUB_MAX_WAIT` (seconds); `None` when `GITHUB_TOKEN` is unset or blank.
+    pub fn from_env() -> Option<Access> {
+        let token = std::env::var("GITHUB_TOKEN").ok()?;
+        if token.trim().is_empty() {
+            return None;
+        }
+        let api = std::env::var("GITHUB_API_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_API_URL.to_string());
+        let mut access = Access::new(&api, &token);
+        if let Some(wait) = std::env::var("ITSM_GITHUB_MAX_WAIT")
             .ok()
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s >= 0.0)
-            .map_or(Duration::from_secs(60), Duration::from_secs_f64);
+        {
+            access.max_wait = Duration::from_secs_f64(wait);
+        }
+        Some(access)
+    }
+}
+
+impl fmt::Debug for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Access")
+            .field("api_url", &self.api_url)
+            .field("token", &"***")
+            .field("max_wait", &self.max_wait)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `owner/repo`.
+    pub fn new(access: &Access, repo: &str) -> Result<Client, Error> {
+        let (owner, name) = split_repo(repo).ok_or_else(|| Error::Repository(repo.into()))?;
+        let base = base_uri(&access.api_url)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        let token: Arc<str> = access.token.as_str().into();
+        let octo = {
+            // octocrab starts its request queue on the current runtime.
+            let _guard = runtime.enter();
+            stack::octocrab(&base, &token, access.max_wait)?
+        };
         Ok(Client {
             octo,
             runtime,
-            repo: repo.to_string(),
-            token: token.to_string(),
-            max_wait,
+            owner: owner.to_string(),
+            name: name.to_string(),
+            base,
+            token,
         })
     }
 
     /// The pull request: author, head and base.
-    pub fn pull_request(&self, number: u64) -> Result<PullRequest> {
-        let path = format!("/repos/{}/pulls/{number}", self.repo);
-        let body = self.request(Method::Get, &path, None)?;
-        serde_json::from_str(&body).with_context(|| {
-            format!("GitHub's answer for pull request #{number} is not a pull request")
+    pub fn pull_request(&self, number: u64) -> Result<PullRequest, Error> {
+        let pulls = self.octo.pulls(&self.owner, &self.name);
+        let pr = self
+            .runtime
+            .block_on(pulls.get(number))
+            .map_err(|e| self.failed(e, &format!("pull request #{number}"), "a pull request"))?;
+        let author = pr.user.map(|u| u.login).ok_or(Error::NoAuthor(number))?;
+        Ok(PullRequest {
+            number: pr.number,
+            author,
+            head_sha: pr.head.sha,
+            base_sha: pr.base.sha,
         })
     }
 
     /// Every review of the pull request, all pages.
-    pub fn reviews(&self, number: u64) -> Result<Vec<Review>> {
-        let path = format!("/repos/{}/pulls/{number}/reviews", self.repo);
-        self.all_pages(&path)
+    pub fn reviews(&self, number: u64) -> Result<Vec<Review>, Error> {
+        let what = format!("/repos/{}/{}/pulls/{number}/reviews", self.owner, self.name);
+        let pulls = self.octo.pulls(&self.owner, &self.name);
+        let first = pulls
+            .list_reviews(number)
+            .per_page(PER_PAGE)
+            .page(1u32)
+            .send();
+        let reviews = self.all_pages(&what, first)?;
+        Ok(reviews.into_iter().map(Review::from).collect())
     }
 
     /// Creates the comment holding `marker`, or updates the one that does, so
     /// that the pull request has exactly one.
-    pub fn upsert_comment(&self, number: u64, marker: &str, body: &str) -> Result<CommentAction> {
-        let path = format!("/repos/{}/issues/{number}/comments", self.repo);
-        let comments: Vec<IssueComment> = self.all_pages(&path)?;
-        let payload = serde_json::json!({ "body": body });
-        match comments
+    pub fn upsert_comment(
+        &self,
+        number: u64,
+        marker: &str,
+        body: &str,
+    ) -> Result<CommentAction, Error> {
+        let issues = self.octo.issues(&self.owner, &self.name);
+        let what = format!(
+            "/repos/{}/{}/issues/{number}/comments",
+            self.owner, self.name
+        );
+        let first = issues
+            .list_comments(number)
+            .per_page(PER_PAGE)
+            .page(1u32)
+            .send();
+        let comments: Vec<Comment> = self.all_pages(&what, first)?;
+        let ours = comments
             .iter()
-            .find(|c| c.body.as_deref().is_some_and(|b| b.contains(marker)))
-        {
+            .find(|c| c.body.as_deref().is_some_and(|b| b.contains(marker)));
+        let action = match ours {
+            // octocrab's `update_comment` POSTs; GitHub documents PATCH.
             Some(c) => {
-                let path = format!("/repos/{}/issues/comments/{}", self.repo, c.id);
-                self.request(Method::Patch, &path, Some(&payload))?;
-                Ok(CommentAction::Updated(c.id))
+                let route = format!(
+                    "/repos/{}/{}/issues/comments/{}",
+                    self.owner, self.name, c.id
+                );
+                let payload = serde_json::json!({ "body": body });
+                let patch = self.octo.patch::<Comment, _, _>(route, Some(&payload));
+                let what = format!("comment {}", c.id);
+                let updated = self.runtime.block_on(patch);
+                CommentAction::Updated(self.comment_id(updated, &what)?)
             }
             None => {
-                let answer = self.request(Method::Post, &path, Some(&payload))?;
-                let created: IssueComment = serde_json::from_str(&answer)
-                    .context("GitHub's answer to the new comment is not a comment")?;
-                Ok(CommentAction::Created(created.id))
+                let created = self.runtime.block_on(issues.create_comment(number, body));
+                CommentAction::Created(self.comment_id(created, "the new comment")?)
             }
-        }
+        };
+        Ok(action)
     }
 
-    /// Reads a list endpoint page by page (`per_page=100`) until a short page.
-    fn all_pages<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        for page in 1..=MAX_PAGES {
-            let url = format!("{path}?per_page={PER_PAGE}&page={page}");
-            let body = self.request(Method::Get, &url, None)?;
-            let items: Vec<T> = serde_json::from_str(&body).with_context(|| {
-                format!("GitHub's answer for {path} (page {page}) is not the expected list")
-            })?;
-            let n = items.len();
-            out.extend(items);
-            if n < PER_PAGE {
-                return Ok(out);
-            }
-        }
-        bail!("{path} has more than {} pages", MAX_PAGES)
+    fn comment_id(&self, answer: octocrab::Result<Comment>, what: &str) -> Result<u64, Error> {
+        answer
+            .map(|c| c.id.into_inner())
+            .map_err(|e| self.failed(e, what, "a comment"))
     }
 
-    /// One request with retries; the body of a 2xx answer.
-    fn request(
+    /// Follows the pages from `first` (octocrab reads GitHub's `Link` header),
+    /// at most [`MAX_PAGES`], never off the API's origin.
+    fn all_pages<T: serde::de::DeserializeOwned>(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<String> {
-        let result = self.runtime.block_on(self.send(method, path, body));
-        // Defence in depth: no message may carry the token, whatever produced it.
-        result.map_err(|e| anyhow!("{}", scrub(&format!("{e:#}"), &self.token)))
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<String> {
-        let what = format!("{} {path}", method.as_str());
-        let mut last = String::new();
-        for attempt in 1..=ATTEMPTS {
-            let response = match method {
-                Method::Get => self.octo._get(path).await,
-                Method::Post => self.octo._post(path, body).await,
-                Method::Patch => self.octo._patch(path, body).await,
-            };
-            let wait = match response {
-                Err(e) => {
-                    last = format!("GitHub could not be reached ({what}): {e}");
-                    backoff(attempt)
+        what: &str,
+        first: impl Future<Output = octocrab::Result<Page<T>>>,
+    ) -> Result<Vec<T>, Error> {
+        self.runtime.block_on(async {
+            let list = "the expected list";
+            let mut page = first
+                .await
+                .map_err(|e| self.failed(e, &format!("{what} (page 1)"), list))?;
+            let mut items = page.take_items();
+            for n in 2..=MAX_PAGES + 1 {
+                let Some(next) = page.next.take() else {
+                    return Ok(items);
+                };
+                if n > MAX_PAGES {
+                    break;
                 }
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let text = self
-                        .octo
-                        .body_to_string(response)
-                        .await
-                        .map_err(|e| anyhow!("cannot read GitHub's answer to {what}: {e}"))?;
-                    if status.is_success() {
-                        return Ok(text);
-                    }
-                    let message = github_message(&text);
-                    last = format!("GitHub answered {status} to {what}: {message}");
-                    match retry_wait(status.as_u16(), &headers, &message, attempt) {
-                        Some(wait) => wait,
-                        None => bail!("{last}{}", hint(status.as_u16())),
-                    }
-                }
-            };
-            if attempt < ATTEMPTS {
-                tokio::time::sleep(wait.min(self.max_wait)).await;
+                self.same_origin(&next, what)?;
+                let answer = self.octo.get_page::<T>(&Some(next)).await;
+                page = match answer {
+                    Ok(Some(page)) => page,
+                    Ok(None) => return Ok(items),
+                    Err(e) => return Err(self.failed(e, &format!("{what} (page {n})"), list)),
+                };
+                items.append(&mut page.take_items());
             }
-        }
-        bail!("{last} (gave up after {ATTEMPTS} attempts)")
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Method {
-    Get,
-    Post,
-    Patch,
-}
-
-impl Method {
-    fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Patch => "PATCH",
-        }
-    }
-}
-
-/// How long to wait before trying again, or `None` when retrying cannot help.
-fn retry_wait(
-    status: u16,
-    headers: &http::HeaderMap,
-    message: &str,
-    attempt: u32,
-) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let secondary = message.to_ascii_lowercase().contains("rate limit")
-        || header("retry-after").is_some()
-        || header("x-ratelimit-remaining") == Some("0");
-    if !(status >= 500 || status == 429 || (status == 403 && secondary)) {
-        return None;
-    }
-    if let Some(secs) = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
-        return Some(Duration::from_secs(secs));
-    }
-    if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.trim().parse::<i64>().ok()) {
-        let now = jiff::Timestamp::now().as_second();
-        return Some(Duration::from_secs((reset - now).max(1) as u64));
-    }
-    Some(backoff(attempt))
-}
-
-/// 1 s, 2 s, 4 s, ...
-fn backoff(attempt: u32) -> Duration {
-    Duration::from_secs(1 << attempt.saturating_sub(1).min(6))
-}
-
-/// GitHub's `message` from an error body, else the body's start.
-fn github_message(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
+            Err(Error::TooManyPages { what: what.into() })
         })
-        .unwrap_or_else(|| body.chars().take(200).collect())
+    }
+
+    /// A next-page link must stay on the API's scheme and host: the token
+    /// goes with it.
+    fn same_origin(&self, link: &Uri, what: &str) -> Result<(), Error> {
+        let same = link.authority().is_none()
+            || (link.scheme() == self.base.scheme() && link.authority() == self.base.authority());
+        if same {
+            Ok(())
+        } else {
+            Err(Error::ForeignLink {
+                what: what.into(),
+                base: self.base.to_string(),
+            })
+        }
+    }
+
+    /// The error of a typed call: the retry layer's, or a `what` that is not
+    /// the `expected` answer.
+    fn failed(&self, error: octocrab::Error, what: &str, expected: &'static str) -> Error {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(e) = cause {
+            if let Some(failure) = e.downcast_ref::<Failure>() {
+                return Error::Request(failure.clone());
+            }
+            cause = e.source();
+        }
+        Error::Answer {
+            what: what.to_string(),
+            expected,
+            cause: Cause(scrub(&chain(&error), &self.token)),
+        }
+    }
 }
 
-fn hint(status: u16) -> &'static str {
-    match status {
-        401 => " (check that GITHUB_TOKEN is a valid token)",
-        403 => " (check that GITHUB_TOKEN may read pull requests of this repository)",
-        404 => {
-            " (check --github owner/repo, the pull request number, and that GITHUB_TOKEN can see the repository)"
+impl From<octocrab::models::pulls::Review> for Review {
+    fn from(r: octocrab::models::pulls::Review) -> Review {
+        use octocrab::models::pulls::ReviewState as S;
+        let state = match r.state {
+            Some(S::Approved) => ReviewState::Approved,
+            Some(S::ChangesRequested) => ReviewState::ChangesRequested,
+            Some(S::Dismissed) => ReviewState::Dismissed,
+            Some(S::Commented) => ReviewState::Commented,
+            Some(S::Pending) => ReviewState::Pending,
+            _ => ReviewState::Other,
+        };
+        let submitted_at = r.submitted_at.and_then(|t| {
+            jiff::Timestamp::new(t.timestamp(), t.timestamp_subsec_nanos() as i32).ok()
+        });
+        Review {
+            login: r.user.map(|u| u.login),
+            state,
+            commit_id: r.commit_id,
+            submitted_at,
         }
-        _ => "",
     }
+}
+
+/// `owner/repo` as its two parts, each of the characters GitHub allows.
+fn split_repo(repo: &str) -> Option<(&str, &str)> {
+    let (owner, name) = repo.split_once('/')?;
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    (part(owner) && part(name)).then_some((owner, name))
+}
+
+/// The API's URI, which must be absolute (`https://HOST[/PATH]`).
+fn base_uri(api_url: &str) -> Result<Uri, Error> {
+    let bad = || Error::ApiUrl(api_url.to_string());
+    let uri: Uri = api_url.trim_end_matches('/').parse().map_err(|_| bad())?;
+    match (uri.scheme_str(), uri.authority()) {
+        (Some("http" | "https"), Some(_)) => Ok(uri),
+        _ => Err(bad()),
+    }
+}
+
+/// An error and its causes, `: `-separated.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// `text` with every occurrence of `secret` masked.
@@ -294,36 +395,98 @@ pub fn scrub(text: &str, secret: &str) -> String {
     }
 }
 
+mod stack {
+    //! octocrab over our HTTP stack: hyper with rustls (ring, the system's
+    //! roots) and timeouts, our retry layer, then octocrab's layers for the
+    //! user agent, the base URI and the token.
+
+    use super::Error;
+    use super::retry::RetryLayer;
+    use http::header::{HeaderValue, USER_AGENT};
+    use octocrab::service::middleware::auth_header::AuthHeaderLayer;
+    use octocrab::service::middleware::base_uri::BaseUriLayer;
+    use octocrab::service::middleware::extra_headers::ExtraHeadersLayer;
+    use octocrab::{AuthState, Octocrab, OctocrabBuilder};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    pub(super) fn octocrab(
+        base: &http::Uri,
+        token: &Arc<str>,
+        max_wait: Duration,
+    ) -> Result<Octocrab, Error> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
+            .map_err(Error::Setup)?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let mut connector = hyper_timeout::TimeoutConnector::new(https);
+        connector.set_connect_timeout(Some(Duration::from_secs(20)));
+        connector.set_read_timeout(Some(Duration::from_secs(60)));
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(connector);
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::Token)?;
+        auth.set_sensitive(true);
+        let agent = HeaderValue::from_static(concat!("itsm/", env!("CARGO_PKG_VERSION")));
+        let built = OctocrabBuilder::new_empty()
+            .with_service(client)
+            .with_layer(&ExtraHeadersLayer::new(Arc::new(vec![(USER_AGENT, agent)])))
+            .with_layer(&BaseUriLayer::new(base.clone()))
+            .with_layer(&RetryLayer {
+                max_wait,
+                token: token.clone(),
+            })
+            // The token goes only to the API's host (relative requests included).
+            .with_layer(&AuthHeaderLayer::new(
+                Some(auth),
+                base.clone(),
+                base.clone(),
+            ))
+            .with_auth(AuthState::None)
+            .build();
+        match built {
+            Ok(octo) => Ok(octo),
+            Err(never) => match never {},
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn retries_only_what_can_pass_later() {
-        let none = http::HeaderMap::new();
-        assert_eq!(retry_wait(401, &none, "Bad credentials", 1), None);
-        assert_eq!(retry_wait(404, &none, "Not Found", 1), None);
-        assert_eq!(retry_wait(403, &none, "Resource not accessible", 1), None);
-        assert_eq!(retry_wait(502, &none, "", 1), Some(Duration::from_secs(1)));
-        assert_eq!(retry_wait(500, &none, "", 3), Some(Duration::from_secs(4)));
-        let mut h = http::HeaderMap::new();
-        h.insert("retry-after", "7".parse().unwrap());
-        assert_eq!(
-            retry_wait(403, &h, "You have exceeded a secondary rate limit", 1),
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(retry_wait(429, &h, "", 2), Some(Duration::from_secs(7)));
-        let mut h = http::HeaderMap::new();
-        let reset = jiff::Timestamp::now().as_second() + 30;
-        h.insert("x-ratelimit-remaining", "0".parse().unwrap());
-        h.insert("x-ratelimit-reset", reset.to_string().parse().unwrap());
-        let wait = retry_wait(403, &h, "API rate limit exceeded", 1).unwrap();
-        assert!((28..=30).contains(&wait.as_secs()), "{wait:?}");
-    }
-
-    #[test]
     fn scrub_masks_the_secret() {
         assert_eq!(scrub("a tok123 b tok123", "tok123"), "a *** b ***");
         assert_eq!(scrub("abc", ""), "abc");
+    }
+
+    #[test]
+    fn repositories_and_api_urls_are_checked() {
+        assert_eq!(split_repo("acme/itsm"), Some(("acme", "itsm")));
+        assert_eq!(split_repo("acme/it.sm-2_x"), Some(("acme", "it.sm-2_x")));
+        for bad in [
+            "acme",
+            "acme/",
+            "/itsm",
+            "a/b/c",
+            "acme/its m",
+            "acme/itsm?x=1",
+        ] {
+            assert_eq!(split_repo(bad), None, "{bad}");
+        }
+        assert!(base_uri("https://ghe.example.com/api/v3/").is_ok());
+        for bad in ["ghe.example.com", "localhost:8080", "ftp://x", "not a url"] {
+            assert!(matches!(base_uri(bad), Err(Error::ApiUrl(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_token_is_not_in_debug_output() {
+        let access = Access::new(DEFAULT_API_URL, "ghp_secret");
+        assert!(!format!("{access:?}").contains("ghp_secret"));
     }
 }
