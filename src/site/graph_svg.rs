@@ -2,7 +2,7 @@
 //! (longest-path layering, barycentre ordering), wide layers wrapped into rows
 //! so that graphs of 50+ nodes stay readable.
 
-use super::esc;
+use crate::html::esc;
 use std::fmt::Write;
 
 /// A node to draw.

@@ -15,6 +15,7 @@ mod pages;
 pub mod search;
 pub mod serve;
 pub mod theme;
+mod view;
 pub mod write;
 
 use crate::diag::Diagnostic;
@@ -107,34 +108,6 @@ pub fn is_device_name(name: &str) -> bool {
     ["con", "prn", "aux", "nul"].contains(&lower.as_str()) || numbered("com") || numbered("lpt")
 }
 
-/// HTML-escapes text for element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    esc_to(&mut out, s);
-    out
-}
-
-/// HTML-escapes `s` onto the end of `out`.
-pub fn esc_to(out: &mut String, s: &str) {
-    // The runs between special characters are copied whole (every page escapes
-    // a few hundred strings: this is on the build's hot path).
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[run..i]);
-        out.push_str(entity);
-        run = i + 1;
-    }
-    out.push_str(&s[run..]);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,12 +128,5 @@ mod tests {
         assert_eq!(file_stem("com1"), "_com1");
         assert_eq!(file_stem("com10"), "com10");
         assert_eq!(file_stem("console"), "console");
-        assert_eq!(
-            esc("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
-        assert_eq!(esc("é<ü>ß"), "é&lt;ü&gt;ß");
-        assert_eq!(esc("plain"), "plain");
-        assert_eq!(esc(""), "");
     }
 }

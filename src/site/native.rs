@@ -8,9 +8,9 @@
 //! (`tests/site.rs`) renders sites both ways and requires the same bytes: change
 //! `theme/record.html` and this file together.
 
-use super::esc_to;
-use super::pages::{Availability, RECORD_ROOT as ROOT, RecordView, Section};
 use super::theme::Theme;
+use super::view::{Availability, RECORD_ROOT as ROOT, RecordView, Section};
+use crate::html::esc_to;
 use anyhow::Result;
 use minijinja::Value as V;
 

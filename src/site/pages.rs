@@ -4,8 +4,10 @@
 
 use super::graph_svg::{self, Node};
 use super::theme::Theme;
-use super::{File, Options, esc, markdown, native, page_path, search};
+use super::view::{Availability, ExternalLink, Fact, Item, Link, RECORD_ROOT, RecordView, Section};
+use super::{File, Options, markdown, native, page_path, search};
 use crate::diag::{Diagnostic, Severity};
+use crate::html::esc;
 use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind, Record, Reference};
 use crate::time::{Duration, date, instant};
@@ -17,10 +19,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-/// The way from a record's page (`kind/name.html`, see [`page_path`]) to the site root.
-pub(super) const RECORD_ROOT: &str = "../";
 /// Records per page of a kind's list.
 const PER_PAGE: usize = 500;
 /// Entries of a transitive list before it is cut ("and N more").
@@ -315,62 +315,6 @@ fn plural(k: Kind) -> &'static str {
         Kind::Incident => "Incidents",
         Kind::Problem => "Problems",
     }
-}
-
-/// A link to a record: its page (relative to the site root), title and identity.
-#[derive(Serialize, Clone, Debug)]
-pub(super) struct Link {
-    pub path: Arc<str>,
-    pub title: Arc<str>,
-    pub id: Arc<str>,
-    pub kind: &'static str,
-}
-
-/// An entry of a list on a record's page.
-#[derive(Serialize)]
-pub(super) struct Item<'a> {
-    pub link: &'a Link,
-    pub note: String,
-}
-
-#[derive(Serialize)]
-pub(super) struct Section<'a> {
-    pub title: String,
-    pub items: Vec<Item<'a>>,
-    /// Entries left out of a long list.
-    pub more: usize,
-    /// A transitive list that stopped at its limit (how many more is not counted).
-    pub cut: bool,
-}
-
-#[derive(Serialize)]
-pub(super) struct Fact {
-    pub label: String,
-    /// Safe HTML.
-    pub html: V,
-}
-
-/// What a record's page shows: `record` in `record.html`. Strings are plain
-/// text; the `V` fields are safe HTML.
-#[derive(Serialize)]
-pub(super) struct RecordView<'a> {
-    pub id: String,
-    pub kind: &'static str,
-    pub kind_id: &'static str,
-    pub kind_plural: &'static str,
-    pub name: &'a str,
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    pub labels: Vec<(String, String)>,
-    pub annotations: Vec<(String, String)>,
-    pub links: Vec<ExternalLink>,
-    pub facts: Vec<Fact>,
-    pub sections: Vec<Section<'a>>,
-    pub body_html: V,
-    pub graph_svg: V,
-    pub availability: Option<Availability>,
-    pub source: &'a str,
-    pub edit_url: Option<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -1449,13 +1393,6 @@ fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
         .collect()
 }
 
-#[derive(Serialize)]
-pub(super) struct ExternalLink {
-    pub title: String,
-    /// `None` when the URL's scheme is not http, https or mailto.
-    pub url: Option<String>,
-}
-
 fn links(r: &Record) -> Vec<ExternalLink> {
     r.get("/metadata/links")
         .and_then(Value::as_seq)
@@ -1488,21 +1425,6 @@ fn when(s: &str) -> String {
     instant(s)
         .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| s.to_string())
-}
-
-#[derive(Serialize)]
-pub(super) struct Availability {
-    pub window: String,
-    /// `24x7` or `business`.
-    pub support_hours: String,
-    pub from: String,
-    pub to: String,
-    pub outage_minutes: String,
-    pub percent: String,
-    pub target: Option<String>,
-    pub met: bool,
-    pub sla: Link,
-    pub incidents: Vec<Link>,
 }
 
 #[derive(Serialize)]

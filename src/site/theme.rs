@@ -55,7 +55,7 @@ impl Theme {
         env.set_formatter(
             |out, state, value| match (state.auto_escape(), value.as_str()) {
                 (AutoEscape::Html, Some(s)) if !value.is_safe() => out
-                    .write_str(&super::esc(s))
+                    .write_str(&crate::html::esc(s))
                     .map_err(minijinja::Error::from),
                 _ => minijinja::escape_formatter(out, state, value),
             },
