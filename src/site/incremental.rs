@@ -12,15 +12,16 @@
 //! records changes (every page shows the counts per kind), or the options do,
 //! everything is rendered.
 
+use super::Options;
+use super::file::{self, File};
 use super::pages::{self, Only, SlaRows};
 use super::theme::Theme;
-use super::{File, Options};
 use crate::diag::Diagnostic;
 use crate::link::{Catalog, Ix, Link};
 use crate::model::RecordId;
 use anyhow::Result;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A rendered site and what is needed to render it again after a change.
 pub struct Site {
@@ -202,21 +203,17 @@ fn render_files(
     rows: &SlaRows,
     only: Only<'_>,
 ) -> Result<(Vec<File>, pages::Reads)> {
-    let files = Mutex::new(Vec::new());
-    let (_, reads) = pages::render_some(
-        catalog,
-        diagnostics,
-        options,
-        theme,
-        rows,
-        Some(only),
-        &|f| {
-            files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-            Ok(())
-        },
-    )?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let (files, (_, reads)) = file::collect(|sink| {
+        pages::render_some(
+            catalog,
+            diagnostics,
+            options.today,
+            theme,
+            rows,
+            Some(only),
+            sink,
+        )
+    })?;
     Ok((files, reads))
 }
 

@@ -3,7 +3,7 @@
 //! template, `theme/assets/<file>` for a stylesheet, script or image (added to
 //! the site's `assets/`, replacing the default of the same name).
 
-use super::File;
+use super::file::File;
 use anyhow::{Context, Result};
 use minijinja::{AutoEscape, Environment};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! whole site written into a temporary folder beside it and swapped in when
 //! complete (hard-linking from the previous site the pages that did not change).
 
-use super::File;
+use super::file::File;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
