@@ -7,12 +7,13 @@
 //! module per page), [`theme`] renders it with the templates (the repository's
 //! `theme/` first; record pages of the default theme are written by [`native`]
 //! from the [`view`] types), [`write`] puts the files on disk. For `itsm
-//! serve`, [`incremental`] renders again only the pages a change touches and
-//! [`serve`] serves them.
+//! serve`, [`live`] reads again what changed, [`incremental`] renders again
+//! only the pages a change touches and [`serve`] serves them.
 
 mod file;
 pub mod graph_svg;
 pub mod incremental;
+pub mod live;
 pub mod markdown;
 mod native;
 mod pages;
