@@ -1,7 +1,7 @@
 //! What every page is rendered with: the catalogue as the page reads it, the
 //! theme, what every page shows of the site, the link to each record.
 
-use super::track::Tracked;
+use super::track::{Noted, Tracked};
 use crate::link::{Catalog, Ix};
 use crate::model::Kind;
 use crate::site::file::{File, page_path};
@@ -30,50 +30,74 @@ pub(in crate::site) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
         .collect()
 }
 
-/// What the pages of one render share.
+/// What the pages of one render share (made once, used from every thread).
+pub(super) struct Shared<'a> {
+    catalog: &'a Catalog,
+    today: Date,
+    sla: &'a SlaRows,
+    theme: &'a Theme,
+    /// What every page shows of the site.
+    site: V,
+    /// The default layout around record pages, when the theme keeps it.
+    layout: Option<native::Layout>,
+    /// The link to each record, made the first time a page shows it: a record
+    /// is linked from many pages.
+    links: Vec<OnceLock<Link>>,
+}
+
+impl<'a> Shared<'a> {
+    /// What the pages of a render of `catalog` share.
+    pub fn new(
+        catalog: &'a Catalog,
+        today: Date,
+        sla: &'a SlaRows,
+        theme: &'a Theme,
+    ) -> Result<Shared<'a>> {
+        let site = V::from_serialize(site_info(catalog, today));
+        Ok(Shared {
+            catalog,
+            today,
+            sla,
+            theme,
+            layout: native::Layout::new(theme, &site)?,
+            site,
+            links: (0..catalog.repo.records.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        })
+    }
+
+    /// The context of one page, which reads the catalogue noting what it reads
+    /// in `noted` (when the page is tracked).
+    pub fn cx<'p>(&'p self, noted: Option<&'p Noted>) -> Cx<'p> {
+        Cx {
+            catalog: Tracked::new(self.catalog, noted),
+            today: self.today,
+            sla: self.sla,
+            theme: self.theme,
+            site: &self.site,
+            layout: self.layout.as_ref(),
+            links: &self.links,
+        }
+    }
+}
+
+/// What a page is rendered with: the catalogue only as it reads it.
+#[derive(Clone, Copy)]
 pub(super) struct Cx<'a> {
     pub catalog: Tracked<'a>,
     pub today: Date,
     /// Availability per Service name over its SLA's current window, as `itsm report sla`.
     pub sla: &'a SlaRows,
     pub theme: &'a Theme,
-    /// What every page shows of the site (built once, shared by every page).
-    pub site: V,
+    /// What every page shows of the site.
+    pub site: &'a V,
     /// The default layout around record pages, when the theme keeps it.
-    pub layout: Option<native::Layout>,
-    /// The link to each record, made the first time a page shows it: a record
-    /// is linked from many pages.
+    pub layout: Option<&'a native::Layout>,
     links: &'a [OnceLock<Link>],
 }
 
-/// Room for the link to each record of `catalog`, made when first needed.
-pub(super) fn links(catalog: &Catalog) -> Vec<OnceLock<Link>> {
-    (0..catalog.repo.records.len())
-        .map(|_| OnceLock::new())
-        .collect()
-}
-
 impl<'a> Cx<'a> {
-    /// The context of a render of `catalog`; `links` from [`links`].
-    pub fn new(
-        catalog: &'a Catalog,
-        today: Date,
-        sla: &'a SlaRows,
-        theme: &'a Theme,
-        links: &'a [OnceLock<Link>],
-    ) -> Result<Cx<'a>> {
-        let site = V::from_serialize(site_info(catalog, today));
-        Ok(Cx {
-            catalog: Tracked(catalog),
-            today,
-            sla,
-            theme,
-            layout: native::Layout::new(theme, &site)?,
-            site,
-            links,
-        })
-    }
-
     /// The link to record `ix`, made once per render.
     pub fn link(&self, ix: Ix) -> &'a Link {
         let r = self.catalog.record(ix);

@@ -37,7 +37,7 @@ struct EvidenceRow {
 impl Cx<'_> {
     /// `coverage.html`.
     pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File> {
-        let cov = crate::report::coverage::compute(self.catalog.0, diagnostics, self.today);
+        let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, self.today);
         let rows: Vec<ClauseRow> = cov.clauses.iter().map(|c| self.clause(&cov, c)).collect();
         self.page(
             "coverage.html".into(),

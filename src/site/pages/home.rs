@@ -62,7 +62,7 @@ impl Cx<'_> {
         self.page(
             "index.html".into(),
             "home.html",
-            &c.repo.config.name,
+            &c.config().name,
             minijinja::context! {
                 lifecycles => LIFECYCLES,
                 tiers => self.tiers(),
@@ -72,7 +72,7 @@ impl Cx<'_> {
                 reviews_total => reviews_total,
                 warnings => V::from_serialize(&warnings),
                 warning_count => warning_count,
-                records => c.repo.records.len(),
+                records => c.record_count(),
             },
         )
     }
@@ -96,7 +96,7 @@ impl Cx<'_> {
 
     fn warning(&self, d: &Diagnostic) -> Warning {
         let c = self.catalog;
-        let file = d.location.file.map(|f| c.repo.files.get(f).path.clone());
+        let file = d.location.file.map(|f| c.file_path(f).to_string());
         let record = d
             .record
             .as_deref()
@@ -121,12 +121,11 @@ impl Cx<'_> {
             .today
             .checked_add(jiff::ToSpan::days(60))
             .unwrap_or(self.today);
-        let mut due: Vec<(Date, Ix)> = c
-            .repo
-            .records
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| {
+        let mut due: Vec<(Date, Ix)> = [Kind::Policy, Kind::Sla, Kind::Supplier]
+            .into_iter()
+            .flat_map(|kind| c.of_kind(kind))
+            .filter_map(|i| {
+                let r = c.record(i);
                 let base = match r.id.kind {
                     Kind::Policy | Kind::Sla => "/spec",
                     Kind::Supplier => "/spec/contract",
@@ -137,7 +136,7 @@ impl Cx<'_> {
                     .str(&format!("{base}/reviewEvery"))
                     .and_then(Duration::parse)?;
                 let next = every.after(last)?;
-                (next <= horizon).then_some((next, i as Ix))
+                (next <= horizon).then_some((next, i))
             })
             .collect();
         due.sort();

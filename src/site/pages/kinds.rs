@@ -1,8 +1,8 @@
 //! The lists of each kind's records (`service/index.html`, `index-2.html`,
 //! ...), [`PER_PAGE`] records a page.
 
-use super::context::{Cx, plural};
-use super::track::tracked;
+use super::context::{Cx, Shared, plural};
+use super::track::Noted;
 use crate::link::Ix;
 use crate::model::{Field, Kind};
 use crate::site::file::File;
@@ -40,7 +40,7 @@ impl ListPage {
     }
 }
 
-impl Cx<'_> {
+impl Shared<'_> {
     /// The pages listing each kind's records (those of `only` when given), with
     /// the records each read when `track`.
     pub(super) fn kind_lists(
@@ -52,19 +52,19 @@ impl Cx<'_> {
         jobs.retain(|page| only.is_none_or(|o| o.contains(&page.path())));
         jobs.par_iter()
             .map(|page| {
-                let (file, reads) = if track {
-                    tracked(|| self.kind_list(page))
-                } else {
-                    (self.kind_list(page), Vec::new())
-                };
-                Ok((file?, reads))
+                if !track {
+                    return Ok((self.cx(None).kind_list(page)?, Vec::new()));
+                }
+                let noted = Noted::default();
+                let file = self.cx(Some(&noted)).kind_list(page)?;
+                Ok((file, noted.into_sorted()))
             })
             .collect()
     }
 
     /// Every page of every kind's list (one, empty, for a kind without records).
     fn list_pages(&self) -> Vec<ListPage> {
-        let c = self.catalog;
+        let c = self.cx(None).catalog;
         let mut jobs = Vec::new();
         for kind in Kind::ALL {
             let mut ixs: Vec<Ix> = c
@@ -93,7 +93,9 @@ impl Cx<'_> {
         }
         jobs
     }
+}
 
+impl Cx<'_> {
     fn kind_list(&self, page: &ListPage) -> Result<File> {
         let rows: Vec<KindRow> = page.ixs.iter().map(|i| self.kind_row(*i)).collect();
         let ListPage { kind, n, pages, .. } = *page;

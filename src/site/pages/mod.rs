@@ -24,11 +24,11 @@ use super::theme::Theme;
 use crate::diag::Diagnostic;
 use crate::link::{Catalog, Ix};
 use anyhow::Result;
-use context::Cx;
+use context::{Cx, Shared};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use track::tracked;
+use track::Noted;
 
 /// Renders every page and asset, handing each file to `sink` as soon as it is
 /// ready (pages render in parallel); returns how many files there were.
@@ -77,8 +77,7 @@ pub(super) fn render_some(
     only: Option<Only<'_>>,
     sink: Sink<'_>,
 ) -> Result<(usize, Reads)> {
-    let links = context::links(catalog);
-    let cx = Cx::new(catalog, today, sla, theme, &links)?;
+    let shared = Shared::new(catalog, today, sla, theme)?;
     let track = only.is_some();
     let (records, lists, search_index) = match only {
         Some(o) => (Some(o.records), o.lists, o.search),
@@ -87,11 +86,11 @@ pub(super) fn render_some(
     // The other pages render beside the record pages (some are large: the
     // catalogue, the search index).
     let (pages, (singles, lists)) = rayon::join(
-        || cx.record_pages(records, track, sink),
+        || shared.record_pages(catalog, records, track, sink),
         || {
             rayon::join(
-                || cx.other_pages(diagnostics, search_index),
-                || cx.kind_lists(track, lists),
+                || shared.other_pages(diagnostics, search_index),
+                || shared.kind_lists(track, lists),
             )
         },
     );
@@ -112,29 +111,31 @@ pub(super) fn render_some(
     Ok((n, Reads { records, lists }))
 }
 
-impl Cx<'_> {
-    /// Renders the pages of the records `only` (every record when `None`),
-    /// handing each to `sink`: how many, and what each read when `track`.
+impl Shared<'_> {
+    /// Renders the pages of the records `only` of `catalog` (every record when
+    /// `None`), handing each to `sink`: how many, and what each read when `track`.
     fn record_pages(
         &self,
+        catalog: &Catalog,
         only: Option<&[Ix]>,
         track: bool,
         sink: Sink<'_>,
     ) -> Result<(usize, Vec<PageReads>)> {
         let page = |i: Ix| -> Result<Option<PageReads>> {
-            if self.catalog.record(i).id.name.is_empty() {
+            if catalog.record(i).id.name.is_empty() {
                 return Ok(None);
             }
             if !track {
-                sink(self.record_page(i)?)?;
+                sink(self.cx(None).record_page(i)?)?;
                 return Ok(Some((i, Vec::new())));
             }
-            let (file, reads) = tracked(|| self.record_page(i));
+            let noted = Noted::default();
+            let file = self.cx(Some(&noted)).record_page(i);
             sink(file?)?;
-            Ok(Some((i, reads)))
+            Ok(Some((i, noted.into_sorted())))
         };
         let pages: Vec<Option<PageReads>> = match only {
-            None => (0..self.catalog.repo.records.len() as Ix)
+            None => (0..catalog.repo.records.len() as Ix)
                 .into_par_iter()
                 .map(page)
                 .collect::<Result<_>>()?,
@@ -153,32 +154,33 @@ impl Cx<'_> {
         diagnostics: &[Diagnostic],
         search_index: Option<String>,
     ) -> Result<Vec<File>> {
-        type Job<'j> = Box<dyn FnOnce() -> Result<Vec<File>> + Send + 'j>;
-        let catalog = self.catalog.0;
+        type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>> + Send + 'j>;
         let jobs: Vec<Job<'_>> = vec![
-            Box::new(|| Ok(vec![self.home(diagnostics)?])),
-            Box::new(|| Ok(vec![self.catalogue()?])),
-            Box::new(|| Ok(vec![self.changes()?])),
-            Box::new(|| Ok(vec![self.coverage(diagnostics)?])),
-            Box::new(|| Ok(vec![self.whole_graph()?])),
-            Box::new(|| Ok(vec![self.search_page()?])),
-            Box::new(|| self.theme.assets()),
-            Box::new(move || {
+            Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
+            Box::new(|cx| Ok(vec![cx.catalogue()?])),
+            Box::new(|cx| Ok(vec![cx.changes()?])),
+            Box::new(|cx| Ok(vec![cx.coverage(diagnostics)?])),
+            Box::new(|cx| Ok(vec![cx.whole_graph()?])),
+            Box::new(|cx| Ok(vec![cx.search_page()?])),
+            Box::new(|cx| cx.theme.assets()),
+            Box::new(move |cx| {
                 Ok(vec![File {
                     path: "assets/search-index.js".into(),
                     bytes: search_index
-                        .unwrap_or_else(|| search::index(catalog))
+                        .unwrap_or_else(|| search::index(cx.catalog.all()))
                         .into_bytes(),
                 }])
             }),
         ];
         let files: Vec<Vec<File>> = jobs
             .into_par_iter()
-            .map(|job| job())
+            .map(|job| job(self.cx(None)))
             .collect::<Result<_>>()?;
         Ok(files.into_iter().flatten().collect())
     }
+}
 
+impl Cx<'_> {
     fn search_page(&self) -> Result<File> {
         self.page(
             "search.html".into(),

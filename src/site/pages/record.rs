@@ -43,7 +43,7 @@ impl<'a> Cx<'a> {
             .body()
             .map(|b| self.markdown(b, prefix))
             .unwrap_or_default();
-        let file = &self.catalog.0.repo.files.get(r.file).path;
+        let file = self.catalog.file_path(r.file);
         RecordView {
             id: r.id.to_string(),
             kind: r.id.kind.name(),
@@ -63,8 +63,7 @@ impl<'a> Cx<'a> {
             source: file,
             edit_url: self
                 .catalog
-                .repo
-                .config
+                .config()
                 .github
                 .as_ref()
                 .map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
