@@ -10,6 +10,7 @@ pub mod diag;
 pub mod diff;
 pub mod export;
 pub mod github;
+pub mod html;
 pub mod impact;
 pub mod import;
 pub mod iso20000;

@@ -527,7 +527,7 @@ pub fn render_markdown(cov: &Coverage) -> String {
 
 /// The coverage as a standalone HTML page (inline style, no external resource).
 pub fn render_html(cov: &Coverage) -> String {
-    use super::html_escape as e;
+    use crate::html::esc as e;
     let mut rows = String::new();
     for c in &cov.clauses {
         let mut detail = String::new();

@@ -3,9 +3,6 @@
 pub mod coverage;
 pub mod sla;
 
-/// Escapes text for HTML element content and attribute values.
-pub use crate::site::esc as html_escape;
-
 /// Escapes text for a Markdown table cell.
 pub use crate::output::markdown::cell as md_cell;
 

@@ -2,7 +2,7 @@
 //! (longest-path layering, barycentre ordering), wide layers wrapped into rows
 //! so that graphs of 50+ nodes stay readable.
 
-use super::esc;
+use crate::html::esc;
 use std::fmt::Write;
 
 /// A node to draw.
@@ -32,27 +32,7 @@ pub fn render(nodes: &[Node], edges: &[(usize, usize)]) -> String {
         return String::new();
     }
     let layers = order(nodes.len(), edges, layering(nodes.len(), edges));
-    // Each layer wraps into rows of at most MAX_ROW nodes.
-    let mut pos = vec![(0, 0); nodes.len()];
-    let mut y = 10;
-    let widest = layers
-        .iter()
-        .map(|l| l.len().min(MAX_ROW))
-        .max()
-        .unwrap_or(1) as i64;
-    let width = widest * (W + GAP_X) + GAP_X;
-    for layer in &layers {
-        for row in layer.chunks(MAX_ROW) {
-            let row_width = row.len() as i64 * (W + GAP_X) - GAP_X;
-            let mut x = (width - row_width) / 2;
-            for &v in row {
-                pos[v] = (x, y);
-                x += W + GAP_X;
-            }
-            y += H + GAP_Y;
-        }
-    }
-    let height = y - GAP_Y + 10;
+    let (pos, width, height) = place(nodes.len(), &layers);
     let mut svg = String::with_capacity(160 * (nodes.len() + edges.len()));
     // Every edge ends in the arrow, set once by the SVG's own style.
     let _ = write!(
@@ -74,24 +54,53 @@ pub fn render(nodes: &[Node], edges: &[(usize, usize)]) -> String {
         );
     }
     for (v, node) in nodes.iter().enumerate() {
-        let (x, y) = pos[v];
-        let _ = write!(
-            svg,
-            "<a href=\"{}\" class=\"node {}\"><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"5\"/>\
-<text x=\"{}\" y=\"{}\" class=\"label\">{}</text><text x=\"{}\" y=\"{}\" class=\"note\">{}</text></a>",
-            esc(&node.href),
-            node.class,
-            esc(&node.label),
-            x + W / 2,
-            y + 16,
-            esc(&truncate(&node.label, LABEL_CHARS)),
-            x + W / 2,
-            y + 31,
-            esc(&truncate(&node.note, LABEL_CHARS + 4)),
-        );
+        draw_node(&mut svg, node, pos[v]);
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The top left corner of each node, and the width and height of the drawing:
+/// each layer wraps into rows of at most [`MAX_ROW`] nodes, centred.
+fn place(n: usize, layers: &[Vec<usize>]) -> (Vec<(i64, i64)>, i64, i64) {
+    let mut pos = vec![(0, 0); n];
+    let mut y = 10;
+    let widest = layers
+        .iter()
+        .map(|l| l.len().min(MAX_ROW))
+        .max()
+        .unwrap_or(1) as i64;
+    let width = widest * (W + GAP_X) + GAP_X;
+    for layer in layers {
+        for row in layer.chunks(MAX_ROW) {
+            let row_width = row.len() as i64 * (W + GAP_X) - GAP_X;
+            let mut x = (width - row_width) / 2;
+            for &v in row {
+                pos[v] = (x, y);
+                x += W + GAP_X;
+            }
+            y += H + GAP_Y;
+        }
+    }
+    (pos, width, y - GAP_Y + 10)
+}
+
+/// One node, a link to its page, with its top left corner at `(x, y)`.
+fn draw_node(svg: &mut String, node: &Node, (x, y): (i64, i64)) {
+    let _ = write!(
+        svg,
+        "<a href=\"{}\" class=\"node {}\"><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"5\"/>\
+<text x=\"{}\" y=\"{}\" class=\"label\">{}</text><text x=\"{}\" y=\"{}\" class=\"note\">{}</text></a>",
+        esc(&node.href),
+        node.class,
+        esc(&node.label),
+        x + W / 2,
+        y + 16,
+        esc(&truncate(&node.label, LABEL_CHARS)),
+        x + W / 2,
+        y + 31,
+        esc(&truncate(&node.note, LABEL_CHARS + 4)),
+    );
 }
 
 fn truncate(s: &str, n: usize) -> String {

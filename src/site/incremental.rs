@@ -12,15 +12,16 @@
 //! records changes (every page shows the counts per kind), or the options do,
 //! everything is rendered.
 
+use super::Options;
+use super::file::{self, File};
 use super::pages::{self, Only, SlaRows};
 use super::theme::Theme;
-use super::{File, Options};
 use crate::diag::Diagnostic;
 use crate::link::{Catalog, Ix, Link};
 use crate::model::RecordId;
 use anyhow::Result;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A rendered site and what is needed to render it again after a change.
 pub struct Site {
@@ -29,9 +30,10 @@ pub struct Site {
     catalog: Arc<Catalog>,
     /// Each Service's availability row, as JSON, by name.
     sla: HashMap<String, String>,
-    /// The records each record's page read, by index in `catalog`.
+    /// The records each record's page read, by index in `catalog` (on the
+    /// next update, the last catalogue: [`Old`]).
     reads: Vec<Vec<Ix>>,
-    /// The records each page of the kind lists read, by path.
+    /// The records each page of the kind lists read (by index in `catalog`), by path.
     lists: HashMap<String, Vec<Ix>>,
     /// Each record's row of the search index, by index in `catalog`.
     search: Vec<String>,
@@ -111,7 +113,7 @@ impl Site {
             && options.theme == self.options.theme
             && options.live_reload == self.options.live_reload;
         let map = if same_options {
-            same_records(&self.catalog, &catalog)
+            Renumbering::between(&self.catalog, &catalog)
         } else {
             None
         };
@@ -120,67 +122,19 @@ impl Site {
             *self = site;
             return Ok(rendered);
         };
-        let old = &self.catalog;
         let rows = pages::sla_rows(&catalog, options.today);
         let sla = sla_json(&rows);
-        // Touched records, by their index in the new catalogue.
-        let mut touched = vec![false; map.len()];
-        for (i, &j) in map.iter().enumerate() {
-            let r = catalog.record(j);
-            touched[j as usize] = changed.contains(&r.id)
-                || !same_links(&old.out[i], &catalog.out[j as usize], &map)
-                || !same_links(&old.inc[i], &catalog.inc[j as usize], &map)
-                || self.sla.get(&*r.id.name) != sla.get(&*r.id.name);
-        }
-        let again: Vec<Ix> = map
-            .iter()
-            .enumerate()
-            .filter(|&(i, &j)| {
-                touched[j as usize]
-                    || self.reads[i]
-                        .iter()
-                        .any(|&r| touched[map[r as usize] as usize])
-            })
-            .map(|(_, &j)| j)
-            .collect();
-        let is_touched = |reads: &[Ix]| reads.iter().any(|&r| touched[map[r as usize] as usize]);
-        let lists: HashSet<String> = self
-            .lists
-            .iter()
-            .filter(|(_, reads)| is_touched(reads))
-            .map(|(path, _)| path.clone())
-            .collect();
-        let mut search = vec![String::new(); map.len()];
-        for (i, &j) in map.iter().enumerate() {
-            let r = catalog.record(j);
-            search[j as usize] = if changed.contains(&r.id) {
-                super::search::row(r)
-            } else {
-                std::mem::take(&mut self.search[i])
-            };
-        }
+        let touched = self.touched(&catalog, &map, changed, &sla);
+        let again = self.pages_again(&map, &touched);
+        let lists = self.lists_again(&map, &touched);
+        self.search = self.search_rows(&catalog, &map, changed);
         let only = Only {
             records: &again,
             lists: Some(&lists),
-            search: Some(super::search::assemble(&search)),
+            search: Some(super::search::assemble(&self.search)),
         };
         let (files, read) = render_files(&catalog, diagnostics, options, &self.theme, &rows, only)?;
-        let mut reads = vec![Vec::new(); map.len()];
-        for (i, &j) in map.iter().enumerate() {
-            reads[j as usize] = self.reads[i].iter().map(|&r| map[r as usize]).collect();
-        }
-        let pages = read.records.len();
-        for (j, r) in read.records {
-            reads[j as usize] = r;
-        }
-        for reads in self.lists.values_mut() {
-            for r in reads.iter_mut() {
-                *r = map[*r as usize];
-            }
-        }
-        self.lists.extend(read.lists);
-        self.search = search;
-        self.reads = reads;
+        let pages = self.renumber(&map, read);
         self.sla = sla;
         let old = std::mem::replace(&mut self.catalog, catalog);
         // Freeing every record of the last catalogue takes a while: not on the way to the reload.
@@ -190,6 +144,87 @@ impl Site {
             full: false,
             pages,
         })
+    }
+
+    /// Which records of `catalog` changed since the last render: those of the
+    /// files read again, those whose links changed and the Services whose
+    /// availability changed.
+    fn touched(
+        &self,
+        catalog: &Catalog,
+        map: &Renumbering,
+        changed: &HashSet<RecordId>,
+        sla: &HashMap<String, String>,
+    ) -> Touched {
+        let old = &self.catalog;
+        let mut touched = Touched(vec![false; map.0.len()]);
+        for (i, j) in map.pairs() {
+            let r = catalog.record(j.0);
+            touched.0[j.0 as usize] = changed.contains(&r.id)
+                || !same_links(&old.out[i.0 as usize], &catalog.out[j.0 as usize], map)
+                || !same_links(&old.inc[i.0 as usize], &catalog.inc[j.0 as usize], map)
+                || self.sla.get(&*r.id.name) != sla.get(&*r.id.name);
+        }
+        touched
+    }
+
+    /// The records (by index in the new catalogue) whose pages show a touched record.
+    fn pages_again(&self, map: &Renumbering, touched: &Touched) -> Vec<Ix> {
+        map.pairs()
+            .filter(|&(i, j)| touched.at(j) || touched.any(&self.reads[i.0 as usize], map))
+            .map(|(_, j)| j.0)
+            .collect()
+    }
+
+    /// The pages of the kind lists that show a touched record.
+    fn lists_again(&self, map: &Renumbering, touched: &Touched) -> HashSet<String> {
+        self.lists
+            .iter()
+            .filter(|(_, reads)| touched.any(reads, map))
+            .map(|(path, _)| path.clone())
+            .collect()
+    }
+
+    /// The rows of the search index, by index in `catalog`: made again for the
+    /// records `changed`, taken from the last render for the others.
+    fn search_rows(
+        &mut self,
+        catalog: &Catalog,
+        map: &Renumbering,
+        changed: &HashSet<RecordId>,
+    ) -> Vec<String> {
+        let mut search = vec![String::new(); map.0.len()];
+        for (i, j) in map.pairs() {
+            let r = catalog.record(j.0);
+            search[j.0 as usize] = if changed.contains(&r.id) {
+                super::search::row(r)
+            } else {
+                std::mem::take(&mut self.search[i.0 as usize])
+            };
+        }
+        search
+    }
+
+    /// Keeps what each page read, by index in the new catalogue: for the pages
+    /// rendered, what they read now (`read`); for the others, what they read
+    /// before. The number of record pages rendered.
+    fn renumber(&mut self, map: &Renumbering, read: pages::Reads) -> usize {
+        let renumbered =
+            |reads: &[Ix]| -> Vec<Ix> { reads.iter().map(|&r| map.to_new(Old(r)).0).collect() };
+        let mut reads = vec![Vec::new(); map.0.len()];
+        for (i, j) in map.pairs() {
+            reads[j.0 as usize] = renumbered(&self.reads[i.0 as usize]);
+        }
+        let pages = read.records.len();
+        for (j, r) in read.records {
+            reads[j as usize] = r;
+        }
+        for reads in self.lists.values_mut() {
+            *reads = renumbered(reads);
+        }
+        self.lists.extend(read.lists);
+        self.reads = reads;
+        pages
     }
 }
 
@@ -202,21 +237,17 @@ fn render_files(
     rows: &SlaRows,
     only: Only<'_>,
 ) -> Result<(Vec<File>, pages::Reads)> {
-    let files = Mutex::new(Vec::new());
-    let (_, reads) = pages::render_some(
-        catalog,
-        diagnostics,
-        options,
-        theme,
-        rows,
-        Some(only),
-        &|f| {
-            files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-            Ok(())
-        },
-    )?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let (files, (_, reads)) = file::collect(|sink| {
+        pages::render_some(
+            catalog,
+            diagnostics,
+            options.today,
+            theme,
+            rows,
+            Some(only),
+            sink,
+        )
+    })?;
     Ok((files, reads))
 }
 
@@ -226,32 +257,69 @@ fn sla_json(rows: &SlaRows) -> HashMap<String, String> {
         .collect()
 }
 
-/// When both catalogues hold the same records (by identity, each once): the
-/// index in `new` of each record of `old`.
-fn same_records(old: &Catalog, new: &Catalog) -> Option<Vec<Ix>> {
-    let n = old.repo.records.len();
-    if new.repo.records.len() != n {
-        return None;
-    }
-    let mut taken = vec![false; n];
-    let mut map = Vec::with_capacity(n);
-    for r in &old.repo.records {
-        let j = new.find(r.id.kind, &r.id.name)?;
-        if new.record(j).id != r.id || std::mem::replace(&mut taken[j as usize], true) {
+/// A record's index in the catalogue of the last render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Old(Ix);
+
+/// A record's index in the catalogue being rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct New(Ix);
+
+/// Where each record of the last catalogue is in the new one: indexes differ
+/// when files were read again in another order.
+struct Renumbering(Vec<New>);
+
+impl Renumbering {
+    /// When both catalogues hold the same records (by identity, each once).
+    fn between(old: &Catalog, new: &Catalog) -> Option<Renumbering> {
+        let n = old.repo.records.len();
+        if new.repo.records.len() != n {
             return None;
         }
-        map.push(j);
+        let mut taken = vec![false; n];
+        let mut map = Vec::with_capacity(n);
+        for r in &old.repo.records {
+            let j = new.find(r.id.kind, &r.id.name)?;
+            if new.record(j).id != r.id || std::mem::replace(&mut taken[j as usize], true) {
+                return None;
+            }
+            map.push(New(j));
+        }
+        Some(Renumbering(map))
     }
-    Some(map)
+
+    /// The index in the new catalogue of the record at `old` in the last one.
+    fn to_new(&self, old: Old) -> New {
+        self.0[old.0 as usize]
+    }
+
+    /// Each record, at its index in the last catalogue and in the new one.
+    fn pairs(&self) -> impl Iterator<Item = (Old, New)> + '_ {
+        self.0.iter().enumerate().map(|(i, &j)| (Old(i as Ix), j))
+    }
+}
+
+/// Whether each record (by index in the new catalogue) changed.
+struct Touched(Vec<bool>);
+
+impl Touched {
+    fn at(&self, j: New) -> bool {
+        self.0[j.0 as usize]
+    }
+
+    /// Whether any of `reads` (indexes in the last catalogue) changed.
+    fn any(&self, reads: &[Ix], map: &Renumbering) -> bool {
+        reads.iter().any(|&r| self.at(map.to_new(Old(r))))
+    }
 }
 
 /// Whether two lists of links are the same, once the old indexes are mapped to the new.
-fn same_links(old: &[Link], new: &[Link], map: &[Ix]) -> bool {
+fn same_links(old: &[Link], new: &[Link], map: &Renumbering) -> bool {
     old.len() == new.len()
         && old.iter().zip(new).all(|(a, b)| {
             a.field == b.field
                 && a.item == b.item
-                && map[a.from as usize] == b.from
-                && map[a.to as usize] == b.to
+                && map.to_new(Old(a.from)) == New(b.from)
+                && map.to_new(Old(a.to)) == New(b.to)
         })
 }

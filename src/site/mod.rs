@@ -3,34 +3,33 @@
 //! ISO/IEC 20000 coverage, the dependency graph and search), written so that it
 //! works from `file://` with no network.
 //!
-//! The stages: [`pages`] builds what each page shows from the [`Catalog`],
-//! [`theme`] renders it with the templates (the repository's `theme/` first),
-//! [`write`] puts the files on disk.
+//! The stages: [`pages`] builds what each page shows from the [`Catalog`] (a
+//! module per page), [`theme`] renders it with the templates (the repository's
+//! `theme/` first; record pages of the default theme are written by [`native`]
+//! from the [`view`] types), [`write`] puts the files on disk. For `itsm
+//! serve`, [`live`] reads again what changed, [`incremental`] renders again
+//! only the pages a change touches and [`serve`] serves them.
 
+mod file;
 pub mod graph_svg;
 pub mod incremental;
+pub mod live;
 pub mod markdown;
 mod native;
 mod pages;
 pub mod search;
 pub mod serve;
 pub mod theme;
+mod view;
 pub mod write;
+
+pub use file::{File, Sink, file_stem, is_device_name, page_path};
 
 use crate::diag::Diagnostic;
 use crate::link::Catalog;
-use crate::model::{RecordId, is_valid_name};
 use anyhow::Result;
 use jiff::civil::Date;
 use std::path::PathBuf;
-
-/// One file of the site: its path relative to the site root (`/`-separated) and
-/// its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct File {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// How to render the site.
 #[derive(Clone, Debug)]
@@ -50,13 +49,7 @@ pub fn render(
     diagnostics: &[Diagnostic],
     options: &Options,
 ) -> Result<Vec<File>> {
-    let files = std::sync::Mutex::new(Vec::new());
-    render_into(catalog, diagnostics, options, &|f| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let (files, _) = file::collect(|sink| render_into(catalog, diagnostics, options, sink))?;
     Ok(files)
 }
 
@@ -66,101 +59,8 @@ pub fn render_into(
     catalog: &Catalog,
     diagnostics: &[Diagnostic],
     options: &Options,
-    sink: &(dyn Fn(File) -> Result<()> + Sync),
+    sink: Sink<'_>,
 ) -> Result<usize> {
     let theme = theme::Theme::new(options.theme.clone(), options.live_reload)?;
-    pages::render(catalog, diagnostics, options, &theme, sink)
-}
-
-/// The path of a record's page, relative to the site root. Names are validated
-/// by the schema; anything else is encoded so that it stays one path component.
-pub fn page_path(id: &RecordId) -> String {
-    format!("{}/{}.html", id.kind.id(), file_stem(&id.name))
-}
-
-/// A name as a safe file name: valid names unchanged, other bytes as `_xx`
-/// (and a Windows device name, which the schemas refuse, behind a `_`).
-pub fn file_stem(name: &str) -> String {
-    if is_valid_name(name) && !is_device_name(name) {
-        return name.to_string();
-    }
-    let mut out = String::from("_");
-    for b in name.bytes() {
-        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("_{b:02x}"));
-        }
-    }
-    out
-}
-
-/// Whether `name` is one Windows keeps for a device (`con`, `nul`, `com1`, ...):
-/// no file can have it there, whatever its extension.
-pub fn is_device_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let numbered = |prefix: &str| {
-        lower
-            .strip_prefix(prefix)
-            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
-    };
-    ["con", "prn", "aux", "nul"].contains(&lower.as_str()) || numbered("com") || numbered("lpt")
-}
-
-/// HTML-escapes text for element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    esc_to(&mut out, s);
-    out
-}
-
-/// HTML-escapes `s` onto the end of `out`.
-pub fn esc_to(out: &mut String, s: &str) {
-    // The runs between special characters are copied whole (every page escapes
-    // a few hundred strings: this is on the build's hot path).
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[run..i]);
-        out.push_str(entity);
-        run = i + 1;
-    }
-    out.push_str(&s[run..]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Kind;
-
-    #[test]
-    fn page_paths_are_one_component() {
-        assert_eq!(
-            page_path(&RecordId::new(Kind::Service, "ledger")),
-            "service/ledger.html"
-        );
-        assert_eq!(
-            page_path(&RecordId::new(Kind::StandardChange, "../../x")),
-            "standard-change/__2e_2e_2f_2e_2e_2fx.html"
-        );
-        assert_eq!(file_stem("a/b"), "_a_2fb");
-        assert_eq!(file_stem("con"), "_con");
-        assert_eq!(file_stem("com1"), "_com1");
-        assert_eq!(file_stem("com10"), "com10");
-        assert_eq!(file_stem("console"), "console");
-        assert_eq!(
-            esc("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
-        assert_eq!(esc("é<ü>ß"), "é&lt;ü&gt;ß");
-        assert_eq!(esc("plain"), "plain");
-        assert_eq!(esc(""), "");
-    }
+    pages::render(catalog, diagnostics, options.today, &theme, sink)
 }

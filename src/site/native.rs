@@ -4,13 +4,16 @@
 //! through minijinja was a quarter of a 100,000-page build. When the theme keeps
 //! the default `record.html` and `base.html`, the layout around the page is
 //! rendered once by minijinja (with markers where the title and the content go)
-//! and the content is written here, as `record.html` would write it. A test
-//! (`tests/site.rs`) renders sites both ways and requires the same bytes: change
-//! `theme/record.html` and this file together.
+//! and the content is written here, as `record.html` would write it.
+//!
+//! Change `theme/record.html` and this file together: `tests/site_native.rs`
+//! renders a generated repository that reaches every branch of both templates
+//! both ways and requires the same bytes, and the test below fails on any
+//! change to the two templates until it is pinned again.
 
-use super::esc_to;
-use super::pages::{Availability, RECORD_ROOT as ROOT, RecordView, Section};
 use super::theme::Theme;
+use super::view::{Availability, ExternalLink, RECORD_ROOT as ROOT, RecordView, Section};
+use crate::html::esc_to;
 use anyhow::Result;
 use minijinja::Value as V;
 
@@ -83,23 +86,7 @@ macro_rules! put {
 
 /// The `content` block of `record.html`.
 fn content(out: &mut String, r: &RecordView) {
-    put!(out, "\n<p class=\"crumbs\"><a href=\"", ROOT);
-    esc_to(out, r.kind_id);
-    out.push_str("/index.html\">");
-    esc_to(out, r.kind_plural);
-    out.push_str("</a> / <code>");
-    esc_to(out, &r.id);
-    out.push_str("</code></p>\n<h1>");
-    esc_to(out, r.title);
-    out.push_str(" <span class=\"kind\">");
-    esc_to(out, r.kind);
-    out.push_str("</span></h1>\n");
-    if let Some(d) = r.description.filter(|d| !d.is_empty()) {
-        out.push_str("<p class=\"lead\">");
-        esc_to(out, d);
-        out.push_str("</p>");
-    }
-    out.push('\n');
+    heading(out, r);
     if !r.labels.is_empty() {
         out.push_str("<p class=\"labels\">");
         for (k, v) in &r.labels {
@@ -113,43 +100,9 @@ fn content(out: &mut String, r: &RecordView) {
     }
     out.push('\n');
     if !r.links.is_empty() {
-        out.push_str("<ul class=\"ext-links\">");
-        for l in &r.links {
-            out.push_str("<li>");
-            match l.url.as_deref().filter(|u| !u.is_empty()) {
-                Some(url) => {
-                    out.push_str("<a href=\"");
-                    esc_to(out, url);
-                    out.push_str("\" rel=\"noopener noreferrer\">");
-                    esc_to(out, &l.title);
-                    out.push_str("</a>");
-                }
-                None => esc_to(out, &l.title),
-            }
-            out.push_str("</li>");
-        }
-        out.push_str("</ul>");
+        links(out, &r.links);
     }
-    out.push_str("\n\n<dl class=\"facts\">\n");
-    for f in &r.facts {
-        out.push_str("<dt>");
-        esc_to(out, &f.label);
-        put!(
-            out,
-            "</dt><dd>",
-            f.html.as_str().unwrap_or_default(),
-            "</dd>\n"
-        );
-    }
-    out.push('\n');
-    for (k, v) in &r.annotations {
-        out.push_str("<dt>");
-        esc_to(out, k);
-        out.push_str("</dt><dd>");
-        esc_to(out, v);
-        out.push_str("</dd>\n");
-    }
-    out.push_str("\n</dl>\n\n");
+    facts(out, r);
     if let Some(a) = &r.availability {
         availability(out, a);
     }
@@ -172,6 +125,76 @@ fn content(out: &mut String, r: &RecordView) {
     if !body.is_empty() {
         put!(out, "<article class=\"body\">", body, "</article>");
     }
+    source(out, r);
+}
+
+/// The crumbs, the title and the description.
+fn heading(out: &mut String, r: &RecordView) {
+    put!(out, "\n<p class=\"crumbs\"><a href=\"", ROOT);
+    esc_to(out, r.kind_id);
+    out.push_str("/index.html\">");
+    esc_to(out, r.kind_plural);
+    out.push_str("</a> / <code>");
+    esc_to(out, &r.id);
+    out.push_str("</code></p>\n<h1>");
+    esc_to(out, r.title);
+    out.push_str(" <span class=\"kind\">");
+    esc_to(out, r.kind);
+    out.push_str("</span></h1>\n");
+    if let Some(d) = r.description.filter(|d| !d.is_empty()) {
+        out.push_str("<p class=\"lead\">");
+        esc_to(out, d);
+        out.push_str("</p>");
+    }
+    out.push('\n');
+}
+
+/// The record's external links (some without a URL that may be a link).
+fn links(out: &mut String, links: &[ExternalLink]) {
+    out.push_str("<ul class=\"ext-links\">");
+    for l in links {
+        out.push_str("<li>");
+        match l.url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => {
+                out.push_str("<a href=\"");
+                esc_to(out, url);
+                out.push_str("\" rel=\"noopener noreferrer\">");
+                esc_to(out, &l.title);
+                out.push_str("</a>");
+            }
+            None => esc_to(out, &l.title),
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}
+
+/// The facts (safe HTML) and the annotations.
+fn facts(out: &mut String, r: &RecordView) {
+    out.push_str("\n\n<dl class=\"facts\">\n");
+    for f in &r.facts {
+        out.push_str("<dt>");
+        esc_to(out, &f.label);
+        put!(
+            out,
+            "</dt><dd>",
+            f.html.as_str().unwrap_or_default(),
+            "</dd>\n"
+        );
+    }
+    out.push('\n');
+    for (k, v) in &r.annotations {
+        out.push_str("<dt>");
+        esc_to(out, k);
+        out.push_str("</dt><dd>");
+        esc_to(out, v);
+        out.push_str("</dd>\n");
+    }
+    out.push_str("\n</dl>\n\n");
+}
+
+/// Where the record comes from, and a link to it on GitHub.
+fn source(out: &mut String, r: &RecordView) {
     out.push_str("\n\n<p class=\"source\">Source: <code>");
     esc_to(out, r.source);
     out.push_str("</code>");
@@ -264,4 +287,44 @@ fn section(out: &mut String, s: &Section<'_>) {
         out.push('\n');
     }
     out.push_str("\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::site::theme::TEMPLATES;
+
+    /// The templates this file writes as, by name, with the FNV-1a hash of
+    /// their text when this file was last made to write as they do.
+    const PINNED: [(&str, u64); 2] = [
+        ("record.html", 0xd5e3_b5b7_814e_f221),
+        ("base.html", 0xe6f1_63e0_7515_079e),
+    ];
+
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn the_templates_are_those_native_writes_as() {
+        for (name, pinned) in PINNED {
+            let Some((_, text)) = TEMPLATES.iter().find(|(n, _)| *n == name) else {
+                panic!("no template {name}");
+            };
+            let hash = fnv1a(text.as_bytes());
+            assert!(
+                hash == pinned,
+                "theme/{name} changed: update src/site/native.rs too, which writes record pages as \
+                 record.html and base.html do without the template engine (tests/site_native.rs \
+                 shows where they differ), then pin {name} at {hash:#018x} here"
+            );
+        }
+    }
+
+    #[test]
+    fn the_hash_is_fnv1a() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
 }

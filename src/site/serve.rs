@@ -8,7 +8,7 @@ mod http;
 
 pub use http::Limits;
 
-use super::File;
+use super::file::File;
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;

@@ -3,7 +3,7 @@
 //! template, `theme/assets/<file>` for a stylesheet, script or image (added to
 //! the site's `assets/`, replacing the default of the same name).
 
-use super::File;
+use super::file::File;
 use anyhow::{Context, Result};
 use minijinja::{AutoEscape, Environment};
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ impl Theme {
         env.set_formatter(
             |out, state, value| match (state.auto_escape(), value.as_str()) {
                 (AutoEscape::Html, Some(s)) if !value.is_safe() => out
-                    .write_str(&super::esc(s))
+                    .write_str(&crate::html::esc(s))
                     .map_err(minijinja::Error::from),
                 _ => minijinja::escape_formatter(out, state, value),
             },

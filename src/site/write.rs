@@ -2,7 +2,8 @@
 //! whole site written into a temporary folder beside it and swapped in when
 //! complete (hard-linking from the previous site the pages that did not change).
 
-use super::File;
+use super::file::File;
+use crate::config::Config;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -11,6 +12,15 @@ use std::sync::Mutex;
 
 /// The file that marks a folder as a site `itsm build` wrote (and may replace).
 pub const MARKER: &str = ".itsm-site";
+
+/// The output folder: `out` (`--out`, relative to the current folder), else
+/// `site.out` of itsm.yaml relative to the root.
+pub fn out_dir(root: &Path, out: Option<&Path>, config: &Config) -> PathBuf {
+    match out {
+        Some(o) => o.to_path_buf(),
+        None => root.join(config.site_dir()),
+    }
+}
 
 /// Checks that `out` may be replaced by a site: not the repository root nor a
 /// folder holding it, not a symbolic link nor (inside the repository) below

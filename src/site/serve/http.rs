@@ -266,7 +266,7 @@ fn waiting_page(text: &str) -> Vec<u8> {
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>itsm serve</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
 <body><div id=\"itsm-diagnostics\"><h2>The repository has errors</h2><pre>{}</pre></div>\
 <script>{}</script></body></html>",
-        crate::site::esc(text),
+        crate::html::esc(text),
         include_str!("../theme/live.js").replace("r.reload", "(r.reload || !r.errors)")
     )
     .into_bytes()

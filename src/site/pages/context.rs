@@ -1,0 +1,185 @@
+//! What every page is rendered with: the catalogue as the page reads it, the
+//! theme, what every page shows of the site, the link to each record.
+
+use super::track::{Noted, Tracked};
+use crate::link::{Catalog, Ix};
+use crate::model::Kind;
+use crate::site::file::{File, page_path};
+use crate::site::native;
+use crate::site::theme::Theme;
+use crate::site::view::Link;
+use anyhow::Result;
+use jiff::civil::Date;
+use minijinja::Value as V;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// Entries of a list before it is cut ("and N more"), transitive lists included.
+pub(super) const LIST_LIMIT: usize = 100;
+
+/// Availability per Service name over its SLA's current window, as `itsm report sla`.
+pub(in crate::site) type SlaRows =
+    std::collections::HashMap<String, crate::report::sla::ServiceSla>;
+
+/// The availability of every Service with an SLA, by name.
+pub(in crate::site) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
+    crate::report::sla::compute(catalog, None, today)
+        .services
+        .into_iter()
+        .map(|s| (s.service.clone(), s))
+        .collect()
+}
+
+/// What the pages of one render share (made once, used from every thread).
+pub(super) struct Shared<'a> {
+    catalog: &'a Catalog,
+    today: Date,
+    sla: &'a SlaRows,
+    theme: &'a Theme,
+    /// What every page shows of the site.
+    site: V,
+    /// The default layout around record pages, when the theme keeps it.
+    layout: Option<native::Layout>,
+    /// The link to each record, made the first time a page shows it: a record
+    /// is linked from many pages.
+    links: Vec<OnceLock<Link>>,
+}
+
+impl<'a> Shared<'a> {
+    /// What the pages of a render of `catalog` share.
+    pub fn new(
+        catalog: &'a Catalog,
+        today: Date,
+        sla: &'a SlaRows,
+        theme: &'a Theme,
+    ) -> Result<Shared<'a>> {
+        let site = V::from_serialize(site_info(catalog, today));
+        Ok(Shared {
+            catalog,
+            today,
+            sla,
+            theme,
+            layout: native::Layout::new(theme, &site)?,
+            site,
+            links: (0..catalog.repo.records.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        })
+    }
+
+    /// The context of one page, which reads the catalogue noting what it reads
+    /// in `noted` (when the page is tracked).
+    pub fn cx<'p>(&'p self, noted: Option<&'p Noted>) -> Cx<'p> {
+        Cx {
+            catalog: Tracked::new(self.catalog, noted),
+            today: self.today,
+            sla: self.sla,
+            theme: self.theme,
+            site: &self.site,
+            layout: self.layout.as_ref(),
+            links: &self.links,
+        }
+    }
+}
+
+/// What a page is rendered with: the catalogue only as it reads it.
+#[derive(Clone, Copy)]
+pub(super) struct Cx<'a> {
+    pub catalog: Tracked<'a>,
+    pub today: Date,
+    /// Availability per Service name over its SLA's current window, as `itsm report sla`.
+    pub sla: &'a SlaRows,
+    pub theme: &'a Theme,
+    /// What every page shows of the site.
+    pub site: &'a V,
+    /// The default layout around record pages, when the theme keeps it.
+    pub layout: Option<&'a native::Layout>,
+    links: &'a [OnceLock<Link>],
+}
+
+impl<'a> Cx<'a> {
+    /// The link to record `ix`, made once per render.
+    pub fn link(&self, ix: Ix) -> &'a Link {
+        let r = self.catalog.record(ix);
+        let links: &'a [OnceLock<Link>] = self.links;
+        links[ix as usize].get_or_init(|| Link {
+            path: page_path(&r.id).into(),
+            title: r.title().into(),
+            id: r.id.to_string().into(),
+            kind: r.id.kind.name(),
+        })
+    }
+
+    /// The page at `path` rendered with `template`, in the site's layout.
+    pub fn page(&self, path: String, template: &str, title: &str, extra: V) -> Result<File> {
+        let depth = path.matches('/').count();
+        let ctx = minijinja::context! {
+            site => self.site.clone(),
+            root => "../".repeat(depth),
+            title => title,
+            path => &path,
+            ..extra
+        };
+        let html = self.theme.render(template, ctx)?;
+        Ok(File {
+            path,
+            bytes: html.into_bytes(),
+        })
+    }
+}
+
+/// What every page shows of the site: `site` in the templates.
+#[derive(Serialize, Clone)]
+struct SiteInfo {
+    name: String,
+    today: String,
+    github: Option<String>,
+    kinds: Vec<KindInfo>,
+}
+
+#[derive(Serialize, Clone)]
+struct KindInfo {
+    id: &'static str,
+    name: &'static str,
+    plural: &'static str,
+    path: String,
+    count: usize,
+}
+
+fn site_info(catalog: &Catalog, today: Date) -> SiteInfo {
+    let mut counts = [0usize; Kind::ALL.len()];
+    for r in &catalog.repo.records {
+        counts[r.id.kind.index()] += 1;
+    }
+    SiteInfo {
+        name: catalog.repo.config.name.clone(),
+        today: today.to_string(),
+        github: catalog.repo.config.github.clone(),
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| KindInfo {
+                id: k.id(),
+                name: k.name(),
+                plural: plural(*k),
+                path: format!("{}/index.html", k.id()),
+                count: counts[k.index()],
+            })
+            .collect(),
+    }
+}
+
+/// The name of a kind's records, as a title.
+pub(super) fn plural(k: Kind) -> &'static str {
+    match k {
+        Kind::Team => "Teams",
+        Kind::Service => "Services",
+        Kind::Sla => "SLAs",
+        Kind::Ci => "CIs",
+        Kind::Supplier => "Suppliers",
+        Kind::Policy => "Policies",
+        Kind::StandardChange => "Standard changes",
+        Kind::Change => "Changes",
+        Kind::Incident => "Incidents",
+        Kind::Problem => "Problems",
+    }
+}

@@ -1,0 +1,149 @@
+//! The lists of each kind's records (`service/index.html`, `index-2.html`,
+//! ...), [`PER_PAGE`] records a page.
+
+use super::context::{Cx, Shared, plural};
+use super::track::Noted;
+use crate::link::Ix;
+use crate::model::{Field, Kind};
+use crate::site::file::File;
+use crate::site::view::Link;
+use anyhow::Result;
+use minijinja::Value as V;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// Records per page of a kind's list.
+const PER_PAGE: usize = 500;
+
+#[derive(Serialize)]
+struct KindRow {
+    link: Link,
+    name: String,
+    description: String,
+    owner: Option<Link>,
+    state: String,
+}
+
+/// One page of a kind's list: the kind, its number (from 1), the number of
+/// pages and the records on it.
+struct ListPage {
+    kind: Kind,
+    n: usize,
+    pages: usize,
+    ixs: Vec<Ix>,
+}
+
+impl ListPage {
+    fn path(&self) -> String {
+        format!("{}/{}", self.kind.id(), page_name(self.n))
+    }
+}
+
+impl Shared<'_> {
+    /// The pages listing each kind's records (those of `only` when given), with
+    /// the records each read when `track`.
+    pub(super) fn kind_lists(
+        &self,
+        track: bool,
+        only: Option<&HashSet<String>>,
+    ) -> Result<Vec<(File, Vec<Ix>)>> {
+        let mut jobs = self.list_pages();
+        jobs.retain(|page| only.is_none_or(|o| o.contains(&page.path())));
+        jobs.par_iter()
+            .map(|page| {
+                if !track {
+                    return Ok((self.cx(None).kind_list(page)?, Vec::new()));
+                }
+                let noted = Noted::default();
+                let file = self.cx(Some(&noted)).kind_list(page)?;
+                Ok((file, noted.into_sorted()))
+            })
+            .collect()
+    }
+
+    /// Every page of every kind's list (one, empty, for a kind without records).
+    fn list_pages(&self) -> Vec<ListPage> {
+        let c = self.cx(None).catalog;
+        let mut jobs = Vec::new();
+        for kind in Kind::ALL {
+            let mut ixs: Vec<Ix> = c
+                .of_kind(kind)
+                .filter(|i| !c.record(*i).id.name.is_empty())
+                .collect();
+            ixs.sort_by(|a, b| c.record(*a).id.name.cmp(&c.record(*b).id.name));
+            let pages = ixs.len().div_ceil(PER_PAGE).max(1);
+            for (n, chunk) in ixs.chunks(PER_PAGE).enumerate() {
+                let ixs = chunk.to_vec();
+                jobs.push(ListPage {
+                    kind,
+                    n: n + 1,
+                    pages,
+                    ixs,
+                });
+            }
+            if ixs.is_empty() {
+                jobs.push(ListPage {
+                    kind,
+                    n: 1,
+                    pages: 1,
+                    ixs,
+                });
+            }
+        }
+        jobs
+    }
+}
+
+impl Cx<'_> {
+    fn kind_list(&self, page: &ListPage) -> Result<File> {
+        let rows: Vec<KindRow> = page.ixs.iter().map(|i| self.kind_row(*i)).collect();
+        let ListPage { kind, n, pages, .. } = *page;
+        self.page(
+            page.path(),
+            "kind.html",
+            plural(kind),
+            minijinja::context! {
+                kind => kind.name(),
+                kind_id => kind.id(),
+                rows => V::from_serialize(&rows),
+                page => n, pages => pages,
+                prev => (n > 1).then(|| page_name(n - 1)),
+                next => (n < pages).then(|| page_name(n + 1)),
+            },
+        )
+    }
+
+    fn kind_row(&self, i: Ix) -> KindRow {
+        let c = self.catalog;
+        let r = c.record(i);
+        KindRow {
+            link: self.link(i).clone(),
+            name: r.id.name.clone(),
+            description: r.str("/metadata/description").unwrap_or("").to_string(),
+            owner: c
+                .targets(i, Field::Owner)
+                .next()
+                .map(|o| self.link(o).clone()),
+            state: [
+                "/spec/lifecycle",
+                "/spec/status",
+                "/spec/type",
+                "/spec/window",
+            ]
+            .iter()
+            .find_map(|p| r.str(p))
+            .unwrap_or("")
+            .to_string(),
+        }
+    }
+}
+
+/// The file of page `n` of a kind's list.
+fn page_name(n: usize) -> String {
+    if n == 1 {
+        "index.html".to_string()
+    } else {
+        format!("index-{n}.html")
+    }
+}

@@ -1,0 +1,192 @@
+//! What each page shows, computed from the catalogue, then rendered with the
+//! theme: a module per page or kind of page. Every string from a record reaches
+//! the templates as plain text (they escape it); only HTML built here (escaped)
+//! or by [`super::markdown`] is marked safe.
+
+mod catalogue;
+mod changes;
+mod ci;
+mod context;
+mod coverage;
+mod graph;
+mod home;
+mod kinds;
+mod record;
+mod related;
+mod service;
+mod track;
+
+pub(super) use context::{SlaRows, sla_rows};
+
+use super::file::{File, Sink};
+use super::search;
+use super::theme::Theme;
+use crate::diag::Diagnostic;
+use crate::link::{Catalog, Ix};
+use anyhow::Result;
+use context::{Cx, Shared};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use track::Noted;
+
+/// Renders every page and asset, handing each file to `sink` as soon as it is
+/// ready (pages render in parallel); returns how many files there were.
+pub fn render(
+    catalog: &Catalog,
+    diagnostics: &[Diagnostic],
+    today: Date,
+    theme: &Theme,
+    sink: Sink<'_>,
+) -> Result<usize> {
+    let sla = sla_rows(catalog, today);
+    let (n, _) = render_some(catalog, diagnostics, today, theme, &sla, None, sink)?;
+    Ok(n)
+}
+
+/// What to render of a site whose other pages are known (for `itsm serve`).
+pub(super) struct Only<'a> {
+    /// The records whose pages are rendered.
+    pub records: &'a [Ix],
+    /// The pages of the kind lists rendered (by path); all when `None`.
+    pub lists: Option<&'a HashSet<String>>,
+    /// The search index, when already known.
+    pub search: Option<String>,
+}
+
+/// The records each rendered page read: record pages by record, list pages by path.
+#[derive(Default)]
+pub(super) struct Reads {
+    pub records: Vec<PageReads>,
+    pub lists: Vec<(String, Vec<Ix>)>,
+}
+
+/// A record page and the records it read.
+pub(super) type PageReads = (Ix, Vec<Ix>);
+
+/// Renders the pages of `only` (every page when `None`) and every other page
+/// and asset. With `only`, also returns for each record page and list page the
+/// records it read (itself, its neighbours, what it links to: every record
+/// whose content or links the page shows), to know which pages a change touches.
+pub(super) fn render_some(
+    catalog: &Catalog,
+    diagnostics: &[Diagnostic],
+    today: Date,
+    theme: &Theme,
+    sla: &SlaRows,
+    only: Option<Only<'_>>,
+    sink: Sink<'_>,
+) -> Result<(usize, Reads)> {
+    let shared = Shared::new(catalog, today, sla, theme)?;
+    let track = only.is_some();
+    let (records, lists, search_index) = match only {
+        Some(o) => (Some(o.records), o.lists, o.search),
+        None => (None, None, None),
+    };
+    // The other pages render beside the record pages (some are large: the
+    // catalogue, the search index).
+    let (pages, (singles, lists)) = rayon::join(
+        || shared.record_pages(catalog, records, track, sink),
+        || {
+            rayon::join(
+                || shared.other_pages(diagnostics, search_index),
+                || shared.kind_lists(track, lists),
+            )
+        },
+    );
+    let (mut n, records) = pages?;
+    for f in singles? {
+        sink(f)?;
+        n += 1;
+    }
+    let mut list_reads = Vec::new();
+    for (f, reads) in lists? {
+        if track {
+            list_reads.push((f.path.clone(), reads));
+        }
+        sink(f)?;
+        n += 1;
+    }
+    let lists = list_reads;
+    Ok((n, Reads { records, lists }))
+}
+
+impl Shared<'_> {
+    /// Renders the pages of the records `only` of `catalog` (every record when
+    /// `None`), handing each to `sink`: how many, and what each read when `track`.
+    fn record_pages(
+        &self,
+        catalog: &Catalog,
+        only: Option<&[Ix]>,
+        track: bool,
+        sink: Sink<'_>,
+    ) -> Result<(usize, Vec<PageReads>)> {
+        let page = |i: Ix| -> Result<Option<PageReads>> {
+            if catalog.record(i).id.name.is_empty() {
+                return Ok(None);
+            }
+            if !track {
+                sink(self.cx(None).record_page(i)?)?;
+                return Ok(Some((i, Vec::new())));
+            }
+            let noted = Noted::default();
+            let file = self.cx(Some(&noted)).record_page(i);
+            sink(file?)?;
+            Ok(Some((i, noted.into_sorted())))
+        };
+        let pages: Vec<Option<PageReads>> = match only {
+            None => (0..catalog.repo.records.len() as Ix)
+                .into_par_iter()
+                .map(page)
+                .collect::<Result<_>>()?,
+            Some(ixs) => ixs.par_iter().map(|i| page(*i)).collect::<Result<_>>()?,
+        };
+        let pages: Vec<PageReads> = pages.into_iter().flatten().collect();
+        let n = pages.len();
+        Ok((n, if track { pages } else { Vec::new() }))
+    }
+
+    /// Every page and asset other than the record pages and the kind lists,
+    /// each rendered on its own (in parallel). `search_index` is the index when
+    /// already known.
+    fn other_pages(
+        &self,
+        diagnostics: &[Diagnostic],
+        search_index: Option<String>,
+    ) -> Result<Vec<File>> {
+        type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>> + Send + 'j>;
+        let jobs: Vec<Job<'_>> = vec![
+            Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
+            Box::new(|cx| Ok(vec![cx.catalogue()?])),
+            Box::new(|cx| Ok(vec![cx.changes()?])),
+            Box::new(|cx| Ok(vec![cx.coverage(diagnostics)?])),
+            Box::new(|cx| Ok(vec![cx.whole_graph()?])),
+            Box::new(|cx| Ok(vec![cx.search_page()?])),
+            Box::new(|cx| cx.theme.assets()),
+            Box::new(move |cx| {
+                Ok(vec![File {
+                    path: "assets/search-index.js".into(),
+                    bytes: search_index
+                        .unwrap_or_else(|| search::index(cx.catalog.all()))
+                        .into_bytes(),
+                }])
+            }),
+        ];
+        let files: Vec<Vec<File>> = jobs
+            .into_par_iter()
+            .map(|job| job(self.cx(None)))
+            .collect::<Result<_>>()?;
+        Ok(files.into_iter().flatten().collect())
+    }
+}
+
+impl Cx<'_> {
+    fn search_page(&self) -> Result<File> {
+        self.page(
+            "search.html".into(),
+            "search.html",
+            "Search",
+            minijinja::context! {},
+        )
+    }
+}

@@ -1,0 +1,268 @@
+//! A record's page: its metadata, its spec fields (references as links,
+//! Markdown rendered), the records related to it, its body.
+
+use super::context::{Cx, plural};
+use crate::html::esc;
+use crate::link::Ix;
+use crate::model::{Kind, Record};
+use crate::site::file::{File, page_path};
+use crate::site::markdown;
+use crate::site::view::{ExternalLink, Fact, RECORD_ROOT, RecordView, Section};
+use crate::value::Value;
+use anyhow::Result;
+use minijinja::Value as V;
+
+/// Spec fields written in Markdown.
+const MARKDOWN_FIELDS: &[&str] = &["plan", "backout", "workaround"];
+
+impl<'a> Cx<'a> {
+    /// The page of record `ix`: written by [`crate::site::native`] for the
+    /// default theme, else rendered with `record.html`.
+    pub(super) fn record_page(&self, ix: Ix) -> Result<File> {
+        let r = self.catalog.record(ix);
+        let view = self.record_view(ix, r);
+        let path = page_path(&r.id);
+        if let Some(layout) = &self.layout {
+            return Ok(File {
+                path,
+                bytes: layout.record_page(&view).into_bytes(),
+            });
+        }
+        let extra = minijinja::context! { record => V::from_serialize(&view) };
+        self.page(path, "record.html", r.title(), extra)
+    }
+
+    /// What the page of record `ix` (`r`) shows.
+    fn record_view(&self, ix: Ix, r: &'a Record) -> RecordView<'a> {
+        let prefix = RECORD_ROOT;
+        let graph = match r.id.kind {
+            Kind::Service => self.service_graph(ix, prefix),
+            _ => String::new(),
+        };
+        let body = r
+            .body()
+            .map(|b| self.markdown(b, prefix))
+            .unwrap_or_default();
+        let file = self.catalog.file_path(r.file);
+        RecordView {
+            id: r.id.to_string(),
+            kind: r.id.kind.name(),
+            kind_id: r.id.kind.id(),
+            kind_plural: plural(r.id.kind),
+            name: &r.id.name,
+            title: r.title(),
+            description: r.str("/metadata/description"),
+            labels: string_map(r.get("/metadata/labels")),
+            annotations: string_map(r.get("/metadata/annotations")),
+            links: links(r),
+            facts: self.facts(r, prefix),
+            sections: self.sections(ix),
+            body_html: V::from_safe_string(body),
+            graph_svg: V::from_safe_string(graph),
+            availability: self.availability(ix),
+            source: file,
+            edit_url: self
+                .catalog
+                .config()
+                .github
+                .as_ref()
+                .map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
+        }
+    }
+
+    /// The lists of record `ix`'s page: its kind's own, then the records that
+    /// refer to it.
+    fn sections(&self, ix: Ix) -> Vec<Section<'a>> {
+        let mut sections = match self.catalog.record(ix).id.kind {
+            Kind::Service => self.service_sections(ix),
+            Kind::Ci => self.ci_sections(ix),
+            _ => Vec::new(),
+        };
+        sections.extend(self.incoming_sections(ix));
+        sections
+    }
+
+    /// `text` as safe HTML, with links to records relative to the page (`prefix`: the way to the root).
+    pub(super) fn markdown(&self, text: &str, prefix: &str) -> String {
+        markdown::render(text, &|kind, name| {
+            self.catalog
+                .find(kind, name)
+                .map(|ix| format!("{prefix}{}", page_path(&self.catalog.record(ix).id)))
+        })
+    }
+
+    /// The spec fields in document order; references as links, Markdown rendered.
+    fn facts(&self, r: &Record, prefix: &str) -> Vec<Fact> {
+        let Some(spec) = r.get("/spec").and_then(Value::as_map) else {
+            return Vec::new();
+        };
+        spec.iter()
+            .filter(|(k, _)| &**k != "body" && &**k != "rules")
+            .map(|(k, v)| {
+                let html = match v.as_str() {
+                    Some(s) if MARKDOWN_FIELDS.contains(&&**k) => self.markdown(s, prefix),
+                    _ => self.value_html(r, k, v, prefix),
+                };
+                Fact {
+                    label: label(k),
+                    html: V::from_safe_string(html),
+                }
+            })
+            .chain(rules_fact(r))
+            .collect()
+    }
+
+    /// A spec field's value as HTML: references as links to their records.
+    fn value_html(&self, r: &Record, key: &str, v: &Value, prefix: &str) -> String {
+        let accepts =
+            r.id.kind
+                .ref_fields()
+                .iter()
+                .find(|f| f.path.len() == 2 && f.path[1] == key)
+                .map(|f| f.accepts);
+        let reference = |s: &str| -> String {
+            match accepts.and_then(|a| self.catalog.resolve(s, a).ok()) {
+                Some(ix) => {
+                    let l = self.link(ix);
+                    format!(
+                        "<a href=\"{}{}\">{}</a>",
+                        esc(prefix),
+                        esc(&l.path),
+                        esc(&l.title)
+                    )
+                }
+                None => esc(s),
+            }
+        };
+        match v {
+            Value::Str(s) => reference(s),
+            Value::Seq(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| plain(i), &reference))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Map(entries) => {
+                let mut html = String::from("<dl class=\"sub\">");
+                for (k, v) in entries.iter() {
+                    let inner = match v.as_str() {
+                        Some(s) if key == "review" && &**k == "notes" => self.markdown(s, prefix),
+                        _ => plain(v),
+                    };
+                    html.push_str(&format!("<dt>{}</dt><dd>{inner}</dd>", esc(&label(k))));
+                }
+                html.push_str("</dl>");
+                html
+            }
+            other => plain(other),
+        }
+    }
+}
+
+/// A Policy's rules, as one fact.
+fn rules_fact(r: &Record) -> Option<Fact> {
+    let rules = r.get("/spec/rules")?.as_seq()?;
+    let mut html = String::from("<ul class=\"rules\">");
+    for rule in rules {
+        let s = |k: &str| rule.get(k).and_then(Value::as_str).unwrap_or("");
+        html.push_str(&format!(
+            "<li><code>{}</code> ({} on {}): {}",
+            esc(s("id")),
+            esc(s("severity")),
+            esc(s("kind")),
+            esc(s("message"))
+        ));
+        if !s("when").is_empty() {
+            html.push_str(&format!("<br>when <code>{}</code>", esc(s("when"))));
+        }
+        if !s("assert").is_empty() {
+            html.push_str(&format!("<br>assert <code>{}</code>", esc(s("assert"))));
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ul>");
+    Some(Fact {
+        label: "Rules".into(),
+        html: V::from_safe_string(html),
+    })
+}
+
+/// `camelCase` as `Camel case`.
+fn label(key: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in key.chars().enumerate() {
+        if i == 0 {
+            out.extend(ch.to_uppercase());
+        } else if ch.is_uppercase() {
+            out.push(' ');
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    match out.as_str() {
+        "Rto" => "RTO".into(),
+        "Sla" => "SLA".into(),
+        "Cis" => "CIs".into(),
+        "Rpo" => "RPO".into(),
+        _ => out,
+    }
+}
+
+/// A value as escaped text (lists joined, maps as `key: value`).
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => esc(s),
+        Value::Seq(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| format!("{}: {}", esc(k), plain(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// A map of strings (labels, annotations) as pairs; other values as escaped text.
+pub(super) fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
+    v.and_then(Value::as_map)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.as_str().map_or_else(|| plain(v), str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// The record's `metadata.links`.
+fn links(r: &Record) -> Vec<ExternalLink> {
+    r.get("/metadata/links")
+        .and_then(Value::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .map(|l| {
+            let url = l.get("url").and_then(Value::as_str).unwrap_or("");
+            ExternalLink {
+                title: l
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or(url)
+                    .to_string(),
+                url: safe_url(url).then(|| url.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// Whether a URL from a record may be a link: http, https or mailto only.
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+}
