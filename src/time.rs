@@ -3,8 +3,15 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
-/// A duration as written: an amount and a unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A duration `<integer><unit>` with unit `m` (minutes), `h` (hours), `d`
+/// (days), `w` (weeks), `mo` (months) or `y` (years), e.g. `15m`, `4h`, `12mo`.
+// Kept as written (amount and unit): months and years are calendar units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(
+    rename = "duration",
+    with = "String",
+    extend("pattern" = "^[0-9]+(m|h|d|w|mo|y)$")
+)]
 pub struct Duration {
     pub amount: i64,
     pub unit: Unit,

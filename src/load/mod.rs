@@ -459,13 +459,12 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
             .with_record(&id),
         );
     }
-    parsed.records.push(Record {
+    parsed.records.push(Record::new(
         id,
-        file: 0,
-        doc: doc.index,
-        value: doc.value.into(),
-        body: body.map(Into::into),
-    });
+        doc.index,
+        doc.value.into(),
+        body.map(Into::into),
+    ));
 }
 
 enum FrontMatter {
