@@ -59,7 +59,7 @@ impl Config {
         let written = |r: Option<Ref<Team>>| r.map(|r| r.as_written().to_string());
         let defaults = Config::default();
         let site = file.site.unwrap_or_default();
-        let list = |items: Vec<Text>| items.iter().map(|t| t.to_string()).collect();
+        let list = |items: Box<[Text]>| items.iter().map(|t| t.to_string()).collect();
         Config {
             name: text(file.name).unwrap_or(defaults.name),
             github: text(file.github),
@@ -121,13 +121,13 @@ spec_struct! {
         "site" => site: Option<SiteOptions>,
         /// Glob patterns, relative to the repository root, of files and folders that discovery
         /// skips (e.g. `[drafts/**, vendor/**]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        "exclude" => exclude: Vec<Text>,
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "exclude" => exclude: Box<[Text]>,
         /// Glob patterns, relative to the repository root, of files and folders whose changes the
         /// approval gate sends to `admins`, besides `itsm.yaml`, `theme/` and `.github/` (e.g.
         /// `[scripts/**, Makefile]`); a glob that names a folder covers everything in it.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        "protected" => protected: Vec<Text>,
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "protected" => protected: Box<[Text]>,
     }
 }
 

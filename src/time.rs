@@ -73,6 +73,21 @@ impl Duration {
     }
 }
 
+/// As written: the amount and the unit (`12mo`).
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            Unit::Minutes => "m",
+            Unit::Hours => "h",
+            Unit::Days => "d",
+            Unit::Weeks => "w",
+            Unit::Months => "mo",
+            Unit::Years => "y",
+        };
+        write!(f, "{}{unit}", self.amount)
+    }
+}
+
 /// Parses a `YYYY-MM-DD` date.
 pub fn date(s: &str) -> Option<Date> {
     if s.len() != 10 {

@@ -21,7 +21,7 @@ impl<T: Decode> FieldValue for Option<T> {
 }
 
 /// A list keeps the items that fit; a value that is not a list gives none.
-impl<T: Decode> FieldValue for Vec<T> {
+impl<T: Decode> FieldValue for Box<[T]> {
     fn from_value(value: &Value) -> Self {
         value
             .as_seq()
@@ -77,7 +77,7 @@ impl Decode for crate::time::Duration {
 
 /// Defines a struct of a spec, its JSON Schema (doc comments are the
 /// descriptions; `"key"` is the field's name in YAML) and its [`Decode`].
-/// Every field is an `Option` or a `Vec`, even those the schema requires
+/// Every field is an `Option` or a list (`Box<[T]>`), even those the schema requires
 /// (`#[schemars(required)]`): records that break their schema are decoded too.
 /// Structs are inlined in the schema; `@shared` ones go to its `$defs`.
 macro_rules! spec_struct {
@@ -149,7 +149,7 @@ macro_rules! string_enum {
             pub const ALL: &[$name] = &[$($name::$variant,)*];
 
             /// The value as written in YAML.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)*
                 }

@@ -191,7 +191,23 @@ pub struct Record {
 }
 
 impl Record {
-    /// Reads a record of `kind` from its document, decoding its `spec`.
+    /// Reads a record of `kind` from its document: its name (`metadata.name`,
+    /// empty when missing) and its decoded `spec`.
+    pub fn read(
+        kind: Kind,
+        doc: u32,
+        value: std::sync::Arc<crate::value::Value>,
+        body: Option<std::sync::Arc<str>>,
+    ) -> Record {
+        let name = value
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(crate::value::Value::as_str)
+            .unwrap_or_default();
+        Record::new(RecordId::new(kind, name), doc, value, body)
+    }
+
+    /// A record of identity `id` from its document, decoding its `spec`.
     pub fn new(
         id: RecordId,
         doc: u32,
@@ -218,6 +234,11 @@ impl Record {
     /// A string at a JSON pointer (see [`Record::get`]).
     pub fn str(&self, pointer: &str) -> Option<&str> {
         self.get(pointer).and_then(crate::value::Value::as_str)
+    }
+
+    /// Whether the document sets `spec.body` (to anything).
+    pub fn sets_spec_body(&self) -> bool {
+        self.value.get("spec").and_then(|s| s.get("body")).is_some()
     }
 
     /// A string of `metadata` (`title`, `description`).

@@ -24,8 +24,8 @@ spec_struct! {
         "annotations" => annotations: Option<Map<Text>>,
         /// Optional related links, each `{title, url}` (e.g. `{title: Runbook, url:
         /// "https://wiki.example.com/runbook"}`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        "links" => links: Vec<Link>,
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "links" => links: Box<[Link]>,
     }
 }
 

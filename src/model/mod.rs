@@ -6,11 +6,13 @@
 pub mod decode;
 mod kind;
 pub mod metadata;
+mod node;
 pub mod schema;
 pub mod spec;
 pub mod types;
 
 pub use kind::*;
+pub use node::Node;
 pub use spec::change::{ChangeStatus, ChangeType, Risk};
 pub use spec::ci::{CiLifecycle, CiType, Environment};
 pub use spec::incident::{IncidentImpact, IncidentStatus, Priority};

@@ -238,21 +238,53 @@ pub struct DateText;
 
 /// A point in time in RFC 3339 format with a time zone (e.g.
 /// `2026-03-10T22:00:00Z`).
-#[derive(JsonSchema)]
+#[derive(Clone, Debug, JsonSchema)]
 #[schemars(
     rename = "instant",
     with = "String",
     extend("format" = "date-time", "pattern" = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T")
 )]
-pub struct InstantText;
+pub struct Instant {
+    /// The instant.
+    pub at: jiff::Timestamp,
+    /// As written, with its offset (for messages).
+    pub written: Text,
+}
+
+impl Decode for Instant {
+    fn decode(value: &Value) -> Option<Self> {
+        let written = Text::decode(value)?;
+        let at = crate::time::instant(&written)?;
+        Some(Instant { at, written })
+    }
+}
+
+/// Instants compare by when they are, whatever their offsets.
+impl PartialEq for Instant {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+    }
+}
+
+impl PartialOrd for Instant {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.at.cmp(&other.at))
+    }
+}
+
+impl std::fmt::Display for Instant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.written)
+    }
+}
 
 /// A mapping of string keys, in the order written.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Map<T>(pub Vec<(Text, T)>);
+pub struct Map<T>(pub Box<[(Text, T)]>);
 
 impl<T> Default for Map<T> {
     fn default() -> Self {
-        Map(Vec::new())
+        Map(Box::new([]))
     }
 }
 

@@ -1,10 +1,9 @@
 //! A Change: a request to change Services or CIs.
 
 use crate::model::decode::{spec_struct, string_enum};
-use crate::model::types::{DateText, Impact, InstantText, Login, Markdown, Ref, Req};
+use crate::model::types::{DateText, Impact, Instant, Login, Markdown, Ref, Req};
 use crate::model::{Incident, Problem, StandardChange};
 use crate::value::Text;
-use jiff::Timestamp;
 use jiff::civil::Date;
 
 spec_struct! {
@@ -25,7 +24,7 @@ spec_struct! {
         /// Services and CIs the Change touches, at least one, in the full form `kind:name` (e.g.
         /// `[service:payments-api, ci:pg-main]`).
         #[schemars(required, length(min = 1), extend("uniqueItems" = true))]
-        "impacts" => impacts: Vec<Ref<Impact>>,
+        "impacts" => impacts: Box<[Ref<Impact>]>,
         /// GitHub login of the person who requests the Change (e.g. `octocat`).
         #[schemars(required, with = "Req<Login>")]
         "requestedBy" => requested_by: Option<Login>,
@@ -47,14 +46,14 @@ spec_struct! {
         "review" => review: Option<Review>,
         /// Incidents related to this Change (that caused it or that it caused): Incident names,
         /// bare or full form (e.g. `[inc-2026-001]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "incidents" => incidents: Vec<Ref<Incident>>,
+        "incidents" => incidents: Box<[Ref<Incident>]>,
         /// Problems this Change addresses: Problem names, bare or full form (e.g.
         /// `[prb-db-locks]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "problems" => problems: Vec<Ref<Problem>>,
+        "problems" => problems: Box<[Ref<Problem>]>,
         /// Further description of the Change (Markdown). In a `.md` record the body is the Markdown
         /// after the front matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,
@@ -102,11 +101,11 @@ spec_struct! {
     /// When a Change is implemented.
     pub struct ChangeWindow {
         /// When the change window opens, RFC 3339 (e.g. `2026-03-10T22:00:00Z`).
-        #[schemars(required, with = "Req<InstantText>")]
-        "start" => start: Option<Timestamp>,
+        #[schemars(required, with = "Req<Instant>")]
+        "start" => start: Option<Instant>,
         /// When the change window closes, RFC 3339, after `start` (e.g. `2026-03-11T01:00:00Z`).
-        #[schemars(required, with = "Req<InstantText>")]
-        "end" => end: Option<Timestamp>,
+        #[schemars(required, with = "Req<Instant>")]
+        "end" => end: Option<Instant>,
     }
 }
 

@@ -24,9 +24,9 @@ spec_struct! {
         "lifecycle" => lifecycle: Option<CiLifecycle>,
         /// CIs this CI depends on: CI names, bare or full form (e.g. `[pg-main, ci:k8s-prod]`).
         /// Cycles are errors.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "dependsOn" => depends_on: Vec<Ref<Ci>>,
+        "dependsOn" => depends_on: Box<[Ref<Ci>]>,
         /// The Supplier that provides this CI: a Supplier name, bare or full form (e.g.
         /// `acme-cloud`).
         "supplier" => supplier: Option<Ref<Supplier>>,

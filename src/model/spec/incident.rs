@@ -1,9 +1,8 @@
 //! An Incident: an unplanned interruption or degradation of Services.
 
 use crate::model::decode::{spec_struct, string_enum};
-use crate::model::types::{InstantText, Markdown, Ref, Req};
+use crate::model::types::{Instant, Markdown, Ref, Req};
 use crate::model::{Problem, Service};
-use jiff::Timestamp;
 
 spec_struct! {
     /// The Incident's priority, affected Services, times, impact and status.
@@ -13,13 +12,12 @@ spec_struct! {
         "priority" => priority: Option<Priority>,
         /// Services affected: Service names, bare or full form (e.g. `[payments-api]`).
         #[schemars(required, extend("uniqueItems" = true))]
-        "services" => services: Vec<Ref<Service>>,
+        "services" => services: Box<[Ref<Service>]>,
         /// When the Incident started, RFC 3339 (e.g. `2026-03-14T08:10:00Z`).
-        #[schemars(required, with = "Req<InstantText>")]
-        "started" => started: Option<Timestamp>,
+        #[schemars(required, with = "Req<Instant>")]
+        "started" => started: Option<Instant>,
         /// When service was restored, RFC 3339, after `started` (e.g. `2026-03-14T08:45:00Z`).
-        #[schemars(with = "Option<InstantText>")]
-        "resolved" => resolved: Option<Timestamp>,
+        "resolved" => resolved: Option<Instant>,
         /// Effect on the Services: `outage`, `degraded` or `none`.
         #[schemars(required)]
         "impact" => impact: Option<IncidentImpact>,

@@ -17,7 +17,7 @@ spec_struct! {
         /// ISO/IEC 20000-1:2018 clause numbers the Policy addresses, quoted as strings (e.g.
         /// `["8.5.1", "8.5.2"]`).
         #[schemars(required, length(min = 1), extend("uniqueItems" = true))]
-        "clauses" => clauses: Vec<Clause>,
+        "clauses" => clauses: Box<[Clause]>,
         /// The Team that approves the Policy: a Team name, bare or full form (e.g. `itsm-office`).
         "approver" => approver: Option<Ref<Team>>,
         /// Date from which the Policy applies (e.g. `2026-01-01`).
@@ -35,8 +35,8 @@ spec_struct! {
         /// `metadata`, `spec`; in a `.md` record `spec.body` holds the Markdown body), `today` is
         /// the current date as a `YYYY-MM-DD` string, and `ref(kind, name)` (bare or full name) or
         /// `ref("kind:name")` returns the referenced record.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        "rules" => rules: Vec<Slot<Rule>>,
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "rules" => rules: Box<[Slot<Rule>]>,
         /// The policy text (Markdown). In a `.md` record the body is the Markdown after the front
         /// matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,

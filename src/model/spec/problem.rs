@@ -17,9 +17,9 @@ spec_struct! {
         "status" => status: Option<ProblemStatus>,
         /// Incidents caused by this Problem: Incident names, bare or full form (e.g.
         /// `[inc-2026-001, incident:inc-2026-004]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "incidents" => incidents: Vec<Ref<Incident>>,
+        "incidents" => incidents: Box<[Ref<Incident>]>,
         /// How to work around the Problem until it is fixed (Markdown).
         "workaround" => workaround: Option<Markdown>,
         /// The Change that fixes the Problem: a Change name, bare or full form (e.g.

@@ -28,22 +28,22 @@ spec_struct! {
         "sla" => sla: Option<Ref<Sla>>,
         /// Services this Service depends on: Service names, bare or full form (e.g. `[auth,
         /// service:ledger]`). Cycles are errors.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "dependsOn" => depends_on: Vec<Ref<Service>>,
+        "dependsOn" => depends_on: Box<[Ref<Service>]>,
         /// Configuration items (CIs) that deliver this Service: CI names, bare or full form (e.g.
         /// `[payments-app, ci:pg-main]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "cis" => cis: Vec<Ref<Ci>>,
+        "cis" => cis: Box<[Ref<Ci>]>,
         /// Suppliers this Service relies on: Supplier names, bare or full form (e.g.
         /// `[acme-cloud]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
-        "suppliers" => suppliers: Vec<Ref<Supplier>>,
+        "suppliers" => suppliers: Box<[Ref<Supplier>]>,
         /// Who uses the Service, as free text (e.g. `[Retail customers, Finance]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        "customers" => customers: Vec<Text>,
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "customers" => customers: Box<[Text]>,
         /// How the Service is supported: `{hours, channel, escalation}`.
         "support" => support: Option<Support>,
         /// Service continuity objectives: `{rto, rpo}` as durations (e.g. `{rto: 4h, rpo: 15m}`).

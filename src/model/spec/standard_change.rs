@@ -3,7 +3,7 @@
 use crate::model::Team;
 use crate::model::decode::spec_struct;
 use crate::model::spec::change::{MaxRisk, Risk};
-use crate::model::types::{Markdown, Ref, Req};
+use crate::model::types::{Markdown, Ref, Req, Slot};
 use crate::value::Text;
 
 spec_struct! {
@@ -20,9 +20,19 @@ spec_struct! {
         /// `container`) and/or Service names (e.g. `[application, container, payments-api]`); a
         /// standard Change's impacts must fall within it.
         #[schemars(required, length(min = 1))]
-        "appliesTo" => applies_to: Vec<Text>,
+        "appliesTo" => applies_to: Box<[Slot<Text>]>,
         /// The pre-authorised procedure (Markdown). In a `.md` record the body is the Markdown
         /// after the front matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,
+    }
+}
+
+impl StandardChange {
+    /// The entries of `appliesTo` that are strings, with their positions.
+    pub fn applies_to(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.applies_to
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, &**s.0.as_ref()?)))
     }
 }

@@ -17,8 +17,8 @@ spec_struct! {
         /// The contract with the Supplier: `{reference, start, end, lastReviewed, reviewEvery}`.
         "contract" => contract: Option<Contract>,
         /// What the Supplier provides, as free text (e.g. `[Hosting, Backup]`).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        "provides" => provides: Vec<Text>,
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "provides" => provides: Box<[Text]>,
         /// How to reach the Supplier (e.g. `support@acme-cloud.example`, a phone number or a portal
         /// URL).
         "contact" => contact: Option<Text>,

@@ -10,7 +10,7 @@ spec_struct! {
         /// The Team's members (at least one), each `{login, name, email, role}`; their GitHub
         /// approvals count for records the Team owns (e.g. `- {login: octocat, name: Mona Lisa}`).
         #[schemars(required, length(min = 1))]
-        "members" => members: Vec<Member>,
+        "members" => members: Box<[Member]>,
         /// The matching GitHub team as `org/slug` (e.g. `acme/payments`).
         #[schemars(regex(pattern = r"^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$"))]
         "githubTeam" => github_team: Option<Text>,
