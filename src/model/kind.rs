@@ -236,6 +236,12 @@ impl Record {
         self.get(pointer).and_then(crate::value::Value::as_str)
     }
 
+    /// Whether the document has a value at `node`, whether or not it fits its
+    /// type (a report notes values it cannot read).
+    pub fn has(&self, node: super::Node) -> bool {
+        self.value.pointer(&node.pointer()).is_some()
+    }
+
     /// Whether the document sets `spec.body` (to anything).
     pub fn sets_spec_body(&self) -> bool {
         self.value.get("spec").and_then(|s| s.get("body")).is_some()
