@@ -359,14 +359,15 @@ fn changes_in(repo: &git2::Repository, oid: git2::Oid, path: &str) -> Vec<(Strin
                 .unwrap_or_default()
                 .hash(&mut h);
             r.body.hash(&mut h);
-            let text = |p: &str| r.str(p).unwrap_or_default().to_string();
+            let change = r.spec.change();
+            let text = |t: Option<&'static str>| t.unwrap_or_default().to_string();
             let seen = Seen {
                 hash: h.finish(),
                 path: path.to_string(),
                 title: r.title().to_string(),
-                change_type: text("/spec/type"),
-                risk: text("/spec/risk"),
-                status: text("/spec/status"),
+                change_type: text(change.and_then(|c| Some(c.change_type?.as_str()))),
+                risk: text(change.and_then(|c| Some(c.risk?.as_str()))),
+                status: text(change.and_then(|c| Some(c.status?.as_str()))),
             };
             (r.id.name, seen)
         })

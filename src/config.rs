@@ -1,8 +1,10 @@
 //! The repository config, `itsm.yaml` at the root.
 
 use crate::diag::{Code, Diagnostic, Target};
+use crate::model::decode::{Decode, spec_struct};
+use crate::model::{Ref, Team};
 use crate::source::FileId;
-use crate::value::Value;
+use crate::value::{Text, Value};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 
@@ -52,30 +54,23 @@ impl Default for Config {
 impl Config {
     /// Reads the config from the parsed `itsm.yaml`.
     pub fn from_value(value: &Value) -> Config {
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-        let mut config = Config::default();
-        if let Some(name) = text(value.get("name")) {
-            config.name = name;
+        let file = ConfigFile::decode(value).unwrap_or_default();
+        let text = |t: Option<Text>| t.map(|t| t.to_string());
+        let written = |r: Option<Ref<Team>>| r.map(|r| r.as_written().to_string());
+        let defaults = Config::default();
+        let site = file.site.unwrap_or_default();
+        let list = |items: Box<[Text]>| items.iter().map(|t| t.to_string()).collect();
+        Config {
+            name: text(file.name).unwrap_or(defaults.name),
+            github: text(file.github),
+            admins: written(file.admins),
+            cab: written(file.cab),
+            ecab: written(file.ecab),
+            site_out: text(site.out).unwrap_or(defaults.site_out),
+            base_url: text(site.base_url).unwrap_or(defaults.base_url),
+            exclude: list(file.exclude),
+            protected: list(file.protected),
         }
-        config.github = text(value.get("github"));
-        config.admins = text(value.get("admins"));
-        config.cab = text(value.get("cab"));
-        config.ecab = text(value.get("ecab"));
-        if let Some(site) = value.get("site") {
-            if let Some(out) = text(site.get("out")) {
-                config.site_out = out;
-            }
-            if let Some(base) = text(site.get("baseUrl")) {
-                config.base_url = base;
-            }
-        }
-        let list = |key: &str| match value.get(key) {
-            Some(Value::Seq(items)) => items.iter().filter_map(|v| text(Some(v))).collect(),
-            _ => Vec::new(),
-        };
-        config.exclude = list("exclude");
-        config.protected = list("protected");
-        config
     }
 
     /// Reports each `protected:` glob that does not compile as a `schema` error.
@@ -100,6 +95,52 @@ impl Config {
             .trim_start_matches("./")
             .trim_end_matches('/')
             .to_string()
+    }
+}
+
+spec_struct! {
+    @shared
+    /// The repository configuration `itsm.yaml` at the root of an itsm repository (not a record).
+    #[schemars(title = "itsm repository config")]
+    pub struct ConfigFile {
+        /// Site title (e.g. `Acme IT services`).
+        "name" => name: Option<Text>,
+        /// The GitHub repository as `owner/repo`, for links and the approval gate (e.g.
+        /// `acme/itsm`).
+        #[schemars(regex(pattern = r"^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$"))]
+        "github" => github: Option<Text>,
+        /// The Team that approves records without an owner: a Team name, bare or full form (e.g.
+        /// `itsm-office`).
+        "admins" => admins: Option<Ref<Team>>,
+        /// The change advisory board Team that approves high-risk or tier-1 normal Changes (e.g.
+        /// `cab`).
+        "cab" => cab: Option<Ref<Team>>,
+        /// The emergency change advisory board Team that approves emergency Changes (e.g. `ecab`).
+        "ecab" => ecab: Option<Ref<Team>>,
+        /// Static site options `{out, baseUrl}` (e.g. `{out: site, baseUrl: /}`).
+        "site" => site: Option<SiteOptions>,
+        /// Glob patterns, relative to the repository root, of files and folders that discovery
+        /// skips (e.g. `[drafts/**, vendor/**]`).
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "exclude" => exclude: Box<[Text]>,
+        /// Glob patterns, relative to the repository root, of files and folders whose changes the
+        /// approval gate sends to `admins`, besides `itsm.yaml`, `theme/` and `.github/` (e.g.
+        /// `[scripts/**, Makefile]`); a glob that names a folder covers everything in it.
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "protected" => protected: Box<[Text]>,
+    }
+}
+
+spec_struct! {
+    /// The options of the static site.
+    pub struct SiteOptions {
+        /// Output folder for the generated site, relative to the repository root (default `site`);
+        /// discovery skips it.
+        #[schemars(extend("default" = "site"))]
+        "out" => out: Option<Text>,
+        /// URL path the site is served under (default `/`; e.g. `/itsm/` for GitHub Pages).
+        #[schemars(extend("default" = "/"))]
+        "baseUrl" => base_url: Option<Text>,
     }
 }
 

@@ -2,7 +2,7 @@
 //! transitively, with owners, tiers and SLAs, and the Teams a Change to it needs.
 
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind, Reference};
+use crate::model::{Field, Kind, Reference, Spec};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -217,6 +217,15 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
     }
 }
 
+/// The lifecycle of a Service or a CI, as written.
+fn lifecycle(spec: &Spec) -> Option<&'static str> {
+    match spec {
+        Spec::Service(s) => s.lifecycle.map(|l| l.as_str()),
+        Spec::Ci(c) => c.lifecycle.map(|l| l.as_str()),
+        _ => None,
+    }
+}
+
 fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[Ix]) -> Node {
     let r = catalog.record(ix);
     let sla = catalog.targets(ix, Field::Sla).next();
@@ -229,15 +238,14 @@ fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[
             .targets(ix, Field::Owner)
             .next()
             .map(|t| catalog.record(t).id.name.clone()),
-        tier: r.get("/spec/tier").and_then(crate::value::Value::as_i64),
-        lifecycle: r.str("/spec/lifecycle").map(str::to_string),
+        tier: r
+            .spec
+            .service()
+            .and_then(|s| s.tier)
+            .map(|t| i64::from(t.get())),
+        lifecycle: lifecycle(&r.spec).map(str::to_string),
         sla: sla.map(|s| catalog.record(s).id.name.clone()),
-        availability: sla.and_then(|s| {
-            catalog
-                .record(s)
-                .get("/spec/availability")
-                .and_then(crate::value::Value::as_f64)
-        }),
+        availability: sla.and_then(|s| catalog.record(s).spec.sla()?.availability),
         depth,
         path,
         dependents: children

@@ -3,8 +3,15 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
-/// A duration as written: an amount and a unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A duration `<integer><unit>` with unit `m` (minutes), `h` (hours), `d`
+/// (days), `w` (weeks), `mo` (months) or `y` (years), e.g. `15m`, `4h`, `12mo`.
+// Kept as written (amount and unit): months and years are calendar units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(
+    rename = "duration",
+    with = "String",
+    extend("pattern" = "^[0-9]+(m|h|d|w|mo|y)$")
+)]
 pub struct Duration {
     pub amount: i64,
     pub unit: Unit,
@@ -63,6 +70,21 @@ impl Duration {
             Unit::Years => 365 * 1440,
         };
         self.amount.saturating_mul(per)
+    }
+}
+
+/// As written: the amount and the unit (`12mo`).
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            Unit::Minutes => "m",
+            Unit::Hours => "h",
+            Unit::Days => "d",
+            Unit::Weeks => "w",
+            Unit::Months => "mo",
+            Unit::Years => "y",
+        };
+        write!(f, "{}{unit}", self.amount)
     }
 }
 

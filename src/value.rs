@@ -350,7 +350,7 @@ mod tests {
         Value::Map(
             vec![
                 (
-                    "spec".into(),
+                    "top".into(),
                     Value::Map(
                         vec![(
                             "a/b".into(),
@@ -368,12 +368,12 @@ mod tests {
     #[test]
     fn pointers_and_json() {
         let v = sample();
-        assert_eq!(v.pointer("/spec/a~1b/1").and_then(Value::as_f64), Some(2.5));
+        assert_eq!(v.pointer("/top/a~1b/1").and_then(Value::as_f64), Some(2.5));
         assert_eq!(v.pointer("/name").and_then(Value::as_str), Some("x"));
-        assert!(v.pointer("/spec/a~1b/9").is_none());
+        assert!(v.pointer("/top/a~1b/9").is_none());
         assert_eq!(
             v.to_json(),
-            serde_json::json!({"spec": {"a/b": [1, 2.5]}, "name": "x"})
+            serde_json::json!({"top": {"a/b": [1, 2.5]}, "name": "x"})
         );
         assert_eq!(serde_json::to_value(&v).unwrap(), v.to_json());
     }

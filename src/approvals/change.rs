@@ -5,8 +5,7 @@
 
 use super::{Collector, NoTeam, Sides, owner_of};
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind, Record, RecordId};
-use crate::value::Value;
+use crate::model::{Change, ChangeType, CiType, Field, Kind, Record, RecordId, Risk, Tier};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// One side's version of a touched Change.
@@ -21,8 +20,17 @@ impl<'a> Version<'a> {
         self.catalog.record(self.ix)
     }
 
-    fn kind(&self) -> &'a str {
-        self.record().str("/spec/type").unwrap_or_default()
+    fn change(&self) -> Option<&'a Change> {
+        self.record().spec.change()
+    }
+
+    fn change_type(&self) -> Option<ChangeType> {
+        self.change().and_then(|c| c.change_type)
+    }
+
+    /// The type as written (empty when it has none), for messages.
+    fn kind(&self) -> &'static str {
+        self.change_type().map_or("", ChangeType::as_str)
     }
 
     /// The records it impacts, by identity.
@@ -38,7 +46,7 @@ impl<'a> Version<'a> {
 /// and whether only the base version does.
 struct Impact<'a> {
     id: &'a RecordId,
-    kind: &'a str,
+    kind: &'static str,
     base_only: bool,
 }
 
@@ -71,25 +79,43 @@ impl Collector<'_> {
                 })
             })
             .collect();
-        if let Some(v) = versions.iter().find(|v| v.kind() == "emergency") {
+        if let Some(v) = versions
+            .iter()
+            .find(|v| v.change_type() == Some(ChangeType::Emergency))
+        {
             let ecab = self.configured("ecab", &format!("{id} is an emergency Change"))?;
             self.add(&ecab, 1, id, qualify("emergency change", &[base(v)]));
         }
         let owned: Vec<&Version<'_>> = versions
             .iter()
-            .filter(|v| matches!(v.kind(), "normal" | "standard"))
+            .filter(|v| {
+                matches!(
+                    v.change_type(),
+                    Some(ChangeType::Normal | ChangeType::Standard)
+                )
+            })
             .collect();
         for impact in union_of_impacts(&owned) {
             self.impact_owners(sides, id, &impact);
         }
-        let normal: Vec<&Version<'_>> = versions.iter().filter(|v| v.kind() == "normal").collect();
+        let normal: Vec<&Version<'_>> = versions
+            .iter()
+            .filter(|v| v.change_type() == Some(ChangeType::Normal))
+            .collect();
         for why in self.cab_reasons(sides, &normal) {
             let cab = self.configured("cab", &format!("{id} needs the CAB ({why})"))?;
             self.add(&cab, 1, id, why);
         }
         match versions.first().filter(|v| !v.at_base) {
-            Some(head) if head.kind() == "standard" => self.standard_scope(sides, head),
-            Some(head) if !matches!(head.kind(), "normal" | "emergency") => {
+            Some(head) if head.change_type() == Some(ChangeType::Standard) => {
+                self.standard_scope(sides, head)
+            }
+            Some(head)
+                if !matches!(
+                    head.change_type(),
+                    Some(ChangeType::Normal | ChangeType::Emergency)
+                ) =>
+            {
                 self.push_problem(format!(
                     "{id} has type `{}`, not standard, normal or emergency",
                     head.kind()
@@ -128,7 +154,7 @@ impl Collector<'_> {
         let mut out = Vec::new();
         if let Some(v) = normal
             .iter()
-            .find(|v| v.record().str("/spec/risk") == Some("high"))
+            .find(|v| v.change().and_then(|c| c.risk) == Some(Risk::High))
         {
             out.push(qualify("normal change with high risk", &[base(v)]));
         }
@@ -190,20 +216,20 @@ impl Collector<'_> {
             ));
             return;
         };
-        let applies: Vec<&str> = match standard.get("/spec/appliesTo") {
-            Some(Value::Seq(items)) if !items.is_empty() => {
-                items.iter().filter_map(Value::as_str).collect()
-            }
-            _ => {
-                self.push_problem(format!(
-                    "{change} follows {sc}, which has no `appliesTo` at base and so authorises nothing: make this a normal Change"
-                ));
-                return;
-            }
-        };
-        let risk = head.record().str("/spec/risk").unwrap_or_default();
-        let max = standard.str("/spec/maxRisk").unwrap_or_default();
-        if rank(risk).unwrap_or(u8::MAX) > rank(max).unwrap_or(0) {
+        let scope = standard.spec.standard_change();
+        let applies: Vec<&str> = scope
+            .map(|s| s.applies_to().map(|(_, a)| a).collect())
+            .unwrap_or_default();
+        if applies.is_empty() {
+            self.push_problem(format!(
+                "{change} follows {sc}, which has no `appliesTo` at base and so authorises nothing: make this a normal Change"
+            ));
+            return;
+        }
+        let risk = head.change().and_then(|c| c.risk);
+        let max = scope.and_then(|s| s.max_risk);
+        if risk.map_or(u8::MAX, rank) > max.map_or(0, rank) {
+            let (risk, max) = (written(risk), written(max));
             self.push_problem(format!(
                 "{change} is {risk} risk, above the `maxRisk: {max}` of {sc}: make it a normal Change"
             ));
@@ -246,7 +272,11 @@ fn outside(sides: &Sides<'_>, target: &RecordId, applies: &[&str]) -> Option<Str
         };
         let r = c.record(ix);
         let what = match target.kind {
-            Kind::Ci => r.str("/spec/type").unwrap_or_default(),
+            Kind::Ci => r
+                .spec
+                .ci()
+                .and_then(|c| c.ci_type)
+                .map_or("", CiType::as_str),
             _ => target.name.as_str(),
         };
         if applies.contains(&what) {
@@ -267,8 +297,10 @@ fn outside(sides: &Sides<'_>, target: &RecordId, applies: &[&str]) -> Option<Str
 /// base, and through the links of both sides together (tier 1 on either).
 fn tier1_around(sides: &Sides<'_>, target: &RecordId, same_graph: bool) -> Tier1 {
     let tier1 = |c: &Catalog, s: &RecordId| {
-        c.find(s.kind, &s.name)
-            .is_some_and(|ix| c.record(ix).get("/spec/tier").and_then(Value::as_i64) == Some(1))
+        c.find(s.kind, &s.name).is_some_and(|ix| {
+            let service = c.record(ix).spec.service();
+            service.and_then(|s| s.tier).is_some_and(Tier::is_critical)
+        })
     };
     match target.kind {
         Kind::Service if tier1(sides.head, target) => vec![(target.clone(), None)],
@@ -355,11 +387,15 @@ fn join(first: &str, quals: &[Option<&str>]) -> String {
         .join("; ")
 }
 
-fn rank(risk: &str) -> Option<u8> {
+fn rank(risk: Risk) -> u8 {
     match risk {
-        "low" => Some(0),
-        "medium" => Some(1),
-        "high" => Some(2),
-        _ => None,
+        Risk::Low => 0,
+        Risk::Medium => 1,
+        Risk::High => 2,
     }
+}
+
+/// A risk as written; empty when there is none.
+fn written(risk: Option<Risk>) -> &'static str {
+    risk.map_or("", Risk::as_str)
 }

@@ -15,7 +15,6 @@ use crate::checks::rules::{self, Rule};
 use crate::diff::{ChangedPaths, RecordDiff, Touch};
 use crate::link::{Catalog, Ix};
 use crate::model::{Kind, Record, RecordId, Reference};
-use crate::value::Value;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -345,7 +344,7 @@ pub fn owner_of(record: &Record) -> Option<String> {
     if record.id.kind == Kind::Team {
         return Some(record.id.name.clone());
     }
-    record.str("/spec/owner").map(team_name)
+    record.spec.owner().map(|owner| owner.name().to_string())
 }
 
 /// `team:payments` or `payments` -> `payments`.
@@ -361,13 +360,14 @@ fn find(catalog: &Catalog, id: &RecordId) -> Option<Ix> {
 /// Team does not exist there.
 pub fn members(catalog: &Catalog, team: &str) -> Option<Vec<String>> {
     let ix = catalog.find(Kind::Team, team)?;
-    let logins = match catalog.record(ix).get("/spec/members") {
-        Some(Value::Seq(items)) => items
+    let logins = match catalog.record(ix).spec.team() {
+        Some(team) => team
+            .members
             .iter()
-            .filter_map(|m| m.get("login").and_then(Value::as_str))
+            .filter_map(|m| m.login.as_deref())
             .map(str::to_ascii_lowercase)
             .collect(),
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     Some(logins)
 }

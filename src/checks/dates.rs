@@ -3,8 +3,7 @@
 use super::at;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
-use crate::model::Kind;
-use crate::time::{Duration, date, instant};
+use crate::model::{ChangeStatus, ChangeType, CiLifecycle, Kind, Node, Spec};
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -14,54 +13,76 @@ pub const EXPIRING_DAYS: i64 = 30;
 pub const REVIEW_GRACE_DAYS: i64 = 14;
 
 pub fn windows(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-    let mut check = |ix: Ix, start: &str, end: &str, instants: bool| {
-        let r = catalog.record(ix);
-        let (Some(a), Some(b)) = (r.str(start), r.str(end)) else {
-            return;
-        };
-        let bad = if instants {
-            matches!((instant(a), instant(b)), (Some(x), Some(y)) if y <= x)
-        } else {
-            matches!((date(a), date(b)), (Some(x), Some(y)) if y <= x)
-        };
-        if bad {
-            let d = Diagnostic::new(
-                Code::InvalidWindow,
-                format!(
-                    "{}: `{}` ({b}) is not after `{}` ({a})",
-                    r.id,
-                    field(end),
-                    field(start)
-                ),
-            )
-            .with_help("the end of a time range must come after its start");
-            diags.push(at(catalog, ix, d, end));
-        }
-    };
     for (ix, r) in catalog.repo.records.iter().enumerate() {
         let ix = ix as Ix;
-        match r.id.kind {
-            Kind::Change => check(ix, "/spec/window/start", "/spec/window/end", true),
-            Kind::Incident => check(ix, "/spec/started", "/spec/resolved", true),
-            Kind::Supplier => check(ix, "/spec/contract/start", "/spec/contract/end", false),
+        match &r.spec {
+            Spec::Change(c) => {
+                let window = c.window.as_ref();
+                let start = window.and_then(|w| w.start.clone());
+                let end = window.and_then(|w| w.end.clone());
+                check_window(
+                    catalog,
+                    ix,
+                    (Node::WindowStart, start),
+                    (Node::WindowEnd, end),
+                    diags,
+                );
+            }
+            Spec::Incident(i) => {
+                let start = (Node::Started, i.started.clone());
+                let end = (Node::Resolved, i.resolved.clone());
+                check_window(catalog, ix, start, end, diags);
+            }
+            Spec::Supplier(s) => {
+                let contract = s.contract.as_ref();
+                let start = (Node::ContractStart, contract.and_then(|c| c.start));
+                let end = (Node::ContractEnd, contract.and_then(|c| c.end));
+                check_window(catalog, ix, start, end, diags);
+            }
             _ => {}
         }
     }
 }
 
-fn field(pointer: &str) -> String {
-    pointer.trim_start_matches('/').replace('/', ".")
+/// An `invalid-window` at `end` when it is not after `start`.
+fn check_window<T: PartialOrd + std::fmt::Display>(
+    catalog: &Catalog,
+    ix: Ix,
+    (start, a): (Node, Option<T>),
+    (end, b): (Node, Option<T>),
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (Some(a), Some(b)) = (a, b) else {
+        return;
+    };
+    if b > a {
+        return;
+    }
+    let r = catalog.record(ix);
+    let d = Diagnostic::new(
+        Code::InvalidWindow,
+        format!(
+            "{}: `{}` ({}) is not after `{}` ({})",
+            r.id,
+            end.path(),
+            b,
+            start.path(),
+            a
+        ),
+    )
+    .with_help("the end of a time range must come after its start");
+    diags.push(at(catalog, ix, d, end));
 }
 
 pub fn expiry(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
     let soon = today.checked_add(EXPIRING_DAYS.days()).unwrap_or(today);
     for (ix, r) in catalog.repo.records.iter().enumerate() {
-        let pointer = match r.id.kind {
-            Kind::Ci if r.str("/spec/lifecycle") != Some("retired") => "/spec/expires",
-            Kind::Supplier => "/spec/contract/end",
+        let (node, end) = match &r.spec {
+            Spec::Ci(c) if c.lifecycle != Some(CiLifecycle::Retired) => (Node::Expires, c.expires),
+            Spec::Supplier(s) => (Node::ContractEnd, s.contract.as_ref().and_then(|c| c.end)),
             _ => continue,
         };
-        let Some(end) = r.str(pointer).and_then(date) else {
+        let Some(end) = end else {
             continue;
         };
         let what = if r.id.kind == Kind::Ci {
@@ -92,32 +113,28 @@ pub fn expiry(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        diags.push(at(catalog, ix as Ix, d, pointer));
+        diags.push(at(catalog, ix as Ix, d, node));
     }
 }
 
 pub fn reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
     for (ix, r) in catalog.repo.records.iter().enumerate() {
-        let base = match r.id.kind {
-            Kind::Policy | Kind::Sla => "/spec",
-            Kind::Supplier => "/spec/contract",
+        let (node, last, every) = match &r.spec {
+            Spec::Policy(p) => (Node::LastReviewed, p.last_reviewed, p.review_every),
+            Spec::Sla(s) => (Node::LastReviewed, s.last_reviewed, s.review_every),
+            Spec::Supplier(s) => match &s.contract {
+                Some(c) => (Node::ContractLastReviewed, c.last_reviewed, c.review_every),
+                None => continue,
+            },
             _ => continue,
         };
-        let last_ptr = format!("{base}/lastReviewed");
-        let Some(last) = r.str(&last_ptr).and_then(date) else {
-            continue;
-        };
-        let Some(every) = r
-            .str(&format!("{base}/reviewEvery"))
-            .and_then(Duration::parse)
-        else {
+        let (Some(last), Some(every)) = (last, every) else {
             continue;
         };
         let Some(due) = every.after(last) else {
             continue;
         };
         if due < today {
-            let every = r.str(&format!("{base}/reviewEvery")).unwrap_or_default();
             let d = Diagnostic::new(
                 Code::ReviewOverdue,
                 format!(
@@ -127,9 +144,9 @@ pub fn reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
             )
             .with_help(format!(
                 "review it and set `{}` to the date of the review",
-                field(&last_ptr)
+                node.path()
             ));
-            diags.push(at(catalog, ix as Ix, d, last_ptr));
+            diags.push(at(catalog, ix as Ix, d, node));
         }
     }
 }
@@ -137,20 +154,20 @@ pub fn reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
 pub fn emergency_reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
     for c in catalog.of_kind(Kind::Change) {
         let r = catalog.record(c);
-        if r.str("/spec/type") != Some("emergency")
-            || r.str("/spec/status") != Some("implemented")
-            || r.get("/spec/review").is_some()
+        let Some(change) = r.spec.change() else {
+            continue;
+        };
+        if change.change_type != Some(ChangeType::Emergency)
+            || change.status != Some(ChangeStatus::Implemented)
+            || change.review.is_some()
         {
             continue;
         }
-        let Some(done) = r
-            .str("/spec/window/end")
-            .or_else(|| r.str("/spec/window/start"))
-            .and_then(instant)
-        else {
+        let window = change.window.as_ref();
+        let Some(done) = window.and_then(|w| w.end.as_ref().or(w.start.as_ref())) else {
             continue;
         };
-        let done = done.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let done = done.at.to_zoned(jiff::tz::TimeZone::UTC).date();
         let Ok(grace_end) = done.checked_add(REVIEW_GRACE_DAYS.days()) else {
             continue;
         };
@@ -163,7 +180,7 @@ pub fn emergency_reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnos
                 ),
             )
             .with_help("add `review: {date: YYYY-MM-DD, outcome: ..., notes: ...}` under `spec`");
-            diags.push(at(catalog, c, d, "/spec"));
+            diags.push(at(catalog, c, d, Node::Spec));
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::at;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, graph};
+use crate::model::Node;
 use crate::model::{Field, Kind};
 
 pub fn cycles(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
@@ -43,6 +44,6 @@ pub fn orphans(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         .with_help(
             "list it in a Service's `cis` (or in the `dependsOn` of a CI that is), or delete it",
         );
-        diags.push(at(catalog, ci, d, "/metadata/name"));
+        diags.push(at(catalog, ci, d, Node::Name));
     }
 }

@@ -22,7 +22,8 @@ pub use regex::MAX_REGEX_SIZE;
 
 use crate::diag::{Code, Diagnostic, Severity, Target};
 use crate::link::{Catalog, Ix};
-use crate::model::{Kind, Record, RecordId};
+use crate::model::spec::policy::{Rule as PolicyRule, RuleSeverity};
+use crate::model::{Kind, Node, Record, RecordId};
 use crate::value::Value;
 use bounded::{Bound, Budget, on_big_stack};
 use cel::objects::Value as Cel;
@@ -65,10 +66,13 @@ pub fn compile(catalog: &Catalog, env: &Env, diags: &mut Vec<Diagnostic>) -> Vec
     let compiled = on_big_stack(|| {
         let mut rules = Vec::new();
         for policy in catalog.of_kind(Kind::Policy) {
-            let Some(Value::Seq(items)) = catalog.record(policy).get("/spec/rules") else {
+            let Some(spec) = catalog.record(policy).spec.policy() else {
                 continue;
             };
-            for (index, item) in items.iter().enumerate() {
+            for (index, item) in spec.rules.iter().enumerate() {
+                let Some(item) = &item.0 else {
+                    continue;
+                };
                 let at = At {
                     catalog,
                     policy,
@@ -98,7 +102,7 @@ struct At<'a> {
 
 impl At<'_> {
     /// A diagnostic at the rule's `key` in its Policy.
-    fn diagnostic(self, code: Code, message: String, help: &str, key: &str) -> Diagnostic {
+    fn diagnostic(self, code: Code, message: String, help: &str, key: &'static str) -> Diagnostic {
         let record = self.catalog.record(self.policy);
         Diagnostic::new(code, message)
             .with_help(help)
@@ -106,7 +110,7 @@ impl At<'_> {
             .at(
                 record.file,
                 record.doc,
-                format!("/spec/rules/{}/{key}", self.index),
+                Node::Rule(self.index, key),
                 Target::Value,
             )
     }
@@ -114,17 +118,16 @@ impl At<'_> {
 
 fn compile_one(
     at: At<'_>,
-    item: &Value,
+    item: &PolicyRule,
     env: &Env,
     budget: &Arc<Budget>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Rule> {
-    let text = |key: &str| item.get(key).and_then(Value::as_str);
-    let (Some(id), Some(kind)) = (text("id"), text("kind").and_then(Kind::from_name)) else {
+    let (Some(id), Some(kind)) = (item.id.as_deref(), item.kind) else {
         return None;
     };
-    let mut parse = |key: &str| -> Result<Option<Expression>, ()> {
-        let Some(source) = text(key) else {
+    let mut parse = |key: &'static str, source: Option<&str>| -> Result<Option<Expression>, ()> {
+        let Some(source) = source else {
             return Ok(None);
         };
         match Expression::parse(env, source) {
@@ -146,7 +149,8 @@ fn compile_one(
             }
         }
     };
-    let (when, assert) = (parse("when"), parse("assert"));
+    let when = parse("when", item.when.as_deref());
+    let assert = parse("assert", item.assert.as_deref());
     Some(Rule {
         policy: at.policy,
         index: at.index,
@@ -154,20 +158,19 @@ fn compile_one(
         kind,
         when: when.ok()?,
         assert: assert.ok()?,
-        severity: if text("severity") == Some("warning") {
+        severity: if item.severity == Some(RuleSeverity::Warning) {
             Severity::Warning
         } else {
             Severity::Error
         },
-        message: text("message")
+        message: item
+            .message
+            .as_deref()
             .unwrap_or("the rule does not hold")
             .to_string(),
-        approve: item.get("approve").map(|a| Approve {
-            team: a.get("team").and_then(Value::as_str).map(str::to_string),
-            count: a
-                .get("count")
-                .and_then(Value::as_i64)
-                .map_or(1, |c| c.clamp(1, u32::MAX as i64) as u32),
+        approve: item.approve.as_ref().map(|a| Approve {
+            team: a.team.as_ref().map(|t| t.as_written().to_string()),
+            count: a.count.map_or(1, |c| c.clamp(1, u32::MAX as i64) as u32),
         }),
         budget: budget.clone(),
     })

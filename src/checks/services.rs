@@ -4,13 +4,15 @@
 use super::at;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind};
-use crate::value::Value;
+use crate::model::{ChangeType, CiLifecycle, CiType, Field, Kind, Lifecycle, Node};
 
 pub fn missing_sla(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for s in catalog.of_kind(Kind::Service) {
         let r = catalog.record(s);
-        if r.str("/spec/lifecycle") == Some("production") && r.get("/spec/sla").is_none() {
+        let Some(service) = r.spec.service() else {
+            continue;
+        };
+        if service.lifecycle == Some(Lifecycle::Production) && service.sla.is_none() {
             let d = Diagnostic::new(
                 Code::MissingSla,
                 format!("{} is in production without an SLA", r.id),
@@ -18,7 +20,7 @@ pub fn missing_sla(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             .with_help(
                 "add `sla: <name of an SLA record>` under `spec`, or set another `lifecycle`",
             );
-            diags.push(at(catalog, s, d, "/spec"));
+            diags.push(at(catalog, s, d, Node::Spec));
         }
     }
 }
@@ -26,16 +28,20 @@ pub fn missing_sla(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
 pub fn retired_dependencies(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for s in catalog.of_kind(Kind::Service) {
         let r = catalog.record(s);
-        if r.str("/spec/lifecycle") != Some("production") {
+        if r.spec.service().and_then(|s| s.lifecycle) != Some(Lifecycle::Production) {
             continue;
         }
         for link in &catalog.out[s as usize] {
             let target = catalog.record(link.to);
-            let stage = match (link.field, target.id.kind) {
-                (Field::DependsOn, Kind::Service) => target
-                    .str("/spec/lifecycle")
-                    .filter(|l| matches!(*l, "deprecated" | "retired")),
-                (Field::Cis, Kind::Ci) => target.str("/spec/lifecycle").filter(|l| *l == "retired"),
+            let stage = match (link.field, &target.spec) {
+                (Field::DependsOn, crate::model::Spec::Service(t)) => t
+                    .lifecycle
+                    .filter(|l| matches!(l, Lifecycle::Deprecated | Lifecycle::Retired))
+                    .map(Lifecycle::as_str),
+                (Field::Cis, crate::model::Spec::Ci(t)) => t
+                    .lifecycle
+                    .filter(|l| *l == CiLifecycle::Retired)
+                    .map(CiLifecycle::as_str),
                 _ => None,
             };
             if let Some(stage) = stage {
@@ -58,10 +64,7 @@ pub fn retired_dependencies(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
 /// The availability target of a Service's SLA, with the SLA's index.
 fn availability(catalog: &Catalog, service: Ix) -> Option<(Ix, f64)> {
     let sla = catalog.targets(service, Field::Sla).next()?;
-    let a = catalog
-        .record(sla)
-        .get("/spec/availability")
-        .and_then(Value::as_f64)?;
+    let a = catalog.record(sla).spec.sla()?.availability?;
     Some((sla, a))
 }
 
@@ -94,7 +97,7 @@ pub fn sla_feasibility(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_help("lower the target, or raise the SLAs of the dependencies");
-            diags.push(at(catalog, s, d, "/spec/sla"));
+            diags.push(at(catalog, s, d, Node::Sla));
         }
     }
 }
@@ -103,40 +106,30 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).floor() / 10_000.0
 }
 
-/// The `type`s of a CI (the enum of `schemas/ci.schema.json`; a test keeps them equal).
-pub const CI_TYPES: &[&str] = &[
-    "application",
-    "server",
-    "virtual-machine",
-    "container",
-    "database",
-    "network",
-    "storage",
-    "cloud-service",
-    "saas",
-    "certificate",
-    "endpoint",
-    "other",
-];
-
-fn risk_rank(risk: &str) -> Option<u8> {
-    match risk {
-        "low" => Some(0),
-        "medium" => Some(1),
-        "high" => Some(2),
-        _ => None,
+/// The `type`s of a CI, as written.
+pub const CI_TYPES: &[&str] = &{
+    let mut out = [""; CiType::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = CiType::ALL[i].as_str();
+        i += 1;
     }
+    out
+};
+
+/// Whether an `appliesTo` entry names a CI type.
+fn is_ci_type(entry: &str) -> bool {
+    CiType::parse(entry).is_some()
 }
 
 pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for sc in catalog.of_kind(Kind::StandardChange) {
         let r = catalog.record(sc);
-        let Some(Value::Seq(items)) = r.get("/spec/appliesTo") else {
+        let Some(standard) = r.spec.standard_change() else {
             continue;
         };
-        for (i, item) in items.iter().enumerate() {
-            let Some(item) = item.as_str() else { continue };
-            if !CI_TYPES.contains(&item) && catalog.find(Kind::Service, item).is_none() {
+        for (i, item) in standard.applies_to() {
+            if !is_ci_type(item) && catalog.find(Kind::Service, item).is_none() {
                 let d = Diagnostic::new(
                     Code::UnresolvedRef,
                     format!(
@@ -148,23 +141,28 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                     "use a Service name or a CI type: {}",
                     CI_TYPES.join(", ")
                 ));
-                diags.push(at(catalog, sc, d, format!("/spec/appliesTo/{i}")));
+                diags.push(at(catalog, sc, d, Node::AppliesTo(i)));
             }
         }
     }
     for c in catalog.of_kind(Kind::Change) {
         let change = catalog.record(c);
-        if change.str("/spec/type") != Some("standard") {
+        let Some(spec) = change
+            .spec
+            .change()
+            .filter(|s| s.change_type == Some(ChangeType::Standard))
+        else {
             continue;
-        }
+        };
         let Some(sc) = catalog.targets(c, Field::StandardChange).next() else {
             continue;
         };
         let standard = catalog.record(sc);
-        let risk = change.str("/spec/risk").unwrap_or_default();
-        let max = standard.str("/spec/maxRisk").unwrap_or_default();
-        if let (Some(a), Some(b)) = (risk_rank(risk), risk_rank(max))
-            && a > b
+        let Some(scope) = standard.spec.standard_change() else {
+            continue;
+        };
+        if let (Some(risk), Some(max)) = (spec.risk, scope.max_risk)
+            && risk > max
         {
             let d = Diagnostic::new(
                 Code::StandardChangeScope,
@@ -174,12 +172,12 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_help("make it a normal Change, or lower its risk if that is right");
-            diags.push(at(catalog, c, d, "/spec/risk"));
+            diags.push(at(catalog, c, d, Node::Risk));
         }
-        let Some(Value::Seq(applies)) = standard.get("/spec/appliesTo") else {
+        let applies: Vec<&str> = scope.applies_to().map(|(_, a)| a).collect();
+        if applies.is_empty() {
             continue;
-        };
-        let applies: Vec<&str> = applies.iter().filter_map(Value::as_str).collect();
+        }
         for link in catalog.out[c as usize]
             .iter()
             .filter(|l| l.field == Field::Impacts)
@@ -187,7 +185,7 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             let target = catalog.record(link.to);
             let (inside, what) = match target.id.kind {
                 Kind::Ci => {
-                    let t = target.str("/spec/type").unwrap_or_default();
+                    let t = ci_type(target);
                     (applies.contains(&t), format!("{} (a {t})", target.id))
                 }
                 _ => (
@@ -210,4 +208,13 @@ pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A CI's `type` as written; empty when it has none.
+fn ci_type(record: &crate::model::Record) -> &'static str {
+    record
+        .spec
+        .ci()
+        .and_then(|c| c.ci_type)
+        .map_or("", CiType::as_str)
 }

@@ -49,8 +49,9 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
     let (team, login) = match team_ix {
         Some(t) => {
             let r = catalog.record(t);
-            let login = r
-                .str("/spec/members/0/login")
+            let first = r.spec.team().and_then(|t| t.members.first());
+            let login = first
+                .and_then(|m| m.login.as_deref())
                 .unwrap_or("your-github-login");
             (r.id.name.clone(), login.to_string())
         }

@@ -427,7 +427,7 @@ pub fn fields(old: &Record, new: &Record) -> Vec<FieldChange> {
     if old.body != new.body {
         let text = |b: &Option<std::sync::Arc<str>>| b.as_deref().map(serde_json::Value::from);
         out.push(FieldChange {
-            pointer: "/spec/body".into(),
+            pointer: crate::model::Node::Body.pointer(),
             old: text(&old.body),
             new: text(&new.body),
         });

@@ -7,7 +7,8 @@ pub mod openslo;
 use crate::diag::{Diagnostic, Severity};
 use crate::link::{Catalog, Ix, Link};
 use crate::load::locate;
-use crate::model::{Field, Kind, Record};
+use crate::model::{Field, Kind, Record, Spec};
+use crate::time::Duration;
 use crate::value::Value;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
@@ -191,8 +192,7 @@ fn computed(
             if let Some(a) = catalog
                 .targets(ix, Field::Sla)
                 .next()
-                .and_then(|s| catalog.record(s).get("/spec/availability"))
-                .and_then(Value::as_f64)
+                .and_then(|s| catalog.record(s).spec.sla()?.availability)
             {
                 c.insert("slaAvailability".into(), a.into());
             }
@@ -200,7 +200,10 @@ fn computed(
             c.insert("incidents".into(), incidents.len().into());
             let open = incidents
                 .iter()
-                .filter(|i| catalog.record(**i).get("/spec/resolved").is_none())
+                .filter(|i| {
+                    let incident = catalog.record(**i).spec.incident();
+                    incident.is_some_and(|inc| inc.resolved.is_none())
+                })
                 .count();
             c.insert("openIncidents".into(), open.into());
         }
@@ -217,37 +220,33 @@ fn computed(
             );
         }
         Kind::Policy => {
-            let titles: Map<String, Json> = r
-                .get("/spec/clauses")
-                .and_then(Value::as_seq)
-                .unwrap_or_default()
+            let clauses = r.spec.policy().map(|p| &p.clauses[..]).unwrap_or_default();
+            let titles: Map<String, Json> = clauses
                 .iter()
-                .filter_map(Value::as_str)
-                .filter_map(crate::iso20000::clause)
-                .map(|cl| (cl.number.to_string(), Json::from(cl.title)))
+                .map(|cl| (cl.0.number.to_string(), Json::from(cl.0.title)))
                 .collect();
             c.insert("clauseTitles".into(), Json::Object(titles));
         }
         Kind::Incident => {
-            let at = |p: &str| r.str(p).and_then(crate::time::instant);
-            if let (Some(s), Some(e)) = (at("/spec/started"), at("/spec/resolved")) {
+            let incident = r.spec.incident();
+            let times = incident.map(|i| (i.started.as_ref(), i.resolved.as_ref()));
+            if let Some((Some(s), Some(e))) = times {
                 c.insert(
                     "durationMinutes".into(),
-                    ((e.as_second() - s.as_second()) / 60).into(),
+                    ((e.at.as_second() - s.at.as_second()) / 60).into(),
                 );
             }
         }
         _ => {}
     }
-    let due = |last: &str, every: &str| {
-        let last = r.str(last).and_then(crate::time::date)?;
-        crate::time::Duration::parse(r.str(every)?)?.after(last)
-    };
-    let review = match r.id.kind {
-        Kind::Policy | Kind::Sla => {
-            due("/spec/lastReviewed", "/spec/reviewEvery").map(|d| ("reviewDue", d))
-        }
-        Kind::Supplier => due("/spec/contract/lastReviewed", "/spec/contract/reviewEvery")
+    let due = |last: Option<Date>, every: Option<Duration>| every?.after(last?);
+    let review = match &r.spec {
+        Spec::Policy(p) => due(p.last_reviewed, p.review_every).map(|d| ("reviewDue", d)),
+        Spec::Sla(s) => due(s.last_reviewed, s.review_every).map(|d| ("reviewDue", d)),
+        Spec::Supplier(s) => s
+            .contract
+            .as_ref()
+            .and_then(|c| due(c.last_reviewed, c.review_every))
             .map(|d| ("contractReviewDue", d)),
         _ => None,
     };

@@ -9,6 +9,7 @@
 
 use crate::import::{printable, quote};
 use crate::link::{Catalog, Ix};
+use crate::model::Window;
 use crate::model::{Field, Kind};
 use crate::report::sla::Period;
 use jiff::civil::Date;
@@ -71,25 +72,25 @@ fn slo(
     let s = catalog.record(svc);
     let sla = catalog.record(sla_ix);
     let who = format!("service:{} (SLA {})", s.id.name, sla.id.name);
-    let availability = sla
-        .get("/spec/availability")
-        .and_then(crate::value::Value::as_f64)
+    let terms = sla
+        .spec
+        .sla()
+        .ok_or_else(|| format!("{who}: not an SLA: not exported"))?;
+    let availability = terms
+        .availability
         .ok_or_else(|| format!("{who}: no numeric availability: not exported"))?;
     let target = target(availability).ok_or_else(|| {
         format!(
             "{who}: availability {availability}% cannot be an OpenSLO target, which must be at least 0 and below 1 (an objective needs an error budget): not exported; write this SLO by hand with the target your monitoring can hold"
         )
     })?;
-    let window = sla.str("/spec/window").unwrap_or("monthly");
+    let window = terms
+        .window
+        .ok_or_else(|| format!("{who}: no window (monthly, quarterly or yearly): not exported"))?;
     let (duration, unit) = match window {
-        "monthly" => ("1M", "month"),
-        "quarterly" => ("1Q", "quarter"),
-        "yearly" => ("1Y", "year"),
-        other => {
-            return Err(format!(
-                "{who}: window `{other}` is not monthly, quarterly or yearly: not exported"
-            ));
-        }
+        Window::Monthly => ("1M", "month"),
+        Window::Quarterly => ("1Q", "quarter"),
+        Window::Yearly => ("1Y", "year"),
     };
     let name = label(&s.id.name, SUFFIX);
     if !used.names.insert(name.clone()) {
@@ -99,16 +100,13 @@ fn slo(
     }
     // Calendar windows start where the window holding the SLA's effective date
     // (or today) starts.
-    let anchor = sla
-        .str("/spec/effective")
-        .and_then(crate::time::date)
-        .unwrap_or(today);
+    let anchor = terms.effective.unwrap_or(today);
     let start = Period::window(window, anchor).map_or(anchor, |p| p.start);
     let description = format!(
         "{} availability {availability}% per calendar {unit} (SLA {}: {}, window {window}), from itsm",
         s.title(),
         sla.id.name,
-        sla.str("/spec/customer").unwrap_or(""),
+        terms.customer.as_deref().unwrap_or(""),
     );
     Ok(document(&Doc {
         display: display_name(s.title(), &mut used.display),

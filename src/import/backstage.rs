@@ -30,7 +30,7 @@ impl Entity {
     }
 
     fn namespace(&self) -> &str {
-        str_at(self, "/metadata/namespace").unwrap_or("default")
+        str_at(self, &["metadata", "namespace"]).unwrap_or("default")
     }
 }
 
@@ -115,8 +115,7 @@ pub fn parse(text: &str, source: &str) -> Result<(Vec<Entity>, usize), String> {
             .and_then(Value::as_str)
             .is_some_and(|a| a.starts_with("backstage.io/"));
         let kind = v.get("kind").and_then(Value::as_str).map(str::to_string);
-        let name = v
-            .pointer("/metadata/name")
+        let name = at(&v, &["metadata", "name"])
             .and_then(Value::as_str)
             .map(str::to_string);
         match (is_backstage, kind, name) {
@@ -245,15 +244,19 @@ fn target_kind(backstage: &str) -> Option<Kind> {
     }
 }
 
-fn str_at<'v>(e: &'v Entity, pointer: &str) -> Option<&'v str> {
-    e.value.pointer(pointer).and_then(Value::as_str)
+fn str_at<'v>(e: &'v Entity, path: &[&str]) -> Option<&'v str> {
+    at(&e.value, path).and_then(Value::as_str)
+}
+
+/// The node at a path of keys in an entity (Backstage's format, not a record).
+fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |v, key| v.get(key))
 }
 
 /// The references of a list field, each as written and as parsed (`None`
 /// when it is not a reference), in the entity's namespace unless they say.
-fn refs_at(e: &Entity, pointer: &str, default_kind: &str) -> Vec<(String, Option<Ref>)> {
-    e.value
-        .pointer(pointer)
+fn refs_at(e: &Entity, path: &[&str], default_kind: &str) -> Vec<(String, Option<Ref>)> {
+    at(&e.value, path)
         .and_then(Value::as_seq)
         .unwrap_or_default()
         .iter()
@@ -422,7 +425,7 @@ impl<'a> Plan<'a> {
     }
 
     fn owner(&self, e: &Entity) -> Owner {
-        let Some(v) = e.value.pointer("/spec/owner") else {
+        let Some(v) = at(&e.value, &["spec", "owner"]) else {
             return Owner::None;
         };
         let Some(r) = Ref::of(v, "group", e.namespace()) else {
@@ -436,7 +439,7 @@ impl<'a> Plan<'a> {
                         "owner {r} is a User that is not in the imported files; itsm owners are Teams"
                     ));
                 };
-                match refs_at(u, "/spec/memberOf", "group")
+                match refs_at(u, &["spec", "memberOf"], "group")
                     .into_iter()
                     .find_map(|(_, g)| g)
                 {
@@ -482,7 +485,7 @@ impl<'a> Plan<'a> {
     /// names it, each once.
     fn members(&self, g: &Entity) -> Vec<Member<'_>> {
         let id = g.id();
-        let mut refs: Vec<Ref> = refs_at(g, "/spec/members", "user")
+        let mut refs: Vec<Ref> = refs_at(g, &["spec", "members"], "user")
             .into_iter()
             .filter_map(|(_, r)| r)
             .filter(|r| r.kind == "user")
@@ -492,7 +495,7 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|e| e.kind.eq_ignore_ascii_case("user"))
         {
-            let member = refs_at(u, "/spec/memberOf", "group")
+            let member = refs_at(u, &["spec", "memberOf"], "group")
                 .into_iter()
                 .any(|(_, r)| r.as_ref() == Some(&id));
             if member {
@@ -538,10 +541,7 @@ fn read_logins(entities: &[Entity], map: &LoginMap, c: &mut Conversion) -> HashM
         if out.contains_key(&id) {
             continue;
         }
-        let annotated = str_at(
-            u,
-            &format!("/metadata/annotations/{}", ANNOTATION.replace('/', "~1")),
-        );
+        let annotated = str_at(u, &["metadata", "annotations", ANNOTATION]);
         if let Some(bad) = annotated.filter(|a| !valid_login(a)) {
             c.dropped.push(format!(
                 "{id}: its {ANNOTATION} annotation `{bad}` is not a GitHub login ({LOGIN_RULE}): ignored"

@@ -5,7 +5,7 @@ pub mod graph;
 
 use crate::diag::{Code, Diagnostic, Target};
 use crate::load::{Repository, locate};
-use crate::model::{Field, Kind, RecordId, Reference};
+use crate::model::{Field, Kind, Node, RecordId, Reference};
 use crate::schema::closest;
 use crate::value::Value;
 use rustc_hash::FxHashMap as HashMap;
@@ -298,6 +298,7 @@ fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec
     let mut order: Vec<usize> = (0..duplicates.len()).collect();
     order.sort_by_key(|&i| first_file(i));
     let mut lines = vec![1u32; duplicates.len()];
+    let name = Node::Name.pointer();
     for group in order.chunk_by(|&i, &j| first_file(i) == first_file(j)) {
         let file = catalog.repo.files.get(first_file(group[0]));
         let requests: Vec<locate::Request<'_>> = group
@@ -305,7 +306,7 @@ fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec
             .map(|&i| {
                 (
                     catalog.record(duplicates[i].0).doc,
-                    "/metadata/name",
+                    name.as_str(),
                     Target::Value,
                 )
             })
@@ -327,7 +328,7 @@ fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec
                 b.id.kind.name()
             ))
             .with_record(&b.id)
-            .at(b.file, b.doc, "/metadata/name", Target::Value),
+            .at(b.file, b.doc, Node::Name, Target::Value),
         );
     }
 }

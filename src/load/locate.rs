@@ -276,7 +276,7 @@ pub fn push_segment(path: &mut String, segment: &str) {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "a: 1\n---\nkind: Service\nspec:\n  owner: x\n  cis: [one, two]\n  deep:\n    - k: v\n  a/b: 1\n";
+    const TEXT: &str = "a: 1\n---\nkind: Service\ndata:\n  owner: x\n  cis: [one, two]\n  deep:\n    - k: v\n  a/b: 1\n";
 
     fn at(doc: u32, pointer: &str, target: Target) -> (u32, u32) {
         let pos = locate(TEXT, &[(doc, pointer, target)])[0].expect("found");
@@ -285,18 +285,18 @@ mod tests {
 
     #[test]
     fn finds_values_keys_and_items() {
-        assert_eq!(at(1, "/spec/owner", Target::Value), (5, 10));
-        assert_eq!(at(1, "/spec/owner", Target::Key), (5, 3));
-        assert_eq!(at(1, "/spec/cis/1", Target::Value), (6, 14));
-        assert_eq!(at(1, "/spec/deep/0/k", Target::Value), (8, 10));
-        assert_eq!(at(1, "/spec/a~1b", Target::Key), (9, 3));
+        assert_eq!(at(1, "/data/owner", Target::Value), (5, 10));
+        assert_eq!(at(1, "/data/owner", Target::Key), (5, 3));
+        assert_eq!(at(1, "/data/cis/1", Target::Value), (6, 14));
+        assert_eq!(at(1, "/data/deep/0/k", Target::Value), (8, 10));
+        assert_eq!(at(1, "/data/a~1b", Target::Key), (9, 3));
         assert_eq!(at(0, "/a", Target::Value), (1, 4));
     }
 
     #[test]
     fn falls_back_to_the_nearest_ancestor() {
-        assert_eq!(at(1, "/spec/sla", Target::Value), (5, 3));
-        assert_eq!(at(1, "/spec/cis/7", Target::Value), (6, 8));
+        assert_eq!(at(1, "/data/sla", Target::Value), (5, 3));
+        assert_eq!(at(1, "/data/cis/7", Target::Value), (6, 8));
         assert_eq!(at(1, "", Target::Value), (3, 1));
     }
 }

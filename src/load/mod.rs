@@ -9,7 +9,7 @@ pub use discover::{Content, Exclude, Refusal, escape_name, open_git, open_no_fol
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
-use crate::model::{Kind, Record, RecordId};
+use crate::model::{Kind, Node, Record, RecordId};
 use crate::source::{FileId, Files, Region, SourceFile, Span, span_in};
 use crate::value::Value;
 use std::path::{Path, PathBuf};
@@ -438,14 +438,8 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
             return;
         }
     };
-    let name = doc
-        .value
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let id = RecordId::new(kind, name);
-    if is_markdown && doc.value.pointer("/spec/body").is_some() {
+    let record = Record::read(kind, doc.index, doc.value.into(), body.map(Into::into));
+    if is_markdown && record.sets_spec_body() {
         parsed.diags.push(
             at(
                 Diagnostic::new(
@@ -453,19 +447,13 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
                     "a Markdown record must not set `spec.body`: its body is the Markdown after the front matter",
                 )
                 .with_help("move the text below the closing `---`, or make the record a .yaml file"),
-                "/spec/body",
+                &Node::Body.pointer(),
                 Target::Key,
             )
-            .with_record(&id),
+            .with_record(&record.id),
         );
     }
-    parsed.records.push(Record {
-        id,
-        file: 0,
-        doc: doc.index,
-        value: doc.value.into(),
-        body: body.map(Into::into),
-    });
+    parsed.records.push(record);
 }
 
 enum FrontMatter {

@@ -12,7 +12,7 @@
 use crate::diag::{Code, Diagnostic};
 use crate::iso20000::CLAUSES;
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind, Record};
+use crate::model::{ChangeStatus, Field, Kind, Lifecycle, Record};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -32,10 +32,6 @@ fn any(_: &Record) -> bool {
     true
 }
 
-fn has(r: &Record, pointer: &str) -> bool {
-    r.get(pointer).is_some_and(|v| !v.is_null())
-}
-
 /// The evidence model: which records demonstrate which clause. Every need of a
 /// clause must be met (at least one record each).
 pub const EVIDENCE: &[(&str, &[Need])] = &[
@@ -51,7 +47,7 @@ pub const EVIDENCE: &[(&str, &[Need])] = &[
         &[need(
             Kind::Service,
             "Services that name their customers",
-            |r| has(r, "/spec/customers"),
+            |r| r.spec.service().is_some_and(|s| !s.customers.is_empty()),
         )],
     ),
     (
@@ -59,7 +55,7 @@ pub const EVIDENCE: &[(&str, &[Need])] = &[
         &[
             need(Kind::Sla, "SLAs", any),
             need(Kind::Service, "Services bound to an SLA", |r| {
-                has(r, "/spec/sla")
+                r.spec.service().is_some_and(|s| s.sla.is_some())
             }),
         ],
     ),
@@ -70,13 +66,13 @@ pub const EVIDENCE: &[(&str, &[Need])] = &[
         &[need(
             Kind::Change,
             "Changes with a post-implementation review",
-            |r| has(r, "/spec/review"),
+            |r| r.spec.change().is_some_and(|c| c.review.is_some()),
         )],
     ),
     (
         "8.5.3",
         &[need(Kind::Change, "implemented Changes", |r| {
-            r.str("/spec/status") == Some("implemented")
+            r.spec.change().and_then(|c| c.status) == Some(ChangeStatus::Implemented)
         })],
     ),
     ("8.6.1", &[need(Kind::Incident, "Incidents", any)]),
@@ -84,7 +80,7 @@ pub const EVIDENCE: &[(&str, &[Need])] = &[
     (
         "8.7.1",
         &[need(Kind::Sla, "SLAs with an availability target", |r| {
-            has(r, "/spec/availability")
+            r.spec.sla().is_some_and(|s| s.availability.is_some())
         })],
     ),
     (
@@ -92,13 +88,13 @@ pub const EVIDENCE: &[(&str, &[Need])] = &[
         &[need(
             Kind::Service,
             "Services with continuity targets (RTO, RPO)",
-            |r| has(r, "/spec/continuity"),
+            |r| r.spec.service().is_some_and(|s| s.continuity.is_some()),
         )],
     ),
     (
         "9.3",
         &[need(Kind::Policy, "Policies with a recorded review", |r| {
-            has(r, "/spec/lastReviewed")
+            r.spec.policy().is_some_and(|p| p.last_reviewed.is_some())
         })],
     ),
     (
@@ -117,7 +113,7 @@ pub const EVIDENCE: &[(&str, &[Need])] = &[
         &[need(
             Kind::Problem,
             "Problems with a fix (corrective Change)",
-            |r| has(r, "/spec/fix"),
+            |r| r.spec.problem().is_some_and(|p| p.fix.is_some()),
         )],
     ),
 ];
@@ -282,20 +278,13 @@ fn declarations(catalog: &Catalog, today: Date) -> Vec<Vec<String>> {
     let mut out = vec![Vec::new(); CLAUSES.len()];
     for p in catalog.of_kind(Kind::Policy) {
         let r = catalog.record(p);
-        let in_force = r
-            .str("/spec/effective")
-            .and_then(crate::time::date)
-            .is_none_or(|d| d <= today);
-        if !in_force {
+        let Some(policy) = r.spec.policy() else {
+            continue;
+        };
+        if policy.effective.is_some_and(|d| d > today) {
             continue;
         }
-        let named: Vec<&str> = r
-            .get("/spec/clauses")
-            .and_then(crate::value::Value::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(crate::value::Value::as_str)
-            .collect();
+        let named: Vec<&str> = policy.clauses.iter().map(|c| c.0.number).collect();
         for (i, c) in CLAUSES.iter().enumerate() {
             let covers = named.iter().any(|n| {
                 c.number == *n
@@ -388,6 +377,11 @@ fn findings(catalog: &Catalog, diagnostics: &[Diagnostic]) -> Vec<Finding> {
         .collect()
 }
 
+/// A Service's lifecycle.
+fn lifecycle(r: &Record) -> Option<Lifecycle> {
+    r.spec.service()?.lifecycle
+}
+
 /// Services in use (development or deprecated) without an SLA; production ones
 /// are reported by `check` as `missing-sla`.
 fn services_without_sla(catalog: &Catalog) -> Vec<Finding> {
@@ -396,8 +390,8 @@ fn services_without_sla(catalog: &Catalog) -> Vec<Finding> {
         .filter(|s| catalog.targets(*s, Field::Sla).next().is_none())
         .filter(|s| {
             matches!(
-                catalog.record(*s).str("/spec/lifecycle"),
-                Some("development" | "deprecated")
+                lifecycle(catalog.record(*s)),
+                Some(Lifecycle::Development | Lifecycle::Deprecated)
             )
         })
         .map(|s| {
@@ -409,7 +403,7 @@ fn services_without_sla(catalog: &Catalog) -> Vec<Finding> {
                 message: format!(
                     "{} ({}) has no SLA",
                     r.id,
-                    r.str("/spec/lifecycle").unwrap_or_default()
+                    lifecycle(r).map_or("", Lifecycle::as_str)
                 ),
                 record: Some(r.id.to_string()),
                 file: Some(catalog.repo.files.get(r.file).path.clone()),

@@ -14,8 +14,7 @@
 //! (a monthly SLA over a quarter) is met only if every window is.
 
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, Kind};
-use crate::time::Duration;
+use crate::model::{Field, IncidentImpact, Kind, Node, Priority, Window};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -56,16 +55,15 @@ impl Period {
     }
 
     /// The SLA window (`monthly`, `quarterly`, `yearly`) that contains `today`.
-    pub fn window(window: &str, today: Date) -> Option<Period> {
+    pub fn window(window: Window, today: Date) -> Option<Period> {
         let (y, m) = (today.year(), today.month());
         match window {
-            "monthly" => Period::months(y, m, 1, format!("{y:04}-{m:02}")),
-            "quarterly" => {
+            Window::Monthly => Period::months(y, m, 1, format!("{y:04}-{m:02}")),
+            Window::Quarterly => {
                 let q = (m - 1) / 3;
                 Period::months(y, q * 3 + 1, 3, format!("{y:04}-Q{}", q + 1))
             }
-            "yearly" => Period::year(y),
-            _ => None,
+            Window::Yearly => Period::year(y),
         }
     }
 
@@ -189,12 +187,13 @@ fn service(
 ) -> Option<ServiceSla> {
     let s = catalog.record(svc);
     let sla = catalog.record(sla_ix);
-    let window = sla.str("/spec/window").unwrap_or("monthly").to_string();
+    let terms = sla.spec.sla()?;
+    let window = terms.window?;
     let period = match period {
         Some(p) => p.clone(),
-        None => Period::window(&window, today)?,
+        None => Period::window(window, today)?,
     };
-    let hours = match sla.str("/spec/supportHours") {
+    let hours = match terms.support_hours.as_deref() {
         Some(h) if h.eq_ignore_ascii_case("business") => Hours::Business,
         None => Hours::All,
         Some(h) if h.eq_ignore_ascii_case("24x7") => Hours::All,
@@ -207,26 +206,23 @@ fn service(
         }
     };
     let (p0, p1) = (seconds(period.start), seconds(period.end));
-    let target = sla
-        .get("/spec/availability")
-        .and_then(crate::value::Value::as_f64)?;
+    let target = terms.availability?;
     let mut outages = Vec::new();
     let mut incidents = Vec::new();
     for inc in catalog.sources(svc, Field::Services) {
         let r = catalog.record(inc);
-        if r.id.kind != Kind::Incident {
+        let Some(incident) = r.spec.incident() else {
             continue;
-        }
-        let Some(started) = r.str("/spec/started").and_then(crate::time::instant) else {
+        };
+        let Some(started) = incident.started.as_ref().map(|i| i.at) else {
             notes.push(format!(
                 "{}: `started` is not an RFC 3339 instant: skipped",
                 r.id
             ));
             continue;
         };
-        let resolved_text = r.str("/spec/resolved");
-        let resolved = resolved_text.and_then(crate::time::instant);
-        if resolved_text.is_some() && resolved.is_none() {
+        let resolved = incident.resolved.as_ref().map(|i| i.at);
+        if resolved.is_none() && r.has(Node::Resolved) {
             notes.push(format!(
                 "{}: `resolved` is not an RFC 3339 instant: skipped",
                 r.id
@@ -236,17 +232,16 @@ fn service(
         let start = started.as_second();
         // An open Incident lasts until the start of the day after `today`.
         let end = resolved.map_or(cutoff, |t| t.as_second());
-        let impact = r.str("/spec/impact").unwrap_or("none");
+        let impact = incident.impact.unwrap_or(IncidentImpact::None);
         let (a, b) = (start.max(p0), end.min(p1));
-        let clipped = (impact == "outage" && a < b).then_some((a, b));
+        let clipped = (impact == IncidentImpact::Outage && a < b).then_some((a, b));
         let started_in_period = (p0..p1).contains(&start);
         if clipped.is_none() && !started_in_period {
             continue;
         }
-        let priority = r.str("/spec/priority").unwrap_or("").to_string();
-        let target_seconds = sla
-            .str(&format!("/spec/resolution/{priority}"))
-            .and_then(Duration::parse)
+        let priority = incident.priority;
+        let target_seconds = priority
+            .and_then(|p| terms.resolution.as_ref()?.get(p))
             .map(|d| d.minutes().saturating_mul(60));
         let resolution_seconds = Some((end - start).max(0));
         let breached = started_in_period
@@ -256,7 +251,7 @@ fn service(
         }
         incidents.push(IncidentRow {
             incident: r.id.name.clone(),
-            priority,
+            priority: priority.map_or("", Priority::as_str).to_string(),
             impact: impact.to_string(),
             started: started.to_string(),
             resolved: resolved.map(|t| t.to_string()),
@@ -271,7 +266,7 @@ fn service(
     let merged = merge(outages);
     let whole = Attainment::over(&merged, hours, p0, p1, target);
     // Each SLA window inside a longer period is held to the target on its own.
-    let windows: Vec<WindowAttainment> = windows(&window, &period)
+    let windows: Vec<WindowAttainment> = windows(window, &period)
         .into_iter()
         .map(|w| WindowAttainment {
             attainment: Attainment::over(&merged, hours, seconds(w.start), seconds(w.end), target),
@@ -296,7 +291,7 @@ fn service(
             .next()
             .map(|t| catalog.record(t).id.name.clone()),
         sla: sla.id.name.clone(),
-        window,
+        window: window.to_string(),
         support_hours: hours.label().to_string(),
         period,
         target,
@@ -351,7 +346,7 @@ pub struct WindowAttainment {
 }
 
 /// The SLA windows inside `period`, clipped to it.
-fn windows(window: &str, period: &Period) -> Vec<Period> {
+fn windows(window: Window, period: &Period) -> Vec<Period> {
     let mut out = Vec::new();
     let mut day = period.start;
     while day < period.end && out.len() < 400 {
@@ -685,7 +680,10 @@ mod tests {
             assert!(Period::parse(bad).is_none(), "{bad}");
         }
         let today = jiff::civil::date(2026, 11, 21);
-        assert_eq!(Period::window("quarterly", today).unwrap().label, "2026-Q4");
+        assert_eq!(
+            Period::window(Window::Quarterly, today).unwrap().label,
+            "2026-Q4"
+        );
     }
 
     #[test]

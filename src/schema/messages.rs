@@ -161,7 +161,8 @@ pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
             format!("{field} lists the same item twice"),
             Some("remove the duplicate".into()),
         ),
-        K::AnyOf { .. } if pointer.starts_with("/spec/rules/") => one(
+        // The one `anyOf` of the schemas: a Policy rule's `assert` or `approve`.
+        K::AnyOf { .. } if e.schema_path().as_str().ends_with("/rules/items/anyOf") => one(
             format!("{field} needs `assert` (a check) or `approve` (an approval requirement)"),
             None,
         ),
@@ -296,7 +297,7 @@ mod tests {
 
     #[test]
     fn labels_read_like_yaml_paths() {
-        assert_eq!(label("/spec/impacts/0"), "`spec.impacts[0]`");
+        assert_eq!(label("/s/impacts/0"), "`s.impacts[0]`");
         assert_eq!(label(""), "the document");
         assert_eq!(label("/metadata/labels/a~1b"), "`metadata.labels.a/b`");
     }

@@ -131,6 +131,7 @@ pub fn validate(repo: &Repository, schemas: &Schemas) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Node;
 
     /// (pointer, message, help) of every violation of a Service's `spec` lines.
     fn service_violations(spec: &str) -> Vec<(String, String, Option<String>)> {
@@ -148,22 +149,28 @@ mod tests {
     #[test]
     fn messages_say_what_to_fix() {
         let found = service_violations("  ownr: ops\n  lifecycle: prod\n  tier: 9\n");
-        let find = |p: &str| {
+        // A field of `spec` ("" for `spec` itself).
+        let find = |key: &str| {
+            let p = format!(
+                "{}{}{key}",
+                Node::Spec.pointer(),
+                if key.is_empty() { "" } else { "/" }
+            );
             found
                 .iter()
-                .find(|(ptr, _, _)| ptr == p)
+                .find(|(ptr, _, _)| *ptr == p)
                 .cloned()
                 .unwrap_or_else(|| panic!("{p}: {found:#?}"))
         };
-        let (_, m, h) = find("/spec/ownr");
+        let (_, m, h) = find("ownr");
         assert_eq!(m, "unknown field `ownr` in `spec`");
         assert_eq!(h.as_deref(), Some("did you mean `owner`?"));
-        let (_, m, h) = find("/spec/lifecycle");
+        let (_, m, h) = find("lifecycle");
         assert_eq!(m, "`prod` is not a valid value for `spec.lifecycle`");
         assert_eq!(h.as_deref(), Some("did you mean `production`?"));
-        let (_, m, _) = find("/spec/tier");
+        let (_, m, _) = find("tier");
         assert_eq!(m, "`spec.tier` is `9`, above the maximum of 4");
-        let (_, m, h) = find("/spec");
+        let (_, m, h) = find("");
         assert_eq!(m, "`spec` is missing the required field `owner`");
         assert!(h.unwrap().starts_with("`owner`: The Team that owns"));
     }

@@ -44,10 +44,10 @@ fn envelope(
 ) -> Map<String, Json> {
     let mut metadata = Map::new();
     metadata.insert("name".into(), name.into());
-    if let Some(t) = title.or_else(|| str_at(e, "/metadata/title")) {
+    if let Some(t) = title.or_else(|| str_at(e, &["metadata", "title"])) {
         metadata.insert("title".into(), t.into());
     }
-    if let Some(d) = str_at(e, "/metadata/description") {
+    if let Some(d) = str_at(e, &["metadata", "description"]) {
         metadata.insert("description".into(), d.into());
     }
     for field in ["labels", "annotations"] {
@@ -97,7 +97,8 @@ fn string_entries(e: &Entity, field: &str, c: &mut Conversion) -> Map<String, Js
     let mut entries = Map::new();
     let all = e
         .value
-        .pointer(&format!("/metadata/{field}"))
+        .get("metadata")
+        .and_then(|m| m.get(field))
         .and_then(Value::as_map)
         .unwrap_or_default();
     for (k, v) in all {
@@ -118,7 +119,8 @@ fn string_entries(e: &Entity, field: &str, c: &mut Conversion) -> Map<String, Js
 fn links(e: &Entity, c: &mut Conversion) -> Vec<Json> {
     let all = e
         .value
-        .pointer("/metadata/links")
+        .get("metadata")
+        .and_then(|m| m.get("links"))
         .and_then(Value::as_seq)
         .unwrap_or_default();
     let mut out = Vec::new();
@@ -214,7 +216,8 @@ fn labelled<'e>(e: &'e Entity, key: &'e str) -> impl Iterator<Item = &'e str> + 
         .into_iter()
         .filter_map(move |field| {
             e.value
-                .pointer(&format!("/metadata/{field}"))
+                .get("metadata")
+                .and_then(|m| m.get(field))
                 .and_then(Value::as_map)
                 .unwrap_or_default()
                 .iter()
@@ -239,7 +242,7 @@ fn tier(e: &Entity, c: &mut Conversion) -> i64 {
 }
 
 fn lifecycle(e: &Entity, c: &mut Conversion) -> &'static str {
-    match str_at(e, "/spec/lifecycle") {
+    match str_at(e, &["spec", "lifecycle"]) {
         Some("production") => "production",
         Some("deprecated") => "deprecated",
         Some("experimental") => "development",
@@ -258,7 +261,7 @@ fn lifecycle(e: &Entity, c: &mut Conversion) -> &'static str {
 /// Resources to `cis`.
 fn depends(e: &Entity, plan: &Plan<'_>, c: &mut Conversion) -> (Vec<String>, Vec<String>) {
     let (mut services, mut cis) = (Vec::new(), Vec::new());
-    for (text, r) in refs_at(e, "/spec/dependsOn", "component") {
+    for (text, r) in refs_at(e, &["spec", "dependsOn"], "component") {
         let Some(r) = r else {
             c.dropped.push(format!(
                 "{}: dependsOn {text} is not an entity reference: left out",
@@ -382,7 +385,8 @@ fn system(e: &Entity, name: &str, plan: &Plan<'_>, options: &Options, c: &mut Co
             .filter(|(_, x, _)| x.kind.eq_ignore_ascii_case(kind))
             .filter(|(_, x, _)| {
                 x.value
-                    .pointer("/spec/system")
+                    .get("spec")
+                    .and_then(|s| s.get("system"))
                     .and_then(|v| Ref::of(v, "system", x.namespace()))
                     .is_some_and(|s| s == id)
             })
@@ -395,7 +399,7 @@ fn system(e: &Entity, name: &str, plan: &Plan<'_>, options: &Options, c: &mut Co
     // The most live lifecycle of its Components.
     let lives: Vec<&str> = components
         .iter()
-        .filter_map(|(x, _)| str_at(x, "/spec/lifecycle"))
+        .filter_map(|(x, _)| str_at(x, &["spec", "lifecycle"]))
         .collect();
     let lifecycle = if lives.contains(&"production") {
         "production"
@@ -427,7 +431,7 @@ fn ci(e: &Entity, name: &str, plan: &Plan<'_>, c: &mut Conversion) -> Json {
     spec.insert("type".into(), ci_type(e, c).into());
     spec.insert("environment".into(), environment(e, c).into());
     let mut deps = Vec::new();
-    for (text, r) in refs_at(e, "/spec/dependsOn", "resource") {
+    for (text, r) in refs_at(e, &["spec", "dependsOn"], "resource") {
         match r {
             Some(r) if r.kind == "resource" => {
                 if let Some(n) = reference(e, "dependsOn", &r, plan, c) {
@@ -449,7 +453,7 @@ fn ci(e: &Entity, name: &str, plan: &Plan<'_>, c: &mut Conversion) -> Json {
 }
 
 fn ci_type(e: &Entity, c: &mut Conversion) -> &'static str {
-    let given = str_at(e, "/spec/type").unwrap_or("");
+    let given = str_at(e, &["spec", "type"]).unwrap_or("");
     match given.to_ascii_lowercase().as_str() {
         "database" | "db" => "database",
         "s3-bucket" | "bucket" | "storage" | "object-storage" => "storage",
@@ -482,7 +486,7 @@ const NO_LOGIN_HEADER: &str = "\
 /// members and no logins, so that `itsm check` fails on the file until someone
 /// fills them in, rather than the owned records failing on a missing Team.
 fn team(e: &Entity, name: &str, plan: &Plan<'_>, c: &mut Conversion) -> (Kind, Json, &'static str) {
-    let display = str_at(e, "/spec/profile/displayName");
+    let display = str_at(e, &["spec", "profile", "displayName"]);
     let mut record = envelope(Kind::Team, e, name, display, c);
     let team = format!("team:{name}");
     let members = plan.members(e);
@@ -519,7 +523,7 @@ fn team(e: &Entity, name: &str, plan: &Plan<'_>, c: &mut Conversion) -> (Kind, J
     }
     let mut spec = Map::new();
     spec.insert("members".into(), Json::Array(list));
-    if let Some(mail) = str_at(e, "/spec/profile/email") {
+    if let Some(mail) = str_at(e, &["spec", "profile", "email"]) {
         spec.insert("email".into(), mail.into());
     }
     report_spec(e, &["members", "profile"], c);
@@ -536,7 +540,7 @@ fn member(m: &Member<'_>, login: Option<&str>) -> Json {
     }
     let profile = |field: &str| {
         m.entity
-            .and_then(|u| str_at(u, &format!("/spec/profile/{field}")))
+            .and_then(|u| str_at(u, &["spec", "profile", field]))
     };
     match profile("displayName") {
         Some(n) => {

@@ -3,11 +3,14 @@
 use std::fmt;
 
 /// One of the record kinds of the contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, schemars::JsonSchema)]
+#[schemars(inline)]
 pub enum Kind {
     Team,
     Service,
+    #[schemars(rename = "SLA")]
     Sla,
+    #[schemars(rename = "CI")]
     Ci,
     Supplier,
     Policy,
@@ -158,6 +161,12 @@ impl Kind {
     }
 }
 
+impl super::decode::Decode for Kind {
+    fn decode(value: &crate::value::Value) -> Option<Self> {
+        Kind::from_name(value.as_str()?)
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -177,27 +186,80 @@ pub struct Record {
     pub value: std::sync::Arc<crate::value::Value>,
     /// The Markdown after the front matter of a `.md` record.
     pub body: Option<std::sync::Arc<str>>,
+    /// `spec`, typed: what the checks, reports and the gate read.
+    pub spec: super::Spec,
 }
 
 impl Record {
-    /// The value at a JSON pointer (`/spec/owner`).
+    /// Reads a record of `kind` from its document: its name (`metadata.name`,
+    /// empty when missing) and its decoded `spec`.
+    pub fn read(
+        kind: Kind,
+        doc: u32,
+        value: std::sync::Arc<crate::value::Value>,
+        body: Option<std::sync::Arc<str>>,
+    ) -> Record {
+        let name = value
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(crate::value::Value::as_str)
+            .unwrap_or_default();
+        Record::new(RecordId::new(kind, name), doc, value, body)
+    }
+
+    /// A record of identity `id` from its document, decoding its `spec`.
+    pub fn new(
+        id: RecordId,
+        doc: u32,
+        value: std::sync::Arc<crate::value::Value>,
+        body: Option<std::sync::Arc<str>>,
+    ) -> Record {
+        let spec = super::Spec::decode(id.kind, value.get("spec"));
+        Record {
+            id,
+            file: 0,
+            doc,
+            value,
+            body,
+            spec,
+        }
+    }
+
+    /// The value at a JSON pointer (`/spec/owner`). Only the site's pages still
+    /// read records this way; everything else reads [`Record::spec`].
     pub fn get(&self, pointer: &str) -> Option<&crate::value::Value> {
         self.value.pointer(pointer)
     }
 
-    /// A string at a JSON pointer.
+    /// A string at a JSON pointer (see [`Record::get`]).
     pub fn str(&self, pointer: &str) -> Option<&str> {
         self.get(pointer).and_then(crate::value::Value::as_str)
     }
 
+    /// Whether the document has a value at `node`, whether or not it fits its
+    /// type (a report notes values it cannot read).
+    pub fn has(&self, node: super::Node) -> bool {
+        self.value.pointer(&node.pointer()).is_some()
+    }
+
+    /// Whether the document sets `spec.body` (to anything).
+    pub fn sets_spec_body(&self) -> bool {
+        self.value.get("spec").and_then(|s| s.get("body")).is_some()
+    }
+
+    /// A string of `metadata` (`title`, `description`).
+    pub fn metadata(&self, key: &str) -> Option<&str> {
+        self.value.get("metadata")?.get(key)?.as_str()
+    }
+
     /// The display title: `metadata.title`, else the name.
     pub fn title(&self) -> &str {
-        self.str("/metadata/title").unwrap_or(&self.id.name)
+        self.metadata("title").unwrap_or(&self.id.name)
     }
 
     /// The Markdown body: after the front matter, or `spec.body`.
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref().or_else(|| self.str("/spec/body"))
+        self.body.as_deref().or_else(|| self.spec.body())
     }
 }
 

@@ -1,0 +1,96 @@
+//! A Service in the service catalogue.
+
+use crate::model::decode::{spec_struct, string_enum};
+use crate::model::types::{Markdown, Ref, Req, Tier};
+use crate::model::{Ci, Sla, Supplier, Team};
+use crate::time::Duration;
+use crate::value::Text;
+
+spec_struct! {
+    /// The Service's ownership, lifecycle, criticality, SLA and dependencies.
+    pub struct Service {
+        /// The Team that owns this Service and approves changes to it: a Team name, bare or full
+        /// form (e.g. `payments` or `team:payments`).
+        #[schemars(required, with = "Req<Ref<Team>>")]
+        "owner" => owner: Option<Ref<Team>>,
+        /// Lifecycle stage: `planned`, `development`, `production`, `deprecated` or `retired`. A
+        /// `production` Service must have an `sla`.
+        #[schemars(required)]
+        "lifecycle" => lifecycle: Option<Lifecycle>,
+        /// Criticality from 1 (most critical) to 4 (e.g. `1`). Changes impacting a tier-1 Service
+        /// need the CAB's approval.
+        #[schemars(required, range(min = 1, max = 4))]
+        "tier" => tier: Option<Tier>,
+        /// `business` (seen by customers) or `technical` (supports other Services).
+        "type" => service_type: Option<ServiceType>,
+        /// The SLA this Service is delivered under: an SLA name, bare or full form (e.g. `gold` or
+        /// `sla:gold`).
+        "sla" => sla: Option<Ref<Sla>>,
+        /// Services this Service depends on: Service names, bare or full form (e.g. `[auth,
+        /// service:ledger]`). Cycles are errors.
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        #[schemars(extend("uniqueItems" = true))]
+        "dependsOn" => depends_on: Box<[Ref<Service>]>,
+        /// Configuration items (CIs) that deliver this Service: CI names, bare or full form (e.g.
+        /// `[payments-app, ci:pg-main]`).
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        #[schemars(extend("uniqueItems" = true))]
+        "cis" => cis: Box<[Ref<Ci>]>,
+        /// Suppliers this Service relies on: Supplier names, bare or full form (e.g.
+        /// `[acme-cloud]`).
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        #[schemars(extend("uniqueItems" = true))]
+        "suppliers" => suppliers: Box<[Ref<Supplier>]>,
+        /// Who uses the Service, as free text (e.g. `[Retail customers, Finance]`).
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "customers" => customers: Box<[Text]>,
+        /// How the Service is supported: `{hours, channel, escalation}`.
+        "support" => support: Option<Support>,
+        /// Service continuity objectives: `{rto, rpo}` as durations (e.g. `{rto: 4h, rpo: 15m}`).
+        "continuity" => continuity: Option<Continuity>,
+        /// Description of the Service (Markdown). In a `.md` record the body is the Markdown after
+        /// the front matter and `spec.body` must not be set.
+        "body" => body: Option<Markdown>,
+    }
+}
+
+string_enum! {
+    /// Where a Service is in its life.
+    pub enum Lifecycle {
+        Planned = "planned",
+        Development = "development",
+        Production = "production",
+        Deprecated = "deprecated",
+        Retired = "retired",
+    }
+}
+
+string_enum! {
+    /// Who sees a Service.
+    pub enum ServiceType {
+        Business = "business",
+        Technical = "technical",
+    }
+}
+
+spec_struct! {
+    /// How a Service is supported.
+    pub struct Support {
+        /// Support hours (e.g. `24x7`, `business`, `Mon-Fri 08:00-18:00 CET`).
+        "hours" => hours: Option<Text>,
+        /// Where users ask for help (e.g. `#payments-support`, a URL or an e-mail address).
+        "channel" => channel: Option<Text>,
+        /// How to escalate (e.g. `PagerDuty: payments-primary`).
+        "escalation" => escalation: Option<Text>,
+    }
+}
+
+spec_struct! {
+    /// A Service's continuity objectives.
+    pub struct Continuity {
+        /// Recovery time objective: the longest acceptable outage after a disaster (e.g. `4h`).
+        "rto" => rto: Option<Duration>,
+        /// Recovery point objective: the most data loss acceptable, as a time span (e.g. `15m`).
+        "rpo" => rpo: Option<Duration>,
+    }
+}
