@@ -152,9 +152,10 @@ fn a_long_line_with_many_findings_prints_little() {
 /// src/load/yaml/fast.rs requires the two to agree on every file there.
 #[test]
 fn messages_that_quote_long_values_are_clipped() {
+    // An explicit key (`? KEY`): YAML allows no implicit key over 1,024 characters.
     let key = "k".repeat(5_000);
     let team = format!(
-        "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: big\nspec:\n  members: [{{login: a}}]\n  {key}: 1\n"
+        "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: big\nspec:\n  members: [{{login: a}}]\n  ? {key}\n  : 1\n"
     );
     let dir = valid_repo(&[("teams/big.yaml", &team)]);
     let report = json(&check_json(dir.path(), None));
