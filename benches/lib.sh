@@ -18,7 +18,8 @@ rust | python) ;;
   exit 2
   ;;
 esac
-export bin=$PWD/target/release/itsm
+target=${CARGO_TARGET_DIR:-$PWD/target}
+export bin=$target/release/itsm
 mkdir -p target/bench
 
 # The release binaries: itsm and the generator.
@@ -29,7 +30,7 @@ build() {
 # gen_corpus OUT N [--git] [--errors K]: generate a repository with $GEN.
 gen_corpus() {
   if [ "$GEN" = rust ]; then
-    target/release/examples/gen_corpus "$@" >/dev/null
+    "$target"/release/examples/gen_corpus "$@" >/dev/null
   else
     python3 "${GEN_PY:-../shared/bench/gen_corpus.py}" "$@" >/dev/null
   fi

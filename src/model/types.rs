@@ -282,6 +282,19 @@ impl std::fmt::Display for Instant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Map<T>(pub Box<[(Text, T)]>);
 
+/// A field the schema describes but no code reads typed: it stays in the
+/// record's value tree (for CEL rules, the site and export), and decoding keeps
+/// nothing of it, so that 70,000 CIs do not each hold a second copy of their
+/// attributes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unread;
+
+impl Decode for Unread {
+    fn decode(_: &Value) -> Option<Self> {
+        Some(Unread)
+    }
+}
+
 impl<T> Default for Map<T> {
     fn default() -> Self {
         Map(Box::new([]))

@@ -1,7 +1,7 @@
 //! A configuration item.
 
 use crate::model::decode::{spec_struct, string_enum};
-use crate::model::types::{DateText, Map, Markdown, Ref, Req, Scalar};
+use crate::model::types::{DateText, Map, Markdown, Ref, Req, Scalar, Unread};
 use crate::model::{Supplier, Team};
 use jiff::civil::Date;
 
@@ -36,7 +36,8 @@ spec_struct! {
         "expires" => expires: Option<Date>,
         /// Free-form attributes, each a string, number or boolean (e.g. `{cpu: 8, region:
         /// eu-west-1, encrypted: true}`).
-        "attributes" => attributes: Option<Map<Scalar>>,
+        #[schemars(with = "Option<Map<Scalar>>")]
+        "attributes" => attributes: Option<Unread>,
         /// Description of the CI (Markdown). In a `.md` record the body is the Markdown after the
         /// front matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,
