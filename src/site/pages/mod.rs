@@ -86,7 +86,7 @@ pub(super) fn render_some(
     // The other pages render beside the record pages (some are large: the
     // catalogue, the search index).
     let (pages, (singles, lists)) = rayon::join(
-        || shared.record_pages(catalog, records, track, sink),
+        || shared.record_pages(catalog, records, sink),
         || {
             rayon::join(
                 || shared.other_pages(diagnostics, search_index),
@@ -112,38 +112,36 @@ pub(super) fn render_some(
 }
 
 impl Shared<'_> {
-    /// Renders the pages of the records `only` of `catalog` (every record when
-    /// `None`), handing each to `sink`: how many, and what each read when `track`.
+    /// Renders the pages of the records `only` of `catalog`, noting what each
+    /// read, or of every record (nothing noted), handing each to `sink`: how
+    /// many, and what each read.
     fn record_pages(
         &self,
         catalog: &Catalog,
         only: Option<&[Ix]>,
-        track: bool,
         sink: Sink<'_>,
     ) -> Result<(usize, Vec<PageReads>)> {
-        let page = |i: Ix| -> Result<Option<PageReads>> {
-            if catalog.record(i).id.name.is_empty() {
-                return Ok(None);
-            }
-            if !track {
-                sink(self.cx(None).record_page(i)?)?;
-                return Ok(Some((i, Vec::new())));
-            }
-            let noted = Noted::default();
-            let file = self.cx(Some(&noted)).record_page(i);
-            sink(file?)?;
-            Ok(Some((i, noted.into_sorted())))
-        };
-        let pages: Vec<Option<PageReads>> = match only {
-            None => (0..catalog.repo.records.len() as Ix)
+        let named = |i: &Ix| !catalog.record(*i).id.name.is_empty();
+        let Some(only) = only else {
+            let n = (0..catalog.repo.records.len() as Ix)
                 .into_par_iter()
-                .map(page)
-                .collect::<Result<_>>()?,
-            Some(ixs) => ixs.par_iter().map(|i| page(*i)).collect::<Result<_>>()?,
+                .filter(named)
+                .map(|i| sink(self.cx(None).record_page(i)?).map(|()| 1))
+                .sum::<Result<usize>>()?;
+            return Ok((n, Vec::new()));
         };
-        let pages: Vec<PageReads> = pages.into_iter().flatten().collect();
-        let n = pages.len();
-        Ok((n, if track { pages } else { Vec::new() }))
+        let pages: Vec<PageReads> = only
+            .par_iter()
+            .copied()
+            .filter(named)
+            .map(|i| {
+                let noted = Noted::default();
+                let file = self.cx(Some(&noted)).record_page(i)?;
+                sink(file)?;
+                Ok((i, noted.into_sorted()))
+            })
+            .collect::<Result<_>>()?;
+        Ok((pages.len(), pages))
     }
 
     /// Every page and asset other than the record pages and the kind lists,
