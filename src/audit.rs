@@ -195,12 +195,12 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
             }
         }
         if skips_changed {
-            for (path, oid) in blobs(parent.as_ref()) {
+            for (path, oid) in blobs(parent.as_ref())? {
                 if !changed_paths.contains(&path) && was.reads(&path) && !is.reads(&path) {
                     before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
                 }
             }
-            for (path, oid) in blobs(tree.as_ref()) {
+            for (path, oid) in blobs(tree.as_ref())? {
                 if !changed_paths.contains(&path) && is.reads(&path) && !was.reads(&path) {
                     after.extend(changes_in(&repo, oid, &path));
                 }
@@ -298,11 +298,12 @@ impl Discovery {
 }
 
 /// Every blob of a tree with its path (symbolic links left out, as discovery
-/// leaves them).
-fn blobs(tree: Option<&git2::Tree<'_>>) -> Vec<(String, git2::Oid)> {
+/// leaves them). A tree that cannot be walked is an error: the register is
+/// audit evidence, and a Change left out of it without a word would be wrong.
+fn blobs(tree: Option<&git2::Tree<'_>>) -> Result<Vec<(String, git2::Oid)>, String> {
     let mut out = Vec::new();
     if let Some(tree) = tree {
-        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob)
                 && entry.filemode() != 0o120000
                 && let Ok(name) = entry.name()
@@ -310,9 +311,16 @@ fn blobs(tree: Option<&git2::Tree<'_>>) -> Vec<(String, git2::Oid)> {
                 out.push((format!("{dir}{name}"), entry.id()));
             }
             git2::TreeWalkResult::Ok
-        });
+        })
+        .map_err(|e| {
+            format!(
+                "cannot read tree {} of the history: {}",
+                tree.id(),
+                e.message()
+            )
+        })?;
     }
-    out
+    Ok(out)
 }
 
 /// A Change as found in one blob.

@@ -387,3 +387,38 @@ fn a_shallow_clone_is_refused_naming_the_fix() {
         Some(0)
     );
 }
+
+#[test]
+fn a_tree_that_cannot_be_read_fails_the_register_instead_of_leaving_changes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repo = git2::Repository::init(root).unwrap();
+    write(root, VALID);
+    let config = |exclude: &str| {
+        format!("name: Test\nadmins: ops\ncab: ops\necab: ops\nexclude: [{exclude}]\n")
+    };
+    write(root, &[("itsm.yaml", &config("drafts/**"))]);
+    write(root, &[("notes/chg-n.yaml", &change("chg-n", "proposed"))]);
+    let c1 = commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
+    // A change of `exclude:` makes the audit read every unchanged file again.
+    write(root, &[("itsm.yaml", &config("old/**"))]);
+    commit(&repo, "Exclude old/ (#2)", "Bob", "2026-03-01", &[]);
+    let notes = repo
+        .find_commit(c1)
+        .unwrap()
+        .tree()
+        .unwrap()
+        .get_name("notes")
+        .unwrap()
+        .id()
+        .to_string();
+    let object = root
+        .join(".git/objects")
+        .join(&notes[..2])
+        .join(&notes[2..]);
+    std::fs::remove_file(&object).unwrap();
+
+    let out = audit(root, &["--format", "json"]);
+    assert_exit(&out, 2);
+    assert_has(&stderr(&out), "cannot read tree");
+}
