@@ -177,7 +177,7 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
         );
         let mut before: Vec<String> = Vec::new();
         let mut after: Vec<(String, Seen)> = Vec::new();
-        let changed = changed_blobs(&repo, parent.as_ref(), tree.as_ref());
+        let changed = changed_blobs(&repo, parent.as_ref(), tree.as_ref())?;
         // When `exclude:` (or the site folder) changed, files that did not
         // change may have come into view or gone out of it.
         let skips_changed = was.key != is.key;

@@ -420,5 +420,42 @@ fn a_tree_that_cannot_be_read_fails_the_register_instead_of_leaving_changes_out(
 
     let out = audit(root, &["--format", "json"]);
     assert_exit(&out, 2);
-    assert_has(&stderr(&out), "cannot read tree");
+    assert_has(&stderr(&out), "cannot read the folder `notes` in git");
+}
+
+/// A folder whose tree object is missing (a partial or damaged clone) is an
+/// error for `diff` and the gate, never a folder that went away.
+#[test]
+fn a_folder_that_cannot_be_read_fails_the_diff_instead_of_vanishing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repo = git2::Repository::init(root).unwrap();
+    write(root, VALID);
+    let base = commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
+    write(
+        root,
+        &[("changes/new/chg-n.yaml", &change("chg-n", "proposed"))],
+    );
+    let head = commit(&repo, "Add chg-n (#1)", "Bob", "2026-03-01", &[]);
+    let (base, head) = (base.to_string(), head.to_string());
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["diff", &base, &head])
+            .current_dir(root),
+    );
+    assert_exit(&out, 0);
+    assert_has(&stdout(&out), "change:chg-n");
+    let new = repo
+        .revparse_single(&format!("{head}:changes/new"))
+        .unwrap()
+        .id()
+        .to_string();
+    std::fs::remove_file(root.join(".git/objects").join(&new[..2]).join(&new[2..])).unwrap();
+    let out = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["diff", &base, &head])
+            .current_dir(root),
+    );
+    assert_exit(&out, 2);
+    assert_has(&stderr(&out), "cannot read the folder `changes/new` in git");
 }

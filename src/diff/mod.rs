@@ -130,7 +130,7 @@ pub fn changed_between(
     if config(&old) != config(&new) {
         return Ok(None);
     }
-    let blobs = changed_blobs(&repo, Some(&old), Some(&new));
+    let blobs = changed_blobs(&repo, Some(&old), Some(&new))?;
     if blobs.iter().any(|(p, _, _)| p == CONFIG_FILE) {
         return Ok(None);
     }
@@ -337,7 +337,7 @@ pub fn changed_paths(root: &Path, base: &str, head: &str) -> Result<ChangedPaths
     };
     let (old, new) = (tree(base)?, tree(head)?);
     Ok(ChangedPaths {
-        paths: changed_entries(&repo, Some(&old), Some(&new)),
+        paths: changed_entries(&repo, Some(&old), Some(&new))?,
         prefix,
     })
 }
@@ -581,7 +581,7 @@ pub fn changed_blobs(
     repo: &git2::Repository,
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
-) -> Vec<ChangedBlob> {
+) -> Result<Vec<ChangedBlob>, String> {
     let mut out = Vec::new();
     let blob_of = |e: Option<&git2::TreeEntry<'_>>| {
         e.filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != LINK)
@@ -592,8 +592,8 @@ pub fn changed_blobs(
         if a != b {
             out.push((path.to_string(), a, b));
         }
-    });
-    out
+    })?;
+    Ok(out)
 }
 
 /// Every path whose entry differs between two trees: files, symbolic links
@@ -603,12 +603,12 @@ pub fn changed_entries(
     repo: &git2::Repository,
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
-) -> Vec<String> {
+) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     walk_trees(repo, old, new, "", true, &mut |path, _, _| {
         out.push(path.to_string())
-    });
-    out
+    })?;
+    Ok(out)
 }
 
 /// The mode of a symbolic link in a git tree.
@@ -620,7 +620,9 @@ type Visit<'v> = dyn FnMut(&str, Option<&git2::TreeEntry<'_>>, Option<&git2::Tre
 
 /// Calls `visit` with the path and both entries of every non-folder entry
 /// whose id or mode differs, in name order (a folder is descended into
-/// before an entry of the same name that is not a folder is visited).
+/// before an entry of the same name that is not a folder is visited). A
+/// folder whose tree cannot be read (a missing object: a partial or damaged
+/// clone) is an error, never taken for an empty folder.
 fn walk_trees(
     repo: &git2::Repository,
     old: Option<&git2::Tree<'_>>,
@@ -628,7 +630,7 @@ fn walk_trees(
     dir: &str,
     lossy: bool,
     visit: &mut Visit<'_>,
-) {
+) -> Result<(), String> {
     use git2::{ObjectType, TreeEntry};
     fn entries<'a>(t: Option<&'a git2::Tree<'_>>) -> Vec<TreeEntry<'a>> {
         t.map(|t| t.iter().collect()).unwrap_or_default()
@@ -644,18 +646,23 @@ fn walk_trees(
         };
         let path = format!("{dir}{entry_name}");
         let is_tree = |e: &&TreeEntry<'_>| e.kind() == Some(ObjectType::Tree);
-        let tree_of =
-            |e: Option<&TreeEntry<'_>>| e.filter(is_tree).and_then(|e| repo.find_tree(e.id()).ok());
-        let (ta, tb) = (tree_of(x), tree_of(y));
+        let tree_of = |e: Option<&TreeEntry<'_>>| {
+            e.filter(is_tree)
+                .map(|e| repo.find_tree(e.id()))
+                .transpose()
+                .map_err(|e| format!("cannot read the folder `{path}` in git: {}", e.message()))
+        };
+        let (ta, tb) = (tree_of(x)?, tree_of(y)?);
         if ta.is_some() || tb.is_some() {
             let sub = format!("{path}/");
-            walk_trees(repo, ta.as_ref(), tb.as_ref(), &sub, lossy, visit);
+            walk_trees(repo, ta.as_ref(), tb.as_ref(), &sub, lossy, visit)?;
         }
         let (fa, fb) = (x.filter(|e| !is_tree(e)), y.filter(|e| !is_tree(e)));
         if fa.is_some() || fb.is_some() {
             visit(&path, fa, fb);
         }
     }
+    Ok(())
 }
 
 /// The entries of two trees that differ in id or mode, paired by name (a
