@@ -195,12 +195,15 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
             }
         }
         if skips_changed {
-            for (path, oid) in blobs(parent.as_ref())? {
+            // Every blob of a side: what changes from no tree to it.
+            for (path, _, oid) in changed_blobs(&repo, None, parent.as_ref())? {
+                let Some(oid) = oid else { continue };
                 if !changed_paths.contains(&path) && was.reads(&path) && !is.reads(&path) {
                     before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
                 }
             }
-            for (path, oid) in blobs(tree.as_ref())? {
+            for (path, _, oid) in changed_blobs(&repo, None, tree.as_ref())? {
+                let Some(oid) = oid else { continue };
                 if !changed_paths.contains(&path) && is.reads(&path) && !was.reads(&path) {
                     after.extend(changes_in(&repo, oid, &path));
                 }
@@ -295,32 +298,6 @@ impl Discovery {
             })
             .clone()
     }
-}
-
-/// Every blob of a tree with its path (symbolic links left out, as discovery
-/// leaves them). A tree that cannot be walked is an error: the register is
-/// audit evidence, and a Change left out of it without a word would be wrong.
-fn blobs(tree: Option<&git2::Tree<'_>>) -> Result<Vec<(String, git2::Oid)>, String> {
-    let mut out = Vec::new();
-    if let Some(tree) = tree {
-        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob)
-                && entry.filemode() != 0o120000
-                && let Ok(name) = entry.name()
-            {
-                out.push((format!("{dir}{name}"), entry.id()));
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .map_err(|e| {
-            format!(
-                "cannot read tree {} of the history: {}",
-                tree.id(),
-                e.message()
-            )
-        })?;
-    }
-    Ok(out)
 }
 
 /// A Change as found in one blob.

@@ -388,74 +388,44 @@ fn a_shallow_clone_is_refused_naming_the_fix() {
     );
 }
 
+/// Deletes the loose object of `spec` (`REV:PATH`), as a partial or damaged
+/// clone would lack it.
+fn drop_object(repo: &git2::Repository, spec: &str) {
+    let id = repo.revparse_single(spec).unwrap().id().to_string();
+    let path = repo.path().join("objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(path).unwrap();
+}
+
 #[test]
 fn a_tree_that_cannot_be_read_fails_the_register_instead_of_leaving_changes_out() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = valid_repo(&[("notes/chg-n.yaml", &change("chg-n", "proposed"))]);
     let root = dir.path();
     let repo = git2::Repository::init(root).unwrap();
-    write(root, VALID);
-    let config = |exclude: &str| {
-        format!("name: Test\nadmins: ops\ncab: ops\necab: ops\nexclude: [{exclude}]\n")
-    };
-    write(root, &[("itsm.yaml", &config("drafts/**"))]);
-    write(root, &[("notes/chg-n.yaml", &change("chg-n", "proposed"))]);
-    let c1 = commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
-    // A change of `exclude:` makes the audit read every unchanged file again.
-    write(root, &[("itsm.yaml", &config("old/**"))]);
-    commit(&repo, "Exclude old/ (#2)", "Bob", "2026-03-01", &[]);
-    let notes = repo
-        .find_commit(c1)
-        .unwrap()
-        .tree()
-        .unwrap()
-        .get_name("notes")
-        .unwrap()
-        .id()
-        .to_string();
-    let object = root
-        .join(".git/objects")
-        .join(&notes[..2])
-        .join(&notes[2..]);
-    std::fs::remove_file(&object).unwrap();
-
+    commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
+    drop_object(&repo, "HEAD:notes");
     let out = audit(root, &["--format", "json"]);
     assert_exit(&out, 2);
     assert_has(&stderr(&out), "cannot read the folder `notes` in git");
 }
 
-/// A folder whose tree object is missing (a partial or damaged clone) is an
-/// error for `diff` and the gate, never a folder that went away.
+/// A folder whose tree object is missing is an error for `diff` and the gate,
+/// never a folder that went away.
 #[test]
 fn a_folder_that_cannot_be_read_fails_the_diff_instead_of_vanishing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = valid_repo(&[]);
     let root = dir.path();
     let repo = git2::Repository::init(root).unwrap();
-    write(root, VALID);
-    let base = commit(&repo, "Initial records", "Alice", "2026-01-05", &[]);
+    let base = commit(&repo, "Initial records", "Alice", "2026-01-05", &[]).to_string();
     write(
         root,
         &[("changes/new/chg-n.yaml", &change("chg-n", "proposed"))],
     );
-    let head = commit(&repo, "Add chg-n (#1)", "Bob", "2026-03-01", &[]);
-    let (base, head) = (base.to_string(), head.to_string());
-    let out = common::run(
-        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-            .args(["diff", &base, &head])
-            .current_dir(root),
-    );
+    let head = commit(&repo, "Add chg-n (#1)", "Bob", "2026-03-01", &[]).to_string();
+    let out = itsm(root, &["diff", &base, &head]);
     assert_exit(&out, 0);
     assert_has(&stdout(&out), "change:chg-n");
-    let new = repo
-        .revparse_single(&format!("{head}:changes/new"))
-        .unwrap()
-        .id()
-        .to_string();
-    std::fs::remove_file(root.join(".git/objects").join(&new[..2]).join(&new[2..])).unwrap();
-    let out = common::run(
-        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
-            .args(["diff", &base, &head])
-            .current_dir(root),
-    );
+    drop_object(&repo, &format!("{head}:changes/new"));
+    let out = itsm(root, &["diff", &base, &head]);
     assert_exit(&out, 2);
     assert_has(&stderr(&out), "cannot read the folder `changes/new` in git");
 }
