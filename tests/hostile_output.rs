@@ -19,30 +19,6 @@ use itsm::diag::Counts;
 use itsm::output::{Format, Report};
 use std::time::{Duration, Instant};
 
-/// xorshift64*: enough randomness for test input, the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// Pieces that mean something to a runner, a terminal or a Markdown renderer.
 const NASTY: &[&str] = &[
     "::",
@@ -105,7 +81,7 @@ fn nasty(rng: &mut Rng, max_pieces: usize) -> String {
     let mut s = String::new();
     for _ in 0..=rng.below(max_pieces) {
         if rng.chance(70) {
-            s.push_str(rng.pick(NASTY));
+            s.push_str(rng.pick::<&str>(NASTY));
         } else {
             let c = char::from_u32(rng.below(0x3000) as u32).unwrap_or('?');
             s.push(c);

@@ -391,26 +391,6 @@ fn the_gate_counts_a_rule_out_of_bounds_as_matching() {
 
 // ---- generated hostile rules ----
 
-/// xorshift64*: a small seeded generator, so that a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 /// A hostile expression: deep nesting, long chains, big comprehensions,
 /// costly patterns, or random tokens.
 fn hostile(rng: &mut Rng) -> String {
