@@ -650,7 +650,10 @@ fn walk_trees(
             e.filter(is_tree)
                 .map(|e| repo.find_tree(e.id()))
                 .transpose()
-                .map_err(|e| format!("cannot read the folder `{path}` in git: {}", e.message()))
+                .map_err(|e| {
+                    let path = crate::output::escape::log(&path);
+                    format!("cannot read the folder `{path}` in git: {}", e.message())
+                })
         };
         let (ta, tb) = (tree_of(x)?, tree_of(y)?);
         if ta.is_some() || tb.is_some() {
