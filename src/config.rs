@@ -4,6 +4,7 @@ use crate::diag::{Code, Diagnostic, Target};
 use crate::model::decode::{Decode, spec_struct};
 use crate::model::{Ref, Team};
 use crate::source::FileId;
+use crate::time::Duration;
 use crate::value::{Text, Value};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
@@ -33,7 +34,21 @@ pub struct Config {
     /// Globs of paths (relative, `/`-separated) whose changes need `admins` in
     /// the approval gate, beyond the built-in ones.
     pub protected: Vec<String>,
+    /// How often each requirement a Policy addresses needs a done internal Audit.
+    pub audits_every: Duration,
+    /// How often a ManagementReview must be held.
+    pub management_review_every: Duration,
+    /// The highest Risk score (likelihood x impact) accepted without treatment.
+    pub risk_appetite: u32,
+    /// The currency reports use by default (ISO 4217).
+    pub currency: String,
 }
+
+/// Twelve months: the default audit and management review interval.
+const TWELVE_MONTHS: Duration = Duration {
+    amount: 12,
+    unit: crate::time::Unit::Months,
+};
 
 impl Default for Config {
     fn default() -> Self {
@@ -47,6 +62,10 @@ impl Default for Config {
             base_url: "/".into(),
             exclude: Vec::new(),
             protected: Vec::new(),
+            audits_every: TWELVE_MONTHS,
+            management_review_every: TWELVE_MONTHS,
+            risk_appetite: 12,
+            currency: "EUR".into(),
         }
     }
 }
@@ -70,6 +89,19 @@ impl Config {
             base_url: text(site.base_url).unwrap_or(defaults.base_url),
             exclude: list(file.exclude),
             protected: list(file.protected),
+            audits_every: file
+                .audits
+                .and_then(|a| a.every)
+                .unwrap_or(defaults.audits_every),
+            management_review_every: file
+                .management_review
+                .and_then(|a| a.every)
+                .unwrap_or(defaults.management_review_every),
+            risk_appetite: file
+                .risk
+                .and_then(|r| r.appetite)
+                .unwrap_or(defaults.risk_appetite),
+            currency: text(file.currency).unwrap_or(defaults.currency),
         }
     }
 
@@ -128,6 +160,37 @@ spec_struct! {
         /// `[scripts/**, Makefile]`); a glob that names a folder covers everything in it.
         #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         "protected" => protected: Box<[Text]>,
+        /// Internal audits: `{every}`, how often each requirement a Policy addresses needs a done
+        /// internal Audit with it in scope (default `12mo`; `audit-overdue`).
+        "audits" => audits: Option<Every>,
+        /// Management reviews: `{every}`, how often one must be held (default `12mo`;
+        /// `management-review-overdue`).
+        "managementReview" => management_review: Option<Every>,
+        /// Risk management: `{appetite}`, the highest score (likelihood x impact) accepted without
+        /// an `acceptedBy` (default 12; `risk-acceptance`).
+        "risk" => risk: Option<RiskOptions>,
+        /// The currency reports use by default, an ISO 4217 code (default `EUR`).
+        #[schemars(regex(pattern = r"^[A-Z]{3}$"), extend("default" = "EUR"))]
+        "currency" => currency: Option<Text>,
+    }
+}
+
+spec_struct! {
+    /// How often something must happen.
+    pub struct Every {
+        /// The interval (default `12mo`).
+        #[schemars(extend("default" = "12mo"))]
+        "every" => every: Option<Duration>,
+    }
+}
+
+spec_struct! {
+    /// Risk management options.
+    pub struct RiskOptions {
+        /// The highest Risk score (likelihood x impact, 1 to 25) accepted without an `acceptedBy`
+        /// (default 12).
+        #[schemars(range(min = 1, max = 25), extend("default" = 12))]
+        "appetite" => appetite: Option<u32>,
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Template {
     pub team: String,
     pub login: String,
     pub service: Option<String>,
+    /// A Service that offers requests, with the id of one of its offerings.
+    pub offering: Option<(String, String)>,
     pub today: Date,
 }
 
@@ -84,11 +86,44 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
     }
     let markdown = matches!(
         kind,
-        Kind::Policy | Kind::StandardChange | Kind::Incident | Kind::Problem
+        Kind::Policy
+            | Kind::StandardChange
+            | Kind::Incident
+            | Kind::Problem
+            | Kind::Audit
+            | Kind::ManagementReview
+            | Kind::Improvement
     );
     let ext = if markdown { "md" } else { "yaml" };
     let path = PathBuf::from(kind.folder()).join(format!("{name}.{ext}"));
     let title = title_of(name);
+    let spec = match kind {
+        Kind::Objective
+        | Kind::Risk
+        | Kind::Audit
+        | Kind::ManagementReview
+        | Kind::Improvement
+        | Kind::Framework => management_spec(kind, &title, ctx),
+        Kind::Release | Kind::Customer | Kind::Request => process_spec(kind, ctx)?,
+        _ => catalogue_spec(kind, name, &title, ctx)?,
+    };
+    let head = format!(
+        "apiVersion: itsm/v1\nkind: {}\nmetadata:\n  name: {name}\n  title: {title}\n",
+        kind.name()
+    );
+    let text = if markdown {
+        format!("---\n{head}{spec}")
+    } else {
+        format!(
+            "# yaml-language-server: $schema=../.itsm/schemas/{}\n{head}{spec}",
+            crate::schema::file_name(kind)
+        )
+    };
+    Ok((path, text))
+}
+
+/// The `spec` of a new record of a kind of the v1 catalogue.
+fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result<String> {
     let team = &ctx.team;
     let today = ctx.today;
     let spec = match kind {
@@ -143,20 +178,73 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
         Kind::Problem => format!(
             "spec:\n  owner: {team}\n  status: open\n---\n## Root cause\n\nUnder investigation.\n"
         ),
+        _ => bail!("no template for {kind}"),
     };
-    let head = format!(
-        "apiVersion: itsm/v1\nkind: {}\nmetadata:\n  name: {name}\n  title: {title}\n",
-        kind.name()
-    );
-    let text = if markdown {
-        format!("---\n{head}{spec}")
-    } else {
-        format!(
-            "# yaml-language-server: $schema=../.itsm/schemas/{}\n{head}{spec}",
-            crate::schema::file_name(kind)
-        )
-    };
-    Ok((path, text))
+    Ok(spec)
+}
+
+/// The `spec` of a new record of a Plan, Check or Act kind.
+fn management_spec(kind: Kind, title: &str, ctx: &Template) -> String {
+    let team = &ctx.team;
+    let login = &ctx.login;
+    let today = ctx.today;
+    let later = today.saturating_add(jiff::Span::new().months(3));
+    match kind {
+        Kind::Objective => format!(
+            "spec:\n  owner: {team}\n  measure:\n    metric: p1-mttr\n    unit: hours\n    target: 4\n    direction: at-most   # at-least, at-most\n  due: {later}\n  status: planned        # planned, on-track, at-risk, achieved, missed, dropped\n  # services: []\n  # results: [{{date: {today}, value: 5}}]\n"
+        ),
+        Kind::Risk => format!(
+            "spec:\n  owner: {team}\n  likelihood: 2          # 1 (rare) to 5 (almost certain)\n  impact: 2              # 1 (negligible) to 5 (severe)\n  treatment: accept      # accept, mitigate, transfer, avoid\n  # affects: [service:NAME]\n  # actions: [improvement:NAME]\n  status: open\n  lastReviewed: {today}\n  reviewEvery: 6mo\n"
+        ),
+        Kind::Audit => format!(
+            "spec:\n  type: internal         # internal, external, certification\n  status: planned        # planned, done\n  date: {later}\n  scope:\n    requirements: [\"8.5.1\"]\n  auditors: [{login}]     # independent of the auditees\n  # auditees: [TEAM]\n  # findings:\n  #   - {{id: F1, type: minor, requirement: \"8.5.1\", text: What was found}}\n---\n# {title}\n\nThe audit plan, then the report.\n"
+        ),
+        Kind::ManagementReview => format!(
+            "spec:\n  date: {later}\n  status: planned        # planned, held\n  attendees: [{login}]\n  # inputs:\n  #   - {{topic: previous-actions, notes: ...}}\n  # actions: [improvement:NAME]\n---\n# {title}\n\nAgenda, then minutes.\n"
+        ),
+        Kind::Improvement => format!(
+            "spec:\n  owner: {team}\n  type: improvement      # correction, corrective-action, improvement\n  # source: [audit:NAME#F1]\n  status: open           # open, in-progress, done, verified, rejected\n  due: {later}\n---\n# {title}\n\nWhat to improve and why.\n"
+        ),
+        _ => format!(
+            "spec:\n  owner: {team}\n  title: {title}\n  requirements:\n    - {{id: \"1\", title: First requirement}}\n    - {{id: \"1.1\", title: A requirement under it, parent: \"1\"}}\n  # evidence:\n  #   - {{requirement: \"1.1\", kind: Incident, within: 12mo, what: incidents handled}}\n  # mappings:\n  #   - {{requirement: \"1.1\", to: \"iso20000-1:8.6.1\"}}\n"
+        ),
+    }
+}
+
+/// The `spec` of a new Release, Customer or Request.
+fn process_spec(kind: Kind, ctx: &Template) -> Result<String> {
+    let team = &ctx.team;
+    let login = &ctx.login;
+    let time = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .time();
+    let now = ctx.today.to_datetime(time).strftime("%Y-%m-%dT%H:%M:00Z");
+    Ok(match kind {
+        Kind::Release => {
+            let Some(service) = &ctx.service else {
+                bail!(
+                    "a Release delivers to at least one Service, and this repository has none yet: create one first (`itsm new service NAME`)"
+                );
+            };
+            format!(
+                "spec:\n  owner: {team}\n  version: 1.0.0\n  services: [{service}]\n  # changes: [CHANGE]\n  status: planned        # planned, built, deployed, rolled-back, cancelled\n  environments: [production]\n  acceptance: |\n    What must hold before it is deployed.\n  backout: |\n    How to back it out.\n"
+            )
+        }
+        Kind::Customer => format!(
+            "spec:\n  owner: {team}\n  contacts:\n    - {{name: Contact Name, email: contact@example.com, role: sponsor}}\n  # satisfaction: [{{date: {}, score: 4}}]\n",
+            ctx.today
+        ),
+        _ => {
+            let Some((service, offering)) = &ctx.offering else {
+                bail!(
+                    "a Request asks for one of a Service's `requests` offerings, and no Service offers any yet: add `requests` to a Service first"
+                );
+            };
+            format!(
+                "spec:\n  service: {service}\n  offering: {offering}\n  requestedBy: {login}\n  requested: \"{now}\"\n  status: open           # open, fulfilled, rejected, cancelled\n"
+            )
+        }
+    })
 }
 
 fn title_of(name: &str) -> String {
@@ -177,6 +265,7 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
         team: "it-services".into(),
         login: "your-github-login".into(),
         service: Some("website".into()),
+        offering: None,
         today,
     };
     let config = format!(

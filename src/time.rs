@@ -59,6 +59,15 @@ impl Duration {
         date.checked_add(span).ok()
     }
 
+    /// The date this long before `date` (see [`Duration::after`]).
+    pub fn before(self, date: Date) -> Option<Date> {
+        Duration {
+            amount: -self.amount,
+            unit: self.unit,
+        }
+        .after(date)
+    }
+
     /// Length in minutes (months as 30 days, years as 365), for time targets.
     pub fn minutes(self) -> i64 {
         let per = match self.unit {

@@ -64,10 +64,16 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
         .of_kind(Kind::Service)
         .next()
         .map(|s| catalog.record(s).id.name.clone());
+    let offering = catalog.of_kind(Kind::Service).find_map(|s| {
+        let record = catalog.record(s);
+        let id = record.spec.service()?.requests.first()?.id.as_deref()?;
+        Some((record.id.name.clone(), id.to_string()))
+    });
     let template = itsm::scaffold::Template {
         team,
         login,
         service,
+        offering,
         today: global.today,
     };
     let (rel, text) = itsm::scaffold::record(kind, &args.name, &template)?;

@@ -66,27 +66,6 @@ pub struct In {
     pub source: String,
 }
 
-/// The name of a reference field in the export (its path under `spec`).
-pub fn field_name(field: Field) -> &'static str {
-    match field {
-        Field::Owner => "owner",
-        Field::Sla => "sla",
-        Field::DependsOn => "dependsOn",
-        Field::Cis => "cis",
-        Field::Suppliers => "suppliers",
-        Field::Supplier => "supplier",
-        Field::Approver => "approver",
-        Field::RuleTeam => "rules.approve.team",
-        Field::Impacts => "impacts",
-        Field::StandardChange => "standardChange",
-        Field::Incidents => "incidents",
-        Field::Problems => "problems",
-        Field::Services => "services",
-        Field::Problem => "problem",
-        Field::Fix => "fix",
-    }
-}
-
 /// Builds the export of the catalogue.
 pub fn build<'a>(catalog: &'a Catalog, diagnostics: &[Diagnostic], today: Date) -> Export<'a> {
     let lines = record_lines(catalog);
@@ -134,14 +113,14 @@ fn relations(catalog: &Catalog, ix: Ix) -> Relations {
         out: catalog.out[ix as usize]
             .iter()
             .map(|l| Out {
-                field: field_name(l.field),
+                field: l.field.name(catalog.record(l.from).id.kind),
                 target: id(l, true),
             })
             .collect(),
         inc: catalog.inc[ix as usize]
             .iter()
             .map(|l| In {
-                field: field_name(l.field),
+                field: l.field.name(catalog.record(l.from).id.kind),
                 source: id(l, false),
             })
             .collect(),

@@ -2,6 +2,8 @@
 //! the graph the checks, the site and the reports walk.
 
 pub mod graph;
+mod parts;
+mod requirements;
 
 use crate::diag::{Code, Diagnostic, Target};
 use crate::load::{Repository, locate};
@@ -20,6 +22,8 @@ pub struct Link {
     pub to: Ix,
     pub field: Field,
     /// Position in a list field (or the rule index for rule teams); 0 otherwise.
+    /// For a list inside a list (an audit finding's `records`), the outer
+    /// position in the high 16 bits and the inner one in the low 16 bits.
     pub item: u32,
 }
 
@@ -29,18 +33,24 @@ impl Link {
         let Some(rf) = kind.ref_fields().iter().find(|f| f.field == self.field) else {
             return String::new();
         };
+        let nested = rf.many && rf.path.contains(&"*");
+        let (outer, inner) = if nested {
+            (self.item >> 16, self.item & 0xFFFF)
+        } else {
+            (self.item, self.item)
+        };
         let mut p = String::new();
         for seg in rf.path {
             p.push('/');
             if *seg == "*" {
-                p.push_str(&self.item.to_string());
+                p.push_str(&outer.to_string());
             } else {
                 p.push_str(seg);
             }
         }
         if rf.many {
             p.push('/');
-            p.push_str(&self.item.to_string());
+            p.push_str(&inner.to_string());
         }
         p
     }
@@ -66,6 +76,8 @@ pub enum RefError {
     WrongKind(Kind),
     /// A bare name in a field that takes several kinds (the schema reports it).
     NeedsFullForm,
+    /// The record exists but has no entry with that id (`audit:x#F9`).
+    MissingPart { record: String, ids: Vec<String> },
 }
 
 impl Catalog {
@@ -145,43 +157,7 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
         inc: vec![Vec::new(); n],
     };
     report_duplicates(&catalog, &duplicates, diags);
-    let mut suggestions_left = 200;
-    let mut out = vec![Vec::new(); n];
-    for from in 0..n as Ix {
-        let record = catalog.record(from);
-        for rf in record.id.kind.ref_fields() {
-            for (item, text) in references(&record.value, rf.path, rf.many) {
-                match catalog.resolve(text, rf.accepts) {
-                    Ok(to) => out[from as usize].push(Link {
-                        from,
-                        to,
-                        field: rf.field,
-                        item,
-                    }),
-                    Err(e) => {
-                        let d = ref_diagnostic(
-                            &catalog,
-                            &record.id,
-                            text,
-                            rf.accepts,
-                            e,
-                            &mut suggestions_left,
-                        );
-                        if let Some(d) = d {
-                            let pointer = Link {
-                                from,
-                                to: from,
-                                field: rf.field,
-                                item,
-                            }
-                            .pointer(record.id.kind);
-                            diags.push(d.at(record.file, record.doc, pointer, Target::Value));
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let out = link_references(&catalog, diags);
     for links in &out {
         for l in links {
             catalog.inc[l.to as usize].push(*l);
@@ -189,7 +165,56 @@ pub fn link(repo: Repository, diags: &mut Vec<Diagnostic>) -> Catalog {
     }
     catalog.out = out;
     link_config(&catalog, diags);
+    requirements::check(&catalog, diags);
     catalog
+}
+
+/// Resolves the reference fields of every record: the links, and a
+/// diagnostic for each reference that does not resolve.
+fn link_references(catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Link>> {
+    let n = catalog.repo.records.len();
+    let present: Vec<bool> = catalog.index.iter().map(|i| !i.is_empty()).collect();
+    let mut suggestions_left = 200;
+    let mut out = vec![Vec::new(); n];
+    for from in 0..n as Ix {
+        let record = catalog.record(from);
+        for rf in record.id.kind.ref_fields() {
+            if rf.if_any && !rf.accepts.iter().any(|k| present[k.index()]) {
+                continue;
+            }
+            for (item, text) in references(&record.value, rf.path, rf.many) {
+                let link = Link {
+                    from,
+                    to: from,
+                    field: rf.field,
+                    item,
+                };
+                let resolved = if rf.parts {
+                    parts::resolve(catalog, text, rf.accepts)
+                } else {
+                    catalog.resolve(text, rf.accepts)
+                };
+                match resolved {
+                    Ok(to) => out[from as usize].push(Link { to, ..link }),
+                    Err(e) => {
+                        let d = ref_diagnostic(
+                            catalog,
+                            &record.id,
+                            text,
+                            rf.accepts,
+                            e,
+                            &mut suggestions_left,
+                        );
+                        if let Some(d) = d {
+                            let pointer = link.pointer(record.id.kind);
+                            diags.push(d.at(record.file, record.doc, pointer, Target::Value));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Every reference string of a field: (item, text).
@@ -202,8 +227,14 @@ fn references<'v>(value: &'v Value, path: &[&str], many: bool) -> Vec<(u32, &'v 
 fn walk<'v>(value: &'v Value, path: &[&str], item: u32, many: bool, out: &mut Vec<(u32, &'v str)>) {
     match path.split_first() {
         Some((&"*", rest)) => {
+            // A list inside this list keeps this position in the high bits.
             for (i, v) in value.as_seq().unwrap_or_default().iter().enumerate() {
-                walk(v, rest, i as u32, many, out);
+                let item = if many {
+                    (i as u32).min(0xFFFF) << 16
+                } else {
+                    i as u32
+                };
+                walk(v, rest, item, many, out);
             }
         }
         Some((seg, rest)) => {
@@ -214,7 +245,7 @@ fn walk<'v>(value: &'v Value, path: &[&str], item: u32, many: bool, out: &mut Ve
         None if many => {
             for (i, v) in value.as_seq().unwrap_or_default().iter().enumerate() {
                 if let Some(s) = v.as_str() {
-                    out.push((i as u32, s));
+                    out.push((item | (i as u32).min(0xFFFF), s));
                 }
             }
         }
@@ -246,6 +277,11 @@ fn ref_diagnostic(
     };
     let d = match error {
         RefError::NeedsFullForm => return None,
+        RefError::MissingPart { record, ids } => Diagnostic::new(
+            Code::UnresolvedRef,
+            format!("{from_label} refers to {text}, which does not exist"),
+        )
+        .with_help(parts::help(&record, &ids)),
         RefError::WrongKind(kind) => Diagnostic::new(
             Code::WrongKindRef,
             format!(
@@ -344,7 +380,7 @@ fn link_config(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         };
         let result = catalog.resolve(text, &[Kind::Team]);
         let d = match result {
-            Ok(_) | Err(RefError::NeedsFullForm) => continue,
+            Ok(_) | Err(RefError::NeedsFullForm | RefError::MissingPart { .. }) => continue,
             Err(RefError::WrongKind(kind)) => Diagnostic::new(
                 Code::WrongKindRef,
                 format!(

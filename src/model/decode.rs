@@ -39,6 +39,15 @@ impl Decode for Text {
     }
 }
 
+impl Decode for bool {
+    fn decode(value: &Value) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
 impl Decode for f64 {
     fn decode(value: &Value) -> Option<Self> {
         value.as_f64()

@@ -18,11 +18,20 @@ pub enum Kind {
     Change,
     Incident,
     Problem,
+    Objective,
+    Risk,
+    Audit,
+    ManagementReview,
+    Improvement,
+    Framework,
+    Release,
+    Customer,
+    Request,
 }
 
 impl Kind {
     /// Every kind, in the order the catalogue lists them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Team,
         Kind::Service,
         Kind::Sla,
@@ -33,6 +42,15 @@ impl Kind {
         Kind::Change,
         Kind::Incident,
         Kind::Problem,
+        Kind::Objective,
+        Kind::Risk,
+        Kind::Audit,
+        Kind::ManagementReview,
+        Kind::Improvement,
+        Kind::Framework,
+        Kind::Release,
+        Kind::Customer,
+        Kind::Request,
     ];
 
     /// Position in [`Kind::ALL`], for tables indexed by kind.
@@ -53,6 +71,15 @@ impl Kind {
             Kind::Change => "Change",
             Kind::Incident => "Incident",
             Kind::Problem => "Problem",
+            Kind::Objective => "Objective",
+            Kind::Risk => "Risk",
+            Kind::Audit => "Audit",
+            Kind::ManagementReview => "ManagementReview",
+            Kind::Improvement => "Improvement",
+            Kind::Framework => "Framework",
+            Kind::Release => "Release",
+            Kind::Customer => "Customer",
+            Kind::Request => "Request",
         }
     }
 
@@ -69,6 +96,15 @@ impl Kind {
             Kind::Change => "change",
             Kind::Incident => "incident",
             Kind::Problem => "problem",
+            Kind::Objective => "objective",
+            Kind::Risk => "risk",
+            Kind::Audit => "audit",
+            Kind::ManagementReview => "management-review",
+            Kind::Improvement => "improvement",
+            Kind::Framework => "framework",
+            Kind::Release => "release",
+            Kind::Customer => "customer",
+            Kind::Request => "request",
         }
     }
 
@@ -85,6 +121,15 @@ impl Kind {
             Kind::Change => "changes",
             Kind::Incident => "incidents",
             Kind::Problem => "problems",
+            Kind::Objective => "objectives",
+            Kind::Risk => "risks",
+            Kind::Audit => "audits",
+            Kind::ManagementReview => "management-reviews",
+            Kind::Improvement => "improvements",
+            Kind::Framework => "frameworks",
+            Kind::Release => "releases",
+            Kind::Customer => "customers",
+            Kind::Request => "requests",
         }
     }
 
@@ -108,6 +153,7 @@ impl Kind {
 
     /// The reference fields of this kind.
     pub fn ref_fields(self) -> &'static [RefField] {
+        use super::types::{Affected, Source, Target, Treatment};
         use Field::*;
         const TEAM: &[Kind] = &[Kind::Team];
         const OWNER: RefField = RefField::one(Owner, &["spec", "owner"], TEAM);
@@ -117,6 +163,8 @@ impl Kind {
             RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Service]),
             RefField::many(Cis, &["spec", "cis"], &[Kind::Ci]),
             RefField::many(Suppliers, &["spec", "suppliers"], &[Kind::Supplier]),
+            RefField::many(Customers, &["spec", "customers"], &[Kind::Customer]).if_any(),
+            RefField::one(Approval, &["spec", "requests", "*", "approval"], TEAM),
         ];
         const OWNED: &[RefField] = &[OWNER];
         const CI: &[RefField] = &[
@@ -148,15 +196,62 @@ impl Kind {
             RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
             RefField::one(Fix, &["spec", "fix"], &[Kind::Change]),
         ];
+        const SLA: &[RefField] = &[
+            OWNER,
+            RefField::one(Customer, &["spec", "customer"], &[Kind::Customer]).if_any(),
+        ];
+        const OBJECTIVE: &[RefField] = &[
+            OWNER,
+            RefField::many(Services, &["spec", "services"], &[Kind::Service]),
+        ];
+        const RISK: &[RefField] = &[
+            OWNER,
+            RefField::many(Affects, &["spec", "affects"], Affected::ACCEPTS),
+            RefField::many(Actions, &["spec", "actions"], Treatment::ACCEPTS),
+            RefField::one(AcceptedBy, &["spec", "acceptedBy"], TEAM),
+        ];
+        const AUDIT: &[RefField] = &[
+            RefField::many(Services, &["spec", "scope", "services"], &[Kind::Service]),
+            RefField::many(Auditees, &["spec", "auditees"], TEAM),
+            RefField::many(Records, &["spec", "findings", "*", "records"], &Kind::ALL),
+        ];
+        const REVIEW: &[RefField] = &[RefField::many(
+            Actions,
+            &["spec", "actions"],
+            &[Kind::Improvement],
+        )];
+        const IMPROVEMENT: &[RefField] = &[
+            OWNER,
+            RefField::many(Source, &["spec", "source"], Source::ACCEPTS).parts(),
+            RefField::many(Changes, &["spec", "changes"], &[Kind::Change]),
+        ];
+        const RELEASE: &[RefField] = &[
+            OWNER,
+            RefField::many(Services, &["spec", "services"], &[Kind::Service]),
+            RefField::many(Changes, &["spec", "changes"], &[Kind::Change]),
+        ];
+        const REQUEST: &[RefField] = &[RefField::one(
+            Service,
+            &["spec", "service"],
+            &[Kind::Service],
+        )];
         match self {
             Kind::Team => &[],
             Kind::Service => SERVICE,
-            Kind::Sla | Kind::Supplier | Kind::StandardChange => OWNED,
+            Kind::Supplier | Kind::StandardChange | Kind::Framework | Kind::Customer => OWNED,
+            Kind::Sla => SLA,
             Kind::Ci => CI,
             Kind::Policy => POLICY,
             Kind::Change => CHANGE,
             Kind::Incident => INCIDENT,
             Kind::Problem => PROBLEM,
+            Kind::Objective => OBJECTIVE,
+            Kind::Risk => RISK,
+            Kind::Audit => AUDIT,
+            Kind::ManagementReview => REVIEW,
+            Kind::Improvement => IMPROVEMENT,
+            Kind::Release => RELEASE,
+            Kind::Request => REQUEST,
         }
     }
 }
@@ -242,6 +337,29 @@ impl Record {
         self.value.pointer(&node.pointer()).is_some()
     }
 
+    /// The ids of the entries of the record's lists that a reference may name
+    /// as a part (`audit:x#F1`): an Audit's findings, a Service's request
+    /// offerings, a Framework's requirements, a Policy's rules.
+    pub fn part_ids(&self) -> Vec<&str> {
+        use super::Spec;
+        use super::types::Slot;
+        match &self.spec {
+            Spec::Audit(a) => Slot::fitting(&a.findings)
+                .filter_map(|(_, f)| f.id.as_deref())
+                .collect(),
+            Spec::Service(s) => s.requests.iter().filter_map(|o| o.id.as_deref()).collect(),
+            Spec::Framework(f) => Slot::fitting(&f.requirements)
+                .filter_map(|(_, r)| r.id.as_deref())
+                .collect(),
+            Spec::Policy(p) => p
+                .rules
+                .iter()
+                .filter_map(|r| r.0.as_ref()?.id.as_deref())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the document sets `spec.body` (to anything).
     pub fn sets_spec_body(&self) -> bool {
         self.value.get("spec").and_then(|s| s.get("body")).is_some()
@@ -303,6 +421,53 @@ pub enum Field {
     Services,
     Problem,
     Fix,
+    Customers,
+    Customer,
+    Approval,
+    Affects,
+    Actions,
+    AcceptedBy,
+    Auditees,
+    Records,
+    Source,
+    Changes,
+    Service,
+}
+
+impl Field {
+    /// The field's path under `spec` in a record of `kind` (`owner`,
+    /// `rules.approve.team`), as the export names it.
+    pub fn name(self, kind: Kind) -> &'static str {
+        match (self, kind) {
+            (Field::Services, Kind::Audit) => "scope.services",
+            (Field::Owner, _) => "owner",
+            (Field::Sla, _) => "sla",
+            (Field::DependsOn, _) => "dependsOn",
+            (Field::Cis, _) => "cis",
+            (Field::Suppliers, _) => "suppliers",
+            (Field::Supplier, _) => "supplier",
+            (Field::Approver, _) => "approver",
+            (Field::RuleTeam, _) => "rules.approve.team",
+            (Field::Impacts, _) => "impacts",
+            (Field::StandardChange, _) => "standardChange",
+            (Field::Incidents, _) => "incidents",
+            (Field::Problems, _) => "problems",
+            (Field::Services, _) => "services",
+            (Field::Problem, _) => "problem",
+            (Field::Fix, _) => "fix",
+            (Field::Customers, _) => "customers",
+            (Field::Customer, _) => "customer",
+            (Field::Approval, _) => "requests.approval",
+            (Field::Affects, _) => "affects",
+            (Field::Actions, _) => "actions",
+            (Field::AcceptedBy, _) => "acceptedBy",
+            (Field::Auditees, _) => "auditees",
+            (Field::Records, _) => "findings.records",
+            (Field::Source, _) => "source",
+            (Field::Changes, _) => "changes",
+            (Field::Service, _) => "service",
+        }
+    }
 }
 
 /// Where a reference field sits in a record and what it may point at.
@@ -314,6 +479,11 @@ pub struct RefField {
     pub accepts: &'static [Kind],
     /// A list of references rather than one.
     pub many: bool,
+    /// References may name a part of a record (`audit:x#F1`).
+    pub parts: bool,
+    /// Free text unless the repository holds a record of the accepted kind
+    /// (Service `customers` and SLA `customer` name Customers only then).
+    pub if_any: bool,
 }
 
 impl RefField {
@@ -323,6 +493,8 @@ impl RefField {
             path,
             accepts,
             many: false,
+            parts: false,
+            if_any: false,
         }
     }
     const fn many(field: Field, path: &'static [&'static str], accepts: &'static [Kind]) -> Self {
@@ -331,6 +503,20 @@ impl RefField {
             path,
             accepts,
             many: true,
+            parts: false,
+            if_any: false,
+        }
+    }
+    const fn parts(self) -> Self {
+        RefField {
+            parts: true,
+            ..self
+        }
+    }
+    const fn if_any(self) -> Self {
+        RefField {
+            if_any: true,
+            ..self
         }
     }
 }

@@ -20,6 +20,7 @@ pub use spec::problem::ProblemStatus;
 pub use spec::service::{Lifecycle, ServiceType};
 pub use spec::sla::Window;
 pub use spec::{
-    Change, Ci, Incident, Policy, Problem, Service, Sla, Spec, StandardChange, Supplier, Team,
+    Audit, Change, Ci, Customer, Framework, Improvement, Incident, ManagementReview, Objective,
+    Policy, Problem, Release, Request, Service, Sla, Spec, StandardChange, Supplier, Team,
 };
-pub use types::{Impact, Markdown, Ref, Tier};
+pub use types::{Impact, Markdown, Ref, RequirementRef, Tier};

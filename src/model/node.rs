@@ -37,6 +37,16 @@ pub enum Node {
     Rule(usize, &'static str),
     /// An item of a Policy's `spec.clauses`.
     Clause(usize),
+    /// `spec.KEY` (`spec.due`).
+    Key(&'static str),
+    /// `spec.A.B...` (`spec.scope.requirements`).
+    Path(&'static [&'static str]),
+    /// An item of a list: `spec.KEY[i]` (`spec.auditors[0]`).
+    Item(&'static str, usize),
+    /// An item of a list under a path: `spec.A.B[i]` (`spec.scope.requirements[2]`).
+    PathItem(&'static [&'static str], usize),
+    /// A key of an item of a list: `spec.LIST[i].KEY` (`spec.findings[1].requirement`).
+    ItemKey(&'static str, usize, &'static str),
 }
 
 impl Node {
@@ -91,6 +101,15 @@ impl Node {
             Node::ContractLastReviewed => spec(&["contract", "lastReviewed"]),
             Node::Rule(i, key) => vec![B("spec"), B("rules"), O(i.to_string()), B(key)],
             Node::Clause(i) => vec![B("spec"), B("clauses"), O(i.to_string())],
+            Node::Key(key) => spec(&[key]),
+            Node::Path(path) => spec(path),
+            Node::Item(key, i) => vec![B("spec"), B(key), O(i.to_string())],
+            Node::PathItem(path, i) => {
+                let mut segments = spec(path);
+                segments.push(O(i.to_string()));
+                segments
+            }
+            Node::ItemKey(list, i, key) => vec![B("spec"), B(list), O(i.to_string()), B(key)],
         }
     }
 }

@@ -4,7 +4,8 @@
 use super::Kind;
 use super::metadata::Metadata;
 use super::spec::{
-    Change, Ci, Incident, Policy, Problem, Service, Sla, StandardChange, Supplier, Team,
+    Audit, Change, Ci, Customer, Framework, Improvement, Incident, ManagementReview, Objective,
+    Policy, Problem, Release, Request, Risk, Service, Sla, StandardChange, Supplier, Team,
 };
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -24,6 +25,15 @@ pub fn generate(kind: Kind) -> String {
         Kind::Change => root::<ChangeRecord>(),
         Kind::Incident => root::<IncidentRecord>(),
         Kind::Problem => root::<ProblemRecord>(),
+        Kind::Objective => root::<ObjectiveRecord>(),
+        Kind::Risk => root::<RiskRecord>(),
+        Kind::Audit => root::<AuditRecord>(),
+        Kind::ManagementReview => root::<ManagementReviewRecord>(),
+        Kind::Improvement => root::<ImprovementRecord>(),
+        Kind::Framework => root::<FrameworkRecord>(),
+        Kind::Release => root::<ReleaseRecord>(),
+        Kind::Customer => root::<CustomerRecord>(),
+        Kind::Request => root::<RequestRecord>(),
     };
     text(schema)
 }
@@ -279,6 +289,54 @@ record!(
     /// A Problem: the underlying cause of one or more Incidents. Its identity is
     /// `problem:<name>`; usually a `.md` record whose body is the root cause analysis.
     ProblemRecord, Problem, "Problem"
+);
+record!(
+    /// An Objective: a measurable aim of the service management system, with its target and
+    /// measured results (ISO/IEC 20000-1 6.2). Its identity is `objective:<name>`.
+    ObjectiveRecord, Objective, "Objective"
+);
+record!(
+    /// A Risk: what could keep the services from meeting their objectives, scored and treated
+    /// (ISO/IEC 20000-1 6.1). Its identity is `risk:<name>`.
+    RiskRecord, Risk, "Risk"
+);
+record!(
+    /// An Audit: an internal, external or certification audit, its scope and findings (ISO/IEC
+    /// 20000-1 9.2). Its identity is `audit:<name>`; a finding is `audit:<name>#<id>`. Usually a
+    /// `.md` record whose body is the audit report.
+    AuditRecord, Audit, "Audit"
+);
+record!(
+    /// A ManagementReview: top management's review of the service management system, its
+    /// inputs, decisions and actions (ISO/IEC 20000-1 9.3). Its identity is
+    /// `management-review:<name>`.
+    ManagementReviewRecord, ManagementReview, "ManagementReview"
+);
+record!(
+    /// An Improvement: a correction, corrective action or improvement, where it comes from and
+    /// whether it worked (ISO/IEC 20000-1 10). Its identity is `improvement:<name>`.
+    ImprovementRecord, Improvement, "Improvement"
+);
+record!(
+    /// A Framework: a standard's requirements (ISO/IEC 27001, ISO 9001...), the records that
+    /// evidence them, and how they map to other frameworks. Its identity is `framework:<name>`;
+    /// the name is the framework's id in requirement references.
+    FrameworkRecord, Framework, "Framework"
+);
+record!(
+    /// A Release: Changes built, tested and deployed together to one or more Services (ISO/IEC
+    /// 20000-1 8.5.3). Its identity is `release:<name>`.
+    ReleaseRecord, Release, "Release"
+);
+record!(
+    /// A Customer: who the services are for, the contacts and their satisfaction (ISO/IEC
+    /// 20000-1 8.3.2). Its identity is `customer:<name>`.
+    CustomerRecord, Customer, "Customer"
+);
+record!(
+    /// A Request: a service request for one of a Service's offerings (ISO/IEC 20000-1 8.6.2). Its
+    /// identity is `request:<name>`.
+    RequestRecord, Request, "Request"
 );
 
 #[cfg(test)]

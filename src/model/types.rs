@@ -12,6 +12,9 @@ use std::marker::PhantomData;
 pub trait Target {
     /// One kind: the bare name is enough; several: the full form is needed.
     const ACCEPTS: &'static [Kind];
+    /// Whether a reference may name a part of a record, `kind:name#id` (an
+    /// entry with that `id` in one of its lists, e.g. an audit finding).
+    const PARTS: bool = false;
 }
 
 /// A reference as written (`payments`, `team:payments`), and the identity it
@@ -20,6 +23,8 @@ pub struct Ref<K> {
     text: Text,
     /// Where the name starts in `text` (after `kind:`).
     name_at: u8,
+    /// Where the name ends: at `#` in a reference to a part, else the end.
+    name_end: u16,
     /// The kind of the record it names; `None` when that is not an accepted kind.
     kind: Option<Kind>,
     accepts: PhantomData<fn() -> K>,
@@ -35,8 +40,13 @@ impl<K: Target> Ref<K> {
             None => None,
         };
         let name_at = r.kind.map_or(0, |k| k.len() + 1);
+        let name_end = match text.find('#') {
+            Some(at) if K::PARTS && at > name_at => at,
+            _ => text.len(),
+        };
         Ref {
             name_at: u8::try_from(name_at).unwrap_or(0),
+            name_end: u16::try_from(name_end).unwrap_or(u16::MAX),
             kind,
             text,
             accepts: PhantomData,
@@ -50,9 +60,19 @@ impl<K> Ref<K> {
         &self.text
     }
 
-    /// The name part (`payments` of `team:payments`), whatever the kind.
+    /// The name part (`payments` of `team:payments`, `2026-internal` of
+    /// `audit:2026-internal#F3`), whatever the kind.
     pub fn name(&self) -> &str {
-        self.text.get(self.name_at as usize..).unwrap_or(&self.text)
+        let end = (self.name_end as usize).min(self.text.len());
+        self.text
+            .get(self.name_at as usize..end)
+            .unwrap_or(&self.text)
+    }
+
+    /// The part named after `#` (`F3` of `audit:2026-internal#F3`), in a
+    /// field that takes references to parts.
+    pub fn part(&self) -> Option<&str> {
+        self.text.get(self.name_end as usize + 1..)
     }
 
     /// The kind of the record it names, when the field accepts that kind.
@@ -71,6 +91,7 @@ impl<K> Clone for Ref<K> {
         Ref {
             text: self.text.clone(),
             name_at: self.name_at,
+            name_end: self.name_end,
             kind: self.kind,
             accepts: PhantomData,
         }
@@ -100,7 +121,9 @@ impl<K: Target> Decode for Ref<K> {
 
 impl<K: Target> JsonSchema for Ref<K> {
     fn schema_name() -> Cow<'static, str> {
-        if K::ACCEPTS.len() > 1 {
+        if K::PARTS {
+            PartRefText::schema_name()
+        } else if K::ACCEPTS.len() > 1 {
             FullRefText::schema_name()
         } else {
             RefText::schema_name()
@@ -108,7 +131,9 @@ impl<K: Target> JsonSchema for Ref<K> {
     }
 
     fn schema_id() -> Cow<'static, str> {
-        if K::ACCEPTS.len() > 1 {
+        if K::PARTS {
+            PartRefText::schema_id()
+        } else if K::ACCEPTS.len() > 1 {
             FullRefText::schema_id()
         } else {
             RefText::schema_id()
@@ -116,7 +141,9 @@ impl<K: Target> JsonSchema for Ref<K> {
     }
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        if K::ACCEPTS.len() > 1 {
+        if K::PARTS {
+            PartRefText::json_schema(generator)
+        } else if K::ACCEPTS.len() > 1 {
             FullRefText::json_schema(generator)
         } else {
             RefText::json_schema(generator)
@@ -144,11 +171,112 @@ struct RefText;
 )]
 struct FullRefText;
 
+/// A reference in the full form `kind:name`, or to a part of a record as
+/// `kind:name#id`: the entry with that `id` in one of the record's lists (e.g.
+/// `audit:2026-internal#F3`, a finding of that Audit).
+#[derive(JsonSchema)]
+#[schemars(
+    rename = "partRef",
+    with = "String",
+    extend("pattern" = "^[a-z][a-z-]*:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(#[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$")
+)]
+struct PartRefText;
+
 /// What a Change's `impacts` may name: a Service or a CI.
 pub enum Impact {}
 
 impl Target for Impact {
     const ACCEPTS: &'static [Kind] = &[Kind::Service, Kind::Ci];
+}
+
+/// What a Risk `affects`: Services, CIs and Suppliers.
+pub enum Affected {}
+
+impl Target for Affected {
+    const ACCEPTS: &'static [Kind] = &[Kind::Service, Kind::Ci, Kind::Supplier];
+}
+
+/// What treats a Risk: Improvements and Changes.
+pub enum Treatment {}
+
+impl Target for Treatment {
+    const ACCEPTS: &'static [Kind] = &[Kind::Improvement, Kind::Change];
+}
+
+/// Where an Improvement comes from: audit findings (`audit:X#F1`), Incidents,
+/// Problems, ManagementReviews, Risks and Customers.
+pub enum Source {}
+
+impl Target for Source {
+    const ACCEPTS: &'static [Kind] = &[
+        Kind::Audit,
+        Kind::Incident,
+        Kind::Problem,
+        Kind::ManagementReview,
+        Kind::Risk,
+        Kind::Customer,
+    ];
+    const PARTS: bool = true;
+}
+
+/// Any record, in the full form (an audit finding's `records`).
+pub enum AnyRecord {}
+
+impl Target for AnyRecord {
+    const ACCEPTS: &'static [Kind] = &Kind::ALL;
+}
+
+/// A requirement of a framework, `FRAMEWORK:ID` (e.g. `iso27001:A.5.1`,
+/// `iso20000-1:8.5.1`); a bare clause number means ISO/IEC 20000-1 (`8.5.1`).
+#[derive(Clone, Debug, PartialEq, JsonSchema)]
+#[schemars(
+    rename = "requirementRef",
+    with = "String",
+    extend("pattern" = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?:)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+)]
+pub struct RequirementRef(pub Text);
+
+/// The framework built in: ISO/IEC 20000-1:2018.
+pub const BUILT_IN_FRAMEWORK: &str = "iso20000-1";
+
+impl RequirementRef {
+    /// The framework it names (`iso20000-1` when bare).
+    pub fn framework(&self) -> &str {
+        self.0
+            .split_once(':')
+            .map_or(BUILT_IN_FRAMEWORK, |(framework, _)| framework)
+    }
+
+    /// The requirement's id in its framework (`8.5.1`).
+    pub fn id(&self) -> &str {
+        self.0.split_once(':').map_or(&self.0, |(_, id)| id)
+    }
+}
+
+impl Decode for RequirementRef {
+    fn decode(value: &Value) -> Option<Self> {
+        Text::decode(value).map(RequirementRef)
+    }
+}
+
+/// A rating from 1 (lowest) to 5 (highest): a Risk's likelihood and impact, a
+/// Customer's satisfaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
+#[schemars(inline, with = "u8")]
+pub struct Score(u8);
+
+impl Score {
+    /// The score as a number, 1 to 5.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl Decode for Score {
+    fn decode(value: &Value) -> Option<Self> {
+        let score = value.as_i64()?;
+        (1..=5).contains(&score).then_some(Score(score as u8))
+    }
 }
 
 /// A Service's criticality, from 1 (most critical) to 4.
@@ -396,6 +524,16 @@ impl JsonSchema for Clause {
 /// when the item does not fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slot<T>(pub Option<T>);
+
+impl<T> Slot<T> {
+    /// The items of a list that fit, with their positions in the list.
+    pub fn fitting(slots: &[Slot<T>]) -> impl Iterator<Item = (usize, &T)> {
+        slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, s.0.as_ref()?)))
+    }
+}
 
 impl<T: Decode> Decode for Slot<T> {
     fn decode(value: &Value) -> Option<Self> {

@@ -26,6 +26,15 @@ pub fn source(kind: Kind) -> &'static str {
         Kind::Change => include_str!("../../schemas/change.schema.json"),
         Kind::Incident => include_str!("../../schemas/incident.schema.json"),
         Kind::Problem => include_str!("../../schemas/problem.schema.json"),
+        Kind::Objective => include_str!("../../schemas/objective.schema.json"),
+        Kind::Risk => include_str!("../../schemas/risk.schema.json"),
+        Kind::Audit => include_str!("../../schemas/audit.schema.json"),
+        Kind::ManagementReview => include_str!("../../schemas/management-review.schema.json"),
+        Kind::Improvement => include_str!("../../schemas/improvement.schema.json"),
+        Kind::Framework => include_str!("../../schemas/framework.schema.json"),
+        Kind::Release => include_str!("../../schemas/release.schema.json"),
+        Kind::Customer => include_str!("../../schemas/customer.schema.json"),
+        Kind::Request => include_str!("../../schemas/request.schema.json"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! A configuration item.
 
+use super::resources::{Capacity, Cost};
 use crate::model::decode::{spec_struct, string_enum};
 use crate::model::types::{DateText, Map, Markdown, Ref, Req, Scalar, Unread};
 use crate::model::{Supplier, Team};
@@ -38,6 +39,12 @@ spec_struct! {
         /// eu-west-1, encrypted: true}`).
         #[schemars(with = "Option<Map<Scalar>>")]
         "attributes" => attributes: Option<Unread>,
+        /// Capacity entries, each `{metric, unit, limit, current, measured, threshold, forecast}`.
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "capacity" => capacity: Box<[Capacity]>,
+        /// What the CI costs: `{amount, currency, per}` (e.g. `{amount: 300, currency: EUR, per:
+        /// month}`); split among the Services that reach it.
+        "cost" => cost: Option<Cost>,
         /// Description of the CI (Markdown). In a `.md` record the body is the Markdown after the
         /// front matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,

@@ -1,11 +1,21 @@
 //! The typed spec of each kind: a file per kind. Doc comments are the
 //! descriptions of the JSON Schemas generated from these types.
 
+pub mod audit;
 pub mod change;
 pub mod ci;
+pub mod customer;
+pub mod framework;
+pub mod improvement;
 pub mod incident;
+pub mod management_review;
+pub mod objective;
 pub mod policy;
 pub mod problem;
+pub mod release;
+pub mod request;
+pub mod resources;
+pub mod risk;
 pub mod service;
 pub mod sla;
 pub mod standard_change;
@@ -18,11 +28,20 @@ use super::types::Target;
 use crate::value::Value;
 use std::sync::Arc;
 
+pub use audit::Audit;
 pub use change::Change;
 pub use ci::Ci;
+pub use customer::Customer;
+pub use framework::Framework;
+pub use improvement::Improvement;
 pub use incident::Incident;
+pub use management_review::ManagementReview;
+pub use objective::Objective;
 pub use policy::Policy;
 pub use problem::Problem;
+pub use release::Release;
+pub use request::Request;
+pub use risk::Risk;
 pub use service::Service;
 pub use sla::Sla;
 pub use standard_change::StandardChange;
@@ -42,6 +61,15 @@ pub enum Spec {
     Change(Arc<Change>),
     Incident(Arc<Incident>),
     Problem(Arc<Problem>),
+    Objective(Arc<Objective>),
+    Risk(Arc<Risk>),
+    Audit(Arc<Audit>),
+    ManagementReview(Arc<ManagementReview>),
+    Improvement(Arc<Improvement>),
+    Framework(Arc<Framework>),
+    Release(Arc<Release>),
+    Customer(Arc<Customer>),
+    Request(Arc<Request>),
 }
 
 impl Spec {
@@ -62,6 +90,15 @@ impl Spec {
             Kind::Change => Spec::Change(of(spec)),
             Kind::Incident => Spec::Incident(of(spec)),
             Kind::Problem => Spec::Problem(of(spec)),
+            Kind::Objective => Spec::Objective(of(spec)),
+            Kind::Risk => Spec::Risk(of(spec)),
+            Kind::Audit => Spec::Audit(of(spec)),
+            Kind::ManagementReview => Spec::ManagementReview(of(spec)),
+            Kind::Improvement => Spec::Improvement(of(spec)),
+            Kind::Framework => Spec::Framework(of(spec)),
+            Kind::Release => Spec::Release(of(spec)),
+            Kind::Customer => Spec::Customer(of(spec)),
+            Kind::Request => Spec::Request(of(spec)),
         }
     }
 
@@ -75,7 +112,18 @@ impl Spec {
             Spec::Policy(s) => s.owner.as_ref(),
             Spec::StandardChange(s) => s.owner.as_ref(),
             Spec::Problem(s) => s.owner.as_ref(),
-            Spec::Team(_) | Spec::Change(_) | Spec::Incident(_) => None,
+            Spec::Objective(s) => s.owner.as_ref(),
+            Spec::Risk(s) => s.owner.as_ref(),
+            Spec::Improvement(s) => s.owner.as_ref(),
+            Spec::Framework(s) => s.owner.as_ref(),
+            Spec::Release(s) => s.owner.as_ref(),
+            Spec::Customer(s) => s.owner.as_ref(),
+            Spec::Team(_)
+            | Spec::Change(_)
+            | Spec::Incident(_)
+            | Spec::Audit(_)
+            | Spec::ManagementReview(_)
+            | Spec::Request(_) => None,
         }
     }
 
@@ -92,6 +140,15 @@ impl Spec {
             Spec::Change(s) => &s.body,
             Spec::Incident(s) => &s.body,
             Spec::Problem(s) => &s.body,
+            Spec::Objective(s) => &s.body,
+            Spec::Risk(s) => &s.body,
+            Spec::Audit(s) => &s.body,
+            Spec::ManagementReview(s) => &s.body,
+            Spec::Improvement(s) => &s.body,
+            Spec::Framework(s) => &s.body,
+            Spec::Release(s) => &s.body,
+            Spec::Customer(s) => &s.body,
+            Spec::Request(s) => &s.body,
         };
         body.as_deref()
     }
@@ -130,4 +187,13 @@ accessors! {
     change: Change,
     incident: Incident,
     problem: Problem,
+    objective: Objective,
+    risk: Risk,
+    audit: Audit,
+    management_review: ManagementReview,
+    improvement: Improvement,
+    framework: Framework,
+    release: Release,
+    customer: Customer,
+    request: Request,
 }

@@ -1,7 +1,7 @@
 //! A Policy, the ISO/IEC 20000-1 clauses it addresses and its rules.
 
 use crate::model::decode::{spec_struct, string_enum};
-use crate::model::types::{Clause, DateText, Markdown, Ref, Req, Slot};
+use crate::model::types::{Clause, DateText, Markdown, Ref, Req, RequirementRef, Slot};
 use crate::model::{Kind, Team};
 use crate::time::Duration;
 use crate::value::Text;
@@ -9,6 +9,10 @@ use jiff::civil::Date;
 
 spec_struct! {
     /// The Policy's ownership, the clauses it addresses, its review cycle and its rules.
+    #[schemars(extend(
+        "if" = {"properties": {"requirements": false}},
+        "then" = {"required": ["clauses"]}
+    ))]
     pub struct Policy {
         /// The Team that owns this Policy and approves changes to it: a Team name, bare or full
         /// form (e.g. `payments` or `team:payments`).
@@ -16,8 +20,15 @@ spec_struct! {
         "owner" => owner: Option<Ref<Team>>,
         /// ISO/IEC 20000-1:2018 clause numbers the Policy addresses, quoted as strings (e.g.
         /// `["8.5.1", "8.5.2"]`).
-        #[schemars(required, length(min = 1), extend("uniqueItems" = true))]
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
         "clauses" => clauses: Box<[Clause]>,
+        /// Requirements of any framework the Policy addresses, as requirement references:
+        /// `FRAMEWORK:ID` or a bare ISO/IEC 20000-1 clause number (e.g. `["iso27001:A.5.1"]`). A
+        /// Policy names `clauses`, `requirements` or both.
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
+        "requirements" => requirements: Box<[Slot<RequirementRef>]>,
         /// The Team that approves the Policy: a Team name, bare or full form (e.g. `itsm-office`).
         "approver" => approver: Option<Ref<Team>>,
         /// Date from which the Policy applies (e.g. `2026-01-01`).

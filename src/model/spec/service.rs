@@ -1,10 +1,12 @@
 //! A Service in the service catalogue.
 
+use super::resources::{Capacity, Cost};
 use crate::model::decode::{spec_struct, string_enum};
-use crate::model::types::{Markdown, Ref, Req, Tier};
+use crate::model::types::{DateText, Markdown, Ref, Req, Tier};
 use crate::model::{Ci, Sla, Supplier, Team};
 use crate::time::Duration;
 use crate::value::Text;
+use jiff::civil::Date;
 
 spec_struct! {
     /// The Service's ownership, lifecycle, criticality, SLA and dependencies.
@@ -41,13 +43,28 @@ spec_struct! {
         #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
         "suppliers" => suppliers: Box<[Ref<Supplier>]>,
-        /// Who uses the Service, as free text (e.g. `[Retail customers, Finance]`).
+        /// Who uses the Service: free text (e.g. `[Retail customers, Finance]`), or, when the
+        /// repository holds Customer records, Customer names, bare or full form (e.g.
+        /// `[customer:retail]`).
         #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         "customers" => customers: Box<[Text]>,
         /// How the Service is supported: `{hours, channel, escalation}`.
         "support" => support: Option<Support>,
-        /// Service continuity objectives: `{rto, rpo}` as durations (e.g. `{rto: 4h, rpo: 15m}`).
+        /// Service continuity: objectives `{rto, rpo}` as durations (e.g. `{rto: 4h, rpo: 15m}`),
+        /// the `plan`, how often it is tested (`testEvery`) and the `tests`.
         "continuity" => continuity: Option<Continuity>,
+        /// Capacity entries, each `{metric, unit, limit, current, measured, threshold, forecast}`.
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "capacity" => capacity: Box<[Capacity]>,
+        /// What the Service itself costs: `{amount, currency, per}` (e.g. `{amount: 1200,
+        /// currency: EUR, per: month}`).
+        "cost" => cost: Option<Cost>,
+        /// What the Service may cost in full, shared costs included: `{amount, currency, per}`.
+        "budget" => budget: Option<Cost>,
+        /// Service request offerings, each `{id, title, fulfilment, approval}` (e.g. `- {id:
+        /// api-key, title: New API key, fulfilment: 1d}`).
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "requests" => requests: Box<[Offering]>,
         /// Description of the Service (Markdown). In a `.md` record the body is the Markdown after
         /// the front matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,
@@ -92,5 +109,58 @@ spec_struct! {
         "rto" => rto: Option<Duration>,
         /// Recovery point objective: the most data loss acceptable, as a time span (e.g. `15m`).
         "rpo" => rpo: Option<Duration>,
+        /// The continuity plan: a URL or Markdown.
+        "plan" => plan: Option<Markdown>,
+        /// How often the plan must be tested (default `12mo`).
+        #[schemars(extend("default" = "12mo"))]
+        "testEvery" => test_every: Option<Duration>,
+        /// Tests of the plan, each `{date, result, rtoAchieved, rpoAchieved, notes}`.
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        "tests" => tests: Box<[ContinuityTest]>,
+    }
+}
+
+spec_struct! {
+    /// A test of a continuity plan.
+    pub struct ContinuityTest {
+        /// When the test took place (e.g. `2026-05-20`).
+        #[schemars(required, with = "Req<DateText>")]
+        "date" => date: Option<Date>,
+        /// `passed`, `partial` or `failed`.
+        #[schemars(required)]
+        "result" => result: Option<TestResult>,
+        /// How long recovery took (e.g. `3h`).
+        "rtoAchieved" => rto_achieved: Option<Duration>,
+        /// How much data was lost, as a time span (e.g. `5m`).
+        "rpoAchieved" => rpo_achieved: Option<Duration>,
+        /// What was learnt (Markdown).
+        "notes" => notes: Option<Markdown>,
+    }
+}
+
+string_enum! {
+    /// How a continuity test went.
+    pub enum TestResult {
+        Passed = "passed",
+        Partial = "partial",
+        Failed = "failed",
+    }
+}
+
+spec_struct! {
+    /// A service request offering.
+    pub struct Offering {
+        /// The offering's id, unique in the Service; Requests name it in `offering` (e.g.
+        /// `api-key`).
+        #[schemars(required, regex(pattern = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"))]
+        "id" => id: Option<Text>,
+        /// What is offered (e.g. `New API key`).
+        #[schemars(required, length(min = 1))]
+        "title" => title: Option<Text>,
+        /// The fulfilment target, from request to fulfilment (e.g. `1d`).
+        #[schemars(required)]
+        "fulfilment" => fulfilment: Option<Duration>,
+        /// The Team that approves such requests: a Team name, bare or full form (e.g. `security`).
+        "approval" => approval: Option<Ref<Team>>,
     }
 }

@@ -14,7 +14,9 @@ spec_struct! {
         /// (e.g. `payments` or `team:payments`).
         #[schemars(required, with = "Req<Ref<Team>>")]
         "owner" => owner: Option<Ref<Team>>,
-        /// The customer the SLA is agreed with, as free text (e.g. `Retail division`, `Internal`).
+        /// The customer the SLA is agreed with: free text (e.g. `Retail division`, `Internal`), or,
+        /// when the repository holds Customer records, a Customer name, bare or full form (e.g.
+        /// `retail`).
         #[schemars(required)]
         "customer" => customer: Option<Text>,
         /// Availability target in percent, 0-100 (e.g. `99.9`).

@@ -1,5 +1,6 @@
 //! A Supplier and its contract.
 
+use super::resources::Cost;
 use crate::model::Team;
 use crate::model::decode::spec_struct;
 use crate::model::types::{DateText, Markdown, Ref, Req};
@@ -45,5 +46,8 @@ spec_struct! {
         "lastReviewed" => last_reviewed: Option<Date>,
         /// How often the contract must be reviewed (e.g. `12mo`).
         "reviewEvery" => review_every: Option<Duration>,
+        /// What the contract costs: `{amount, currency, per}` (e.g. `{amount: 24000, currency:
+        /// EUR, per: year}`); split among the Services whose `suppliers` name the Supplier.
+        "cost" => cost: Option<Cost>,
     }
 }

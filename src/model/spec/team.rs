@@ -1,5 +1,6 @@
 //! A Team: the people who own records and approve changes to them.
 
+use super::resources::Cost;
 use crate::model::decode::spec_struct;
 use crate::model::types::{Login, Markdown, Req};
 use crate::value::Text;
@@ -18,6 +19,8 @@ spec_struct! {
         "email" => email: Option<Text>,
         /// The Team's chat channel (e.g. `#payments`).
         "chat" => chat: Option<Text>,
+        /// What the business Services the Team owns may cost in full: `{amount, currency, per}`.
+        "budget" => budget: Option<Cost>,
         /// Free-form description of the Team (Markdown). In a `.md` record the body is the Markdown
         /// after the front matter and `spec.body` must not be set.
         "body" => body: Option<Markdown>,

@@ -181,5 +181,14 @@ pub(super) fn plural(k: Kind) -> &'static str {
         Kind::Change => "Changes",
         Kind::Incident => "Incidents",
         Kind::Problem => "Problems",
+        Kind::Objective => "Objectives",
+        Kind::Risk => "Risks",
+        Kind::Audit => "Audits",
+        Kind::ManagementReview => "Management reviews",
+        Kind::Improvement => "Improvements",
+        Kind::Framework => "Frameworks",
+        Kind::Release => "Releases",
+        Kind::Customer => "Customers",
+        Kind::Request => "Requests",
     }
 }

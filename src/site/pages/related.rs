@@ -114,6 +114,16 @@ fn incoming_title(from: Kind, field: Field) -> String {
         }
         Field::Cis => format!("Used by {}", p.to_lowercase()),
         Field::DependsOn => format!("Depended on by {}", p.to_lowercase()),
+        Field::Customers | Field::Customer => format!("Customer of: {p}"),
+        Field::Approval => "Approves requests for".into(),
+        Field::Affects => "Risks".into(),
+        Field::Actions => format!("Treats or acts on: {p}"),
+        Field::AcceptedBy => "Accepted risks".into(),
+        Field::Auditees => "Audited in".into(),
+        Field::Records => "Audit findings".into(),
+        Field::Source => "Improvements".into(),
+        Field::Changes => format!("Carried out for: {p}"),
+        Field::Service => "Requests".into(),
     }
 }
 
