@@ -63,12 +63,21 @@ codes! {
     Symlink = "symlink", Error, "a symbolic link in the tree itsm reads (on disk, or mode 120000 at a revision): nothing is read through it";
     Submodule = "submodule", Error, "a git submodule in the tree itsm reads (a gitlink at a revision, a folder holding `.git` on disk): nothing is read from it";
     NonUtf8Path = "non-utf8-path", Error, "a file or folder name in the tree itsm reads that is not UTF-8 (shown with `\\xNN` escapes): nothing is read from it";
+    AuditIndependence = "audit-independence", Error, "an auditor of an Audit is a member of one of its `auditees` or of the owner Team of a Service in its scope";
+    FindingUnaddressed = "finding-unaddressed", Error, "a major or minor finding of a `done` Audit older than 30 days has no Improvement whose `source` names it";
+    RiskAcceptance = "risk-acceptance", Error, "a Risk scored (likelihood x impact) above `risk.appetite` is accepted without `acceptedBy`";
     OrphanCi = "orphan-ci", Warning, "a CI that no Service reaches through `cis` and CI `dependsOn`";
-    ReviewOverdue = "review-overdue", Warning, "`lastReviewed` + `reviewEvery` is in the past (Policy, SLA, Supplier contract)";
+    ReviewOverdue = "review-overdue", Warning, "`lastReviewed` + `reviewEvery` is in the past (Policy, SLA, Supplier contract, Risk)";
     Expiring = "expiring", Warning, "`expires` / `contract.end` within 30 days";
     RetiredDependency = "retired-dependency", Warning, "a production Service depends on a deprecated or retired Service, or uses a retired CI";
     SlaInfeasible = "sla-infeasible", Warning, "a Service's SLA availability is higher than the product of the availabilities of the SLAs of the Services it depends on directly: the target cannot be met";
     ReviewMissing = "review-missing", Warning, "an emergency Change implemented more than 14 days ago without `review`";
+    AuditOverdue = "audit-overdue", Warning, "a requirement addressed by a Policy has had no `done` internal Audit with it in scope within `audits.every`";
+    ManagementReviewOverdue = "management-review-overdue", Warning, "no `held` ManagementReview within `managementReview.every`";
+    ReviewInputs = "review-inputs", Warning, "a `held` ManagementReview does not cover every input topic";
+    RiskUntreated = "risk-untreated", Warning, "a Risk with treatment mitigate has no `actions`";
+    ActionOverdue = "action-overdue", Warning, "an Improvement (open or in-progress) or Objective (not achieved, missed or dropped) is past `due`";
+    Unverified = "unverified", Warning, "a corrective-action `done` and `closed` more than 90 days ago, without `verification`";
 }
 
 impl fmt::Display for Code {

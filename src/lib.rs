@@ -9,6 +9,7 @@ pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod export;
+pub mod framework;
 pub mod github;
 pub mod html;
 pub mod impact;

@@ -74,6 +74,8 @@ pub struct Template {
     pub service: Option<String>,
     /// A Service that offers requests, with the id of one of its offerings.
     pub offering: Option<(String, String)>,
+    /// A Customer, once the repository holds one (an SLA's `customer` then names it).
+    pub customer: Option<String>,
     pub today: Date,
 }
 
@@ -125,6 +127,7 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
 /// The `spec` of a new record of a kind of the v1 catalogue.
 fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result<String> {
     let team = &ctx.team;
+    let customer = ctx.customer.as_deref().unwrap_or("Internal");
     let today = ctx.today;
     let spec = match kind {
         Kind::Team => format!(
@@ -135,7 +138,7 @@ fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result
             "spec:\n  owner: {team}\n  lifecycle: planned   # planned, development, production, deprecated, retired\n  tier: 3             # 1 (most critical) to 4\n  type: technical\n  # sla: standard      # required once in production\n  # dependsOn: []\n  # cis: []\n  body: |\n    What {title} does, for whom, and how to get help.\n"
         ),
         Kind::Sla => format!(
-            "spec:\n  owner: {team}\n  customer: Internal\n  availability: 99.9\n  window: monthly\n  supportHours: 24x7\n  response: {{p1: 15m, p2: 1h, p3: 4h, p4: 1d}}\n  resolution: {{p1: 4h, p2: 8h, p3: 3d, p4: 2w}}\n  effective: {today}\n  lastReviewed: {today}\n  reviewEvery: 12mo\n"
+            "spec:\n  owner: {team}\n  customer: {customer}\n  availability: 99.9\n  window: monthly\n  supportHours: 24x7\n  response: {{p1: 15m, p2: 1h, p3: 4h, p4: 1d}}\n  resolution: {{p1: 4h, p2: 8h, p3: 3d, p4: 2w}}\n  effective: {today}\n  lastReviewed: {today}\n  reviewEvery: 12mo\n"
         ),
         Kind::Ci => format!(
             "spec:\n  owner: {team}\n  type: application     # application, server, database, cloud-service, ...\n  environment: production\n  lifecycle: active\n  # dependsOn: []\n"
@@ -266,6 +269,7 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
         login: "your-github-login".into(),
         service: Some("website".into()),
         offering: None,
+        customer: None,
         today,
     };
     let config = format!(

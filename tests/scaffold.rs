@@ -15,3 +15,59 @@ fn a_name_that_is_a_path_writes_nothing_outside() {
     assert_has(&stderr(&out), "not a valid name");
     assert_eq!(files_under(outer.path()).len(), VALID.len());
 }
+
+/// `itsm new` writes a record of every kind that `itsm check` accepts without
+/// an error (a Request needs a Service that offers requests). The warnings left
+/// are true of a new record: a CI no Service uses yet, a management review
+/// planned but none held. A first Customer then makes free-text customers
+/// references, and the SLA that names "Shop" must name a Customer.
+#[test]
+fn a_new_record_of_every_kind_checks_without_errors() {
+    let offering = "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: desk\nspec:\n  owner: ops\n  lifecycle: planned\n  tier: 3\n  requests:\n    - {id: laptop, title: A laptop, fulfilment: 3d}\n";
+    let dir = valid_repo(&[("services/desk.yaml", offering)]);
+    let kinds = itsm::model::Kind::ALL.into_iter();
+    for kind in kinds.filter(|k| *k != itsm::model::Kind::Customer) {
+        let name = format!("new-{}", kind.id());
+        let out = itsm(dir.path(), &["new", kind.id(), &name]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", stderr(&out));
+    }
+    let codes = |dir: &std::path::Path| {
+        let out = itsm(dir, &["check", "--today", "2026-11-21", "--format", "json"]);
+        let report = json(&out);
+        let diags = report["diagnostics"].as_array().unwrap().clone();
+        diags
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["code"].as_str().unwrap(),
+                    d["file"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes(dir.path()),
+        [
+            "orphan-ci cis/new-ci.yaml",
+            "management-review-overdue management-reviews/new-management-review.md"
+        ]
+    );
+    let out = itsm(dir.path(), &["new", "customer", "shop"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = codes(dir.path());
+    assert!(
+        after.contains(&"unresolved-ref slas/gold.yaml".to_string()),
+        "{after:?}"
+    );
+    let out = itsm(dir.path(), &["check", "--today", "2026-11-21"]);
+    assert_has(&stdout(&out), "free text only while there is none");
+    // A new SLA then names the Customer.
+    let out = itsm(dir.path(), &["new", "sla", "silver"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let files = codes(dir.path());
+    assert!(
+        !files.iter().any(|c| c.ends_with("silver.yaml")),
+        "{files:?}"
+    );
+}

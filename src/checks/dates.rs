@@ -122,6 +122,7 @@ pub fn reviews(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
         let (node, last, every) = match &r.spec {
             Spec::Policy(p) => (Node::LastReviewed, p.last_reviewed, p.review_every),
             Spec::Sla(s) => (Node::LastReviewed, s.last_reviewed, s.review_every),
+            Spec::Risk(s) => (Node::LastReviewed, s.last_reviewed, s.review_every),
             Spec::Supplier(s) => match &s.contract {
                 Some(c) => (Node::ContractLastReviewed, c.last_reviewed, c.review_every),
                 None => continue,

@@ -3,6 +3,7 @@
 
 mod dates;
 mod graph;
+pub mod management;
 pub mod rules;
 mod services;
 
@@ -28,7 +29,7 @@ type Check<'a> = &'a (dyn Fn(&mut Vec<Diagnostic>) + Sync);
 /// The checks run independently of one another, in parallel.
 pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>) {
     let today = options.today;
-    let checks: [Check<'_>; 11] = [
+    let checks: [Check<'_>; 19] = [
         &|d| graph::cycles(catalog, d),
         &|d| graph::orphans(catalog, d),
         &|d| services::missing_sla(catalog, d),
@@ -39,6 +40,14 @@ pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>
         &|d| dates::expiry(catalog, today, d),
         &|d| dates::reviews(catalog, today, d),
         &|d| dates::emergency_reviews(catalog, today, d),
+        &|d| management::audit_independence(catalog, d),
+        &|d| management::findings_unaddressed(catalog, today, d),
+        &|d| management::audits_overdue(catalog, today, d),
+        &|d| management::management_review_overdue(catalog, today, d),
+        &|d| management::review_inputs(catalog, d),
+        &|d| management::risks(catalog, d),
+        &|d| management::actions_overdue(catalog, today, d),
+        &|d| management::unverified(catalog, today, d),
         &|d| rules::run(catalog, today, d),
     ];
     let found: Vec<Vec<Diagnostic>> = checks

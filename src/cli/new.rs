@@ -74,6 +74,10 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
         login,
         service,
         offering,
+        customer: catalog
+            .of_kind(Kind::Customer)
+            .next()
+            .map(|c| catalog.record(c).id.name.clone()),
         today: global.today,
     };
     let (rel, text) = itsm::scaffold::record(kind, &args.name, &template)?;

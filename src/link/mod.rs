@@ -205,7 +205,10 @@ fn link_references(catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Li
                             e,
                             &mut suggestions_left,
                         );
-                        if let Some(d) = d {
+                        if let Some(mut d) = d {
+                            if rf.if_any {
+                                d = d.with_help(free_text_help(rf.accepts[0]));
+                            }
                             let pointer = link.pointer(record.id.kind);
                             diags.push(d.at(record.file, record.doc, pointer, Target::Value));
                         }
@@ -215,6 +218,14 @@ fn link_references(catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Li
         }
     }
     out
+}
+
+/// The help of a field that takes free text until records of `kind` exist.
+fn free_text_help(kind: Kind) -> String {
+    format!(
+        "this repository holds {} records, so this field names one of them (bare or full form); it takes free text only while there is none",
+        kind.name()
+    )
 }
 
 /// Every reference string of a field: (item, text).

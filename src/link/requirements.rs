@@ -4,71 +4,46 @@
 
 use super::{Catalog, Ix};
 use crate::diag::{Code, Diagnostic, Target};
+use crate::framework::Frameworks;
 use crate::model::spec::Framework;
 use crate::model::types::{BUILT_IN_FRAMEWORK, RequirementRef, Slot};
 use crate::model::{Kind, Node, Spec};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
-/// The requirement ids of every framework, by framework id.
-struct Known<'a> {
-    frameworks: HashMap<&'a str, HashSet<&'a str>>,
-}
-
-impl<'a> Known<'a> {
-    fn new(catalog: &'a Catalog) -> Self {
-        let mut frameworks = HashMap::default();
-        let built_in = crate::iso20000::CLAUSES.iter().map(|c| c.number).collect();
-        frameworks.insert(BUILT_IN_FRAMEWORK, built_in);
-        for ix in catalog.of_kind(Kind::Framework) {
-            let record = catalog.record(ix);
-            if let Some(f) = record.spec.framework() {
-                frameworks
-                    .entry(record.id.name.as_str())
-                    .or_insert_with(|| ids(f));
-            }
+/// Why `r` names no requirement, if it does not.
+fn problem(known: &Frameworks<'_>, r: &RequirementRef) -> Option<String> {
+    match known.get(r.framework()) {
+        None => Some(format!(
+            "`{}` is not a framework: name the built-in `{BUILT_IN_FRAMEWORK}` or a Framework record",
+            r.framework()
+        )),
+        Some(f) if f.get(r.id()).is_none() => {
+            Some(format!("{} has no requirement `{}`", r.framework(), r.id()))
         }
-        Known { frameworks }
+        Some(_) => None,
     }
-
-    /// Why `r` names no requirement, if it does not.
-    fn problem(&self, r: &RequirementRef) -> Option<String> {
-        match self.frameworks.get(r.framework()) {
-            None => Some(format!(
-                "`{}` is not a framework: name the built-in `{BUILT_IN_FRAMEWORK}` or a Framework record",
-                r.framework()
-            )),
-            Some(ids) if !ids.contains(r.id()) => {
-                Some(format!("{} has no requirement `{}`", r.framework(), r.id()))
-            }
-            Some(_) => None,
-        }
-    }
-}
-
-fn ids(f: &Framework) -> HashSet<&str> {
-    Slot::fitting(&f.requirements)
-        .filter_map(|(_, r)| r.id.as_deref())
-        .collect()
 }
 
 /// Reports every requirement reference that names no requirement, and the
 /// ids inside a Framework (`parent`, `evidence`, `mappings`) that name none of
 /// its own.
 pub(super) fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-    let known = Known::new(catalog);
+    let known = Frameworks::new(&catalog.repo.records);
     for (ix, record) in catalog.repo.records.iter().enumerate() {
         let mut report = |node: Node, text: &str, why: String| {
             diags.push(unresolved(catalog, ix as Ix, node, text, why));
         };
         for (node, r) in references(&record.spec) {
-            if let Some(why) = known.problem(r) {
+            if let Some(why) = problem(&known, r) {
                 report(node, &r.0, why);
             }
         }
         if let Some(f) = record.spec.framework()
             && record.id.kind == Kind::Framework
         {
-            let own = ids(f);
+            let own: HashSet<&str> = Slot::fitting(&f.requirements)
+                .filter_map(|(_, r)| r.id.as_deref())
+                .collect();
             for (node, id) in own_ids(f) {
                 if !own.contains(id) {
                     let why = format!("{} has no requirement `{id}`", record.id.name);

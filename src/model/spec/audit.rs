@@ -26,7 +26,7 @@ spec_struct! {
         /// GitHub logins of the auditors (at least one); none may be a member of an auditee Team or
         /// of the owner of a Service in scope (`audit-independence`).
         #[schemars(required, length(min = 1), extend("uniqueItems" = true))]
-        "auditors" => auditors: Box<[Login]>,
+        "auditors" => auditors: Box<[Slot<Login>]>,
         /// The Teams audited: Team names, bare or full form (e.g. `[payments, platform]`).
         #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
         #[schemars(extend("uniqueItems" = true))]
