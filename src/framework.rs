@@ -5,7 +5,9 @@
 use crate::model::spec::Framework as FrameworkSpec;
 use crate::model::types::{BUILT_IN_FRAMEWORK, RequirementRef, Slot};
 use crate::model::{Kind, Record};
+use crate::value::Value;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::{Arc, LazyLock};
 
 /// One framework: its requirements in order.
 #[derive(Debug)]
@@ -76,6 +78,7 @@ impl<'a> Framework<'a> {
 /// Every framework of a repository, the built-in one first.
 #[derive(Debug)]
 pub struct Frameworks<'a> {
+    /// The frameworks, the built-in one first, then the records in file order.
     pub list: Vec<Framework<'a>>,
 }
 
@@ -108,21 +111,43 @@ impl<'a> Frameworks<'a> {
     }
 }
 
+/// The built-in framework as data: a Framework record embedded in the binary.
+pub const BUILT_IN_SOURCE: &str = include_str!("frameworks/iso20000-1.yaml");
+
+/// The built-in framework's record, parsed once.
+pub fn built_in_record() -> &'static Record {
+    static RECORD: LazyLock<Record> = LazyLock::new(|| {
+        let (docs, error) = crate::load::yaml::parse(BUILT_IN_SOURCE);
+        let value = docs.into_iter().next().map(|d| d.value);
+        match (value, error) {
+            (Some(value), None) => Record::read(Kind::Framework, 0, Arc::new(value), None),
+            // The embedded text is tested; an empty framework rather than a panic.
+            _ => Record::read(Kind::Framework, 0, Arc::new(Value::Null), None),
+        }
+    });
+    &RECORD
+}
+
 fn built_in() -> Framework<'static> {
-    let requirements = crate::iso20000::CLAUSES
-        .iter()
-        .map(|c| Requirement {
-            id: c.number,
-            title: c.title,
-            parent: c.number.rsplit_once('.').map(|(parent, _)| parent),
-        })
-        .collect();
-    Framework::new(
-        BUILT_IN_FRAMEWORK,
-        "ISO/IEC 20000-1:2018",
-        requirements,
-        None,
-    )
+    let record = built_in_record();
+    match record.spec.framework() {
+        Some(spec) => {
+            let mut f = from_record(record, spec);
+            f.id = BUILT_IN_FRAMEWORK;
+            f.record = None;
+            f
+        }
+        None => Framework::new(BUILT_IN_FRAMEWORK, "ISO/IEC 20000-1:2018", Vec::new(), None),
+    }
+}
+
+/// The Framework spec a framework is defined by (evidence rules, mappings).
+pub fn spec_of<'a>(framework: &Framework<'a>) -> Option<&'a FrameworkSpec> {
+    framework
+        .record
+        .unwrap_or_else(|| built_in_record())
+        .spec
+        .framework()
 }
 
 fn from_record<'a>(record: &'a Record, spec: &'a FrameworkSpec) -> Framework<'a> {
@@ -137,4 +162,28 @@ fn from_record<'a>(record: &'a Record, spec: &'a FrameworkSpec) -> Framework<'a>
         .collect();
     let title = spec.title.as_deref().unwrap_or(&record.id.name);
     Framework::new(&record.id.name, title, requirements, Some(record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded framework holds exactly the clauses the schema accepts in a
+    /// Policy's `clauses`, in order, each with its parent.
+    #[test]
+    fn the_built_in_framework_is_the_clause_list() {
+        let f = built_in();
+        let ids: Vec<(&str, &str)> = f.requirements.iter().map(|r| (r.id, r.title)).collect();
+        let clauses: Vec<(&str, &str)> = crate::iso20000::CLAUSES
+            .iter()
+            .map(|c| (c.number, c.title))
+            .collect();
+        assert_eq!(ids, clauses);
+        for r in &f.requirements {
+            assert_eq!(r.parent, r.id.rsplit_once('.').map(|(p, _)| p), "{}", r.id);
+        }
+        let spec = spec_of(&f).unwrap();
+        assert!(spec.evidence.len() > 20);
+        assert!(spec.evidence.iter().all(|e| e.0.is_some()));
+    }
 }

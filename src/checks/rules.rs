@@ -11,6 +11,7 @@
 
 mod bounded;
 mod bounds;
+pub mod condition;
 mod instrument;
 mod meter;
 mod regex;

@@ -19,6 +19,7 @@ pub(super) fn checked(global: &Global, rev: Option<String>) -> Result<Checked> {
 #[command(after_help = "\
 Examples:
   itsm report coverage                     ISO/IEC 20000-1 gap analysis
+  itsm report coverage --period 2026       as it was over 2026
   itsm report coverage --format html > coverage.html
   itsm report sla                          each Service over its SLA's current window
   itsm report sla --period 2026-Q3         one quarter for every Service
@@ -37,23 +38,33 @@ pub enum Report {
     Sla(SlaArgs),
 }
 
-/// ISO/IEC 20000-1:2018 clause by clause: the Policies and records that evidence it, and the gaps
+/// A framework requirement by requirement (ISO/IEC 20000-1:2018 by default): status, evidence with dates, gaps
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  itsm report coverage                              the gap analysis in the terminal
+  itsm report coverage                              the ISO/IEC 20000-1 gap analysis
+  itsm report coverage --period 2026                as it was over 2026 (a surveillance audit)
+  itsm report coverage --framework iso27001         a framework the repository defines
   itsm report coverage --format markdown > gap-analysis.md
   itsm report coverage --format html > coverage.html   a standalone page
   itsm report coverage --format json                for other tools
   itsm report coverage --rev v2026.10               as it was at a tag
 
-Status: a clause is evidenced when a Policy in force declares it (or a clause above it) and,
-where the clause asks for records (8.2.4 Services, 8.5.1.2 Changes, 8.6.1 Incidents...), they
-exist; partial when only one holds; a gap when neither. A clause with sub-clauses: evidenced
-when all are, a gap when all are, partial otherwise.
+Status: gap when no Policy in force addresses the requirement; declared when one does but
+nothing shows it is done; evidenced when every evidence rule of the requirement is met by a
+record dated within the rule's interval, or, for a requirement no record can show (7.2
+Competence), when a done internal Audit within audits.every had it in scope and left no open
+major or minor finding on it. A Policy alone never makes a requirement evidenced. A parent
+takes the weakest status of its children.
 
-Exit codes: 0 printed (gaps included), 2 could not run.")]
+Exit codes: 0 printed (gaps included), 2 could not run (an unknown framework included).")]
 pub struct CoverageArgs {
+    /// The framework: `iso20000-1` (built in) or the name of a Framework record
+    #[arg(long, value_name = "F", default_value = "iso20000-1")]
+    pub framework: String,
+    /// Show the state over a period, as of its last day: YYYY-MM, YYYY-Qn or YYYY
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<itsm::report::sla::Period>,
     /// Output format
     #[arg(long, value_enum, default_value_t = CoverageFormat::Human)]
     pub format: CoverageFormat,
@@ -127,7 +138,12 @@ pub fn run(global: &Global, args: ReportArgs) -> Result<Status> {
 fn coverage(global: &Global, args: CoverageArgs) -> Result<Status> {
     use itsm::report::coverage;
     let checked = checked(global, args.rev)?;
-    let cov = coverage::compute(&checked.catalog, &checked.diagnostics, global.today);
+    let options = coverage::Options {
+        framework: Some(&args.framework),
+        period: args.period.as_ref(),
+        today: global.today,
+    };
+    let cov = coverage::compute(&checked.catalog, &checked.diagnostics, &options)?;
     let text = match args.format {
         CoverageFormat::Human => coverage::render_human(&cov),
         CoverageFormat::Markdown => coverage::render_markdown(&cov),

@@ -53,6 +53,13 @@ impl Kind {
         Kind::Request,
     ];
 
+    /// A kind of the catalogue (contract v1: Team to Problem), as opposed to
+    /// those of the management system, which the site lists only when a
+    /// repository holds records of them.
+    pub fn is_catalogue(self) -> bool {
+        self.index() <= Kind::Problem.index()
+    }
+
     /// Position in [`Kind::ALL`], for tables indexed by kind.
     pub fn index(self) -> usize {
         self as usize

@@ -157,6 +157,7 @@ fn site_info(catalog: &Catalog, today: Date) -> SiteInfo {
         github: catalog.repo.config.github.clone(),
         kinds: Kind::ALL
             .iter()
+            .filter(|k| k.is_catalogue() || counts[k.index()] > 0)
             .map(|k| KindInfo {
                 id: k.id(),
                 name: k.name(),

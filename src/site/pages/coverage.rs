@@ -4,7 +4,7 @@
 use super::context::Cx;
 use crate::diag::Diagnostic;
 use crate::model::{Kind, Reference};
-use crate::report::coverage::{ClauseCoverage as Clause, Coverage};
+use crate::report::coverage::{Coverage, Dated, Options, RequirementCoverage as Requirement};
 use crate::site::file::File;
 use crate::site::view::Link;
 use anyhow::Result;
@@ -13,8 +13,8 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 struct ClauseRow {
-    number: &'static str,
-    title: &'static str,
+    number: String,
+    title: String,
     depth: usize,
     status: &'static str,
     /// The status comes from the sub-clauses.
@@ -22,54 +22,82 @@ struct ClauseRow {
     /// Policies declaring the clause (or a clause above it).
     policies: Vec<Link>,
     evidence: Vec<EvidenceRow>,
+    /// Major or minor audit findings on it still open.
+    open_findings: Vec<String>,
     findings: Vec<String>,
 }
 
-/// Records found for one need of a clause.
+/// Records found for one evidence rule of a clause, or the audits that covered it.
 #[derive(Serialize)]
 struct EvidenceRow {
-    what: &'static str,
+    what: String,
+    within: Option<String>,
     count: usize,
-    /// The first records found.
+    /// The newest records found.
     records: Vec<Link>,
 }
 
 impl Cx<'_> {
     /// `coverage.html`.
     pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File> {
-        let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, self.today);
-        let rows: Vec<ClauseRow> = cov.clauses.iter().map(|c| self.clause(&cov, c)).collect();
+        let options = Options {
+            framework: None,
+            period: None,
+            today: self.today,
+        };
+        let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, &options)?;
+        let rows: Vec<ClauseRow> = cov
+            .requirements
+            .iter()
+            .map(|c| self.clause(&cov, c))
+            .collect();
         self.page(
             "coverage.html".into(),
             "coverage.html",
             "ISO/IEC 20000-1:2018 coverage",
             minijinja::context! {
                 clauses => V::from_serialize(&rows),
+                date => cov.date.to_string(),
                 evidenced => cov.summary.evidenced,
-                partial => cov.summary.partial,
+                declared => cov.summary.declared,
                 gaps => cov.summary.gap,
                 findings => cov.findings.len(),
             },
         )
     }
 
-    fn clause(&self, cov: &Coverage, c: &Clause) -> ClauseRow {
+    fn clause(&self, cov: &Coverage, c: &Requirement) -> ClauseRow {
+        let records = |dated: &[Dated]| {
+            let ids: Vec<String> = dated.iter().map(|d| d.record.clone()).collect();
+            self.links_to(&ids)
+        };
+        let mut evidence: Vec<EvidenceRow> = c
+            .rules
+            .iter()
+            .map(|e| EvidenceRow {
+                what: e.what.clone(),
+                within: e.within.clone(),
+                count: e.count,
+                records: records(&e.records),
+            })
+            .collect();
+        if !c.audits.is_empty() {
+            evidence.push(EvidenceRow {
+                what: "done internal Audits with it in scope".into(),
+                within: None,
+                count: c.audits.len(),
+                records: records(&c.audits),
+            });
+        }
         ClauseRow {
-            number: c.number,
-            title: c.title,
+            number: c.id.clone(),
+            title: c.title.clone(),
             depth: c.level.saturating_sub(1),
             status: c.status.as_str(),
-            from_sub_clauses: c.from_sub_clauses,
+            from_sub_clauses: c.from_children,
             policies: self.links_to(&c.declared_by),
-            evidence: c
-                .evidence
-                .iter()
-                .map(|e| EvidenceRow {
-                    what: e.what,
-                    count: e.count,
-                    records: self.links_to(&e.records),
-                })
-                .collect(),
+            evidence,
+            open_findings: c.open_findings.clone(),
             findings: c
                 .findings
                 .iter()

@@ -71,6 +71,9 @@ impl Shared<'_> {
                 .of_kind(kind)
                 .filter(|i| !c.record(*i).id.name.is_empty())
                 .collect();
+            if ixs.is_empty() && !kind.is_catalogue() {
+                continue;
+            }
             ixs.sort_by(|a, b| c.record(*a).id.name.cmp(&c.record(*b).id.name));
             let pages = ixs.len().div_ceil(PER_PAGE).max(1);
             for (n, chunk) in ixs.chunks(PER_PAGE).enumerate() {
