@@ -6,8 +6,8 @@ use super::record::string_map;
 use crate::link::Ix;
 use crate::model::{Field, Kind, Lifecycle, ServiceType};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use minijinja::Value as V;
 use serde::Serialize;
 
@@ -27,7 +27,7 @@ struct ServiceRow {
 
 impl Cx<'_> {
     /// `catalogue.html`: Services by tier, then title.
-    pub(super) fn catalogue(&self) -> Result<File> {
+    pub(super) fn catalogue(&self) -> Result<File, ThemeError> {
         let mut rows: Vec<ServiceRow> = self
             .catalog
             .of_kind(Kind::Service)

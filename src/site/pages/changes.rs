@@ -7,8 +7,8 @@ use crate::model::spec::change::ChangeWindow;
 use crate::model::types::Instant;
 use crate::model::{Change, ChangeStatus, ChangeType, Field, Kind};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use minijinja::Value as V;
 use serde::Serialize;
 
@@ -34,7 +34,7 @@ pub(super) struct ChangeRow {
 
 impl Cx<'_> {
     /// `changes.html`.
-    pub(super) fn changes(&self) -> Result<File> {
+    pub(super) fn changes(&self) -> Result<File, ThemeError> {
         let mut months: Vec<(String, Vec<ChangeRow>)> = Vec::new();
         for row in self.upcoming().into_iter().take(LIST_LIMIT) {
             let month = row.start.get(..7).unwrap_or("").to_string();

@@ -6,8 +6,8 @@ use crate::diag::Diagnostic;
 use crate::model::{Kind, Reference};
 use crate::report::coverage::{ClauseCoverage as Clause, Coverage};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use minijinja::Value as V;
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ struct EvidenceRow {
 
 impl Cx<'_> {
     /// `coverage.html`.
-    pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File> {
+    pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File, ThemeError> {
         let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, self.today);
         let rows: Vec<ClauseRow> = cov.clauses.iter().map(|c| self.clause(&cov, c)).collect();
         self.page(

@@ -6,7 +6,7 @@ use crate::link::Ix;
 use crate::model::{Field, Kind};
 use crate::site::file::{File, page_path};
 use crate::site::graph_svg::{self, Node};
-use anyhow::Result;
+use crate::site::theme::ThemeError;
 use minijinja::Value as V;
 use rustc_hash::FxHashMap;
 
@@ -63,7 +63,7 @@ impl Cx<'_> {
 
     /// `graph.html`: every Service and CI, or the Services alone, or a note
     /// when even they are too many to read.
-    pub(super) fn whole_graph(&self) -> Result<File> {
+    pub(super) fn whole_graph(&self) -> Result<File, ThemeError> {
         let c = self.catalog;
         let services: Vec<Ix> = c.of_kind(Kind::Service).collect();
         let cis: Vec<Ix> = c.of_kind(Kind::Ci).collect();

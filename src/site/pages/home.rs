@@ -7,9 +7,9 @@ use crate::diag::{Diagnostic, Severity};
 use crate::link::Ix;
 use crate::model::{Kind, Lifecycle, ProblemStatus, Spec};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::{Item, Link};
 use crate::time::Duration;
-use anyhow::Result;
 use jiff::civil::Date;
 use minijinja::Value as V;
 use serde::Serialize;
@@ -34,7 +34,7 @@ struct Review {
 
 impl Cx<'_> {
     /// `index.html`; `diagnostics` are the repository's findings (its warnings are shown).
-    pub(super) fn home(&self, diagnostics: &[Diagnostic]) -> Result<File> {
+    pub(super) fn home(&self, diagnostics: &[Diagnostic]) -> Result<File, ThemeError> {
         let c = self.catalog;
         let status = |p: Ix| c.record(p).spec.problem().and_then(|s| s.status);
         let problems: Vec<Item> = c

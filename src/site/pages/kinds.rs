@@ -9,8 +9,8 @@ use crate::model::{
     ProblemStatus, ServiceType, Spec, Window,
 };
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use minijinja::Value as V;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -50,7 +50,7 @@ impl Shared<'_> {
         &self,
         track: bool,
         only: Option<&HashSet<String>>,
-    ) -> Result<Vec<(File, Vec<Ix>)>> {
+    ) -> Result<Vec<(File, Vec<Ix>)>, ThemeError> {
         let mut jobs = self.list_pages();
         jobs.retain(|page| only.is_none_or(|o| o.contains(&page.path())));
         jobs.par_iter()
@@ -99,7 +99,7 @@ impl Shared<'_> {
 }
 
 impl Cx<'_> {
-    fn kind_list(&self, page: &ListPage) -> Result<File> {
+    fn kind_list(&self, page: &ListPage) -> Result<File, ThemeError> {
         let rows: Vec<KindRow> = page.ixs.iter().map(|i| self.kind_row(*i)).collect();
         let ListPage { kind, n, pages, .. } = *page;
         self.page(
@@ -137,18 +137,16 @@ impl Cx<'_> {
 /// status, else its type, else its window (an SLA's).
 fn state(spec: &Spec) -> Option<&'static str> {
     match spec {
-        Spec::Service(s) => s
-            .lifecycle
-            .map(Lifecycle::as_str)
-            .or(s.service_type.map(ServiceType::as_str)),
+        Spec::Service(s) => {
+            (s.lifecycle.map(Lifecycle::as_str)).or(s.service_type.map(ServiceType::as_str))
+        }
         Spec::Ci(s) => s
             .lifecycle
             .map(CiLifecycle::as_str)
             .or(s.ci_type.map(CiType::as_str)),
-        Spec::Change(s) => s
-            .status
-            .map(ChangeStatus::as_str)
-            .or(s.change_type.map(ChangeType::as_str)),
+        Spec::Change(s) => {
+            (s.status.map(ChangeStatus::as_str)).or(s.change_type.map(ChangeType::as_str))
+        }
         Spec::Incident(s) => s.status.map(IncidentStatus::as_str),
         Spec::Problem(s) => s.status.map(ProblemStatus::as_str),
         Spec::Sla(s) => s.window.map(Window::as_str),

@@ -8,9 +8,9 @@ use crate::model::spec::policy::Rule;
 use crate::model::{Kind, Record};
 use crate::site::file::{File, page_path};
 use crate::site::markdown;
+use crate::site::theme::ThemeError;
 use crate::site::view::{ExternalLink, Fact, RECORD_ROOT, RecordView, Section};
 use crate::value::Value;
-use anyhow::Result;
 use minijinja::Value as V;
 
 /// Spec fields written in Markdown.
@@ -19,7 +19,7 @@ const MARKDOWN_FIELDS: &[&str] = &["plan", "backout", "workaround"];
 impl<'a> Cx<'a> {
     /// The page of record `ix`: written by [`crate::site::native`] for the
     /// default theme, else rendered with `record.html`.
-    pub(super) fn record_page(&self, ix: Ix) -> Result<File> {
+    pub(super) fn record_page(&self, ix: Ix) -> Result<File, ThemeError> {
         let r = self.catalog.record(ix);
         let view = self.record_view(ix, r);
         let path = page_path(&r.id);
