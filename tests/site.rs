@@ -509,7 +509,11 @@ fn render_with_theme(theme: &Path) -> anyhow::Result<Vec<itsm::site::File>> {
         theme: Some(theme.to_path_buf()),
         live_reload: false,
     };
-    itsm::site::render(&checked.catalog, &checked.diagnostics, &options)
+    Ok(itsm::site::render(
+        &checked.catalog,
+        &checked.diagnostics,
+        &options,
+    )?)
 }
 
 #[cfg(unix)]

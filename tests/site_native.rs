@@ -76,7 +76,7 @@ fn the_corpus_sets_every_field_of_every_schema() {
 }
 
 /// The kinds, as their schema files and folders are named.
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 19] = [
     "team",
     "service",
     "sla",
@@ -87,6 +87,15 @@ const KINDS: [&str; 10] = [
     "change",
     "incident",
     "problem",
+    "objective",
+    "risk",
+    "audit",
+    "management-review",
+    "improvement",
+    "framework",
+    "release",
+    "customer",
+    "request",
 ];
 
 fn kind_of(path: &str) -> &str {
@@ -352,6 +361,7 @@ fn record(kind: &str, metadata: Value, spec: Value) -> (String, Value) {
         "{}/{name}.yaml",
         kind.to_lowercase()
             .replace("standardchange", "standard-change")
+            .replace("managementreview", "management-review")
     );
     let record = json!({"apiVersion": "itsm/v1", "kind": kind, "metadata": metadata, "spec": spec});
     (path, record)
@@ -382,7 +392,8 @@ fn corpus() -> Vec<(String, Value)> {
             full_metadata("ops", "Operations & <Co>"),
             json!({
                 "members": [{"login": "octocat", "name": "Octo Cat", "email": "o@example.org", "role": "lead"}, {"login": "hubot"}],
-                "githubTeam": "owner/ops", "email": "ops@example.org", "chat": "#ops", "body": BODY
+                "githubTeam": "owner/ops", "email": "ops@example.org", "chat": "#ops",
+                "budget": {"amount": 5000, "currency": "EUR", "per": "month"}, "body": BODY
             }),
         ),
         record(
@@ -394,7 +405,7 @@ fn corpus() -> Vec<(String, Value)> {
             "SLA",
             full_metadata("gold", "Gold"),
             json!({
-                "owner": "ops", "customer": "Shop customers", "availability": 99.95, "window": "monthly",
+                "owner": "ops", "customer": "retail", "availability": 99.95, "window": "monthly",
                 "supportHours": "24x7", "response": {"p1": "15m", "p2": "30m", "p3": "4h", "p4": "1d"},
                 "resolution": {"p1": "4h", "p2": "8h", "p3": "3d", "p4": "10d"}, "effective": "2025-01-01",
                 "lastReviewed": "2026-01-10", "reviewEvery": "12mo", "body": BODY
@@ -404,7 +415,7 @@ fn corpus() -> Vec<(String, Value)> {
             "SLA",
             json!({"name": "bronze"}),
             json!({
-                "owner": "ops", "customer": "Back office", "availability": 99.5, "window": "quarterly", "supportHours": "business"
+                "owner": "ops", "customer": "customer:cust-min", "availability": 99.5, "window": "quarterly", "supportHours": "business"
             }),
         ),
         record(
@@ -412,9 +423,16 @@ fn corpus() -> Vec<(String, Value)> {
             full_metadata("shop", "Shop"),
             json!({
                 "owner": "team:ops", "lifecycle": "production", "tier": 1, "type": "business", "sla": "gold",
-                "dependsOn": ["core", "back"], "cis": ["web"], "suppliers": ["acme"], "customers": ["Everyone", "<Partners>"],
+                "dependsOn": ["core", "back"], "cis": ["web"], "suppliers": ["acme"], "customers": ["retail", "customer:cust-min"],
                 "support": {"hours": "24x7", "channel": "#shop", "escalation": "on-call"},
-                "continuity": {"rto": "4h", "rpo": "15m"}, "body": BODY
+                "continuity": {"rto": "4h", "rpo": "15m", "plan": "Fail over to *DR*", "testEvery": "6mo",
+                    "tests": [{"date": "2026-05-20", "result": "partial", "rtoAchieved": "5h", "rpoAchieved": "10m", "notes": "Slow <DNS>"}]},
+                "capacity": [{"metric": "storage", "unit": "GB", "limit": 500, "current": 310, "measured": "2026-11-01",
+                    "threshold": 75, "forecast": [{"date": "2027-03-01", "value": 420}]}],
+                "cost": {"amount": 1200.5, "currency": "EUR", "per": "month"},
+                "budget": {"amount": 20000, "currency": "EUR", "per": "year"},
+                "requests": [{"id": "api-key", "title": "New <API> key", "fulfilment": "1d", "approval": "ops"}],
+                "body": BODY
             }),
         ),
         record(
@@ -433,7 +451,10 @@ fn corpus() -> Vec<(String, Value)> {
             json!({
                 "owner": "ops", "type": "application", "environment": "production", "lifecycle": "active",
                 "dependsOn": ["db"], "supplier": "acme", "expires": "2027-06-30",
-                "attributes": {"version": "1.2", "replicas": 3, "public": true, "note": "<y>"}, "body": BODY
+                "attributes": {"version": "1.2", "replicas": 3, "public": true, "note": "<y>"},
+                "capacity": [{"metric": "cpu", "unit": "<cores>", "limit": 8, "current": 7, "measured": "2026-11-01",
+                    "threshold": 90, "forecast": [{"date": "2027-01-01", "value": 8}]}],
+                "cost": {"amount": 300, "currency": "USD", "per": "month"}, "body": BODY
             }),
         ),
         record(
@@ -446,13 +467,15 @@ fn corpus() -> Vec<(String, Value)> {
             full_metadata("acme", "Acme"),
             json!({
                 "owner": "ops", "contract": {"reference": "C-1", "start": "2025-01-01", "end": "2027-12-31",
-                "lastReviewed": "2025-12-01", "reviewEvery": "12mo"}, "provides": ["hosting", "<support>"],
+                "lastReviewed": "2025-12-01", "reviewEvery": "12mo",
+                "cost": {"amount": 24000, "currency": "EUR", "per": "year"}}, "provides": ["hosting", "<support>"],
                 "contact": "acme@example.org", "body": BODY
             }),
         ),
         record("Supplier", json!({"name": "tiny"}), json!({"owner": "ops"})),
     ];
     out.extend(process_records());
+    out.extend(management_records());
     out.extend(long_lists());
     out
 }
@@ -463,7 +486,8 @@ fn process_records() -> Vec<(String, Value)> {
         "Policy",
         full_metadata("change-policy", "Change policy"),
         json!({
-            "owner": "ops", "clauses": ["8.5.1", "8.5.1.1"], "approver": "min", "effective": "2025-01-01",
+            "owner": "ops", "clauses": ["8.5.1", "8.5.1.1"], "requirements": ["iso20000-1:9.2", "ctl:C1"],
+            "approver": "min", "effective": "2025-01-01",
             "lastReviewed": "2025-12-01", "reviewEvery": "12mo",
             "rules": [
                 {"id": "tier-one", "kind": "Service", "when": "spec.tier == 1", "assert": "has(spec.sla)",
@@ -542,6 +566,143 @@ fn process_records() -> Vec<(String, Value)> {
             "Problem",
             json!({"name": "prb-min"}),
             json!({"owner": "ops", "status": "open"}),
+        ),
+    ]
+}
+
+/// One record of each kind of the management system with every field, and
+/// one with the fewest.
+fn management_records() -> Vec<(String, Value)> {
+    vec![
+        record(
+            "Objective",
+            full_metadata("mttr", "P1 <MTTR>"),
+            json!({
+                "owner": "ops", "measure": {"metric": "p1-mttr", "unit": "hours", "target": 4, "direction": "at-most"},
+                "due": "2026-12-31", "status": "on-track", "services": ["shop"],
+                "results": [{"date": "2026-09-30", "value": 5.5}, {"date": "2026-10-31", "value": 3.5}], "body": BODY
+            }),
+        ),
+        record(
+            "Objective",
+            json!({"name": "obj-min"}),
+            json!({"owner": "ops", "measure": {"metric": "nps", "target": 40, "direction": "at-least"}}),
+        ),
+        record(
+            "Risk",
+            full_metadata("dc-loss", "Loss of a <data centre>"),
+            json!({
+                "owner": "ops", "likelihood": 2, "impact": 5, "treatment": "mitigate",
+                "affects": ["service:shop", "ci:web", "supplier:acme"], "actions": ["improvement:imp-full", "change:chg-full"],
+                "acceptedBy": "min", "residual": {"likelihood": 1, "impact": 4}, "status": "treated",
+                "lastReviewed": "2026-06-01", "reviewEvery": "12mo", "body": BODY
+            }),
+        ),
+        record(
+            "Risk",
+            json!({"name": "risk-min"}),
+            json!({"owner": "ops", "likelihood": 1, "impact": 1, "treatment": "accept"}),
+        ),
+        record(
+            "Audit",
+            full_metadata("audit-full", "Internal audit <2026>"),
+            json!({
+                "type": "internal", "status": "done", "date": "2026-10-01",
+                "scope": {"requirements": ["8.5.1", "iso20000-1:9.2"], "services": ["shop"]},
+                "auditors": ["zed"], "auditees": ["min"],
+                "findings": [{"id": "F1", "type": "minor", "requirement": "8.5.1", "records": ["change:chg-min"], "text": "No <review>"}],
+                "body": BODY
+            }),
+        ),
+        record(
+            "Audit",
+            json!({"name": "audit-min"}),
+            json!({"type": "external", "status": "planned", "date": "2027-02-01", "scope": {"requirements": ["4"]}, "auditors": ["zed"]}),
+        ),
+        record(
+            "ManagementReview",
+            full_metadata("mr-full", "Management review"),
+            json!({
+                "date": "2026-11-01", "status": "held", "attendees": ["octocat", "hubot"],
+                "inputs": [{"topic": "risks", "notes": "Two *new*"}], "decisions": "Fund <DR>",
+                "actions": ["imp-full"], "body": BODY
+            }),
+        ),
+        record(
+            "ManagementReview",
+            json!({"name": "mr-min"}),
+            json!({"date": "2027-05-01", "status": "planned", "attendees": ["octocat"]}),
+        ),
+        record(
+            "Improvement",
+            full_metadata("imp-full", "Review emergency changes"),
+            json!({
+                "owner": "ops", "type": "corrective-action", "source": ["audit:audit-full#F1", "incident:inc-full"],
+                "status": "verified", "due": "2026-11-15", "rootCause": "Nobody *owned* it", "actions": "Assign <owner>",
+                "changes": ["chg-full"], "closed": "2026-11-10",
+                "verification": {"date": "2026-11-20", "by": "hubot", "effective": true, "notes": "Checked **two**"},
+                "body": BODY
+            }),
+        ),
+        record(
+            "Improvement",
+            json!({"name": "imp-min"}),
+            json!({"owner": "ops", "type": "improvement", "status": "open"}),
+        ),
+        record(
+            "Framework",
+            full_metadata("ctl", "Controls <v1>"),
+            json!({
+                "owner": "ops", "title": "In-house <controls>",
+                "requirements": [{"id": "C", "title": "All"}, {"id": "C1", "title": "First", "parent": "C"}],
+                "evidence": [{"requirement": "C1", "kind": "Incident", "where": "self.spec.priority == 'p1'", "within": "12mo", "what": "P1 <incidents>"}],
+                "mappings": [{"requirement": "C1", "to": "iso20000-1:8.6.1"}], "body": BODY
+            }),
+        ),
+        record(
+            "Framework",
+            json!({"name": "fw-min"}),
+            json!({"owner": "ops", "title": "Min", "requirements": [{"id": "R", "title": "R"}]}),
+        ),
+        record(
+            "Release",
+            full_metadata("rel-full", "Shop <2026.11>"),
+            json!({
+                "owner": "ops", "version": "2026.11.2", "services": ["shop"], "changes": ["chg-full"], "status": "deployed",
+                "window": {"start": "2026-11-12T21:00:00Z", "end": "2026-11-12T22:00:00Z"}, "deployed": "2026-11-12T21:30:00Z",
+                "environments": ["staging", "<prod>"], "acceptance": "All *green*", "backout": "Redeploy `2026.11.1`", "body": BODY
+            }),
+        ),
+        record(
+            "Release",
+            json!({"name": "rel-min"}),
+            json!({"owner": "ops", "version": "1", "services": ["core"], "status": "planned"}),
+        ),
+        record(
+            "Customer",
+            full_metadata("retail", "Retail <division>"),
+            json!({
+                "owner": "ops", "contacts": [{"name": "Ana <Ruiz>", "email": "ana@example.org", "role": "sponsor"}],
+                "satisfaction": [{"date": "2026-06-30", "score": 4, "notes": "Happy *enough*"}], "body": BODY
+            }),
+        ),
+        record(
+            "Customer",
+            json!({"name": "cust-min"}),
+            json!({"owner": "ops"}),
+        ),
+        record(
+            "Request",
+            full_metadata("req-full", "API key for <partner>"),
+            json!({
+                "service": "shop", "offering": "api-key", "requestedBy": "octocat", "requested": "2026-11-02T09:15:00Z",
+                "fulfilled": "2026-11-02T15:40:00Z", "status": "fulfilled", "body": BODY
+            }),
+        ),
+        record(
+            "Request",
+            json!({"name": "req-min"}),
+            json!({"service": "shop", "offering": "api-key", "requestedBy": "hubot", "requested": "2026-11-20T09:00:00Z", "status": "open"}),
         ),
     ]
 }

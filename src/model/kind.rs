@@ -327,15 +327,20 @@ impl Record {
         }
     }
 
-    /// The value at a JSON pointer (`/spec/owner`). Only the site's pages still
-    /// read records this way; everything else reads [`Record::spec`].
-    pub fn get(&self, pointer: &str) -> Option<&crate::value::Value> {
-        self.value.pointer(pointer)
+    /// `spec` as written, in document order: for a dump of every field the
+    /// document sets (the site's record page), as the typed spec keeps only
+    /// what it reads. Empty when `spec` is not a mapping.
+    pub fn spec_fields(&self) -> &[(crate::value::Text, crate::value::Value)] {
+        self.value
+            .get("spec")
+            .and_then(crate::value::Value::as_map)
+            .unwrap_or_default()
     }
 
-    /// A string at a JSON pointer (see [`Record::get`]).
-    pub fn str(&self, pointer: &str) -> Option<&str> {
-        self.get(pointer).and_then(crate::value::Value::as_str)
+    /// A value of `metadata` as written (`labels`, `annotations`, `links`),
+    /// which the typed spec does not keep.
+    pub fn metadata_value(&self, key: &str) -> Option<&crate::value::Value> {
+        self.value.get("metadata")?.get(key)
     }
 
     /// Whether the document has a value at `node`, whether or not it fits its

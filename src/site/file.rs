@@ -1,8 +1,8 @@
 //! The files of the site: where each record's page goes, and the files as
 //! they are rendered.
 
+use super::write::WriteError;
 use crate::model::{RecordId, is_valid_name};
-use anyhow::Result;
 
 /// One file of the site: its path relative to the site root (`/`-separated) and
 /// its bytes.
@@ -13,10 +13,12 @@ pub struct File {
 }
 
 /// Where each file goes as soon as it is rendered (called from several threads).
-pub type Sink<'s> = &'s (dyn Fn(File) -> Result<()> + Sync);
+pub type Sink<'s> = &'s (dyn Fn(File) -> Result<(), WriteError> + Sync);
 
 /// Runs `render` with a sink that keeps the files: they come back sorted by path.
-pub(super) fn collect<T>(render: impl FnOnce(Sink<'_>) -> Result<T>) -> Result<(Vec<File>, T)> {
+pub(super) fn collect<T, E>(
+    render: impl FnOnce(Sink<'_>) -> Result<T, E>,
+) -> Result<(Vec<File>, T), E> {
     let files = std::sync::Mutex::new(Vec::new());
     let out = render(&|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);

@@ -35,6 +35,7 @@ pub fn render(nodes: &[Node], edges: &[(usize, usize)]) -> String {
     let (pos, width, height) = place(nodes.len(), &layers);
     let mut svg = String::with_capacity(160 * (nodes.len() + edges.len()));
     // Every edge ends in the arrow, set once by the SVG's own style.
+    // (Writing to a String cannot fail: here and below, `let _` drops an `Ok`.)
     let _ = write!(
         svg,
         "<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"dependency graph\">\
@@ -87,6 +88,7 @@ fn place(n: usize, layers: &[Vec<usize>]) -> (Vec<(i64, i64)>, i64, i64) {
 
 /// One node, a link to its page, with its top left corner at `(x, y)`.
 fn draw_node(svg: &mut String, node: &Node, (x, y): (i64, i64)) {
+    // Writing to a String cannot fail.
     let _ = write!(
         svg,
         "<a href=\"{}\" class=\"node {}\"><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"5\"/>\

@@ -12,6 +12,7 @@
 //! records changes (every page shows the counts per kind), or the options do,
 //! everything is rendered.
 
+use super::BuildError;
 use super::Options;
 use super::file::{self, File};
 use super::pages::{self, Only, SlaRows};
@@ -19,7 +20,6 @@ use super::theme::Theme;
 use crate::diag::Diagnostic;
 use crate::link::{Catalog, Ix, Link};
 use crate::model::RecordId;
-use anyhow::Result;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -55,7 +55,7 @@ impl Site {
         catalog: Arc<Catalog>,
         diagnostics: &[Diagnostic],
         options: &Options,
-    ) -> Result<(Site, Rendered)> {
+    ) -> Result<(Site, Rendered), BuildError> {
         let theme = Theme::new(options.theme.clone(), options.live_reload)?;
         let rows = pages::sla_rows(&catalog, options.today);
         let all: Vec<Ix> = (0..catalog.repo.records.len() as Ix).collect();
@@ -108,7 +108,7 @@ impl Site {
         diagnostics: &[Diagnostic],
         options: &Options,
         changed: &HashSet<RecordId>,
-    ) -> Result<Rendered> {
+    ) -> Result<Rendered, BuildError> {
         let same_options = options.today == self.options.today
             && options.theme == self.options.theme
             && options.live_reload == self.options.live_reload;
@@ -236,7 +236,7 @@ fn render_files(
     theme: &Theme,
     rows: &SlaRows,
     only: Only<'_>,
-) -> Result<(Vec<File>, pages::Reads)> {
+) -> Result<(Vec<File>, pages::Reads), BuildError> {
     let (files, (_, reads)) = file::collect(|sink| {
         pages::render_some(
             catalog,

@@ -8,14 +8,14 @@
 use super::file::File;
 use super::incremental::{Rendered, Site};
 use super::serve::Server;
-use super::{Options, write};
+use super::write::{self, WriteError};
+use super::{BuildError, Options};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::Counts;
 use crate::load::{self, LoadError};
 use crate::model::RecordId;
 use crate::output::{self, Report};
 use crate::pipeline::{self, Checked};
-use anyhow::Result;
 use jiff::civil::Date;
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
@@ -60,7 +60,7 @@ pub enum Rebuilt {
     /// last good site stays up, with the diagnostics over every page.
     Refused(String),
     /// The site could not be rendered or published (shown over every page too).
-    Failed(anyhow::Error),
+    Failed(PublishError),
     /// The site was rendered and published.
     Built {
         /// Files whose bytes changed.
@@ -70,8 +70,18 @@ pub enum Rebuilt {
         took: Duration,
         /// Why the site could not be written to the output folder (it is served
         /// all the same; the next rebuild writes everything).
-        write_error: Option<anyhow::Error>,
+        write_error: Option<WriteError>,
     },
+}
+
+/// Why a rebuild could not render the site.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The output folder may not be written.
+    #[error(transparent)]
+    Out(#[from] WriteError),
+    #[error("cannot render the site")]
+    Render(#[source] BuildError),
 }
 
 /// What the preview tells as it goes.
@@ -103,7 +113,7 @@ impl Rebuilt {
             Rebuilt::Nothing => String::new(),
             Rebuilt::Unreadable(e) => format!("error: {e}\n"),
             Rebuilt::Refused(text) => text.clone(),
-            Rebuilt::Failed(e) => format!("error: {e:#}\n"),
+            Rebuilt::Failed(e) => format!("error: {}\n", super::chain(e)),
             Rebuilt::Built {
                 changed,
                 pages,
@@ -112,7 +122,7 @@ impl Rebuilt {
             } => {
                 let error = write_error
                     .as_ref()
-                    .map(|e| format!("error: cannot write the site: {e:#}\n"));
+                    .map(|e| format!("error: cannot write the site: {}\n", super::chain(e)));
                 format!(
                     "{}built: {changed} files changed, {pages} pages rendered ({:.0} ms)\n",
                     error.unwrap_or_default(),
@@ -322,7 +332,7 @@ impl Live {
         full: bool,
         started: Instant,
         progress: &dyn Fn(Instant, &str),
-    ) -> Result<Rebuilt> {
+    ) -> Result<Rebuilt, PublishError> {
         let config = &checked.catalog.repo.config;
         let out = write::out_dir(&self.settings.root, self.settings.out.as_deref(), config);
         write::check_out(&self.settings.root, &out)?;
@@ -356,7 +366,7 @@ impl Live {
     }
 
     /// Renders the site of `checked`: only what changed when `incremental`.
-    fn render(&mut self, checked: Checked, incremental: bool) -> Result<Rendered> {
+    fn render(&mut self, checked: Checked, incremental: bool) -> Result<Rendered, PublishError> {
         let options = Options {
             today: self.settings.today,
             theme: Some(self.settings.root.join("theme")),
@@ -373,13 +383,13 @@ impl Live {
         rendered.map_err(|e| {
             // What the last site was made of is no longer known: render it all next time.
             self.site = None;
-            e.context("cannot render the site")
+            PublishError::Render(e)
         })
     }
 
     /// Writes the whole site to `out` and publishes it: whether it was written,
     /// and the number of files whose bytes changed.
-    fn write_all(&mut self, out: &Path, files: Vec<File>) -> (Result<()>, usize) {
+    fn write_all(&mut self, out: &Path, files: Vec<File>) -> (Result<(), WriteError>, usize) {
         let written = write::write_site(out, &files).map(|_| ());
         let changed = self.server.publish(&files).len();
         self.previous = Some(files.into_iter().map(|f| (f.path.clone(), f)).collect());
@@ -395,7 +405,7 @@ impl Live {
         rendered: Rendered,
         started: Instant,
         progress: &dyn Fn(Instant, &str),
-    ) -> (Result<()>, usize) {
+    ) -> (Result<(), WriteError>, usize) {
         let Some(previous) = self.previous.as_mut() else {
             return (Ok(()), 0);
         };
@@ -471,13 +481,20 @@ fn touches(events: &[DebouncedEvent], site: &Path) -> bool {
 /// Brings the copy of the site in `out` up to date: writes `files` (each to a
 /// temporary file renamed over the old one), removes `gone`. A preview, not a
 /// release: not synced to the disk, which would cost more than the rest of a rebuild.
-fn mirror(out: &Path, files: &[File], gone: &[String]) -> Result<()> {
+fn mirror(out: &Path, files: &[File], gone: &[String]) -> Result<(), WriteError> {
     use rayon::prelude::*;
-    files.par_iter().try_for_each(|f| -> Result<()> {
+    files.par_iter().try_for_each(|f| {
         crate::scaffold::replace_unsynced(&write::inside(out, &f.path)?, &f.bytes)
+            .map_err(|e| WriteError::Replace(e.into()))
     })?;
     for p in gone {
-        let _ = std::fs::remove_file(write::inside(out, p)?);
+        let path = write::inside(out, p)?;
+        match std::fs::remove_file(&path) {
+            // Already gone (removed by hand): as wanted.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(WriteError::Remove(path, source)),
+            Ok(()) => {}
+        }
     }
     Ok(())
 }

@@ -27,9 +27,19 @@ pub use file::{File, Sink, file_stem, is_device_name, page_path};
 
 use crate::diag::Diagnostic;
 use crate::link::Catalog;
-use anyhow::Result;
 use jiff::civil::Date;
 use std::path::PathBuf;
+use theme::ThemeError;
+use write::WriteError;
+
+/// Why the site could not be rendered: its theme, or a file handed to the sink.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
 
 /// How to render the site.
 #[derive(Clone, Debug)]
@@ -48,7 +58,7 @@ pub fn render(
     catalog: &Catalog,
     diagnostics: &[Diagnostic],
     options: &Options,
-) -> Result<Vec<File>> {
+) -> Result<Vec<File>, BuildError> {
     let (files, _) = file::collect(|sink| render_into(catalog, diagnostics, options, sink))?;
     Ok(files)
 }
@@ -60,7 +70,18 @@ pub fn render_into(
     diagnostics: &[Diagnostic],
     options: &Options,
     sink: Sink<'_>,
-) -> Result<usize> {
+) -> Result<usize, BuildError> {
     let theme = theme::Theme::new(options.theme.clone(), options.live_reload)?;
     pages::render(catalog, diagnostics, options.today, &theme, sink)
+}
+
+/// An error and its causes, `: ` between them (as the command line prints them).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
 }

@@ -14,7 +14,6 @@
 use super::theme::Theme;
 use super::view::{Availability, ExternalLink, RECORD_ROOT as ROOT, RecordView, Section};
 use crate::html::esc_to;
-use anyhow::Result;
 use minijinja::Value as V;
 
 /// `base.html` rendered around a record page, in the three pieces between
@@ -31,7 +30,7 @@ const CONTENT: &str = "\u{1}content\u{1}";
 impl Layout {
     /// The layout of record pages (one folder deep: [`ROOT`]), when the theme
     /// keeps the default templates; `None` otherwise (minijinja renders them).
-    pub fn new(theme: &Theme, site: &V) -> Result<Option<Layout>> {
+    pub fn new(theme: &Theme, site: &V) -> Result<Option<Layout>, minijinja::Error> {
         if !theme.default_record {
             return Ok(None);
         }

@@ -62,7 +62,7 @@ fn words(r: &Record, title: &str) -> String {
             }
         }
     };
-    if let Some(labels) = r.get("/metadata/labels").and_then(|v| v.as_map()) {
+    if let Some(labels) = r.metadata_value("labels").and_then(|v| v.as_map()) {
         for (k, v) in labels {
             push(k, &mut out);
             if let Some(v) = v.as_str() {
@@ -70,7 +70,7 @@ fn words(r: &Record, title: &str) -> String {
             }
         }
     }
-    if let Some(d) = r.str("/metadata/description") {
+    if let Some(d) = r.metadata("description") {
         push(d, &mut out);
     }
     if let Some(body) = r.body() {

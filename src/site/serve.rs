@@ -147,6 +147,8 @@ impl Server {
         if since >= 0 {
             let mut rx = self.shared.version.subscribe();
             let newer = rx.wait_for(|v| *v as i64 > since);
+            // Waiting ends either way (a newer build, the time is up, the
+            // server is stopping): the answer below tells what is current.
             let _ = tokio::time::timeout(wait, newer).await;
         }
         let st = self.lock();

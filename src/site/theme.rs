@@ -4,9 +4,49 @@
 //! the site's `assets/`, replacing the default of the same name).
 
 use super::file::File;
-use anyhow::{Context, Result};
 use minijinja::{AutoEscape, Environment};
 use std::path::{Path, PathBuf};
+
+/// Why the theme could not be read or a page rendered with it.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// A template of the theme does not compile.
+    #[error("template {name}")]
+    Template {
+        name: &'static str,
+        #[source]
+        source: minijinja::Error,
+    },
+    /// A page could not be rendered: the template error with its template,
+    /// line and cause chain, as one text (see `describe`).
+    #[error("{0}")]
+    Render(String),
+    #[error(transparent)]
+    Engine(#[from] minijinja::Error),
+    /// A link in the theme, which the build does not follow (a link could
+    /// publish any file the build can read, its environment included).
+    #[error(
+        "{} is a symbolic link: itsm reads nothing through links; replace it with a copy of what it points to",
+        path.display()
+    )]
+    Link { path: PathBuf },
+    #[error("{} is not UTF-8 text", path.display())]
+    NotText { path: PathBuf },
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read {}", path.display())]
+    Walk {
+        path: PathBuf,
+        #[source]
+        source: walkdir::Error,
+    },
+}
+
+type Result<T, E = ThemeError> = std::result::Result<T, E>;
 
 /// The default templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -78,7 +118,7 @@ impl Theme {
         // Compile every template now, so that a broken override is reported once.
         for (name, _) in TEMPLATES {
             env.get_template(name)
-                .with_context(|| format!("template {name}"))?;
+                .map_err(|source| ThemeError::Template { name, source })?;
         }
         let default_record = dir.as_ref().is_none_or(|dir| {
             ["base.html", "record.html"]
@@ -95,7 +135,7 @@ impl Theme {
     /// Renders template `name` with `ctx`.
     pub fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String> {
         let t = self.env.get_template(name)?;
-        t.render(ctx).map_err(|e| anyhow::anyhow!(describe(&e)))
+        t.render(ctx).map_err(|e| ThemeError::Render(describe(&e)))
     }
 
     /// The files of `assets/`: the defaults, then the repository's own.
@@ -123,13 +163,13 @@ fn override_of(dir: &Path, name: &str) -> Option<Result<String, minijinja::Error
     let read = read_theme_file(dir, &path).and_then(|bytes| {
         bytes
             .map(|b| {
-                String::from_utf8(b)
-                    .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))
+                // The bytes are not shown: the path is what the user needs.
+                String::from_utf8(b).map_err(|_| ThemeError::NotText { path: path.clone() })
             })
             .transpose()
     });
-    let error = |e: anyhow::Error| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{e:#}"))
+    let error = |e: ThemeError| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, super::chain(&e))
     };
     read.map_err(error).transpose()
 }
@@ -143,13 +183,11 @@ fn theme_dir(dir: PathBuf) -> Result<Option<PathBuf>> {
     }
 }
 
-/// The error for a link in the theme, which the build does not follow (a link
-/// could publish any file the build can read, its environment included).
-fn link_error(path: &Path) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{} is a symbolic link: itsm reads nothing through links; replace it with a copy of what it points to",
-        path.display()
-    )
+/// The error for a link in the theme at `path`.
+fn link_error(path: &Path) -> ThemeError {
+    ThemeError::Link {
+        path: path.to_path_buf(),
+    }
 }
 
 /// Whether `path` is a regular file (a link is not).
@@ -174,14 +212,16 @@ fn read_theme_file(dir: &Path, path: &Path) -> Result<Option<Vec<u8>>> {
         }
     }
     // Opened without following a link: one put there since the look above is refused too.
-    let file = crate::load::open_no_follow(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let read_error = |source| ThemeError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = crate::load::open_no_follow(path).map_err(read_error)?;
     let Some(mut file) = file else {
         return Err(link_error(path));
     };
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    file.read_to_end(&mut bytes).map_err(read_error)?;
     Ok(Some(bytes))
 }
 
@@ -195,7 +235,10 @@ fn theme_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     }
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(&assets).follow_links(false) {
-        let entry = entry.with_context(|| format!("cannot read {}", assets.display()))?;
+        let entry = entry.map_err(|source| ThemeError::Walk {
+            path: assets.clone(),
+            source,
+        })?;
         let Some(rel) = relative(&assets, entry.path()) else {
             continue;
         };
@@ -224,11 +267,5 @@ fn relative(base: &Path, path: &Path) -> Option<String> {
 
 /// A template error with its template, line and cause chain.
 fn describe(e: &minijinja::Error) -> String {
-    let mut text = format!("template error: {e}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    text
+    format!("template error: {}", super::chain(e))
 }

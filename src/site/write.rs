@@ -4,14 +4,77 @@
 
 use super::file::File;
 use crate::config::Config;
-use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 /// The file that marks a folder as a site `itsm build` wrote (and may replace).
 pub const MARKER: &str = ".itsm-site";
+
+/// Why the site could not be written where it goes.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot resolve the repository root")]
+    ResolveRoot(#[source] io::Error),
+    #[error("cannot resolve {}", .0.display())]
+    Resolve(PathBuf, #[source] io::Error),
+    #[error(
+        "the site folder {} holds the repository: choose another --out (e.g. `site`)",
+        out.display()
+    )]
+    HoldsRepository { out: PathBuf },
+    #[error("{} exists and is not a folder", out.display())]
+    NotAFolder { out: PathBuf },
+    #[error(
+        "{} is not empty and was not written by `itsm build` (no {MARKER} file): refusing to replace it; choose another --out or empty it",
+        out.display()
+    )]
+    NotASite { out: PathBuf },
+    #[error(
+        "{} is a symbolic link: itsm build replaces the output folder as a whole and writes nothing through a link; pass the folder it points to as --out",
+        out.display()
+    )]
+    OutIsLink { out: PathBuf },
+    #[error(
+        "{} is a symbolic link inside the repository, on the way to the output folder {}: itsm build writes nothing through a link; choose an output folder that is not below one",
+        link.display(),
+        out.display()
+    )]
+    LinkOnTheWay { link: PathBuf, out: PathBuf },
+    #[error("refusing to write `{rel}`: the path would leave the site folder")]
+    Leaves { rel: String },
+    #[error("cannot read {}", .0.display())]
+    Read(PathBuf, #[source] io::Error),
+    #[error("cannot create {}", .0.display())]
+    Create(PathBuf, #[source] io::Error),
+    #[error("cannot create a temporary folder in {}", .0.display())]
+    CreateTemporary(PathBuf, #[source] io::Error),
+    #[error("cannot write {}", .0.display())]
+    Write(PathBuf, #[source] io::Error),
+    #[error("cannot write in {}", .0.display())]
+    WriteIn(PathBuf, #[source] io::Error),
+    #[error("cannot remove {}", .0.display())]
+    Remove(PathBuf, #[source] io::Error),
+    #[error("cannot move the previous site {} aside", .0.display())]
+    MoveAside(PathBuf, #[source] io::Error),
+    #[error("cannot move the new site to {}", .0.display())]
+    MoveIn(PathBuf, #[source] io::Error),
+    /// Writing a file of the preview's copy (its error names the file).
+    #[error(transparent)]
+    Replace(Box<dyn std::error::Error + Send + Sync>),
+}
+
+type Result<T, E = WriteError> = std::result::Result<T, E>;
+
+/// An [`io::Error`] about `path` as the [`WriteError`] `make` (a variant).
+fn at(
+    path: &Path,
+    make: fn(PathBuf, io::Error) -> WriteError,
+) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| make(path.to_path_buf(), source)
+}
 
 /// The output folder: `out` (`--out`, relative to the current folder), else
 /// `site.out` of itsm.yaml relative to the root.
@@ -27,28 +90,23 @@ pub fn out_dir(root: &Path, out: Option<&Path>, config: &Config) -> PathBuf {
 /// one, and either absent, empty or a site written before.
 pub fn check_out(root: &Path, out: &Path) -> Result<()> {
     let abs = |p: &Path| std::path::absolute(p).map(|p| normalise(&p));
-    let root_abs = abs(root).context("cannot resolve the repository root")?;
-    let out_abs = abs(out).with_context(|| format!("cannot resolve {}", out.display()))?;
+    let root_abs = abs(root).map_err(WriteError::ResolveRoot)?;
+    let out_abs = abs(out).map_err(at(out, WriteError::Resolve))?;
+    let out_buf = || out.to_path_buf();
     if root_abs.starts_with(&out_abs) {
-        bail!(
-            "the site folder {} holds the repository: choose another --out (e.g. `site`)",
-            out.display()
-        );
+        return Err(WriteError::HoldsRepository { out: out_buf() });
     }
     refuse_links(&root_abs, &out_abs, out)?;
     if out.exists() {
         if !out.is_dir() {
-            bail!("{} exists and is not a folder", out.display());
+            return Err(WriteError::NotAFolder { out: out_buf() });
         }
         let empty = std::fs::read_dir(out)
-            .with_context(|| format!("cannot read {}", out.display()))?
+            .map_err(at(out, WriteError::Read))?
             .next()
             .is_none();
         if !empty && !out.join(MARKER).is_file() {
-            bail!(
-                "{} is not empty and was not written by `itsm build` (no {MARKER} file): refusing to replace it; choose another --out or empty it",
-                out.display()
-            );
+            return Err(WriteError::NotASite { out: out_buf() });
         }
     }
     Ok(())
@@ -61,21 +119,19 @@ pub fn check_out(root: &Path, out: &Path) -> Result<()> {
 fn refuse_links(root_abs: &Path, out_abs: &Path, out: &Path) -> Result<()> {
     let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
     if is_link(out_abs) {
-        bail!(
-            "{} is a symbolic link: itsm build replaces the output folder as a whole and writes nothing through a link; pass the folder it points to as --out",
-            out.display()
-        );
+        return Err(WriteError::OutIsLink {
+            out: out.to_path_buf(),
+        });
     }
     if let Ok(below) = out_abs.strip_prefix(root_abs) {
         let mut at = root_abs.to_path_buf();
         for part in below.components() {
             at.push(part);
             if is_link(&at) {
-                bail!(
-                    "{} is a symbolic link inside the repository, on the way to the output folder {}: itsm build writes nothing through a link; choose an output folder that is not below one",
-                    at.display(),
-                    out.display()
-                );
+                return Err(WriteError::LinkOnTheWay {
+                    link: at,
+                    out: out.to_path_buf(),
+                });
             }
         }
     }
@@ -110,7 +166,9 @@ pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
                     .all(|k| matches!(k, Component::Normal(_)))
         });
     if !ok {
-        bail!("refusing to write `{rel}`: the path would leave the site folder");
+        return Err(WriteError::Leaves {
+            rel: rel.to_string(),
+        });
     }
     Ok(dir.join(rel))
 }
@@ -149,13 +207,12 @@ impl Staging {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(at(parent, WriteError::Create))?;
         let lock = BuildLock::take(parent);
         let tmp = tempfile::Builder::new()
             .prefix(STAGING)
             .tempdir_in(parent)
-            .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+            .map_err(at(parent, WriteError::CreateTemporary))?;
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
         Ok(Staging {
             tmp,
@@ -179,7 +236,7 @@ impl Staging {
                 return Ok(());
             }
         }
-        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(&path, &f.bytes).map_err(at(&path, WriteError::Write))
     }
 
     /// Creates a folder of the site (once, whichever thread asks first).
@@ -190,8 +247,7 @@ impl Staging {
             return Ok(reusable);
         }
         let folder = self.tmp.path().join(rel);
-        std::fs::create_dir_all(&folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
+        std::fs::create_dir_all(&folder).map_err(at(&folder, WriteError::Create))?;
         let reusable = self.previous.as_ref().is_some_and(|previous| {
             let mut path = previous.clone();
             rel.split('/').all(|part| {
@@ -206,7 +262,7 @@ impl Staging {
     /// Marks the folder as a site and swaps it in for the output folder.
     pub fn finish(self) -> Result<()> {
         std::fs::write(self.tmp.path().join(MARKER), "written by itsm build\n")
-            .with_context(|| format!("cannot write in {}", self.tmp.path().display()))?;
+            .map_err(at(self.tmp.path(), WriteError::WriteIn))?;
         let Staging {
             tmp, out, _lock, ..
         } = self;
@@ -275,6 +331,8 @@ fn remove_stale(parent: &Path) {
             .to_str()
             .is_some_and(|n| n.starts_with(STAGING) || n.starts_with(OLD));
         if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            // Leftovers of an interrupted build: one that cannot go now
+            // stays for the next build to remove; this build does not need it gone.
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -304,10 +362,10 @@ fn same_file_content(path: &Path, bytes: &[u8]) -> bool {
 }
 
 fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
+    let move_in = at(out, WriteError::MoveIn);
     if !out.exists() {
         let built = tmp.keep();
-        return std::fs::rename(&built, out)
-            .with_context(|| format!("cannot move the new site to {}", out.display()));
+        return std::fs::rename(&built, out).map_err(move_in);
     }
     let parent = out
         .parent()
@@ -316,29 +374,37 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<()> {
     let old = tempfile::Builder::new()
         .prefix(OLD)
         .tempdir_in(parent)
-        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        .map_err(at(parent, WriteError::CreateTemporary))?;
     let old_site = old.path().join("site");
-    std::fs::rename(out, &old_site)
-        .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+    std::fs::rename(out, &old_site).map_err(at(out, WriteError::MoveAside))?;
     let built = tmp.keep();
     if let Err(e) = std::fs::rename(&built, out) {
-        // Put the previous site back.
+        // Put the previous site back and drop the new one, as well as can be:
+        // the error told is the move that failed, which is what the user must fix.
         let _ = std::fs::rename(&old_site, out);
         let _ = std::fs::remove_dir_all(&built);
-        return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
+        return Err(move_in(e));
     }
-    // The previous site goes, its files removed in parallel (100,000 files take a while).
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(&old_site)
+    remove_previous(old, &old_site);
+    Ok(())
+}
+
+/// Removes the previous site (moved aside to `old_site` in `old`), its files
+/// in parallel (100,000 files take a while). The new site is in place: what
+/// cannot be removed now stays in the folder `old` (tried again as it drops),
+/// which the next build removes (see `remove_stale`).
+fn remove_previous(old: tempfile::TempDir, old_site: &Path) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(old_site)
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| !e.file_type().is_dir())
         .map(|e| e.into_path())
         .collect();
     files.par_iter().for_each(|p| {
+        // See above: what stays is removed by the next build.
         let _ = std::fs::remove_file(p);
     });
     drop(old);
-    Ok(())
 }
 
 #[cfg(test)]

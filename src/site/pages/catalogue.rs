@@ -4,11 +4,10 @@
 use super::context::Cx;
 use super::record::string_map;
 use crate::link::Ix;
-use crate::model::{Field, Kind};
+use crate::model::{Field, Kind, Lifecycle, ServiceType};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use crate::value::Value;
-use anyhow::Result;
 use minijinja::Value as V;
 use serde::Serialize;
 
@@ -28,7 +27,7 @@ struct ServiceRow {
 
 impl Cx<'_> {
     /// `catalogue.html`: Services by tier, then title.
-    pub(super) fn catalogue(&self) -> Result<File> {
+    pub(super) fn catalogue(&self) -> Result<File, ThemeError> {
         let mut rows: Vec<ServiceRow> = self
             .catalog
             .of_kind(Kind::Service)
@@ -46,24 +45,30 @@ impl Cx<'_> {
     fn service_row(&self, s: Ix) -> ServiceRow {
         let c = self.catalog;
         let r = c.record(s);
+        let spec = r.spec.service();
         let sla = c.targets(s, Field::Sla).next();
         ServiceRow {
             link: self.link(s).clone(),
             name: r.id.name.clone(),
-            description: r.str("/metadata/description").unwrap_or("").to_string(),
+            description: r.metadata("description").unwrap_or("").to_string(),
             owner: c
                 .targets(s, Field::Owner)
                 .next()
                 .map(|o| self.link(o).clone()),
-            tier: r.get("/spec/tier").and_then(Value::as_i64).unwrap_or(0),
-            lifecycle: r.str("/spec/lifecycle").unwrap_or("").to_string(),
-            kind: r.str("/spec/type").unwrap_or("").to_string(),
+            tier: spec.and_then(|s| s.tier).map_or(0, |t| i64::from(t.get())),
+            lifecycle: spec
+                .and_then(|s| s.lifecycle)
+                .map_or("", Lifecycle::as_str)
+                .to_string(),
+            kind: spec
+                .and_then(|s| s.service_type)
+                .map_or("", ServiceType::as_str)
+                .to_string(),
             sla: sla.map(|i| self.link(i).clone()),
             target: sla
-                .and_then(|i| c.record(i).get("/spec/availability"))
-                .and_then(Value::as_f64)
+                .and_then(|i| c.record(i).spec.sla()?.availability)
                 .map(|a| format!("{a}%")),
-            labels: string_map(r.get("/metadata/labels"))
+            labels: string_map(r.metadata_value("labels"))
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()

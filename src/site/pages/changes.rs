@@ -3,24 +3,22 @@
 
 use super::context::{Cx, LIST_LIMIT};
 use crate::link::Ix;
-use crate::model::{Field, Kind};
+use crate::model::spec::change::ChangeWindow;
+use crate::model::types::Instant;
+use crate::model::{Change, ChangeStatus, ChangeType, Field, Kind};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use crate::time::instant;
-use anyhow::Result;
 use minijinja::Value as V;
 use serde::Serialize;
 
-/// The types of Changes, in the order of the matrix.
-const TYPES: [&str; 3] = ["standard", "normal", "emergency"];
-/// The statuses of Changes, in the order of the matrix.
-const STATUSES: [&str; 5] = [
-    "proposed",
-    "scheduled",
-    "implemented",
-    "rolled-back",
-    "cancelled",
-];
+/// The types of Changes, in the order of the matrix (the rows).
+const TYPES: &[ChangeType] = ChangeType::ALL;
+/// The statuses of Changes, in the order of the matrix (the columns).
+const STATUSES: &[ChangeStatus] = ChangeStatus::ALL;
+
+/// Changes counted by type and status.
+type Matrix = [[usize; STATUSES.len()]; TYPES.len()];
 
 /// A Change in a table.
 #[derive(Serialize)]
@@ -36,7 +34,7 @@ pub(super) struct ChangeRow {
 
 impl Cx<'_> {
     /// `changes.html`.
-    pub(super) fn changes(&self) -> Result<File> {
+    pub(super) fn changes(&self) -> Result<File, ThemeError> {
         let mut months: Vec<(String, Vec<ChangeRow>)> = Vec::new();
         for row in self.upcoming().into_iter().take(LIST_LIMIT) {
             let month = row.start.get(..7).unwrap_or("").to_string();
@@ -57,8 +55,8 @@ impl Cx<'_> {
             "Changes",
             minijinja::context! {
                 months => V::from_serialize(&months),
-                types => TYPES,
-                statuses => STATUSES,
+                types => TYPES.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+                statuses => STATUSES.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
                 matrix => matrix,
                 register => V::from_serialize(&register),
                 total => recent.len(),
@@ -68,27 +66,21 @@ impl Cx<'_> {
 
     /// Changes counted by type and status, and every Change, the latest first
     /// (by the start of its window).
-    fn change_matrix(&self) -> ([[usize; 5]; 3], Vec<(String, Ix)>) {
+    fn change_matrix(&self) -> (Matrix, Vec<(String, Ix)>) {
         let c = self.catalog;
-        let mut matrix = [[0usize; 5]; 3];
+        let mut matrix = [[0usize; STATUSES.len()]; TYPES.len()];
         let mut recent: Vec<(String, Ix)> = Vec::new();
         for ch in c.of_kind(Kind::Change) {
-            let r = c.record(ch);
-            let t = r
-                .str("/spec/type")
+            let spec = c.record(ch).spec.change();
+            let t = spec
+                .and_then(|s| s.change_type)
                 .and_then(|t| TYPES.iter().position(|x| *x == t));
-            let s = r
-                .str("/spec/status")
-                .or(Some("proposed"))
-                .and_then(|s| STATUSES.iter().position(|x| *x == s));
+            let s = STATUSES.iter().position(|x| *x == status_or_proposed(spec));
             if let (Some(t), Some(s)) = (t, s) {
                 matrix[t][s] += 1;
             }
-            let start = r
-                .str("/spec/window/start")
-                .and_then(instant)
-                .map(|t| t.to_string());
-            recent.push((start.unwrap_or_default(), ch));
+            let start = window(spec).and_then(|w| w.start.as_ref());
+            recent.push((start.map(|i| i.at.to_string()).unwrap_or_default(), ch));
         }
         recent.sort_by(|a, b| b.0.cmp(&a.0));
         (matrix, recent)
@@ -105,13 +97,16 @@ impl Cx<'_> {
             .catalog
             .of_kind(Kind::Change)
             .filter_map(|ch| {
-                let r = self.catalog.record(ch);
-                let status = r.str("/spec/status").unwrap_or("proposed");
-                if matches!(status, "cancelled" | "implemented" | "rolled-back") {
+                let spec = self.catalog.record(ch).spec.change();
+                use ChangeStatus::{Cancelled, Implemented, RolledBack};
+                if matches!(
+                    status_or_proposed(spec),
+                    Cancelled | Implemented | RolledBack
+                ) {
                     return None;
                 }
-                let end = r.str("/spec/window/end").and_then(instant)?;
-                let start = r.str("/spec/window/start").and_then(instant)?;
+                let w = window(spec)?;
+                let (start, end) = (w.start.as_ref()?.at, w.end.as_ref()?.at);
                 (Some(end) >= start_of_today).then(|| (start, self.change_row(ch)))
             })
             .collect();
@@ -120,15 +115,19 @@ impl Cx<'_> {
     }
 
     fn change_row(&self, ch: Ix) -> ChangeRow {
-        let r = self.catalog.record(ch);
-        let s = |p: &str| r.str(p).unwrap_or("").to_string();
+        let spec = self.catalog.record(ch).spec.change();
+        let text = |s: Option<&'static str>| s.unwrap_or("").to_string();
+        let w = window(spec);
         ChangeRow {
             link: self.link(ch).clone(),
-            kind: s("/spec/type"),
-            risk: s("/spec/risk"),
-            status: s("/spec/status"),
-            start: r.str("/spec/window/start").map(when).unwrap_or_default(),
-            end: r.str("/spec/window/end").map(when).unwrap_or_default(),
+            kind: text(spec.and_then(|s| s.change_type).map(ChangeType::as_str)),
+            risk: text(spec.and_then(|s| s.risk).map(|r| r.as_str())),
+            status: text(spec.and_then(|s| s.status).map(ChangeStatus::as_str)),
+            start: w
+                .and_then(|w| w.start.as_ref())
+                .map(when)
+                .unwrap_or_default(),
+            end: w.and_then(|w| w.end.as_ref()).map(when).unwrap_or_default(),
             impacts: self
                 .catalog
                 .targets(ch, Field::Impacts)
@@ -138,9 +137,18 @@ impl Cx<'_> {
     }
 }
 
+/// A Change's status; a Change that gives none is proposed.
+fn status_or_proposed(spec: Option<&Change>) -> ChangeStatus {
+    spec.and_then(|s| s.status)
+        .unwrap_or(ChangeStatus::Proposed)
+}
+
+/// A Change's implementation window.
+fn window(spec: Option<&Change>) -> Option<&ChangeWindow> {
+    spec?.window.as_ref()
+}
+
 /// An instant as `YYYY-MM-DD HH:MM UTC`.
-fn when(s: &str) -> String {
-    instant(s)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|| s.to_string())
+fn when(i: &Instant) -> String {
+    i.at.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }

@@ -7,8 +7,8 @@ use crate::model::Kind;
 use crate::site::file::{File, page_path};
 use crate::site::native;
 use crate::site::theme::Theme;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use jiff::civil::Date;
 use minijinja::Value as V;
 use serde::Serialize;
@@ -52,7 +52,7 @@ impl<'a> Shared<'a> {
         today: Date,
         sla: &'a SlaRows,
         theme: &'a Theme,
-    ) -> Result<Shared<'a>> {
+    ) -> Result<Shared<'a>, ThemeError> {
         let site = V::from_serialize(site_info(catalog, today));
         Ok(Shared {
             catalog,
@@ -111,7 +111,13 @@ impl<'a> Cx<'a> {
     }
 
     /// The page at `path` rendered with `template`, in the site's layout.
-    pub fn page(&self, path: String, template: &str, title: &str, extra: V) -> Result<File> {
+    pub fn page(
+        &self,
+        path: String,
+        template: &str,
+        title: &str,
+        extra: V,
+    ) -> Result<File, ThemeError> {
         let depth = path.matches('/').count();
         let ctx = minijinja::context! {
             site => self.site.clone(),

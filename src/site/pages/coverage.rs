@@ -6,8 +6,8 @@ use crate::diag::Diagnostic;
 use crate::model::{Kind, Reference};
 use crate::report::coverage::{Coverage, Dated, Options, RequirementCoverage as Requirement};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use minijinja::Value as V;
 use serde::Serialize;
 
@@ -39,13 +39,15 @@ struct EvidenceRow {
 
 impl Cx<'_> {
     /// `coverage.html`.
-    pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File> {
+    pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File, ThemeError> {
         let options = Options {
             framework: None,
             period: None,
             today: self.today,
         };
-        let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, &options)?;
+        // The built-in framework always exists: no error to expect but a rendered one.
+        let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, &options)
+            .map_err(|e| ThemeError::Render(e.to_string()))?;
         let rows: Vec<ClauseRow> = cov
             .requirements
             .iter()

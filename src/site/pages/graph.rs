@@ -6,8 +6,7 @@ use crate::link::Ix;
 use crate::model::{Field, Kind};
 use crate::site::file::{File, page_path};
 use crate::site::graph_svg::{self, Node};
-use crate::value::Value;
-use anyhow::Result;
+use crate::site::theme::ThemeError;
 use minijinja::Value as V;
 use rustc_hash::FxHashMap;
 
@@ -38,9 +37,15 @@ impl Cx<'_> {
         let note = match r.id.kind {
             Kind::Service => format!(
                 "Service · tier {}",
-                r.get("/spec/tier").and_then(Value::as_i64).unwrap_or(0)
+                r.spec.service().and_then(|s| s.tier).map_or(0, |t| t.get())
             ),
-            _ => format!("CI · {}", r.str("/spec/type").unwrap_or("")),
+            _ => format!(
+                "CI · {}",
+                r.spec
+                    .ci()
+                    .and_then(|s| s.ci_type)
+                    .map_or("", |t| t.as_str())
+            ),
         };
         Node {
             label: r.title().to_string(),
@@ -58,7 +63,7 @@ impl Cx<'_> {
 
     /// `graph.html`: every Service and CI, or the Services alone, or a note
     /// when even they are too many to read.
-    pub(super) fn whole_graph(&self) -> Result<File> {
+    pub(super) fn whole_graph(&self) -> Result<File, ThemeError> {
         let c = self.catalog;
         let services: Vec<Ix> = c.of_kind(Kind::Service).collect();
         let cis: Vec<Ix> = c.of_kind(Kind::Ci).collect();

@@ -5,24 +5,17 @@ use super::changes::ChangeRow;
 use super::context::Cx;
 use crate::diag::{Diagnostic, Severity};
 use crate::link::Ix;
-use crate::model::Kind;
+use crate::model::{Kind, Lifecycle, ProblemStatus, Spec};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::{Item, Link};
-use crate::time::{Duration, date};
-use crate::value::Value;
-use anyhow::Result;
+use crate::time::Duration;
 use jiff::civil::Date;
 use minijinja::Value as V;
 use serde::Serialize;
 
 /// The lifecycles of Services, in the order of the home page's table.
-const LIFECYCLES: [&str; 5] = [
-    "planned",
-    "development",
-    "production",
-    "deprecated",
-    "retired",
-];
+const LIFECYCLES: &[Lifecycle] = Lifecycle::ALL;
 
 #[derive(Serialize)]
 struct Warning {
@@ -41,15 +34,16 @@ struct Review {
 
 impl Cx<'_> {
     /// `index.html`; `diagnostics` are the repository's findings (its warnings are shown).
-    pub(super) fn home(&self, diagnostics: &[Diagnostic]) -> Result<File> {
+    pub(super) fn home(&self, diagnostics: &[Diagnostic]) -> Result<File, ThemeError> {
         let c = self.catalog;
+        let status = |p: Ix| c.record(p).spec.problem().and_then(|s| s.status);
         let problems: Vec<Item> = c
             .of_kind(Kind::Problem)
-            .filter(|p| c.record(*p).str("/spec/status") != Some("resolved"))
+            .filter(|p| status(*p) != Some(ProblemStatus::Resolved))
             .take(50)
             .map(|p| Item {
                 link: self.link(p),
-                note: c.record(p).str("/spec/status").unwrap_or("").to_string(),
+                note: status(p).map_or("", ProblemStatus::as_str).to_string(),
             })
             .collect();
         let upcoming: Vec<ChangeRow> = self.upcoming().into_iter().take(15).collect();
@@ -64,7 +58,7 @@ impl Cx<'_> {
             "home.html",
             &c.config().name,
             minijinja::context! {
-                lifecycles => LIFECYCLES,
+                lifecycles => LIFECYCLES.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
                 tiers => self.tiers(),
                 open_problems => V::from_serialize(&problems),
                 upcoming => V::from_serialize(&upcoming),
@@ -78,17 +72,19 @@ impl Cx<'_> {
     }
 
     /// Services counted by tier (1 to 4) and lifecycle ([`LIFECYCLES`]).
-    fn tiers(&self) -> [[usize; 5]; 4] {
+    fn tiers(&self) -> [[usize; LIFECYCLES.len()]; 4] {
         let c = self.catalog;
-        let mut tiers = [[0usize; 5]; 4];
+        let mut tiers = [[0usize; LIFECYCLES.len()]; 4];
         for s in c.of_kind(Kind::Service) {
-            let r = c.record(s);
-            let tier = r.get("/spec/tier").and_then(Value::as_i64).unwrap_or(0);
-            let life = r
-                .str("/spec/lifecycle")
+            let Some(spec) = c.record(s).spec.service() else {
+                continue;
+            };
+            let tier = spec.tier.map(|t| usize::from(t.get()));
+            let life = spec
+                .lifecycle
                 .and_then(|l| LIFECYCLES.iter().position(|x| *x == l));
-            if let (1..=4, Some(l)) = (tier, life) {
-                tiers[(tier - 1) as usize][l] += 1;
+            if let (Some(tier @ 1..=4), Some(l)) = (tier, life) {
+                tiers[tier - 1][l] += 1;
             }
         }
         tiers
@@ -125,16 +121,7 @@ impl Cx<'_> {
             .into_iter()
             .flat_map(|kind| c.of_kind(kind))
             .filter_map(|i| {
-                let r = c.record(i);
-                let base = match r.id.kind {
-                    Kind::Policy | Kind::Sla => "/spec",
-                    Kind::Supplier => "/spec/contract",
-                    _ => return None,
-                };
-                let last = r.str(&format!("{base}/lastReviewed")).and_then(date)?;
-                let every = r
-                    .str(&format!("{base}/reviewEvery"))
-                    .and_then(Duration::parse)?;
+                let (last, every) = review_cycle(&c.record(i).spec)?;
                 let next = every.after(last)?;
                 (next <= horizon).then_some((next, i))
             })
@@ -151,5 +138,19 @@ impl Cx<'_> {
             })
             .collect();
         (rows, total)
+    }
+}
+
+/// When a Policy, an SLA or a Supplier's contract was last reviewed, and how
+/// often it must be.
+fn review_cycle(spec: &Spec) -> Option<(Date, Duration)> {
+    match spec {
+        Spec::Policy(s) => Some((s.last_reviewed?, s.review_every?)),
+        Spec::Sla(s) => Some((s.last_reviewed?, s.review_every?)),
+        Spec::Supplier(s) => {
+            let contract = s.contract.as_ref()?;
+            Some((contract.last_reviewed?, contract.review_every?))
+        }
+        _ => None,
     }
 }

@@ -4,10 +4,13 @@
 use super::context::{Cx, Shared, plural};
 use super::track::Noted;
 use crate::link::Ix;
-use crate::model::{Field, Kind};
+use crate::model::{
+    ChangeStatus, ChangeType, CiLifecycle, CiType, Field, IncidentStatus, Kind, Lifecycle,
+    ProblemStatus, ServiceType, Spec, Window,
+};
 use crate::site::file::File;
+use crate::site::theme::ThemeError;
 use crate::site::view::Link;
-use anyhow::Result;
 use minijinja::Value as V;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -47,7 +50,7 @@ impl Shared<'_> {
         &self,
         track: bool,
         only: Option<&HashSet<String>>,
-    ) -> Result<Vec<(File, Vec<Ix>)>> {
+    ) -> Result<Vec<(File, Vec<Ix>)>, ThemeError> {
         let mut jobs = self.list_pages();
         jobs.retain(|page| only.is_none_or(|o| o.contains(&page.path())));
         jobs.par_iter()
@@ -99,7 +102,7 @@ impl Shared<'_> {
 }
 
 impl Cx<'_> {
-    fn kind_list(&self, page: &ListPage) -> Result<File> {
+    fn kind_list(&self, page: &ListPage) -> Result<File, ThemeError> {
         let rows: Vec<KindRow> = page.ixs.iter().map(|i| self.kind_row(*i)).collect();
         let ListPage { kind, n, pages, .. } = *page;
         self.page(
@@ -123,22 +126,51 @@ impl Cx<'_> {
         KindRow {
             link: self.link(i).clone(),
             name: r.id.name.clone(),
-            description: r.str("/metadata/description").unwrap_or("").to_string(),
+            description: r.metadata("description").unwrap_or("").to_string(),
             owner: c
                 .targets(i, Field::Owner)
                 .next()
                 .map(|o| self.link(o).clone()),
-            state: [
-                "/spec/lifecycle",
-                "/spec/status",
-                "/spec/type",
-                "/spec/window",
-            ]
-            .iter()
-            .find_map(|p| r.str(p))
-            .unwrap_or("")
-            .to_string(),
+            state: state(&r.spec).unwrap_or("").to_string(),
         }
+    }
+}
+
+/// What a list shows of where a record stands: its lifecycle, else its
+/// status, else its type, else its window (an SLA's).
+fn state(spec: &Spec) -> Option<&'static str> {
+    match spec {
+        Spec::Service(s) => {
+            (s.lifecycle.map(Lifecycle::as_str)).or(s.service_type.map(ServiceType::as_str))
+        }
+        Spec::Ci(s) => s
+            .lifecycle
+            .map(CiLifecycle::as_str)
+            .or(s.ci_type.map(CiType::as_str)),
+        Spec::Change(s) => {
+            (s.status.map(ChangeStatus::as_str)).or(s.change_type.map(ChangeType::as_str))
+        }
+        Spec::Incident(s) => s.status.map(IncidentStatus::as_str),
+        Spec::Problem(s) => s.status.map(ProblemStatus::as_str),
+        Spec::Sla(s) => s.window.map(Window::as_str),
+        Spec::Audit(s) => s
+            .status
+            .map(|st| st.as_str())
+            .or(s.audit_type.map(|t| t.as_str())),
+        Spec::Improvement(s) => {
+            (s.status.map(|st| st.as_str())).or(s.improvement_type.map(|t| t.as_str()))
+        }
+        Spec::ManagementReview(s) => s.status.map(|st| st.as_str()),
+        Spec::Objective(s) => s.status.map(|st| st.as_str()),
+        Spec::Release(s) => s.status.map(|st| st.as_str()),
+        Spec::Request(s) => s.status.map(|st| st.as_str()),
+        Spec::Risk(s) => s.status.map(|st| st.as_str()),
+        Spec::Team(_)
+        | Spec::Supplier(_)
+        | Spec::Policy(_)
+        | Spec::StandardChange(_)
+        | Spec::Framework(_)
+        | Spec::Customer(_) => None,
     }
 }
 

@@ -18,12 +18,12 @@ mod track;
 
 pub(super) use context::{SlaRows, sla_rows};
 
+use super::BuildError;
 use super::file::{File, Sink};
 use super::search;
-use super::theme::Theme;
+use super::theme::{Theme, ThemeError};
 use crate::diag::Diagnostic;
 use crate::link::{Catalog, Ix};
-use anyhow::Result;
 use context::{Cx, Shared};
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -38,7 +38,7 @@ pub fn render(
     today: Date,
     theme: &Theme,
     sink: Sink<'_>,
-) -> Result<usize> {
+) -> Result<usize, BuildError> {
     let sla = sla_rows(catalog, today);
     let (n, _) = render_some(catalog, diagnostics, today, theme, &sla, None, sink)?;
     Ok(n)
@@ -76,7 +76,7 @@ pub(super) fn render_some(
     sla: &SlaRows,
     only: Option<Only<'_>>,
     sink: Sink<'_>,
-) -> Result<(usize, Reads)> {
+) -> Result<(usize, Reads), BuildError> {
     let shared = Shared::new(catalog, today, sla, theme)?;
     let track = only.is_some();
     let (records, lists, search_index) = match only {
@@ -120,14 +120,14 @@ impl Shared<'_> {
         catalog: &Catalog,
         only: Option<&[Ix]>,
         sink: Sink<'_>,
-    ) -> Result<(usize, Vec<PageReads>)> {
+    ) -> Result<(usize, Vec<PageReads>), BuildError> {
         let named = |i: &Ix| !catalog.record(*i).id.name.is_empty();
         let Some(only) = only else {
             let n = (0..catalog.repo.records.len() as Ix)
                 .into_par_iter()
                 .filter(named)
-                .map(|i| sink(self.cx(None).record_page(i)?).map(|()| 1))
-                .sum::<Result<usize>>()?;
+                .map(|i| Ok(sink(self.cx(None).record_page(i)?).map(|()| 1)?))
+                .sum::<Result<usize, BuildError>>()?;
             return Ok((n, Vec::new()));
         };
         let pages: Vec<PageReads> = only
@@ -140,7 +140,7 @@ impl Shared<'_> {
                 sink(file)?;
                 Ok((i, noted.into_sorted()))
             })
-            .collect::<Result<_>>()?;
+            .collect::<Result<_, BuildError>>()?;
         Ok((pages.len(), pages))
     }
 
@@ -151,8 +151,8 @@ impl Shared<'_> {
         &self,
         diagnostics: &[Diagnostic],
         search_index: Option<String>,
-    ) -> Result<Vec<File>> {
-        type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>> + Send + 'j>;
+    ) -> Result<Vec<File>, ThemeError> {
+        type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>, ThemeError> + Send + 'j>;
         let jobs: Vec<Job<'_>> = vec![
             Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
             Box::new(|cx| Ok(vec![cx.catalogue()?])),
@@ -173,13 +173,13 @@ impl Shared<'_> {
         let files: Vec<Vec<File>> = jobs
             .into_par_iter()
             .map(|job| job(self.cx(None)))
-            .collect::<Result<_>>()?;
+            .collect::<Result<_, ThemeError>>()?;
         Ok(files.into_iter().flatten().collect())
     }
 }
 
 impl Cx<'_> {
-    fn search_page(&self) -> Result<File> {
+    fn search_page(&self) -> Result<File, ThemeError> {
         self.page(
             "search.html".into(),
             "search.html",

@@ -4,12 +4,13 @@
 use super::context::{Cx, plural};
 use crate::html::esc;
 use crate::link::Ix;
+use crate::model::spec::policy::Rule;
 use crate::model::{Kind, Record};
 use crate::site::file::{File, page_path};
 use crate::site::markdown;
+use crate::site::theme::ThemeError;
 use crate::site::view::{ExternalLink, Fact, RECORD_ROOT, RecordView, Section};
 use crate::value::Value;
-use anyhow::Result;
 use minijinja::Value as V;
 
 /// Spec fields written in Markdown.
@@ -18,7 +19,7 @@ const MARKDOWN_FIELDS: &[&str] = &["plan", "backout", "workaround"];
 impl<'a> Cx<'a> {
     /// The page of record `ix`: written by [`crate::site::native`] for the
     /// default theme, else rendered with `record.html`.
-    pub(super) fn record_page(&self, ix: Ix) -> Result<File> {
+    pub(super) fn record_page(&self, ix: Ix) -> Result<File, ThemeError> {
         let r = self.catalog.record(ix);
         let view = self.record_view(ix, r);
         let path = page_path(&r.id);
@@ -51,9 +52,9 @@ impl<'a> Cx<'a> {
             kind_plural: plural(r.id.kind),
             name: &r.id.name,
             title: r.title(),
-            description: r.str("/metadata/description"),
-            labels: string_map(r.get("/metadata/labels")),
-            annotations: string_map(r.get("/metadata/annotations")),
+            description: r.metadata("description"),
+            labels: string_map(r.metadata_value("labels")),
+            annotations: string_map(r.metadata_value("annotations")),
             links: links(r),
             facts: self.facts(r, prefix),
             sections: self.sections(ix),
@@ -93,9 +94,8 @@ impl<'a> Cx<'a> {
 
     /// The spec fields in document order; references as links, Markdown rendered.
     fn facts(&self, r: &Record, prefix: &str) -> Vec<Fact> {
-        let Some(spec) = r.get("/spec").and_then(Value::as_map) else {
-            return Vec::new();
-        };
+        let spec = r.spec_fields();
+        let has_rules = spec.iter().any(|(k, _)| &**k == "rules");
         spec.iter()
             .filter(|(k, _)| &**k != "body" && &**k != "rules")
             .map(|(k, v)| {
@@ -108,7 +108,7 @@ impl<'a> Cx<'a> {
                     html: V::from_safe_string(html),
                 }
             })
-            .chain(rules_fact(r))
+            .chain(has_rules.then(|| rules_fact(r)).flatten())
             .collect()
     }
 
@@ -160,22 +160,23 @@ impl<'a> Cx<'a> {
 
 /// A Policy's rules, as one fact.
 fn rules_fact(r: &Record) -> Option<Fact> {
-    let rules = r.get("/spec/rules")?.as_seq()?;
+    let rules = &r.spec.policy()?.rules;
     let mut html = String::from("<ul class=\"rules\">");
-    for rule in rules {
-        let s = |k: &str| rule.get(k).and_then(Value::as_str).unwrap_or("");
+    for rule in rules.iter().map(|slot| slot.0.as_ref()) {
+        let s = |field: fn(&Rule) -> Option<&str>| rule.and_then(field).unwrap_or("");
         html.push_str(&format!(
             "<li><code>{}</code> ({} on {}): {}",
-            esc(s("id")),
-            esc(s("severity")),
-            esc(s("kind")),
-            esc(s("message"))
+            esc(s(|r| r.id.as_deref())),
+            esc(s(|r| r.severity.map(|s| s.as_str()))),
+            esc(s(|r| r.kind.map(Kind::name))),
+            esc(s(|r| r.message.as_deref()))
         ));
-        if !s("when").is_empty() {
-            html.push_str(&format!("<br>when <code>{}</code>", esc(s("when"))));
+        let (when, assert) = (s(|r| r.when.as_deref()), s(|r| r.assert.as_deref()));
+        if !when.is_empty() {
+            html.push_str(&format!("<br>when <code>{}</code>", esc(when)));
         }
-        if !s("assert").is_empty() {
-            html.push_str(&format!("<br>assert <code>{}</code>", esc(s("assert"))));
+        if !assert.is_empty() {
+            html.push_str(&format!("<br>assert <code>{}</code>", esc(assert)));
         }
         html.push_str("</li>");
     }
@@ -241,7 +242,7 @@ pub(super) fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
 
 /// The record's `metadata.links`.
 fn links(r: &Record) -> Vec<ExternalLink> {
-    r.get("/metadata/links")
+    r.metadata_value("links")
         .and_then(Value::as_seq)
         .unwrap_or_default()
         .iter()

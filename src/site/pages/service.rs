@@ -5,7 +5,7 @@
 use super::context::Cx;
 use super::related::{dedup, reach, reach_from};
 use crate::link::Ix;
-use crate::model::{Field, Kind};
+use crate::model::{Field, Kind, Spec};
 use crate::site::view::{Availability, Section};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -28,13 +28,13 @@ impl<'a> Cx<'a> {
         dedup(&mut changes);
         let incidents: Vec<Ix> = c.sources(ix, Field::Services).collect();
         let problems = self.problems_of(&incidents);
-        let status = |i: Ix| c.record(i).str("/spec/status").unwrap_or("").to_string();
+        let status = |i: Ix| status_of(&c.record(i).spec).unwrap_or("").to_string();
         let incident_note = |i: Ix| {
-            let r = c.record(i);
+            let spec = c.record(i).spec.incident();
             format!(
                 "{} {}",
-                r.str("/spec/priority").unwrap_or(""),
-                r.str("/spec/impact").unwrap_or("")
+                spec.and_then(|s| s.priority).map_or("", |p| p.as_str()),
+                spec.and_then(|s| s.impact).map_or("", |p| p.as_str())
             )
         };
         let mut out = vec![
@@ -143,5 +143,14 @@ impl<'a> Cx<'a> {
             }
         }
         self.draw(&set, Some(ix), prefix)
+    }
+}
+
+/// The status of a Change or a Problem.
+fn status_of(spec: &Spec) -> Option<&'static str> {
+    match spec {
+        Spec::Change(s) => s.status.map(|st| st.as_str()),
+        Spec::Problem(s) => s.status.map(|st| st.as_str()),
+        _ => None,
     }
 }

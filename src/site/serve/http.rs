@@ -123,6 +123,8 @@ async fn connection(stream: TcpStream, app: App, _permit: OwnedSemaphorePermit) 
         _ = tokio::time::sleep(limits.lifetime) => {}
     }
     conn.as_mut().graceful_shutdown();
+    // Past the grace the connection is dropped, whatever it was doing: the
+    // timeout (and the connection's own error) has nothing more to tell.
     let _ = tokio::time::timeout(limits.grace, conn).await;
 }
 
