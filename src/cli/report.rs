@@ -36,6 +36,29 @@ pub struct ReportArgs {
 pub enum Report {
     Coverage(CoverageArgs),
     Sla(SlaArgs),
+    Actions(RegisterArgs),
+    Risks(RegisterArgs),
+    Objectives(RegisterArgs),
+}
+
+/// The register of nonconformities and improvements (`actions`), of risks with
+/// their heat map (`risks`), or of objectives against their targets (`objectives`)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm report actions                      overdue first, then open, then closed; unaddressed
+                                           audit findings included
+  itsm report risks --format markdown      the risk register with its heat map
+  itsm report objectives --format csv > objectives.csv
+
+Exit codes: 0 printed, 2 could not run.")]
+pub struct RegisterArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SlaFormat::Human)]
+    pub format: SlaFormat,
+    /// Read the records at this git revision, from the object database (no checkout)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
 }
 
 /// A framework requirement by requirement (ISO/IEC 20000-1:2018 by default): status, evidence with dates, gaps
@@ -132,6 +155,9 @@ pub fn run(global: &Global, args: ReportArgs) -> Result<Status> {
     match args.report {
         Report::Coverage(a) => coverage(global, a),
         Report::Sla(a) => sla(global, a),
+        Report::Actions(a) => register(global, a, Register::Actions),
+        Report::Risks(a) => register(global, a, Register::Risks),
+        Report::Objectives(a) => register(global, a, Register::Objectives),
     }
 }
 
@@ -179,4 +205,48 @@ pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
     Ok(s)
+}
+
+#[derive(Clone, Copy)]
+enum Register {
+    Actions,
+    Risks,
+    Objectives,
+}
+
+fn register(global: &Global, args: RegisterArgs, which: Register) -> Result<Status> {
+    use itsm::report::register;
+    let checked = checked(global, args.rev)?;
+    let (catalog, today) = (&checked.catalog, global.today);
+    let text = match which {
+        Register::Actions => render(&register::actions(catalog, today), args.format, |r| {
+            (r.render_human(), r.render_markdown(), r.render_csv())
+        })?,
+        Register::Risks => render(&register::risks(catalog, today), args.format, |r| {
+            (r.render_human(), r.render_markdown(), r.render_csv())
+        })?,
+        Register::Objectives => render(&register::objectives(catalog, today), args.format, |r| {
+            (r.render_human(), r.render_markdown(), r.render_csv())
+        })?,
+    };
+    print(&text);
+    super::free_at_exit(checked);
+    Ok(Status::Clean)
+}
+
+/// A register in the format asked for.
+fn render<T: serde::Serialize>(
+    report: &T,
+    format: SlaFormat,
+    texts: impl FnOnce(&T) -> (String, String, Result<String, csv::Error>),
+) -> Result<String> {
+    if format == SlaFormat::Json {
+        return json(report);
+    }
+    let (human, markdown, csv) = texts(report);
+    Ok(match format {
+        SlaFormat::Human => human,
+        SlaFormat::Markdown => markdown,
+        _ => csv?,
+    })
 }

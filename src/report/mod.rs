@@ -1,6 +1,8 @@
-//! Reports for audits: ISO/IEC 20000-1 coverage and SLA attainment.
+//! Reports for audits: coverage of a framework, SLA attainment, and the
+//! registers of nonconformities and improvements, risks and objectives.
 
 pub mod coverage;
+pub mod register;
 pub mod sla;
 
 /// Escapes text for a Markdown table cell.

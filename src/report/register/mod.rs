@@ -1,0 +1,60 @@
+//! The registers of the Plan and Act halves: nonconformities and improvements
+//! (what was found and what is done about it, overdue first), risks (scored,
+//! treated, with a heat map), and objectives measured against their targets.
+
+mod actions;
+mod objectives;
+mod risks;
+
+pub use actions::{ActionRow, Actions, actions};
+pub use objectives::{ObjectiveRow, Objectives, objectives};
+pub use risks::{RiskRow, Risks, risks};
+
+/// A CSV field that no spreadsheet takes for a formula: text starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `rows` as CSV under `header`, every field through [`csv_text`] (and
+/// `-`, what the other formats show for nothing, as an empty field).
+pub fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(
+            row.iter()
+                .map(|f| if f == "-" { String::new() } else { csv_text(f) }),
+        )?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `text` as a Markdown table row.
+pub fn md_row(cells: &[String]) -> String {
+    let cells: Vec<String> = cells.iter().map(|c| crate::report::md_cell(c)).collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+/// An optional value as text (`-` when absent).
+pub fn or_dash(value: Option<impl std::fmt::Display>) -> String {
+    value.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_csv_field_starts_a_formula() {
+        for evil in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_text(evil).starts_with('\''), "{evil}");
+        }
+        assert_eq!(csv_text("plain"), "plain");
+    }
+}
