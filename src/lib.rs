@@ -14,6 +14,7 @@ pub mod github;
 pub mod html;
 pub mod impact;
 pub mod import;
+pub mod intake;
 pub mod iso20000;
 pub mod link;
 pub mod load;

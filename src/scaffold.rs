@@ -304,6 +304,8 @@ pub fn init_files(org: &str, today: Date) -> Vec<(PathBuf, String)> {
             .iter()
             .filter_map(|(kind, name)| record(*kind, name, &ctx).ok()),
     );
+    // The service desk: an issue form to report an incident on the one Service.
+    files.extend(crate::intake::forms::for_choices(&["website"], &[]));
     for (name, text) in crate::schema::all() {
         files.push((PathBuf::from(".itsm/schemas").join(name), text.to_string()));
     }

@@ -9,6 +9,7 @@ mod export;
 mod impact;
 mod import;
 mod init;
+mod intake;
 mod new;
 mod report;
 mod schema;
@@ -63,6 +64,7 @@ Examples:
   itsm report sla --period 2026-Q3  SLA attainment over a quarter
   itsm export > catalogue.json      the linked catalogue as JSON
   itsm import backstage FILES       Backstage entities to Services, CIs and Teams
+  itsm intake --event FILE          a GitHub issue from the service desk forms to a record
 
 Exit codes: 0 no errors (or the approval gate is met), 1 errors found (or the gate is not met),
 2 could not run (bad arguments, unreadable repository, GitHub unreachable).";
@@ -108,6 +110,7 @@ pub enum Command {
     Build(build::BuildArgs),
     Serve(serve::ServeArgs),
     Init(init::InitArgs),
+    Intake(intake::IntakeArgs),
     New(new::NewArgs),
     Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
@@ -131,6 +134,7 @@ pub fn run(args: Args) -> Result<Status> {
         Command::Build(a) => build::run(&global, a),
         Command::Serve(a) => serve::run(&global, a),
         Command::Init(a) => init::run(&global, a),
+        Command::Intake(a) => intake::run(&global, a),
         Command::New(a) => new::run(&global, a),
         Command::Report(a) => report::run(&global, a),
         Command::Schema(a) => schema::run(&global, a),
