@@ -25,5 +25,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod site;
 pub mod source;
+pub mod suggest;
 pub mod time;
 pub mod value;

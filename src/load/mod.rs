@@ -419,7 +419,7 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
                 let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
                 let close = Kind::parse_loose(k)
                     .map(Kind::name)
-                    .or_else(|| crate::schema::closest(k, known.iter().copied()));
+                    .or_else(|| crate::suggest::closest(k, known.iter().copied()));
                 d = match close {
                     Some(close) => d.with_help(format!("did you mean `{close}`?")),
                     None => d.with_help(format!("the kinds are {}", known.join(", "))),
@@ -543,54 +543,35 @@ impl Cache {
         })
     }
 
-    /// Validates against the schemas the records of the files not validated
-    /// yet (every file after [`Cache::open`], those read again after
-    /// [`Cache::reread`]): [`Cache::repository`] then gives their findings too,
-    /// in the order of [`crate::schema::validate`].
-    pub fn validate(&mut self, schemas: &crate::schema::Schemas) {
-        let todo: Vec<String> = self
+    /// Validates the records of the files not validated yet (every file after
+    /// [`Cache::open`], those read again after [`Cache::reread`]) with
+    /// `record`, the schema stage's finding of one record, and `itsm.yaml`
+    /// once with `config` (its value and file): [`Cache::repository`] then
+    /// gives their findings too, records in file order, then `itsm.yaml`.
+    pub fn validate<R, C>(&mut self, record: R, config: C)
+    where
+        R: Fn(&Record) -> Vec<Diagnostic> + Sync,
+        C: FnOnce(&Value, FileId) -> Vec<Diagnostic>,
+    {
+        use rayon::prelude::*;
+        let todo: Vec<&Parsed> = self
             .parsed
-            .keys()
-            .filter(|p| !self.schema.contains_key(*p))
-            .cloned()
+            .iter()
+            .filter(|(path, _)| !self.schema.contains_key(*path))
+            .map(|(_, p)| p)
             .collect();
-        // The records of those files, each file standing for one file id.
-        let mut records = Vec::new();
-        for (i, path) in todo.iter().enumerate() {
-            for r in &self.parsed[path].records {
-                let mut r = r.clone();
-                r.file = i as FileId;
-                records.push(r);
-            }
-        }
-        let repo = |records, files, config_file| Repository {
-            root: self.root.clone(),
-            config: self.config.clone(),
-            config_value: self.config_value.clone(),
-            config_file,
-            files,
-            files_scanned: 0,
-            records,
-        };
-        let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); todo.len()];
-        if !records.is_empty() {
-            for d in crate::schema::validate(&repo(records, Files::default(), None), schemas) {
-                if let Some(found) = d.location.file.and_then(|f| by_file.get_mut(f as usize)) {
-                    found.push(d);
-                }
-            }
-        }
-        for (path, found) in todo.into_iter().zip(by_file) {
-            self.schema.insert(path, found);
-        }
+        let found: Vec<(String, Vec<Diagnostic>)> = todo
+            .par_iter()
+            .map(|p| {
+                let found = p.records.iter().flat_map(&record).collect();
+                (p.path.clone(), found)
+            })
+            .collect();
+        self.schema.extend(found);
         if self.config_schema.is_none() {
-            // itsm.yaml alone: the first file, as in every repository assembled here.
-            let mut files = Files::default();
-            let config_file = self.config_source.as_ref().map(|(path, text, region)| {
-                files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
-            });
-            let found = match config_file {
-                Some(_) => crate::schema::validate(&repo(Vec::new(), files, config_file), schemas),
+            // itsm.yaml is the first file of every repository assembled here.
+            let found = match self.config_source {
+                Some(_) => config(&self.config_value, 0),
                 None => Vec::new(),
             };
             self.config_schema = Some(found);
@@ -695,7 +676,7 @@ impl Cache {
                 diags.push(d);
             }
         }
-        // The schema findings, as `schema::validate` gives them: records in order, then itsm.yaml.
+        // The schema findings: records in file order, then itsm.yaml.
         for (p, id) in kept.iter().zip(&ids) {
             for d in self.schema.get(&p.path).into_iter().flatten() {
                 let mut d = d.clone();
