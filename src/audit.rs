@@ -8,6 +8,7 @@
 //! one parse per changed record file.
 
 use crate::diff::{Touch, changed_blobs};
+use crate::load::yaml::Parser;
 use crate::load::{open_git, prefix_of};
 use crate::model::Kind;
 use jiff::civil::Date;
@@ -335,7 +336,7 @@ fn changes_in(repo: &git2::Repository, oid: git2::Oid, path: &str) -> Vec<(Strin
     if bytes.len() > crate::load::MAX_FILE_BYTES || !contains(bytes, b"Change") {
         return Vec::new();
     }
-    crate::load::parse_records(path.to_string(), bytes.to_vec())
+    crate::load::parse_records(&mut Parser::default(), path.to_string(), bytes.to_vec())
         .into_iter()
         .filter(|r| r.id.kind == Kind::Change && !r.id.name.is_empty())
         .map(|r| {

@@ -6,6 +6,7 @@ pub mod render;
 
 use crate::config::CONFIG_FILE;
 use crate::link::Catalog;
+use crate::load::yaml::Parser;
 use crate::load::{open_git, prefix_of};
 use crate::model::{Kind, Record, RecordId};
 use crate::value::Value;
@@ -172,15 +173,16 @@ pub fn rebuild(
     let mut parsed: Vec<_> = wanted
         .into_par_iter()
         .map_init(
-            || git2::Repository::open(&git_dir).ok(),
-            |repo, (path, oid)| {
+            || (git2::Repository::open(&git_dir), Parser::default()),
+            |(repo, parser), (path, oid)| {
                 let content = match repo.as_ref() {
-                    Some(r) => blob_content(r, oid),
-                    None => {
-                        crate::load::Content::Unreadable("cannot open the git repository".into())
-                    }
+                    Ok(r) => blob_content(r, oid),
+                    Err(e) => crate::load::Content::Unreadable(format!(
+                        "cannot open the git repository: {}",
+                        e.message()
+                    )),
                 };
-                crate::load::parse_one(path, content)
+                crate::load::parse_one_with(parser, path, content)
             },
         )
         .filter(|(_, records, diags)| !records.is_empty() || !diags.is_empty())
@@ -552,15 +554,15 @@ fn read_files(
     let mut files: Vec<(String, Vec<Record>)> = wanted
         .into_par_iter()
         .map_init(
-            || git2::Repository::open(&repo_path).ok(),
-            |repo, (path, oid)| {
+            || (git2::Repository::open(&repo_path).ok(), Parser::default()),
+            |(repo, parser), (path, oid)| {
                 let bytes = repo
                     .as_ref()
                     .and_then(|r| r.find_blob(oid).ok())
                     .filter(|b| b.size() <= crate::load::MAX_FILE_BYTES)
                     .map(|b| b.content().to_vec())
                     .unwrap_or_default();
-                let records = crate::load::parse_records(path.clone(), bytes);
+                let records = crate::load::parse_records(parser, path.clone(), bytes);
                 (path, records)
             },
         )

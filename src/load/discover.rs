@@ -155,15 +155,13 @@ pub fn escape_name(bytes: &[u8]) -> String {
 
 /// Reads a file from disk, refusing one over the size limit.
 ///
-/// No `stat` for the size first: the file is read into a buffer the thread
-/// keeps, then copied out at its exact size. Most records take one `read` for
-/// the bytes and one that finds the end, and at 100,000 files the system call
-/// saved shows. A larger file stops being read one byte past the limit.
-pub(super) fn read_disk(path: &Path) -> Content {
+/// No `stat` for the size first: the file is read into `buffer`, which the
+/// caller keeps from one file to the next, then copied out at its exact size.
+/// Most records take one `read` for the bytes and one that finds the end, and
+/// at 100,000 files the system call saved shows. A larger file stops being
+/// read one byte past the limit.
+pub(super) fn read_disk(path: &Path, buffer: &mut Vec<u8>) -> Content {
     use std::io::Read;
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     const KEPT: usize = 64 * 1024;
     let file = match open_no_follow(path) {
         Ok(Some(f)) => f,
@@ -171,26 +169,23 @@ pub(super) fn read_disk(path: &Path) -> Content {
         Ok(None) => return Content::Refused(Refusal::Symlink),
         Err(e) => return Content::Unreadable(e.to_string()),
     };
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        buffer.clear();
-        buffer.reserve(KEPT);
-        let read = (&file)
-            .take(super::MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut buffer);
-        let content = match read {
-            Ok(_) if buffer.len() > super::MAX_FILE_BYTES => {
-                let size = file.metadata().map_or(buffer.len() as u64, |m| m.len());
-                Content::TooLarge(size)
-            }
-            Ok(_) => Content::Bytes(buffer.to_vec()),
-            Err(e) => Content::Unreadable(e.to_string()),
-        };
-        if buffer.capacity() > KEPT {
-            *buffer = Vec::new();
+    buffer.clear();
+    buffer.reserve(KEPT);
+    let read = (&file)
+        .take(super::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(buffer);
+    let content = match read {
+        Ok(_) if buffer.len() > super::MAX_FILE_BYTES => {
+            let size = file.metadata().map_or(buffer.len() as u64, |m| m.len());
+            Content::TooLarge(size)
         }
-        content
-    })
+        Ok(_) => Content::Bytes(buffer.to_vec()),
+        Err(e) => Content::Unreadable(e.to_string()),
+    };
+    if buffer.capacity() > KEPT {
+        *buffer = Vec::new();
+    }
+    content
 }
 
 /// Reads a blob, refusing (without inflating) one over the size limit.
@@ -265,26 +260,32 @@ impl Reader {
         }
     }
 
-    /// Reads every candidate file and hands it to `f`, in parallel; on disk the
-    /// walk and the reading overlap. Entries refused ([`Refusal`]) are handed
-    /// over unread. The order of the results is not defined.
-    pub fn read_tree<T, F>(&self, exclude: &Exclude, f: F) -> Result<Vec<T>, LoadError>
+    /// Reads every candidate file and hands it to `f`, in parallel, with the
+    /// state of the worker that read it (made by `init`, dropped with the
+    /// worker); on disk the walk and the reading overlap. Entries refused
+    /// ([`Refusal`]) are handed over unread. The order of the results is not
+    /// defined.
+    pub fn read_tree<T, S, I, F>(&self, exclude: &Exclude, init: I, f: F) -> Result<Vec<T>, LoadError>
     where
         T: Send,
-        F: Fn(String, Content) -> T + Sync,
+        I: Fn() -> S + Sync + Send,
+        F: Fn(&mut S, String, Content) -> T + Sync + Send,
     {
         match self {
             Reader::Disk(root) => disk_walk(root, exclude)
                 .par_bridge()
-                .map(|found| {
-                    Ok(match found? {
-                        Found::File(rel) => {
-                            let content = read_disk(&root.join(&rel));
-                            f(rel, content)
-                        }
-                        Found::Refused(rel, why) => f(rel, Content::Refused(why)),
-                    })
-                })
+                .map_init(
+                    || (Vec::new(), init()),
+                    |(buffer, state), found| {
+                        Ok(match found? {
+                            Found::File(rel) => {
+                                let content = read_disk(&root.join(&rel), buffer);
+                                f(state, rel, content)
+                            }
+                            Found::Refused(rel, why) => f(state, rel, Content::Refused(why)),
+                        })
+                    },
+                )
                 .collect(),
             Reader::Git {
                 repo,
@@ -295,16 +296,17 @@ impl Reader {
                 Ok(entries
                     .into_par_iter()
                     .map_init(
-                        || git2::Repository::open(repo_path).ok(),
-                        |repo, (path, found)| {
+                        || (git2::Repository::open(repo_path), init()),
+                        |(repo, state), (path, found)| {
                             let content = match (found, repo.as_ref()) {
                                 (Err(why), _) => Content::Refused(why),
-                                (Ok(oid), Some(r)) => read_blob(r, oid),
-                                (Ok(_), None) => {
-                                    Content::Unreadable("cannot open the git repository".into())
-                                }
+                                (Ok(oid), Ok(r)) => read_blob(r, oid),
+                                (Ok(_), Err(e)) => Content::Unreadable(format!(
+                                    "cannot open the git repository: {}",
+                                    e.message()
+                                )),
                             };
-                            f(path, content)
+                            f(state, path, content)
                         },
                     )
                     .collect())

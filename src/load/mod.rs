@@ -134,7 +134,7 @@ fn read_all(
     let config = Config::from_value(&config_value);
     let exclude = discover::Exclude::new(&config, config_file, diags);
     config.check_protected(config_file, diags);
-    let parsed = reader.read_tree(&exclude, parse_file)?;
+    let parsed = reader.read_tree(&exclude, yaml::Parser::default, parse_file)?;
     Ok(Tree {
         config_value,
         config_file,
@@ -180,16 +180,26 @@ pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
 }
 
 /// The records of one file's bytes (parse findings dropped), for readers that
-/// look at single blobs, such as the history walk of `itsm audit`.
-pub fn parse_records(path: String, bytes: Vec<u8>) -> Vec<Record> {
-    parse_file(path, Content::Bytes(bytes)).records
+/// look at single blobs, such as the history walk of `itsm audit`; `parser`
+/// is the reader's, kept from one file to the next.
+pub fn parse_records(parser: &mut yaml::Parser, path: String, bytes: Vec<u8>) -> Vec<Record> {
+    parse_file(parser, path, Content::Bytes(bytes)).records
 }
 
 /// One file parsed as [`load`] parses it: the file for the source map, its
 /// records (their `file` still 0) and its findings (their file unset). `load`
 /// keeps a file in the source map when it has records or findings.
 pub fn parse_one(path: String, content: Content) -> (SourceFile, Vec<Record>, Vec<Diagnostic>) {
-    let p = parse_file(path, content);
+    parse_one_with(&mut yaml::Parser::default(), path, content)
+}
+
+/// [`parse_one`] with the caller's parser, kept from one file to the next.
+pub fn parse_one_with(
+    parser: &mut yaml::Parser,
+    path: String,
+    content: Content,
+) -> (SourceFile, Vec<Record>, Vec<Diagnostic>) {
+    let p = parse_file(parser, path, content);
     (
         SourceFile::with_region(p.path, p.text, p.region),
         p.records,
@@ -229,7 +239,8 @@ struct Parsed {
 }
 
 fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagnostic>) {
-    let (mut p, docs, _) = read_documents(CONFIG_FILE.to_string(), Content::Bytes(bytes));
+    let parser = &mut yaml::Parser::default();
+    let (mut p, docs, _) = read_documents(parser, CONFIG_FILE.to_string(), Content::Bytes(bytes));
     // itsm.yaml is read as JSON too: what it holds that JSON cannot is an error.
     let value = match docs.into_iter().next() {
         Some(doc) => {
@@ -249,8 +260,8 @@ fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagno
 }
 
 /// Reads one file: its documents become records.
-fn parse_file(path: String, bytes: Content) -> Parsed {
-    let (mut parsed, docs, body) = read_documents(path, bytes);
+fn parse_file(parser: &mut yaml::Parser, path: String, bytes: Content) -> Parsed {
+    let (mut parsed, docs, body) = read_documents(parser, path, bytes);
     let is_markdown = body.is_some();
     for doc in docs {
         record_of(doc, is_markdown, body.as_deref(), &mut parsed);
@@ -260,7 +271,11 @@ fn parse_file(path: String, bytes: Content) -> Parsed {
 
 /// Reads one file's YAML documents: text checks, front matter, YAML. Returns the
 /// file (with any syntax findings), the documents and the Markdown body of a `.md`.
-fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>, Option<String>) {
+fn read_documents(
+    parser: &mut yaml::Parser,
+    path: String,
+    bytes: Content,
+) -> (Parsed, Vec<yaml::Document>, Option<String>) {
     let mut parsed = Parsed {
         path,
         text: "".into(),
@@ -370,7 +385,7 @@ fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>,
         };
     }
     let yaml_text = &parsed.text[parsed.region.start as usize..parsed.region.end as usize];
-    let (docs, error) = yaml::parse(yaml_text);
+    let (docs, error) = parser.parse(yaml_text);
     if let Some(e) = error {
         let d = syntax_diagnostic(&parsed, &e);
         parsed.diags.push(d);
@@ -593,13 +608,15 @@ impl Cache {
     /// those files, before and after.
     pub fn reread(&mut self, rels: &[String]) -> Vec<RecordId> {
         let mut ids = Vec::new();
+        // Its strings are shared by the files of this batch, and go with it.
+        let parser = &mut yaml::Parser::default();
         for rel in rels {
             self.schema.remove(rel);
             if let Some(old) = self.parsed.remove(rel) {
                 ids.extend(old.records.into_iter().map(|r| r.id));
             }
             if let Some(content) = self.discover(rel) {
-                let p = parse_file(rel.clone(), content);
+                let p = parse_file(parser, rel.clone(), content);
                 ids.extend(p.records.iter().map(|r| r.id.clone()));
                 self.parsed.insert(rel.clone(), p);
             }
@@ -635,7 +652,7 @@ impl Cache {
                 return None;
             }
         }
-        Some(discover::read_disk(&path))
+        Some(discover::read_disk(&path, &mut Vec::new()))
     }
 
     /// The repository as [`load`] would read it now (the findings of reading go
@@ -722,6 +739,7 @@ mod tests {
     #[test]
     fn markdown_records_are_positioned_below_the_fence() {
         let p = parse_file(
+            &mut yaml::Parser::default(),
             "x.md".into(),
             Content::Bytes(b"---\napiVersion: itsm/v1\nkind: Nope\n---\nbody".to_vec()),
         );
@@ -737,10 +755,11 @@ mod tests {
 
     #[test]
     fn binary_and_huge_files_are_diagnosed() {
-        let p = parse_file("b.yaml".into(), Content::Bytes(vec![0xff, 0xfe, 0, 1]));
+        let p = parse_file(&mut yaml::Parser::default(), "b.yaml".into(), Content::Bytes(vec![0xff, 0xfe, 0, 1]));
         assert_eq!(p.diags[0].code, Code::YamlSyntax);
         assert!(p.diags[0].message.contains("not UTF-8"));
         let p = parse_file(
+            &mut yaml::Parser::default(),
             "h.yaml".into(),
             Content::Bytes(vec![b'a'; MAX_FILE_BYTES + 1]),
         );
