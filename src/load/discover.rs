@@ -1,5 +1,6 @@
 //! Discovery: which files of the tree are read, from disk or from a git revision.
 
+use super::git::{GitError, open_git, prefix_of, root_tree};
 use super::{LoadError, Source};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -188,8 +189,9 @@ pub(super) fn read_disk(path: &Path, buffer: &mut Vec<u8>) -> Content {
     content
 }
 
-/// Reads a blob, refusing (without inflating) one over the size limit.
-fn read_blob(repo: &git2::Repository, oid: git2::Oid) -> Content {
+/// Reads a blob as loading reads it: refused, without inflating it, when it
+/// is over the size limit.
+pub fn read_blob(repo: &git2::Repository, oid: git2::Oid) -> Content {
     let size = repo
         .odb()
         .and_then(|odb| odb.read_header(oid))
@@ -247,14 +249,14 @@ impl Reader {
                 }
             }
             Reader::Git { repo, tree, .. } => {
-                let tree = repo.find_tree(*tree).map_err(git_error)?;
+                let tree = repo.find_tree(*tree).map_err(git)?;
                 let Some(entry) = tree.get_name(CONFIG_FILE) else {
                     return Ok(None);
                 };
                 if !is_regular_blob(&entry) {
                     return Ok(None);
                 }
-                let blob = repo.find_blob(entry.id()).map_err(git_error)?;
+                let blob = repo.find_blob(entry.id()).map_err(git)?;
                 Ok(Some(blob.content().to_vec()))
             }
         }
@@ -452,72 +454,25 @@ fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-fn git_error(e: git2::Error) -> LoadError {
-    LoadError::Git(e.message().to_string())
+/// A failure of libgit2 while reading a revision.
+fn git(e: git2::Error) -> LoadError {
+    GitError::Other(e.into()).into()
 }
 
-/// The git repository that holds `root`.
-pub fn open_git(root: &Path) -> Result<git2::Repository, String> {
-    // itsm reads git objects and never writes them. Like git itself, it does not
-    // re-hash every object it reads (libgit2's default): that took a third of a
-    // walk through history.
-    git2::opts::strict_hash_verification(false);
-    git2::Repository::discover(root).map_err(|e| {
-        format!(
-            "{} is not in a git repository: {}",
-            root.display(),
-            e.message()
-        )
-    })
-}
-
-/// Where `root` is inside the repository's work tree (empty at its top).
-pub fn prefix_of(repo: &git2::Repository, root: &Path) -> PathBuf {
-    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    repo.workdir()
-        .and_then(|w| {
-            canon(root)
-                .strip_prefix(canon(w))
-                .ok()
-                .map(Path::to_path_buf)
-        })
-        .unwrap_or_default()
-}
-
+/// The reader of the tree of the root's folder at a revision.
 fn open_revision(root: &Path, rev: &str) -> Result<Reader, LoadError> {
-    let repo = open_git(root).map_err(LoadError::Git)?;
+    let repo = open_git(root)?;
     if repo.workdir().is_none() {
-        return Err(LoadError::Git("the git repository is bare".into()));
+        return Err(GitError::Bare.into());
     }
     let prefix = prefix_of(&repo, root);
-    let tree_id = resolve_tree(&repo, rev, &prefix)?;
+    let tree = root_tree(&repo, rev, &prefix)?.id();
     let repo_path = repo.path().to_path_buf();
     Ok(Reader::Git {
         repo_path,
-        tree: tree_id,
+        tree,
         repo,
     })
-}
-
-fn resolve_tree(repo: &git2::Repository, rev: &str, prefix: &Path) -> Result<git2::Oid, LoadError> {
-    let object = repo
-        .revparse_single(rev)
-        .map_err(|e| LoadError::Git(format!("cannot resolve revision `{rev}`: {}", e.message())))?;
-    let tree = object
-        .peel_to_tree()
-        .map_err(|e| LoadError::Git(format!("`{rev}` has no tree: {}", e.message())))?;
-    let tree_id = if prefix.as_os_str().is_empty() {
-        tree.id()
-    } else {
-        let entry = tree.get_path(prefix).map_err(|_| {
-            LoadError::Git(format!(
-                "`{}` does not exist at revision `{rev}`",
-                prefix.display()
-            ))
-        })?;
-        entry.id()
-    };
-    Ok(tree_id)
 }
 
 /// A blob to read, or an entry refused, by path.
@@ -529,7 +484,7 @@ fn git_entries(
     tree: git2::Oid,
     exclude: &Exclude,
 ) -> Result<Vec<GitEntry>, LoadError> {
-    let tree = repo.find_tree(tree).map_err(git_error)?;
+    let tree = repo.find_tree(tree).map_err(git)?;
     let mut entries = Vec::new();
     // The folder (with its `/`) below which the walk is in an excluded part of the theme folder.
     let mut checked_only: Option<String> = None;
@@ -587,7 +542,7 @@ fn git_entries(
         }
         git2::TreeWalkResult::Ok
     })
-    .map_err(git_error)?;
+    .map_err(git)?;
     Ok(entries)
 }
 

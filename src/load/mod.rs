@@ -2,10 +2,14 @@
 //! revision), parse YAML and front matter, and keep every file in the source map.
 
 mod discover;
+mod git;
 pub mod locate;
 pub mod yaml;
 
-pub use discover::{Content, Exclude, Refusal, escape_name, open_git, open_no_follow, prefix_of};
+pub use discover::{Content, Exclude, Refusal, escape_name, open_no_follow, read_blob};
+pub use git::{
+    GitCause, GitError, SHALLOW_FIX, open_git, prefix_of, revision, root_tree, tree_of,
+};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -56,8 +60,8 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Git(String),
+    #[error(transparent)]
+    Git(#[from] GitError),
 }
 
 /// Loads the repository rooted at `root` (the folder holding `itsm.yaml`).
