@@ -201,7 +201,10 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, AuditError> 
 }
 
 /// The first-parent history of `rev`, oldest first.
-fn first_parents<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Revwalk<'r>, AuditError> {
+fn first_parents<'r>(
+    repo: &'r git2::Repository,
+    rev: &str,
+) -> Result<git2::Revwalk<'r>, AuditError> {
     let start = repo
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
@@ -282,8 +285,15 @@ impl History<'_> {
     }
 
     /// The Change records of a blob, by name.
-    fn changes_in(&mut self, oid: git2::Oid, path: &str) -> Result<Vec<(String, Seen)>, AuditError> {
-        let blob = self.repo.find_blob(oid).map_err(|e| blob_error(e, path, oid))?;
+    fn changes_in(
+        &mut self,
+        oid: git2::Oid,
+        path: &str,
+    ) -> Result<Vec<(String, Seen)>, AuditError> {
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(|e| blob_error(e, path, oid))?;
         let bytes = blob.content();
         // Most record files are not Changes: skip the parse when the word is absent.
         if bytes.len() > crate::load::MAX_FILE_BYTES || !contains(bytes, b"Change") {

@@ -376,7 +376,10 @@ mod tests {
         let a = interner.intern("production");
         assert!(Arc::ptr_eq(&a, &interner.intern("production")));
         let long = "x".repeat(INTERN_MAX_LEN + 1);
-        assert!(!Arc::ptr_eq(&interner.intern(&long), &interner.intern(&long)));
+        assert!(!Arc::ptr_eq(
+            &interner.intern(&long),
+            &interner.intern(&long)
+        ));
         assert!(!Arc::ptr_eq(&a, &Interner::default().intern("production")));
     }
 

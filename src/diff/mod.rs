@@ -2,8 +2,8 @@
 //! revisions, matched by `kind:name` (a moved or renamed file is a modification),
 //! with the changed fields as JSON pointers and their old and new values.
 
-pub mod render;
 mod rebuild;
+pub mod render;
 mod trees;
 
 pub use rebuild::rebuild;
@@ -337,7 +337,10 @@ fn read_files(
     let tree = root_tree(&repo, rev, &prefix_of(&repo, root))?;
     let exclude = crate::load::Exclude::new(&config_at(&repo, &tree, rev)?, None, &mut Vec::new());
     let mut wanted = Vec::new();
-    for path in paths.iter().filter(|p| crate::load::discovered(&exclude, p)) {
+    for path in paths
+        .iter()
+        .filter(|p| crate::load::discovered(&exclude, p))
+    {
         if let Some(oid) = blob_at(&tree, path, rev)? {
             wanted.push((path.clone(), oid));
         }

@@ -267,7 +267,12 @@ impl Reader {
     /// worker); on disk the walk and the reading overlap. Entries refused
     /// ([`Refusal`]) are handed over unread. The order of the results is not
     /// defined.
-    pub fn read_tree<T, S, I, F>(&self, exclude: &Exclude, init: I, f: F) -> Result<Vec<T>, LoadError>
+    pub fn read_tree<T, S, I, F>(
+        &self,
+        exclude: &Exclude,
+        init: I,
+        f: F,
+    ) -> Result<Vec<T>, LoadError>
     where
         T: Send,
         I: Fn() -> S + Sync + Send,
@@ -524,16 +529,7 @@ fn git_entries(
                 checked_only = Some(format!("{rel}/"));
             }
         }
-        let refused = if utf8.is_none() {
-            Some(Refusal::NonUtf8Name)
-        } else if entry.filemode() == 0o120000 {
-            Some(Refusal::Symlink)
-        } else if entry.kind() == Some(git2::ObjectType::Commit) {
-            Some(Refusal::Submodule)
-        } else {
-            None
-        };
-        if let Some(why) = refused {
+        if let Some(why) = refusal(entry, utf8.is_some()) {
             entries.push((rel, Err(why)));
             return prune;
         }
@@ -544,6 +540,19 @@ fn git_entries(
     })
     .map_err(git)?;
     Ok(entries)
+}
+
+/// Why the walk at a revision refuses an entry (its name UTF-8 or not), if it does.
+fn refusal(entry: &git2::TreeEntry<'_>, utf8: bool) -> Option<Refusal> {
+    if !utf8 {
+        Some(Refusal::NonUtf8Name)
+    } else if entry.filemode() == 0o120000 {
+        Some(Refusal::Symlink)
+    } else if entry.kind() == Some(git2::ObjectType::Commit) {
+        Some(Refusal::Submodule)
+    } else {
+        None
+    }
 }
 
 /// Whether a tree entry is a file's blob (not a link, a folder or a submodule).

@@ -147,7 +147,9 @@ pub fn root_tree<'r>(
     if prefix.as_os_str().is_empty() {
         return Ok(tree);
     }
-    let entry = tree.get_path(prefix).map_err(|e| folder_error(e, prefix, rev))?;
+    let entry = tree
+        .get_path(prefix)
+        .map_err(|e| folder_error(e, prefix, rev))?;
     repo.find_tree(entry.id()).map_err(|e| GitError::Folder {
         prefix: prefix.to_path_buf(),
         rev: rev.to_string(),

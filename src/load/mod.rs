@@ -7,9 +7,7 @@ pub mod locate;
 pub mod yaml;
 
 pub use discover::{Content, Exclude, Refusal, escape_name, open_no_follow, read_blob};
-pub use git::{
-    GitCause, GitError, SHALLOW_FIX, open_git, prefix_of, revision, root_tree, tree_of,
-};
+pub use git::{GitCause, GitError, SHALLOW_FIX, open_git, prefix_of, revision, root_tree, tree_of};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -287,6 +285,31 @@ fn read_documents(
         records: Vec::new(),
         diags: Vec::new(),
     };
+    let found = bytes_of(&parsed.path, bytes).and_then(|bytes| {
+        let (text, found) = utf8_text(bytes);
+        parsed.text = text;
+        found.map_or(Ok(()), Err)
+    });
+    let yaml = found.and_then(|()| yaml_region(&parsed.path, &parsed.text));
+    let (region, body) = match yaml {
+        Ok(Some(yaml)) => yaml,
+        Ok(None) => return (parsed, Vec::new(), None),
+        Err(d) => {
+            parsed.diags.push(d);
+            return (parsed, Vec::new(), None);
+        }
+    };
+    parsed.region = region;
+    let (docs, error) = parser.parse(&parsed.text[region.start as usize..region.end as usize]);
+    if let Some(e) = error {
+        let d = syntax_diagnostic(&parsed, &e);
+        parsed.diags.push(d);
+    }
+    (parsed, docs, body)
+}
+
+/// The bytes of a file within the size limit, or why there are none.
+fn bytes_of(path: &str, content: Content) -> Result<Vec<u8>, Diagnostic> {
     let at_start = |message: String, help: &str| {
         Diagnostic::new(Code::YamlSyntax, message)
             .with_help(help)
@@ -301,100 +324,75 @@ fn read_documents(
             )
     };
     let too_large = |size: u64| {
-        format!(
+        let message = format!(
             "file is {:.1} MiB, more than the {} MiB a record file may have",
             size as f64 / (1024.0 * 1024.0),
             MAX_FILE_BYTES / (1024 * 1024)
-        )
+        );
+        at_start(message, "split it, or add it to `exclude:` in itsm.yaml")
     };
-    let bytes = match bytes {
-        Content::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => {
-            let help = "split it, or add it to `exclude:` in itsm.yaml";
-            parsed
-                .diags
-                .push(at_start(too_large(bytes.len() as u64), help));
-            return (parsed, Vec::new(), None);
-        }
-        Content::TooLarge(size) => {
-            let help = "split it, or add it to `exclude:` in itsm.yaml";
-            parsed.diags.push(at_start(too_large(size), help));
-            return (parsed, Vec::new(), None);
-        }
-        Content::Bytes(bytes) => bytes,
-        Content::Unreadable(e) => {
-            let help = "check its permissions, or add it to `exclude:` in itsm.yaml";
-            parsed
-                .diags
-                .push(at_start(format!("cannot read the file: {e}"), help));
-            return (parsed, Vec::new(), None);
-        }
-        Content::Refused(why) => {
-            parsed.diags.push(why.diagnostic(&parsed.path).in_file(0));
-            return (parsed, Vec::new(), None);
-        }
+    match content {
+        Content::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => Err(too_large(bytes.len() as u64)),
+        Content::Bytes(bytes) => Ok(bytes),
+        Content::TooLarge(size) => Err(too_large(size)),
+        Content::Unreadable(e) => Err(at_start(
+            format!("cannot read the file: {e}"),
+            "check its permissions, or add it to `exclude:` in itsm.yaml",
+        )),
+        Content::Refused(why) => Err(why.diagnostic(path).in_file(0)),
+    }
+}
+
+/// The text of a file's bytes, and a finding when they are not UTF-8 (the
+/// text then has the bad bytes replaced, so that the snippet shows the spot).
+fn utf8_text(bytes: Vec<u8>) -> (std::sync::Arc<str>, Option<Diagnostic>) {
+    let e = match String::from_utf8(bytes) {
+        Ok(text) => return (text.into(), None),
+        Err(e) => e,
     };
-    parsed.text = match String::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            // Keep the text (bad bytes replaced) so that the snippet shows the spot.
-            parsed.text = String::from_utf8_lossy(e.as_bytes()).into();
-            let valid = &parsed.text[..offset];
-            let line = valid.matches('\n').count() as u32 + 1;
-            let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-            parsed.diags.push(
-                Diagnostic::new(
-                    Code::YamlSyntax,
-                    format!("file is not UTF-8 text (invalid byte at offset {offset})"),
-                )
-                .with_help("save it as UTF-8, or add it to `exclude:` in itsm.yaml")
-                .at_span(0, span_in(&parsed.text, line, col, 1)),
-            );
-            return (parsed, Vec::new(), None);
-        }
-    };
-    let mut body = None;
-    if parsed.path.ends_with(".md") {
-        match front_matter(&parsed.text) {
-            FrontMatter::None => return (parsed, Vec::new(), None),
-            FrontMatter::Unclosed => {
-                parsed.diags.push(
-                    Diagnostic::new(
-                        Code::YamlSyntax,
-                        "front matter opened with `---` on line 1 is never closed",
-                    )
-                    .with_help("end the front matter with a line holding only `---`")
-                    .at_span(
-                        0,
-                        Span {
-                            start: 0,
-                            end: 3,
-                            line: 1,
-                            col: 1,
-                        },
-                    ),
-                );
-                return (parsed, Vec::new(), None);
-            }
-            FrontMatter::Found { region, body: b } => {
-                parsed.region = region;
-                body = Some(b);
-            }
-        }
-    } else {
-        parsed.region = Region {
+    let offset = e.utf8_error().valid_up_to();
+    let text: std::sync::Arc<str> = String::from_utf8_lossy(e.as_bytes()).into();
+    let valid = &text[..offset];
+    let line = valid.matches('\n').count() as u32 + 1;
+    let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    let d = Diagnostic::new(
+        Code::YamlSyntax,
+        format!("file is not UTF-8 text (invalid byte at offset {offset})"),
+    )
+    .with_help("save it as UTF-8, or add it to `exclude:` in itsm.yaml")
+    .at_span(0, span_in(&text, line, col, 1));
+    (text, Some(d))
+}
+
+/// Where a file's YAML is, and the Markdown body of a `.md`: all of a YAML
+/// file; the front matter of a Markdown file (`None` when it has none).
+fn yaml_region(path: &str, text: &str) -> Result<Option<(Region, Option<String>)>, Diagnostic> {
+    if !path.ends_with(".md") {
+        let whole = Region {
             start: 0,
-            end: parsed.text.len() as u32,
+            end: text.len() as u32,
             line_offset: 0,
         };
+        return Ok(Some((whole, None)));
     }
-    let yaml_text = &parsed.text[parsed.region.start as usize..parsed.region.end as usize];
-    let (docs, error) = parser.parse(yaml_text);
-    if let Some(e) = error {
-        let d = syntax_diagnostic(&parsed, &e);
-        parsed.diags.push(d);
+    match front_matter(text) {
+        FrontMatter::None => Ok(None),
+        FrontMatter::Unclosed => Err(Diagnostic::new(
+            Code::YamlSyntax,
+            "front matter opened with `---` on line 1 is never closed",
+        )
+        .with_help("end the front matter with a line holding only `---`")
+        .at_span(
+            0,
+            Span {
+                start: 0,
+                end: 3,
+                line: 1,
+                col: 1,
+            },
+        )),
+        FrontMatter::Found { region, body } => Ok(Some((region, Some(body)))),
     }
-    (parsed, docs, body)
 }
 
 /// A `yaml-syntax` finding at a place of the file's YAML.
@@ -430,30 +428,10 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         ));
         return;
     }
-    let kind = match doc.value.get("kind") {
-        Some(Value::Str(k)) => match Kind::from_name(k) {
-            Some(kind) => kind,
-            None => {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
-                let close = Kind::parse_loose(k)
-                    .map(Kind::name)
-                    .or_else(|| crate::suggest::closest(k, known.iter().copied()));
-                d = match close {
-                    Some(close) => d.with_help(format!("did you mean `{close}`?")),
-                    None => d.with_help(format!("the kinds are {}", known.join(", "))),
-                };
-                parsed.diags.push(at(d, "/kind", Target::Value));
-                return;
-            }
-        },
-        _ => {
-            parsed.diags.push(at(
-                Diagnostic::new(Code::Schema, "record has no `kind`")
-                    .with_help("add `kind:` with one of Team, Service, SLA, CI, Supplier, Policy, StandardChange, Change, Incident, Problem"),
-                "",
-                Target::Value,
-            ));
+    let kind = match kind_of(&doc.value) {
+        Ok(kind) => kind,
+        Err((d, pointer)) => {
+            parsed.diags.push(at(d, pointer, Target::Value));
             return;
         }
     };
@@ -473,6 +451,29 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         );
     }
     parsed.records.push(record);
+}
+
+/// The kind a record names, or the finding (and where) when it names none
+/// or one that does not exist.
+fn kind_of(value: &Value) -> Result<Kind, (Diagnostic, &'static str)> {
+    let Some(Value::Str(k)) = value.get("kind") else {
+        let d = Diagnostic::new(Code::Schema, "record has no `kind`")
+            .with_help("add `kind:` with one of Team, Service, SLA, CI, Supplier, Policy, StandardChange, Change, Incident, Problem");
+        return Err((d, ""));
+    };
+    if let Some(kind) = Kind::from_name(k) {
+        return Ok(kind);
+    }
+    let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    let d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
+    let close = Kind::parse_loose(k)
+        .map(Kind::name)
+        .or_else(|| crate::suggest::closest(k, known.iter().copied()));
+    let d = match close {
+        Some(close) => d.with_help(format!("did you mean `{close}`?")),
+        None => d.with_help(format!("the kinds are {}", known.join(", "))),
+    };
+    Err((d, "/kind"))
 }
 
 enum FrontMatter {
@@ -759,7 +760,11 @@ mod tests {
 
     #[test]
     fn binary_and_huge_files_are_diagnosed() {
-        let p = parse_file(&mut yaml::Parser::default(), "b.yaml".into(), Content::Bytes(vec![0xff, 0xfe, 0, 1]));
+        let p = parse_file(
+            &mut yaml::Parser::default(),
+            "b.yaml".into(),
+            Content::Bytes(vec![0xff, 0xfe, 0, 1]),
+        );
         assert_eq!(p.diags[0].code, Code::YamlSyntax);
         assert!(p.diags[0].message.contains("not UTF-8"));
         let p = parse_file(

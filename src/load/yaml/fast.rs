@@ -330,6 +330,26 @@ impl<'a> Parser<'a> {
     }
 
     /// A literal block scalar (`|` or `|-`), its header after the `|`.
+    /// The indentation of the content of a block scalar whose header is on
+    /// line `at`: that of its first non-blank line, deeper than `indent`;
+    /// blank lines before it may not be indented further.
+    fn literal_indent(&self, at: usize, indent: usize) -> Fast<usize> {
+        let mut widest_blank = 0;
+        for i in at + 1..self.end {
+            let line = self.line(i);
+            if !line.rest.is_empty() {
+                let k = line.indent;
+                return if k > indent && k >= widest_blank {
+                    Ok(k)
+                } else {
+                    Err(Unsupported)
+                };
+            }
+            widest_blank = widest_blank.max(line.indent);
+        }
+        Err(Unsupported)
+    }
+
     fn literal(&mut self, header: &str, at: usize, indent: usize) -> Fast<Parsed> {
         let (strip, comment) = match header.strip_prefix('-') {
             Some(c) => (true, c),
@@ -338,22 +358,7 @@ impl<'a> Parser<'a> {
         if !ends_line(comment) {
             return Err(Unsupported);
         }
-        // The content's indentation is that of its first non-blank line; blank
-        // lines before it may not be indented further.
-        let mut widest_blank = 0;
-        let mut content_indent = None;
-        for i in at + 1..self.end {
-            let line = self.line(i);
-            if line.rest.is_empty() {
-                widest_blank = widest_blank.max(line.indent);
-            } else {
-                content_indent = Some(line.indent);
-                break;
-            }
-        }
-        let Some(k) = content_indent.filter(|&k| k > indent && k >= widest_blank) else {
-            return Err(Unsupported);
-        };
+        let k = self.literal_indent(at, indent)?;
         let mut value = std::mem::take(&mut self.scratch.literal);
         value.clear();
         let mut blank_run = 0;
@@ -434,7 +439,10 @@ impl<'a> Parser<'a> {
             if body.as_bytes()[close] != b'"' {
                 return Err(Unsupported);
             }
-            return Ok((Value::Str(self.interner.intern(&body[..close])), &body[close + 1..]));
+            return Ok((
+                Value::Str(self.interner.intern(&body[..close])),
+                &body[close + 1..],
+            ));
         }
         let mut value = String::new();
         let mut rest = body;
@@ -476,7 +484,9 @@ impl<'a> Parser<'a> {
                     }
                     self.count()?;
                     let (value, after) = self.flow_node(after.trim_start_matches(' '), depth)?;
-                    self.scratch.entries.push((self.interner.intern(key), value));
+                    self.scratch
+                        .entries
+                        .push((self.interner.intern(key), value));
                     rest = after;
                 } else {
                     let (value, after) = self.flow_node(rest, depth)?;
@@ -682,7 +692,10 @@ mod tests {
             &format!("a: {{{}: 1}}\n", "k".repeat(1025)),
         ];
         for text in texts {
-            assert!(parse_fast(text).is_none(), "the fast path answered:\n{text}");
+            assert!(
+                parse_fast(text).is_none(),
+                "the fast path answered:\n{text}"
+            );
         }
     }
 

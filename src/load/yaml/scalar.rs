@@ -319,7 +319,9 @@ mod tests {
     fn core_tags_apply_to_any_style() {
         use serde_json::json;
         assert_eq!(
-            scalar("42", false, &Tag::Int, &mut Interner::default()).ok().map(|v| v.to_json()),
+            scalar("42", false, &Tag::Int, &mut Interner::default())
+                .ok()
+                .map(|v| v.to_json()),
             Some(json!(42))
         );
         assert_eq!(tagged(Tag::Int, "0x1f"), Ok(json!(31)));
