@@ -288,14 +288,14 @@ fn read_documents(
     let found = bytes_of(&parsed.path, bytes).and_then(|bytes| {
         let (text, found) = utf8_text(bytes);
         parsed.text = text;
-        found.map_or(Ok(()), Err)
+        found.map_or(Ok(()), |d| Err(Box::new(d)))
     });
     let yaml = found.and_then(|()| yaml_region(&parsed.path, &parsed.text));
     let (region, body) = match yaml {
         Ok(Some(yaml)) => yaml,
         Ok(None) => return (parsed, Vec::new(), None),
         Err(d) => {
-            parsed.diags.push(d);
+            parsed.diags.push(*d);
             return (parsed, Vec::new(), None);
         }
     };
@@ -309,9 +309,9 @@ fn read_documents(
 }
 
 /// The bytes of a file within the size limit, or why there are none.
-fn bytes_of(path: &str, content: Content) -> Result<Vec<u8>, Diagnostic> {
+fn bytes_of(path: &str, content: Content) -> Result<Vec<u8>, Box<Diagnostic>> {
     let at_start = |message: String, help: &str| {
-        Diagnostic::new(Code::YamlSyntax, message)
+        let d = Diagnostic::new(Code::YamlSyntax, message)
             .with_help(help)
             .at_span(
                 0,
@@ -321,7 +321,8 @@ fn bytes_of(path: &str, content: Content) -> Result<Vec<u8>, Diagnostic> {
                     line: 1,
                     col: 1,
                 },
-            )
+            );
+        Box::new(d)
     };
     let too_large = |size: u64| {
         let message = format!(
@@ -339,7 +340,7 @@ fn bytes_of(path: &str, content: Content) -> Result<Vec<u8>, Diagnostic> {
             format!("cannot read the file: {e}"),
             "check its permissions, or add it to `exclude:` in itsm.yaml",
         )),
-        Content::Refused(why) => Err(why.diagnostic(path).in_file(0)),
+        Content::Refused(why) => Err(Box::new(why.diagnostic(path).in_file(0))),
     }
 }
 
@@ -366,7 +367,10 @@ fn utf8_text(bytes: Vec<u8>) -> (std::sync::Arc<str>, Option<Diagnostic>) {
 
 /// Where a file's YAML is, and the Markdown body of a `.md`: all of a YAML
 /// file; the front matter of a Markdown file (`None` when it has none).
-fn yaml_region(path: &str, text: &str) -> Result<Option<(Region, Option<String>)>, Diagnostic> {
+fn yaml_region(
+    path: &str,
+    text: &str,
+) -> Result<Option<(Region, Option<String>)>, Box<Diagnostic>> {
     if !path.ends_with(".md") {
         let whole = Region {
             start: 0,
@@ -377,19 +381,21 @@ fn yaml_region(path: &str, text: &str) -> Result<Option<(Region, Option<String>)
     }
     match front_matter(text) {
         FrontMatter::None => Ok(None),
-        FrontMatter::Unclosed => Err(Diagnostic::new(
-            Code::YamlSyntax,
-            "front matter opened with `---` on line 1 is never closed",
-        )
-        .with_help("end the front matter with a line holding only `---`")
-        .at_span(
-            0,
-            Span {
-                start: 0,
-                end: 3,
-                line: 1,
-                col: 1,
-            },
+        FrontMatter::Unclosed => Err(Box::new(
+            Diagnostic::new(
+                Code::YamlSyntax,
+                "front matter opened with `---` on line 1 is never closed",
+            )
+            .with_help("end the front matter with a line holding only `---`")
+            .at_span(
+                0,
+                Span {
+                    start: 0,
+                    end: 3,
+                    line: 1,
+                    col: 1,
+                },
+            ),
         )),
         FrontMatter::Found { region, body } => Ok(Some((region, Some(body)))),
     }
@@ -431,7 +437,7 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
     let kind = match kind_of(&doc.value) {
         Ok(kind) => kind,
         Err((d, pointer)) => {
-            parsed.diags.push(at(d, pointer, Target::Value));
+            parsed.diags.push(at(*d, pointer, Target::Value));
             return;
         }
     };
@@ -455,11 +461,11 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
 
 /// The kind a record names, or the finding (and where) when it names none
 /// or one that does not exist.
-fn kind_of(value: &Value) -> Result<Kind, (Diagnostic, &'static str)> {
+fn kind_of(value: &Value) -> Result<Kind, (Box<Diagnostic>, &'static str)> {
     let Some(Value::Str(k)) = value.get("kind") else {
         let d = Diagnostic::new(Code::Schema, "record has no `kind`")
             .with_help("add `kind:` with one of Team, Service, SLA, CI, Supplier, Policy, StandardChange, Change, Incident, Problem");
-        return Err((d, ""));
+        return Err((Box::new(d), ""));
     };
     if let Some(kind) = Kind::from_name(k) {
         return Ok(kind);
@@ -473,7 +479,7 @@ fn kind_of(value: &Value) -> Result<Kind, (Diagnostic, &'static str)> {
         Some(close) => d.with_help(format!("did you mean `{close}`?")),
         None => d.with_help(format!("the kinds are {}", known.join(", "))),
     };
-    Err((d, "/kind"))
+    Err((Box::new(d), "/kind"))
 }
 
 enum FrontMatter {
