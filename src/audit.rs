@@ -7,14 +7,55 @@
 //! the paths that changed, so a long history costs one tree diff per commit and
 //! one parse per changed record file.
 
-use crate::diff::{Touch, changed_blobs};
-use crate::load::{open_git, prefix_of};
+use crate::diff::{ChangedBlob, DiffError, Touch, changed_blobs};
+use crate::load::yaml::Parser;
+use crate::load::{GitCause, GitError, SHALLOW_FIX, open_git, prefix_of};
 use crate::model::Kind;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+
+/// Why the register could not be built (or written).
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Diff(#[from] DiffError),
+    #[error(
+        "the repository is a shallow clone: its history stops at a commit that would show as the one that added every Change it holds, with the wrong date, author and pull request; {SHALLOW_FIX}, then run `itsm audit` again"
+    )]
+    Shallow,
+    #[error("cannot walk history")]
+    Walk(#[source] GitCause),
+    #[error("cannot read a commit")]
+    Commit(#[source] GitCause),
+    #[error("cannot read the tree of {commit}")]
+    Tree {
+        commit: git2::Oid,
+        #[source]
+        source: GitCause,
+    },
+    /// A blob of a record file (or of `itsm.yaml`) that cannot be read; the
+    /// path escaped for the log.
+    #[error("cannot read `{path}` (blob {blob}) in git")]
+    Blob {
+        path: String,
+        blob: git2::Oid,
+        #[source]
+        source: GitCause,
+    },
+    #[error("cannot write the register")]
+    Json(#[source] serde_json::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the register")]
+    CsvFlush(#[source] std::io::Error),
+    #[error("cannot write the register")]
+    Utf8(#[source] std::string::FromUtf8Error),
+}
 
 /// The register: one entry per Change record, in the order they were added.
 #[derive(Debug, Default, Serialize)]
@@ -132,83 +173,24 @@ impl Walker {
 /// Walks history and builds the register. A shallow clone is refused: its
 /// history stops at a commit that would show as the one that added every
 /// Change there, with the wrong date, author and pull request.
-pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
+pub fn register(root: &Path, options: &Options) -> Result<Register, AuditError> {
     let repo = open_git(root)?;
     if repo.is_shallow() {
-        return Err(format!(
-            "the repository is a shallow clone: its history stops at a commit that would show as the one that added every Change it holds, with the wrong date, author and pull request; {}, then run `itsm audit` again",
-            crate::diff::SHALLOW_FIX
-        ));
+        return Err(AuditError::Shallow);
     }
-    let prefix = prefix_of(&repo, root);
-    let git = |what: &str| {
-        let what = what.to_string();
-        move |e: git2::Error| format!("{what}: {}", e.message())
+    let mut history = History {
+        repo: &repo,
+        prefix: prefix_of(&repo, root),
+        discovery: Discovery::default(),
+        parser: Parser::default(),
     };
-    let start = repo
-        .revparse_single(&options.rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|e| format!("cannot resolve revision `{}`: {}", options.rev, e.message()))?;
-    let mut walk = repo.revwalk().map_err(git("cannot walk history"))?;
-    walk.push(start.id()).map_err(git("cannot walk history"))?;
-    walk.simplify_first_parent()
-        .map_err(git("cannot walk history"))?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-        .map_err(git("cannot walk history"))?;
-
     let mut walker = Walker::default();
-    let mut discovery = Discovery::default();
-    for oid in walk {
+    for oid in first_parents(&repo, &options.rev)? {
+        let oid = oid.map_err(|e| AuditError::Walk(e.into()))?;
         let commit = repo
-            .find_commit(oid.map_err(git("cannot walk history"))?)
-            .map_err(git("cannot read a commit"))?;
-        let tree = subtree(&repo, &commit, &prefix)?;
-        let parent = match commit.parent(0) {
-            Ok(p) => subtree(&repo, &p, &prefix)?,
-            Err(_) => None,
-        };
-        if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
-            continue;
-        }
-        // Each side is read as discovery reads it there, with its own itsm.yaml.
-        let (was, is) = (
-            discovery.at(&repo, parent.as_ref()),
-            discovery.at(&repo, tree.as_ref()),
-        );
-        let mut before: Vec<String> = Vec::new();
-        let mut after: Vec<(String, Seen)> = Vec::new();
-        let changed = changed_blobs(&repo, parent.as_ref(), tree.as_ref())?;
-        // When `exclude:` (or the site folder) changed, files that did not
-        // change may have come into view or gone out of it.
-        let skips_changed = was.key != is.key;
-        let changed_paths: rustc_hash::FxHashSet<String> = if skips_changed {
-            changed.iter().map(|(p, _, _)| p.clone()).collect()
-        } else {
-            Default::default()
-        };
-        for (path, old, new) in changed {
-            if let Some(oid) = old.filter(|_| was.reads(&path)) {
-                before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
-            }
-            if let Some(oid) = new.filter(|_| is.reads(&path)) {
-                after.extend(changes_in(&repo, oid, &path));
-            }
-        }
-        if skips_changed {
-            // Every blob of a side: what changes from no tree to it.
-            for (path, _, oid) in changed_blobs(&repo, None, parent.as_ref())? {
-                let Some(oid) = oid else { continue };
-                if !changed_paths.contains(&path) && was.reads(&path) && !is.reads(&path) {
-                    before.extend(changes_in(&repo, oid, &path).into_iter().map(|(n, _)| n));
-                }
-            }
-            for (path, _, oid) in changed_blobs(&repo, None, tree.as_ref())? {
-                let Some(oid) = oid else { continue };
-                if !changed_paths.contains(&path) && is.reads(&path) && !was.reads(&path) {
-                    after.extend(changes_in(&repo, oid, &path));
-                }
-            }
-        }
+            .find_commit(oid)
+            .map_err(|e| AuditError::Commit(e.into()))?;
+        let (before, after) = history.changes_of(&commit)?;
         if !before.is_empty() || !after.is_empty() {
             walker.commit(&commit, before, after);
         }
@@ -216,6 +198,132 @@ pub fn register(root: &Path, options: &Options) -> Result<Register, String> {
     let mut register = walker.register;
     filter(&mut register, options);
     Ok(register)
+}
+
+/// The first-parent history of `rev`, oldest first.
+fn first_parents<'r>(
+    repo: &'r git2::Repository,
+    rev: &str,
+) -> Result<git2::Revwalk<'r>, AuditError> {
+    let start = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| GitError::Revision {
+            rev: rev.to_string(),
+            source: e.into(),
+        })?;
+    let walk = |e: git2::Error| AuditError::Walk(e.into());
+    let mut revwalk = repo.revwalk().map_err(walk)?;
+    revwalk.push(start.id()).map_err(walk)?;
+    revwalk.simplify_first_parent().map_err(walk)?;
+    revwalk
+        .set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .map_err(walk)?;
+    Ok(revwalk)
+}
+
+/// What the walk reads history with: the repository, where the root is in
+/// it, the skips of each `itsm.yaml` met and the parser of record blobs.
+struct History<'r> {
+    repo: &'r git2::Repository,
+    prefix: std::path::PathBuf,
+    discovery: Discovery,
+    parser: Parser,
+}
+
+/// The Changes in the old blobs of the files a commit changed (by name), and
+/// those in the new blobs.
+type Sides = (Vec<String>, Vec<(String, Seen)>);
+
+impl History<'_> {
+    /// The Changes a commit touched, each side read as discovery reads it
+    /// there, with its own `itsm.yaml`.
+    fn changes_of(&mut self, commit: &git2::Commit<'_>) -> Result<Sides, AuditError> {
+        let repo = self.repo;
+        let tree = subtree(repo, commit, &self.prefix)?;
+        let parent = match commit.parent(0) {
+            Ok(p) => subtree(repo, &p, &self.prefix)?,
+            Err(_) => None,
+        };
+        let mut sides = Sides::default();
+        if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
+            return Ok(sides);
+        }
+        let was = self.discovery.at(repo, parent.as_ref())?;
+        let is = self.discovery.at(repo, tree.as_ref())?;
+        let changed = changed_blobs(repo, parent.as_ref(), tree.as_ref())?;
+        for (path, old, new) in &changed {
+            if let Some(oid) = old.filter(|_| was.reads(path)) {
+                let found = self.changes_in(oid, path)?;
+                sides.0.extend(found.into_iter().map(|(n, _)| n));
+            }
+            if let Some(oid) = new.filter(|_| is.reads(path)) {
+                sides.1.extend(self.changes_in(oid, path)?);
+            }
+        }
+        // When `exclude:` (or the site folder) changed, files that did not
+        // change may have come into view or gone out of it.
+        if was.key != is.key {
+            let changed: rustc_hash::FxHashSet<&str> =
+                changed.iter().map(|(p, _, _)| p.as_str()).collect();
+            let moved = |path: &str, from: &Skips, to: &Skips| {
+                !changed.contains(path) && from.reads(path) && !to.reads(path)
+            };
+            for (path, oid) in every_blob(repo, parent.as_ref())? {
+                if moved(&path, &was, &is) {
+                    let found = self.changes_in(oid, &path)?;
+                    sides.0.extend(found.into_iter().map(|(n, _)| n));
+                }
+            }
+            for (path, oid) in every_blob(repo, tree.as_ref())? {
+                if moved(&path, &is, &was) {
+                    sides.1.extend(self.changes_in(oid, &path)?);
+                }
+            }
+        }
+        Ok(sides)
+    }
+
+    /// The Change records of a blob, by name.
+    fn changes_in(
+        &mut self,
+        oid: git2::Oid,
+        path: &str,
+    ) -> Result<Vec<(String, Seen)>, AuditError> {
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(|e| blob_error(e, path, oid))?;
+        let bytes = blob.content();
+        // Most record files are not Changes: skip the parse when the word is absent.
+        if bytes.len() > crate::load::MAX_FILE_BYTES || !contains(bytes, b"Change") {
+            return Ok(Vec::new());
+        }
+        crate::load::parse_records(&mut self.parser, path.to_string(), bytes.to_vec())
+            .into_iter()
+            .filter(|r| r.id.kind == Kind::Change && !r.id.name.is_empty())
+            .map(|r| Ok((r.id.name.clone(), Seen::of(&r, path)?)))
+            .collect()
+    }
+}
+
+/// Every blob of a tree, by path (what changes from no tree to it).
+fn every_blob(
+    repo: &git2::Repository,
+    tree: Option<&git2::Tree<'_>>,
+) -> Result<Vec<(String, git2::Oid)>, AuditError> {
+    Ok(changed_blobs(repo, None, tree)?
+        .into_iter()
+        .filter_map(|(path, _, oid): ChangedBlob| Some((path, oid?)))
+        .collect())
+}
+
+fn blob_error(e: git2::Error, path: &str, blob: git2::Oid) -> AuditError {
+    AuditError::Blob {
+        path: crate::output::escape::log(path).into_owned(),
+        blob,
+        source: e.into(),
+    }
 }
 
 /// Keeps the events within `--since` / `--until`, and the Changes that have any.
@@ -236,16 +344,22 @@ fn subtree<'r>(
     repo: &'r git2::Repository,
     commit: &git2::Commit<'r>,
     prefix: &Path,
-) -> Result<Option<git2::Tree<'r>>, String> {
-    let tree = commit
-        .tree()
-        .map_err(|e| format!("cannot read the tree of {}: {}", commit.id(), e.message()))?;
+) -> Result<Option<git2::Tree<'r>>, AuditError> {
+    let tree_error = |e: git2::Error| AuditError::Tree {
+        commit: commit.id(),
+        source: e.into(),
+    };
+    let tree = commit.tree().map_err(tree_error)?;
     if prefix.as_os_str().is_empty() {
         return Ok(Some(tree));
     }
     match tree.get_path(prefix) {
-        Ok(entry) => Ok(repo.find_tree(entry.id()).ok()),
-        Err(_) => Ok(None),
+        Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
+            repo.find_tree(entry.id()).map(Some).map_err(tree_error)
+        }
+        Ok(_) => Ok(None),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(tree_error(e)),
     }
 }
 
@@ -258,6 +372,30 @@ struct Skips {
 }
 
 impl Skips {
+    /// The skips of the `itsm.yaml` blob `oid` (`None`: no `itsm.yaml`),
+    /// read as loading reads it (whatever the entry's mode).
+    fn of(repo: &git2::Repository, oid: Option<git2::Oid>) -> Result<Skips, AuditError> {
+        let path = crate::config::CONFIG_FILE;
+        let text = match oid {
+            Some(oid) => {
+                let blob = repo.find_blob(oid).map_err(|e| blob_error(e, path, oid))?;
+                String::from_utf8_lossy(blob.content()).into_owned()
+            }
+            None => String::new(),
+        };
+        let value = crate::load::yaml::parse(&text)
+            .0
+            .into_iter()
+            .next()
+            .map(|d| d.value)
+            .unwrap_or_default();
+        let config = crate::config::Config::from_value(&value);
+        Ok(Skips {
+            key: (config.exclude.clone(), config.site_dir()),
+            exclude: crate::load::Exclude::new(&config, None, &mut Vec::new()),
+        })
+    }
+
     /// Whether discovery reads the record file at `path` there.
     fn reads(&self, path: &str) -> bool {
         crate::load::discovered(&self.exclude, path)
@@ -272,31 +410,20 @@ struct Discovery {
 
 impl Discovery {
     /// The skips at a tree (the repository root at a commit; `None`: absent).
-    fn at(&mut self, repo: &git2::Repository, tree: Option<&git2::Tree<'_>>) -> std::rc::Rc<Skips> {
+    fn at(
+        &mut self,
+        repo: &git2::Repository,
+        tree: Option<&git2::Tree<'_>>,
+    ) -> Result<std::rc::Rc<Skips>, AuditError> {
         let oid = tree
             .and_then(|t| t.get_name(crate::config::CONFIG_FILE))
             .map(|e| e.id());
-        self.by_config
-            .entry(oid)
-            .or_insert_with(|| {
-                // Read as loading reads it (whatever the entry's mode).
-                let text = oid
-                    .and_then(|o| repo.find_blob(o).ok())
-                    .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-                    .unwrap_or_default();
-                let value = crate::load::yaml::parse(&text)
-                    .0
-                    .into_iter()
-                    .next()
-                    .map(|d| d.value)
-                    .unwrap_or_default();
-                let config = crate::config::Config::from_value(&value);
-                std::rc::Rc::new(Skips {
-                    key: (config.exclude.clone(), config.site_dir()),
-                    exclude: crate::load::Exclude::new(&config, None, &mut Vec::new()),
-                })
-            })
-            .clone()
+        if let Some(skips) = self.by_config.get(&oid) {
+            return Ok(skips.clone());
+        }
+        let skips = std::rc::Rc::new(Skips::of(repo, oid)?);
+        self.by_config.insert(oid, skips.clone());
+        Ok(skips)
     }
 }
 
@@ -311,6 +438,25 @@ struct Seen {
 }
 
 impl Seen {
+    /// A Change record as found in the blob at `path`.
+    fn of(r: &crate::model::Record, path: &str) -> Result<Seen, AuditError> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&r.value)
+            .map_err(AuditError::Json)?
+            .hash(&mut h);
+        r.body.hash(&mut h);
+        let change = r.spec.change();
+        let text = |t: Option<&'static str>| t.unwrap_or_default().to_string();
+        Ok(Seen {
+            hash: h.finish(),
+            path: path.to_string(),
+            title: r.title().to_string(),
+            change_type: text(change.and_then(|c| Some(c.change_type?.as_str()))),
+            risk: text(change.and_then(|c| Some(c.risk?.as_str()))),
+            status: text(change.and_then(|c| Some(c.status?.as_str()))),
+        })
+    }
+
     fn entry(&self, name: &str) -> ChangeEntry {
         ChangeEntry {
             record: format!("change:{name}"),
@@ -323,40 +469,6 @@ impl Seen {
             events: Vec::new(),
         }
     }
-}
-
-/// The Change records of a blob, by name.
-fn changes_in(repo: &git2::Repository, oid: git2::Oid, path: &str) -> Vec<(String, Seen)> {
-    let Ok(blob) = repo.find_blob(oid) else {
-        return Vec::new();
-    };
-    let bytes = blob.content();
-    // Most record files are not Changes: skip the parse when the word is absent.
-    if bytes.len() > crate::load::MAX_FILE_BYTES || !contains(bytes, b"Change") {
-        return Vec::new();
-    }
-    crate::load::parse_records(path.to_string(), bytes.to_vec())
-        .into_iter()
-        .filter(|r| r.id.kind == Kind::Change && !r.id.name.is_empty())
-        .map(|r| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            serde_json::to_string(&r.value)
-                .unwrap_or_default()
-                .hash(&mut h);
-            r.body.hash(&mut h);
-            let change = r.spec.change();
-            let text = |t: Option<&'static str>| t.unwrap_or_default().to_string();
-            let seen = Seen {
-                hash: h.finish(),
-                path: path.to_string(),
-                title: r.title().to_string(),
-                change_type: text(change.and_then(|c| Some(c.change_type?.as_str()))),
-                risk: text(change.and_then(|c| Some(c.risk?.as_str()))),
-                status: text(change.and_then(|c| Some(c.status?.as_str()))),
-            };
-            (r.id.name, seen)
-        })
-        .collect()
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -483,14 +595,14 @@ pub fn markdown(register: &Register) -> String {
 }
 
 /// The register as JSON.
-pub fn json(register: &Register) -> String {
-    let mut text = serde_json::to_string_pretty(register).unwrap_or_default();
+pub fn json(register: &Register) -> Result<String, AuditError> {
+    let mut text = serde_json::to_string_pretty(register).map_err(AuditError::Json)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 /// The register as CSV: one row per event.
-pub fn csv(register: &Register) -> Result<String, String> {
+pub fn csv(register: &Register) -> Result<String, AuditError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "change",
@@ -507,7 +619,7 @@ pub fn csv(register: &Register) -> Result<String, String> {
         "subject",
         "approved_by",
     ];
-    w.write_record(header).map_err(|e| e.to_string())?;
+    w.write_record(header)?;
     for c in &register.changes {
         for e in &c.events {
             let pr = e.pull_request.map(|n| n.to_string()).unwrap_or_default();
@@ -530,12 +642,13 @@ pub fn csv(register: &Register) -> Result<String, String> {
                 &e.email,
                 &e.subject,
                 &approved,
-            ])
-            .map_err(|e| e.to_string())?;
+            ])?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AuditError::CsvFlush(e.into_error()))?;
+    String::from_utf8(bytes).map_err(AuditError::Utf8)
 }
 
 #[cfg(test)]

@@ -26,5 +26,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod site;
 pub mod source;
+pub mod suggest;
 pub mod time;
 pub mod value;

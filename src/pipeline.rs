@@ -68,7 +68,11 @@ where
 /// `itsm serve` reads again only the files that changed.
 pub fn check_cached(cache: &mut load::Cache, options: checks::Options) -> Checked {
     let mut laps = Laps::default();
-    cache.validate(Schemas::get());
+    let schemas = Schemas::get();
+    cache.validate(
+        |record| crate::schema::record(record, schemas),
+        |value, file| crate::schema::config(value, file, schemas),
+    );
     laps.lap("schema");
     let mut diags = Vec::new();
     let repo = cache.repository(&mut diags);

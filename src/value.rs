@@ -9,52 +9,44 @@ use jsonschema::json::{Array, Json, JsonNumber, Node, NodeIdentity, Object};
 use rustc_hash::FxHashSet as HashSet;
 use serde::ser::{SerializeMap, SerializeSeq};
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::sync::Arc;
 
 /// A string of a document. Keys and short values repeat across records
-/// (`owner`, `production`, team names), so they are shared through [`intern`].
+/// (`owner`, `production`, team names), so they are shared through an [`Interner`].
 pub type Text = Arc<str>;
 
-/// Distinct strings each thread shares before it stops interning. Record names
+/// Distinct strings one interner shares before it stops interning. Record names
 /// are short and each is written in several records (a CI's own file, the
 /// Services that list it, the Changes that impact it), so sharing every one of
-/// them halves the allocations of a large repository. A long-running process
-/// calls [`sweep_interned`] to forget the strings its old records held.
+/// them halves the allocations of a large repository.
 const INTERN_LIMIT: usize = 1 << 20;
 /// Longer strings are never interned (bodies, descriptions).
 const INTERN_MAX_LEN: usize = 40;
 
-thread_local! {
-    static INTERNED: RefCell<HashSet<Text>> = RefCell::new(HashSet::default());
+/// The short strings a parse has met, so that the same string is one
+/// allocation in every value it reads. It belongs to the parser that reads a
+/// repository (one per worker) and goes with it: the values keep their
+/// strings, the table does not outlive the load.
+#[derive(Debug, Default)]
+pub struct Interner {
+    set: HashSet<Text>,
 }
 
-/// A shared copy of `s`: the same allocation for the same short string.
-pub fn intern(s: &str) -> Text {
-    if s.len() > INTERN_MAX_LEN {
-        return Text::from(s);
-    }
-    INTERNED.with(|set| {
-        let mut set = set.borrow_mut();
-        if let Some(t) = set.get(s) {
+impl Interner {
+    /// A shared copy of `s`: the same allocation for the same short string.
+    pub fn intern(&mut self, s: &str) -> Text {
+        if s.len() > INTERN_MAX_LEN {
+            return Text::from(s);
+        }
+        if let Some(t) = self.set.get(s) {
             return t.clone();
         }
         let t = Text::from(s);
-        if set.len() < INTERN_LIMIT {
-            set.insert(t.clone());
+        if self.set.len() < INTERN_LIMIT {
+            self.set.insert(t.clone());
         }
         t
-    })
-}
-
-/// Forgets the interned strings that nothing but the tables holds any more, in
-/// this thread and in every thread of the parallel pool (where files are parsed).
-pub fn sweep_interned() {
-    fn sweep() {
-        INTERNED.with(|set| set.borrow_mut().retain(|t| Arc::strong_count(t) > 1));
     }
-    rayon::broadcast(|_| sweep());
-    sweep();
 }
 
 /// A YAML node, as JSON sees it.
@@ -379,13 +371,16 @@ mod tests {
     }
 
     #[test]
-    fn sweeping_forgets_only_strings_no_one_holds() {
-        let kept = intern("sweep-kept");
-        let gone = Arc::downgrade(&intern("sweep-gone"));
-        assert!(gone.upgrade().is_some(), "the table holds it");
-        sweep_interned();
-        assert!(gone.upgrade().is_none());
-        assert!(Arc::ptr_eq(&kept, &intern("sweep-kept")));
+    fn short_strings_are_shared_and_long_ones_are_not() {
+        let mut interner = Interner::default();
+        let a = interner.intern("production");
+        assert!(Arc::ptr_eq(&a, &interner.intern("production")));
+        let long = "x".repeat(INTERN_MAX_LEN + 1);
+        assert!(!Arc::ptr_eq(
+            &interner.intern(&long),
+            &interner.intern(&long)
+        ));
+        assert!(!Arc::ptr_eq(&a, &Interner::default().intern("production")));
     }
 
     #[test]

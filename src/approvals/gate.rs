@@ -53,8 +53,8 @@ pub struct Decided {
 #[derive(Debug, thiserror::Error)]
 pub enum GateError {
     /// A revision that cannot be resolved or compared.
-    #[error("{0}")]
-    Revision(String),
+    #[error(transparent)]
+    Revision(#[from] diff::DiffError),
     #[error(transparent)]
     Load(#[from] LoadError),
     /// The records at head hide what the pull request touches.

@@ -67,7 +67,7 @@ pub fn run(global: &Global, args: AuditArgs) -> Result<Status> {
         since: args.since,
         until: args.until,
     };
-    let mut register = audit::register(&root, &options).map_err(anyhow::Error::msg)?;
+    let mut register = audit::register(&root, &options)?;
     global.note(started, "history walked");
     if let (false, Some(access)) = (args.offline, Access::from_env()) {
         let repo = args.github.clone().or_else(|| configured_repo(&root));
@@ -87,8 +87,8 @@ pub fn run(global: &Global, args: AuditArgs) -> Result<Status> {
     }
     let text = match args.format {
         AuditFormat::Markdown => audit::markdown(&register),
-        AuditFormat::Json => audit::json(&register),
-        AuditFormat::Csv => audit::csv(&register).map_err(anyhow::Error::msg)?,
+        AuditFormat::Json => audit::json(&register)?,
+        AuditFormat::Csv => audit::csv(&register)?,
     };
     print(&text);
     Ok(Status::Clean)

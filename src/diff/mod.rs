@@ -2,16 +2,50 @@
 //! revisions, matched by `kind:name` (a moved or renamed file is a modification),
 //! with the changed fields as JSON pointers and their old and new values.
 
+mod rebuild;
 pub mod render;
+mod trees;
+
+pub use rebuild::rebuild;
+pub use trees::{
+    ChangedBlob, ChangedPaths, changed_between, changed_blobs, changed_entries, changed_files,
+    changed_paths, paths_of,
+};
 
 use crate::config::CONFIG_FILE;
 use crate::link::Catalog;
-use crate::load::{open_git, prefix_of};
+use crate::load::yaml::Parser;
+use crate::load::{GitCause, GitError, LoadError, open_git, prefix_of, revision, root_tree};
 use crate::model::{Kind, Record, RecordId};
 use crate::value::Value;
 use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 use std::path::Path;
+
+/// Why two revisions could not be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// A folder whose tree cannot be read (a missing object: a partial or
+    /// damaged clone); its path escaped for the log.
+    #[error("cannot read the folder `{path}` in git")]
+    Folder {
+        path: String,
+        #[source]
+        source: GitCause,
+    },
+    /// A file whose blob cannot be read; its path escaped for the log.
+    #[error("cannot read `{path}` at revision `{rev}` in git")]
+    Blob {
+        path: String,
+        rev: String,
+        #[source]
+        source: GitCause,
+    },
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
 
 /// What happened to a record between base and head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -85,261 +119,16 @@ fn display<S: serde::Serializer>(id: &RecordId, s: S) -> Result<S::Ok, S::Error>
     s.collect_str(id)
 }
 
-/// The files (relative to the repository root) that differ between two
-/// revisions, or `None` when every record must be compared (`itsm.yaml`
-/// changed, so discovery itself may differ).
-pub fn changed_files(root: &Path, base: &str, head: &str) -> Result<Option<Vec<String>>, String> {
-    Ok(changed_between(root, base, head)?.map(|blobs| paths_of(&blobs)))
-}
-
-/// The paths of changed blobs, sorted, each once (what [`changed_files`] gives).
-pub fn paths_of(blobs: &[ChangedBlob]) -> Vec<String> {
-    let mut paths: Vec<String> = blobs.iter().map(|(p, _, _)| p.clone()).collect();
-    paths.sort_unstable();
-    paths.dedup();
-    paths
-}
-
-/// The blobs (paths relative to the repository root) that differ between two
-/// revisions, or `None` when `itsm.yaml` differs (discovery itself may then
-/// differ, so every record must be compared).
-pub fn changed_between(
-    root: &Path,
-    base: &str,
-    head: &str,
-) -> Result<Option<Vec<ChangedBlob>>, String> {
-    let repo = open_git(root)?;
-    let prefix = prefix_of(&repo, root);
-    let tree = |rev: &str| -> Result<git2::Tree<'_>, String> {
-        let tree = revision(&repo, rev)?
-            .peel_to_tree()
-            .map_err(|e| format!("`{rev}` has no tree: {}", e.message()))?;
-        if prefix.as_os_str().is_empty() {
-            return Ok(tree);
-        }
-        let entry = tree
-            .get_path(&prefix)
-            .map_err(|_| format!("`{}` does not exist at revision `{rev}`", prefix.display()))?;
-        repo.find_tree(entry.id())
-            .map_err(|e| format!("`{}` at `{rev}`: {}", prefix.display(), e.message()))
-    };
-    let (old, new) = (tree(base)?, tree(head)?);
-    // Loading reads `itsm.yaml` whatever its mode (a symbolic link included),
-    // which the blob comparison below leaves out.
-    let config = |t: &git2::Tree<'_>| t.get_name(CONFIG_FILE).map(|e| (e.id(), e.filemode()));
-    if config(&old) != config(&new) {
-        return Ok(None);
-    }
-    let blobs = changed_blobs(&repo, Some(&old), Some(&new))?;
-    if blobs.iter().any(|(p, _, _)| p == CONFIG_FILE) {
-        return Ok(None);
-    }
-    Ok(Some(blobs))
-}
-
-/// The repository at the other side of `changed`, built from `from`, the
-/// repository loaded (by [`crate::load::load`]) at a revision with the same
-/// `itsm.yaml`: `changed` are the blobs that differ (see [`changed_between`]),
-/// the first oid on the side wanted, the second on `from`'s side. Files that
-/// did not change keep `from`'s text and records; changed ones are read from
-/// their blobs and parsed. The result is what loading the other revision
-/// gives (same files, ids, records, order and count of files scanned).
-pub fn rebuild(
-    from: &crate::load::Repository,
-    changed: &[ChangedBlob],
-) -> Result<crate::load::Repository, String> {
-    use crate::load::{Exclude, Repository, discovered};
-    use crate::source::Files;
-    use rayon::prelude::*;
-    let repo = open_git(&from.root)?;
-    let exclude = Exclude::new(&from.config, None, &mut Vec::new());
-    let read = |path: &str| discovered(&exclude, path);
-    let mut scanned = from.files_scanned;
-    let mut wanted = Vec::new();
-    for (path, want, have) in changed {
-        if !read(path) {
-            continue;
-        }
-        if have.is_some() {
-            scanned = scanned.saturating_sub(1);
-        }
-        if let Some(oid) = want {
-            scanned += 1;
-            wanted.push((path.clone(), *oid));
-        }
-    }
-    let git_dir = repo.path().to_path_buf();
-    let mut parsed: Vec<_> = wanted
-        .into_par_iter()
-        .map_init(
-            || git2::Repository::open(&git_dir).ok(),
-            |repo, (path, oid)| {
-                let content = match repo.as_ref() {
-                    Some(r) => blob_content(r, oid),
-                    None => {
-                        crate::load::Content::Unreadable("cannot open the git repository".into())
-                    }
-                };
-                crate::load::parse_one(path, content)
-            },
-        )
-        .filter(|(_, records, diags)| !records.is_empty() || !diags.is_empty())
-        .collect();
-    parsed.sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
-
-    // `from`'s records, file by file (they are stored in file order).
-    let mut ranges = vec![0..0; from.files.len()];
-    let mut i = 0;
-    while i < from.records.len() {
-        let file = from.records[i].file;
-        let start = i;
-        while i < from.records.len() && from.records[i].file == file {
-            i += 1;
-        }
-        if let Some(r) = ranges.get_mut(file as usize) {
-            *r = start..i;
-        }
-    }
-    let changed_paths: HashSet<&str> = changed.iter().map(|(p, _, _)| p.as_str()).collect();
-    let kept: Vec<crate::source::FileId> = from
-        .files
-        .iter()
-        .filter(|(id, f)| Some(*id) != from.config_file && !changed_paths.contains(f.path.as_str()))
-        .map(|(id, _)| id)
-        .collect();
-
-    let mut files = Files::default();
-    let config_file = from
-        .config_file
-        .map(|id| files.add(copy(from.files.get(id))));
-    let mut records = Vec::with_capacity(from.records.len());
-    let mut parsed = parsed.into_iter().peekable();
-    let mut kept = kept.into_iter().peekable();
-    loop {
-        let take_kept = match (kept.peek(), parsed.peek()) {
-            (None, None) => break,
-            (Some(&k), Some((p, _, _))) => from.files.get(k).path < p.path,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-        };
-        if take_kept {
-            let Some(k) = kept.next() else { break };
-            let id = files.add(copy(from.files.get(k)));
-            records.extend(from.records[ranges[k as usize].clone()].iter().map(|r| {
-                let mut r = r.clone();
-                r.file = id;
-                r
-            }));
-        } else {
-            let Some((file, recs, _)) = parsed.next() else {
-                break;
-            };
-            let id = files.add(file);
-            records.extend(recs.into_iter().map(|mut r| {
-                r.file = id;
-                r
-            }));
-        }
-    }
-    Ok(Repository {
-        root: from.root.clone(),
-        config: from.config.clone(),
-        config_value: from.config_value.clone(),
-        config_file,
-        files,
-        files_scanned: scanned,
-        records,
-    })
-}
-
-/// A copy of a file of the source map.
-fn copy(file: &crate::source::SourceFile) -> crate::source::SourceFile {
-    crate::source::SourceFile::with_region(file.path.clone(), file.text.clone(), file.region)
-}
-
-/// A blob's content as loading reads it: refused, without inflating it, when it
-/// is over the size limit.
-fn blob_content(repo: &git2::Repository, oid: git2::Oid) -> crate::load::Content {
-    use crate::load::{Content, MAX_FILE_BYTES};
-    let size = repo
-        .odb()
-        .and_then(|odb| odb.read_header(oid))
-        .map(|(size, _)| size as u64);
-    match size {
-        Ok(size) if size > MAX_FILE_BYTES as u64 => Content::TooLarge(size),
-        _ => match repo.find_blob(oid) {
-            Ok(blob) => Content::Bytes(blob.content().to_vec()),
-            Err(e) => Content::Unreadable(e.message().to_string()),
-        },
-    }
-}
-
 /// The full SHA of the commit a revision names.
-pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
+pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, DiffError> {
     let repo = open_git(root)?;
-    let commit = revision(&repo, rev)?.peel_to_commit().map_err(|e| {
-        format!(
-            "cannot resolve revision `{rev}` to a commit: {}",
-            e.message()
-        )
-    })?;
+    let commit = revision(&repo, rev)?
+        .peel_to_commit()
+        .map_err(|e| GitError::NotACommit {
+            rev: rev.to_string(),
+            source: e.into(),
+        })?;
     Ok(commit.id().to_string())
-}
-
-/// What to do when a shallow clone lacks the history a command needs.
-pub const SHALLOW_FIX: &str = "fetch the whole history (`actions/checkout` with `fetch-depth: 0`, or `git fetch --unshallow`)";
-
-/// The object a revision names; in a shallow clone, an error says how to
-/// fetch the history that may be missing.
-fn revision<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Object<'r>, String> {
-    repo.revparse_single(rev).map_err(|e| {
-        let mut message = format!("cannot resolve revision `{rev}`: {}", e.message());
-        if repo.is_shallow() {
-            message.push_str(&format!(
-                "; the repository is a shallow clone, which may lack this commit: {SHALLOW_FIX}"
-            ));
-        }
-        message
-    })
-}
-
-/// Every path that differs between two revisions, in the whole git tree.
-#[derive(Debug, Default)]
-pub struct ChangedPaths {
-    /// Paths relative to the top of the work tree, `/`-separated.
-    pub paths: Vec<String>,
-    /// Where the root is below the top: empty, or a folder path ending in `/`.
-    pub prefix: String,
-}
-
-impl ChangedPaths {
-    /// Each path, and where it is relative to the root (`None` outside it).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.paths
-            .iter()
-            .map(|p| (p.as_str(), p.strip_prefix(self.prefix.as_str())))
-    }
-}
-
-/// The paths whose entries differ between two revisions, anywhere in the git
-/// tree (`.github/` sits at its top even when the root is a folder below):
-/// files, symbolic links and submodules, a change of mode included.
-pub fn changed_paths(root: &Path, base: &str, head: &str) -> Result<ChangedPaths, String> {
-    let repo = open_git(root)?;
-    let prefix = prefix_of(&repo, root)
-        .components()
-        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
-        .collect();
-    let tree = |rev: &str| {
-        revision(&repo, rev)?
-            .peel_to_tree()
-            .map_err(|e| format!("`{rev}` has no tree: {}", e.message()))
-    };
-    let (old, new) = (tree(base)?, tree(head)?);
-    Ok(ChangedPaths {
-        paths: changed_entries(&repo, Some(&old), Some(&new))?,
-        prefix,
-    })
 }
 
 /// Compares two catalogues. With `changed`, only records in those files are
@@ -371,16 +160,7 @@ pub fn compare(base: &Catalog, head: &Catalog, changed: Option<&[String]>) -> Re
 /// Compares two lists of records with their files (each in file order):
 /// records match by `kind:name`, the first definition of a name counts.
 pub fn compare_sides(base: &[(String, &Record)], head: &[(String, &Record)]) -> RecordDiff {
-    fn index<'r>(side: &[(String, &'r Record)]) -> rustc_hash::FxHashMap<(Kind, &'r str), usize> {
-        let mut map: rustc_hash::FxHashMap<(Kind, &'r str), usize> = Default::default();
-        for (i, (_, r)) in side.iter().enumerate() {
-            if !r.id.name.is_empty() {
-                map.entry((r.id.kind, r.id.name.as_str())).or_insert(i);
-            }
-        }
-        map
-    }
-    let (old_ix, new_ix) = (index(base), index(head));
+    let (old_ix, new_ix) = (index::<BaseIx>(base), index::<HeadIx>(head));
     let entry = |id: &RecordId, file: &str| Entry {
         record: id.clone(),
         file: file.to_string(),
@@ -391,11 +171,11 @@ pub fn compare_sides(base: &[(String, &Record)], head: &[(String, &Record)]) -> 
     let mut old_sorted: Vec<&(Kind, &str)> = old_ix.keys().collect();
     old_sorted.sort();
     for key in old_sorted {
-        let (old_path, old) = &base[old_ix[key]];
+        let (old_path, old) = &base[old_ix[key].0];
         match new_ix.get(key) {
             None => diff.removed.push(entry(&old.id, old_path)),
             Some(&h) => {
-                let (new_path, new) = &head[h];
+                let (new_path, new) = &head[h.0];
                 let changes = fields(old, new);
                 if !changes.is_empty() {
                     diff.modified.push(Entry {
@@ -409,7 +189,7 @@ pub fn compare_sides(base: &[(String, &Record)], head: &[(String, &Record)]) -> 
     }
     for (key, &h) in &new_ix {
         if !old_ix.contains_key(key) {
-            let (path, r) = &head[h];
+            let (path, r) = &head[h.0];
             diff.added.push(entry(&r.id, path));
         }
     }
@@ -417,6 +197,40 @@ pub fn compare_sides(base: &[(String, &Record)], head: &[(String, &Record)]) -> 
         list.sort_by(|a, b| a.record.cmp(&b.record));
     }
     diff
+}
+
+/// An index into the base side's records.
+#[derive(Clone, Copy)]
+struct BaseIx(usize);
+
+/// An index into the head side's records.
+#[derive(Clone, Copy)]
+struct HeadIx(usize);
+
+impl From<usize> for BaseIx {
+    fn from(i: usize) -> BaseIx {
+        BaseIx(i)
+    }
+}
+
+impl From<usize> for HeadIx {
+    fn from(i: usize) -> HeadIx {
+        HeadIx(i)
+    }
+}
+
+/// Where each named record of a side is (the first definition of a name).
+fn index<'r, I: From<usize>>(
+    side: &[(String, &'r Record)],
+) -> rustc_hash::FxHashMap<(Kind, &'r str), I> {
+    let mut map: rustc_hash::FxHashMap<(Kind, &'r str), I> = Default::default();
+    for (i, (_, r)) in side.iter().enumerate() {
+        if !r.id.name.is_empty() {
+            map.entry((r.id.kind, r.id.name.as_str()))
+                .or_insert_with(|| I::from(i));
+        }
+    }
+    map
 }
 
 /// The field-level changes from `old` to `new` (the Markdown body of a `.md`
@@ -491,9 +305,8 @@ pub fn load_revision(root: &Path, rev: &str) -> Result<Catalog, crate::load::Loa
 /// The diff between two revisions. When `itsm.yaml` did not change, only the
 /// blobs of the files that differ are read and parsed; otherwise both
 /// revisions are loaded whole, in parallel.
-pub fn between(root: &Path, base: &str, head: &str) -> anyhow::Result<RecordDiff> {
-    let changed = changed_files(root, base, head).map_err(anyhow::Error::msg)?;
-    let Some(changed) = changed else {
+pub fn between(root: &Path, base: &str, head: &str) -> Result<RecordDiff, DiffError> {
+    let Some(changed) = changed_files(root, base, head)? else {
         let (old, new) = rayon::join(|| load_revision(root, base), || load_revision(root, head));
         return Ok(compare(&old?, &new?, None));
     };
@@ -501,10 +314,7 @@ pub fn between(root: &Path, base: &str, head: &str) -> anyhow::Result<RecordDiff
         || read_files(root, base, &changed),
         || read_files(root, head, &changed),
     );
-    let (old, new) = (
-        old.map_err(anyhow::Error::msg)?,
-        new.map_err(anyhow::Error::msg)?,
-    );
+    let (old, new) = (old?, new?);
     fn side(files: &[(String, Vec<Record>)]) -> Vec<(String, &Record)> {
         files
             .iter()
@@ -521,194 +331,85 @@ fn read_files(
     root: &Path,
     rev: &str,
     paths: &[String],
-) -> Result<Vec<(String, Vec<Record>)>, String> {
+) -> Result<Vec<(String, Vec<Record>)>, DiffError> {
     use rayon::prelude::*;
     let repo = open_git(root)?;
-    let prefix = prefix_of(&repo, root);
-    let tree = revision(&repo, rev)?
-        .peel_to_tree()
-        .map_err(|e| format!("`{rev}` has no tree: {}", e.message()))?;
-    let at = |rel: &str| -> Option<git2::Oid> {
-        let full = prefix.join(rel);
-        let entry = tree.get_path(&full).ok()?;
-        (entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() != 0o120000)
-            .then(|| entry.id())
-    };
-    let config = match at(CONFIG_FILE).and_then(|oid| repo.find_blob(oid).ok()) {
-        Some(blob) => {
-            let text = String::from_utf8_lossy(blob.content()).into_owned();
-            let doc = crate::load::yaml::parse(&text).0.into_iter().next();
-            crate::config::Config::from_value(&doc.map(|d| d.value).unwrap_or_default())
-        }
-        None => crate::config::Config::default(),
-    };
-    let exclude = crate::load::Exclude::new(&config, None, &mut Vec::new());
-    let wanted: Vec<(String, git2::Oid)> = paths
+    let tree = root_tree(&repo, rev, &prefix_of(&repo, root))?;
+    let exclude = crate::load::Exclude::new(&config_at(&repo, &tree, rev)?, None, &mut Vec::new());
+    let mut wanted = Vec::new();
+    for path in paths
         .iter()
         .filter(|p| crate::load::discovered(&exclude, p))
-        .filter_map(|p| Some((p.clone(), at(p)?)))
-        .collect();
+    {
+        if let Some(oid) = blob_at(&tree, path, rev)? {
+            wanted.push((path.clone(), oid));
+        }
+    }
     let repo_path = repo.path().to_path_buf();
-    let mut files: Vec<(String, Vec<Record>)> = wanted
+    let mut files = wanted
         .into_par_iter()
         .map_init(
-            || git2::Repository::open(&repo_path).ok(),
-            |repo, (path, oid)| {
-                let bytes = repo
-                    .as_ref()
-                    .and_then(|r| r.find_blob(oid).ok())
-                    .filter(|b| b.size() <= crate::load::MAX_FILE_BYTES)
-                    .map(|b| b.content().to_vec())
-                    .unwrap_or_default();
-                let records = crate::load::parse_records(path.clone(), bytes);
-                (path, records)
+            || (git2::Repository::open(&repo_path), Parser::default()),
+            |(repo, parser), (path, oid)| {
+                // Each worker holds its own handle; a failure to open it is
+                // the failure of every blob it reads.
+                let bytes = match repo {
+                    Ok(r) => r.find_blob(oid).map(|b| blob_bytes(&b)),
+                    Err(e) => Err(git2::Error::new(e.code(), e.class(), e.message())),
+                }
+                .map_err(|e| blob_error(e, &path, rev))?;
+                let records = crate::load::parse_records(parser, path.clone(), bytes);
+                Ok((path, records))
             },
         )
-        .collect();
+        .collect::<Result<Vec<_>, DiffError>>()?;
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
 
-/// A file that differs between two trees: its path and its blob on each side
-/// (`None` where it does not exist).
-pub type ChangedBlob = (String, Option<git2::Oid>, Option<git2::Oid>);
+/// The bytes of a blob as loading reads them: none over the size limit.
+fn blob_bytes(blob: &git2::Blob<'_>) -> Vec<u8> {
+    if blob.size() > crate::load::MAX_FILE_BYTES {
+        return Vec::new();
+    }
+    blob.content().to_vec()
+}
 
-/// The blobs that differ between two trees, descending only into subtrees
-/// whose ids differ (libgit2's tree diff walks every entry of both trees,
-/// which costs ~100 ms per commit on a 100,000-file tree). Symbolic links,
-/// submodules and names that are not UTF-8 are left out.
-pub fn changed_blobs(
+/// `itsm.yaml` of a revision's root tree, read as loading reads it.
+fn config_at(
     repo: &git2::Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
-) -> Result<Vec<ChangedBlob>, String> {
-    let mut out = Vec::new();
-    let blob_of = |e: Option<&git2::TreeEntry<'_>>| {
-        e.filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != LINK)
-            .map(git2::TreeEntry::id)
+    tree: &git2::Tree<'_>,
+    rev: &str,
+) -> Result<crate::config::Config, DiffError> {
+    let Some(oid) = blob_at(tree, CONFIG_FILE, rev)? else {
+        return Ok(crate::config::Config::default());
     };
-    walk_trees(repo, old, new, "", false, &mut |path, x, y| {
-        let (a, b) = (blob_of(x), blob_of(y));
-        if a != b {
-            out.push((path.to_string(), a, b));
-        }
-    })?;
-    Ok(out)
+    let blob = repo
+        .find_blob(oid)
+        .map_err(|e| blob_error(e, CONFIG_FILE, rev))?;
+    let text = String::from_utf8_lossy(blob.content()).into_owned();
+    let doc = crate::load::yaml::parse(&text).0.into_iter().next();
+    Ok(crate::config::Config::from_value(
+        &doc.map(|d| d.value).unwrap_or_default(),
+    ))
 }
 
-/// Every path whose entry differs between two trees: files, symbolic links
-/// and submodules, a change of mode included; a name that is not UTF-8 is
-/// given with U+FFFD in place of its bad bytes.
-pub fn changed_entries(
-    repo: &git2::Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
-) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    walk_trees(repo, old, new, "", true, &mut |path, _, _| {
-        out.push(path.to_string())
-    })?;
-    Ok(out)
-}
-
-/// The mode of a symbolic link in a git tree.
-const LINK: i32 = 0o120000;
-
-/// What [`walk_trees`] calls for each entry that differs: its path and its
-/// entry on each side.
-type Visit<'v> = dyn FnMut(&str, Option<&git2::TreeEntry<'_>>, Option<&git2::TreeEntry<'_>>) + 'v;
-
-/// Calls `visit` with the path and both entries of every non-folder entry
-/// whose id or mode differs, in name order (a folder is descended into
-/// before an entry of the same name that is not a folder is visited). A
-/// folder whose tree cannot be read (a missing object: a partial or damaged
-/// clone) is an error, never taken for an empty folder.
-fn walk_trees(
-    repo: &git2::Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
-    dir: &str,
-    lossy: bool,
-    visit: &mut Visit<'_>,
-) -> Result<(), String> {
-    use git2::{ObjectType, TreeEntry};
-    fn entries<'a>(t: Option<&'a git2::Tree<'_>>) -> Vec<TreeEntry<'a>> {
-        t.map(|t| t.iter().collect()).unwrap_or_default()
-    }
-    let (a, b) = (entries(old), entries(new));
-    for (i, j) in differing(&a, &b) {
-        let (x, y) = (i.map(|i| &a[i]), j.map(|j| &b[j]));
-        let Some(e) = x.or(y) else { continue };
-        let entry_name = match (e.name(), lossy) {
-            (Ok(name), _) => std::borrow::Cow::Borrowed(name),
-            (Err(_), true) => String::from_utf8_lossy(e.name_bytes()),
-            (Err(_), false) => continue,
-        };
-        let path = format!("{dir}{entry_name}");
-        let is_tree = |e: &&TreeEntry<'_>| e.kind() == Some(ObjectType::Tree);
-        let tree_of = |e: Option<&TreeEntry<'_>>| {
-            e.filter(is_tree)
-                .map(|e| repo.find_tree(e.id()))
-                .transpose()
-                .map_err(|e| {
-                    let path = crate::output::escape::log(&path);
-                    format!("cannot read the folder `{path}` in git: {}", e.message())
-                })
-        };
-        let (ta, tb) = (tree_of(x)?, tree_of(y)?);
-        if ta.is_some() || tb.is_some() {
-            let sub = format!("{path}/");
-            walk_trees(repo, ta.as_ref(), tb.as_ref(), &sub, lossy, visit)?;
-        }
-        let (fa, fb) = (x.filter(|e| !is_tree(e)), y.filter(|e| !is_tree(e)));
-        if fa.is_some() || fb.is_some() {
-            visit(&path, fa, fb);
-        }
-    }
-    Ok(())
-}
-
-/// The entries of two trees that differ in id or mode, paired by name (a
-/// folder's name with a `/` after it, as git sorts them), as indices into
-/// each list, in plain name order (a name on both sides once).
-fn differing(
-    a: &[git2::TreeEntry<'_>],
-    b: &[git2::TreeEntry<'_>],
-) -> Vec<(Option<usize>, Option<usize>)> {
-    use git2::{ObjectType, TreeEntry};
-    use std::cmp::Ordering;
-    // Git keeps tree entries sorted by that key: both lists are walked side by
-    // side, with no map and no copy of the names.
-    fn key<'e>(e: &'e TreeEntry<'_>) -> impl Iterator<Item = u8> + 'e {
-        let slash = (e.kind() == Some(ObjectType::Tree)).then_some(b'/');
-        e.name_bytes().iter().copied().chain(slash)
-    }
-    let same =
-        |x: &TreeEntry<'_>, y: &TreeEntry<'_>| x.id() == y.id() && x.filemode() == y.filemode();
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => key(x).cmp(key(y)),
-            (Some(_), None) => Ordering::Less,
-            _ => Ordering::Greater,
-        };
-        let pair = match order {
-            Ordering::Less => (Some(i), None),
-            Ordering::Greater => (None, Some(j)),
-            Ordering::Equal => (Some(i), Some(j)),
-        };
-        i += usize::from(order != Ordering::Greater);
-        j += usize::from(order != Ordering::Less);
-        if !matches!(pair, (Some(x), Some(y)) if same(&a[x], &b[y])) {
-            out.push(pair);
-        }
-    }
-    let name = |p: &(Option<usize>, Option<usize>)| match p {
-        (Some(x), _) => a[*x].name_bytes().to_vec(),
-        (None, Some(y)) => b[*y].name_bytes().to_vec(),
-        (None, None) => Vec::new(),
+/// The blob of the file at `rel` in a root tree: `None` when there is none
+/// (or a link, a folder or a submodule is there).
+fn blob_at(tree: &git2::Tree<'_>, rel: &str, rev: &str) -> Result<Option<git2::Oid>, DiffError> {
+    let entry = match tree.get_path(Path::new(rel)) {
+        Ok(entry) => entry,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(blob_error(e, rel, rev)),
     };
-    out.sort_by_cached_key(name);
-    out
+    let is_file = entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() != 0o120000;
+    Ok(is_file.then(|| entry.id()))
+}
+
+fn blob_error(e: git2::Error, path: &str, rev: &str) -> DiffError {
+    DiffError::Blob {
+        path: crate::output::escape::log(path).into_owned(),
+        rev: rev.to_string(),
+        source: e.into(),
+    }
 }

@@ -1,5 +1,6 @@
 //! Discovery: which files of the tree are read, from disk or from a git revision.
 
+use super::git::{GitError, open_git, prefix_of, root_tree};
 use super::{LoadError, Source};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -155,15 +156,13 @@ pub fn escape_name(bytes: &[u8]) -> String {
 
 /// Reads a file from disk, refusing one over the size limit.
 ///
-/// No `stat` for the size first: the file is read into a buffer the thread
-/// keeps, then copied out at its exact size. Most records take one `read` for
-/// the bytes and one that finds the end, and at 100,000 files the system call
-/// saved shows. A larger file stops being read one byte past the limit.
-pub(super) fn read_disk(path: &Path) -> Content {
+/// No `stat` for the size first: the file is read into `buffer`, which the
+/// caller keeps from one file to the next, then copied out at its exact size.
+/// Most records take one `read` for the bytes and one that finds the end, and
+/// at 100,000 files the system call saved shows. A larger file stops being
+/// read one byte past the limit.
+pub(super) fn read_disk(path: &Path, buffer: &mut Vec<u8>) -> Content {
     use std::io::Read;
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     const KEPT: usize = 64 * 1024;
     let file = match open_no_follow(path) {
         Ok(Some(f)) => f,
@@ -171,30 +170,28 @@ pub(super) fn read_disk(path: &Path) -> Content {
         Ok(None) => return Content::Refused(Refusal::Symlink),
         Err(e) => return Content::Unreadable(e.to_string()),
     };
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        buffer.clear();
-        buffer.reserve(KEPT);
-        let read = (&file)
-            .take(super::MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut buffer);
-        let content = match read {
-            Ok(_) if buffer.len() > super::MAX_FILE_BYTES => {
-                let size = file.metadata().map_or(buffer.len() as u64, |m| m.len());
-                Content::TooLarge(size)
-            }
-            Ok(_) => Content::Bytes(buffer.to_vec()),
-            Err(e) => Content::Unreadable(e.to_string()),
-        };
-        if buffer.capacity() > KEPT {
-            *buffer = Vec::new();
+    buffer.clear();
+    buffer.reserve(KEPT);
+    let read = (&file)
+        .take(super::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(buffer);
+    let content = match read {
+        Ok(_) if buffer.len() > super::MAX_FILE_BYTES => {
+            let size = file.metadata().map_or(buffer.len() as u64, |m| m.len());
+            Content::TooLarge(size)
         }
-        content
-    })
+        Ok(_) => Content::Bytes(buffer.to_vec()),
+        Err(e) => Content::Unreadable(e.to_string()),
+    };
+    if buffer.capacity() > KEPT {
+        *buffer = Vec::new();
+    }
+    content
 }
 
-/// Reads a blob, refusing (without inflating) one over the size limit.
-fn read_blob(repo: &git2::Repository, oid: git2::Oid) -> Content {
+/// Reads a blob as loading reads it: refused, without inflating it, when it
+/// is over the size limit.
+pub fn read_blob(repo: &git2::Repository, oid: git2::Oid) -> Content {
     let size = repo
         .odb()
         .and_then(|odb| odb.read_header(oid))
@@ -252,39 +249,50 @@ impl Reader {
                 }
             }
             Reader::Git { repo, tree, .. } => {
-                let tree = repo.find_tree(*tree).map_err(git_error)?;
+                let tree = repo.find_tree(*tree).map_err(git)?;
                 let Some(entry) = tree.get_name(CONFIG_FILE) else {
                     return Ok(None);
                 };
                 if !is_regular_blob(&entry) {
                     return Ok(None);
                 }
-                let blob = repo.find_blob(entry.id()).map_err(git_error)?;
+                let blob = repo.find_blob(entry.id()).map_err(git)?;
                 Ok(Some(blob.content().to_vec()))
             }
         }
     }
 
-    /// Reads every candidate file and hands it to `f`, in parallel; on disk the
-    /// walk and the reading overlap. Entries refused ([`Refusal`]) are handed
-    /// over unread. The order of the results is not defined.
-    pub fn read_tree<T, F>(&self, exclude: &Exclude, f: F) -> Result<Vec<T>, LoadError>
+    /// Reads every candidate file and hands it to `f`, in parallel, with the
+    /// state of the worker that read it (made by `init`, dropped with the
+    /// worker); on disk the walk and the reading overlap. Entries refused
+    /// ([`Refusal`]) are handed over unread. The order of the results is not
+    /// defined.
+    pub fn read_tree<T, S, I, F>(
+        &self,
+        exclude: &Exclude,
+        init: I,
+        f: F,
+    ) -> Result<Vec<T>, LoadError>
     where
         T: Send,
-        F: Fn(String, Content) -> T + Sync,
+        I: Fn() -> S + Sync + Send,
+        F: Fn(&mut S, String, Content) -> T + Sync + Send,
     {
         match self {
             Reader::Disk(root) => disk_walk(root, exclude)
                 .par_bridge()
-                .map(|found| {
-                    Ok(match found? {
-                        Found::File(rel) => {
-                            let content = read_disk(&root.join(&rel));
-                            f(rel, content)
-                        }
-                        Found::Refused(rel, why) => f(rel, Content::Refused(why)),
-                    })
-                })
+                .map_init(
+                    || (Vec::new(), init()),
+                    |(buffer, state), found| {
+                        Ok(match found? {
+                            Found::File(rel) => {
+                                let content = read_disk(&root.join(&rel), buffer);
+                                f(state, rel, content)
+                            }
+                            Found::Refused(rel, why) => f(state, rel, Content::Refused(why)),
+                        })
+                    },
+                )
                 .collect(),
             Reader::Git {
                 repo,
@@ -295,16 +303,17 @@ impl Reader {
                 Ok(entries
                     .into_par_iter()
                     .map_init(
-                        || git2::Repository::open(repo_path).ok(),
-                        |repo, (path, found)| {
+                        || (git2::Repository::open(repo_path), init()),
+                        |(repo, state), (path, found)| {
                             let content = match (found, repo.as_ref()) {
                                 (Err(why), _) => Content::Refused(why),
-                                (Ok(oid), Some(r)) => read_blob(r, oid),
-                                (Ok(_), None) => {
-                                    Content::Unreadable("cannot open the git repository".into())
-                                }
+                                (Ok(oid), Ok(r)) => read_blob(r, oid),
+                                (Ok(_), Err(e)) => Content::Unreadable(format!(
+                                    "cannot open the git repository: {}",
+                                    e.message()
+                                )),
                             };
-                            f(path, content)
+                            f(state, path, content)
                         },
                     )
                     .collect())
@@ -450,72 +459,25 @@ fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-fn git_error(e: git2::Error) -> LoadError {
-    LoadError::Git(e.message().to_string())
+/// A failure of libgit2 while reading a revision.
+fn git(e: git2::Error) -> LoadError {
+    GitError::Other(e.into()).into()
 }
 
-/// The git repository that holds `root`.
-pub fn open_git(root: &Path) -> Result<git2::Repository, String> {
-    // itsm reads git objects and never writes them. Like git itself, it does not
-    // re-hash every object it reads (libgit2's default): that took a third of a
-    // walk through history.
-    git2::opts::strict_hash_verification(false);
-    git2::Repository::discover(root).map_err(|e| {
-        format!(
-            "{} is not in a git repository: {}",
-            root.display(),
-            e.message()
-        )
-    })
-}
-
-/// Where `root` is inside the repository's work tree (empty at its top).
-pub fn prefix_of(repo: &git2::Repository, root: &Path) -> PathBuf {
-    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    repo.workdir()
-        .and_then(|w| {
-            canon(root)
-                .strip_prefix(canon(w))
-                .ok()
-                .map(Path::to_path_buf)
-        })
-        .unwrap_or_default()
-}
-
+/// The reader of the tree of the root's folder at a revision.
 fn open_revision(root: &Path, rev: &str) -> Result<Reader, LoadError> {
-    let repo = open_git(root).map_err(LoadError::Git)?;
+    let repo = open_git(root)?;
     if repo.workdir().is_none() {
-        return Err(LoadError::Git("the git repository is bare".into()));
+        return Err(GitError::Bare.into());
     }
     let prefix = prefix_of(&repo, root);
-    let tree_id = resolve_tree(&repo, rev, &prefix)?;
+    let tree = root_tree(&repo, rev, &prefix)?.id();
     let repo_path = repo.path().to_path_buf();
     Ok(Reader::Git {
         repo_path,
-        tree: tree_id,
+        tree,
         repo,
     })
-}
-
-fn resolve_tree(repo: &git2::Repository, rev: &str, prefix: &Path) -> Result<git2::Oid, LoadError> {
-    let object = repo
-        .revparse_single(rev)
-        .map_err(|e| LoadError::Git(format!("cannot resolve revision `{rev}`: {}", e.message())))?;
-    let tree = object
-        .peel_to_tree()
-        .map_err(|e| LoadError::Git(format!("`{rev}` has no tree: {}", e.message())))?;
-    let tree_id = if prefix.as_os_str().is_empty() {
-        tree.id()
-    } else {
-        let entry = tree.get_path(prefix).map_err(|_| {
-            LoadError::Git(format!(
-                "`{}` does not exist at revision `{rev}`",
-                prefix.display()
-            ))
-        })?;
-        entry.id()
-    };
-    Ok(tree_id)
 }
 
 /// A blob to read, or an entry refused, by path.
@@ -527,7 +489,7 @@ fn git_entries(
     tree: git2::Oid,
     exclude: &Exclude,
 ) -> Result<Vec<GitEntry>, LoadError> {
-    let tree = repo.find_tree(tree).map_err(git_error)?;
+    let tree = repo.find_tree(tree).map_err(git)?;
     let mut entries = Vec::new();
     // The folder (with its `/`) below which the walk is in an excluded part of the theme folder.
     let mut checked_only: Option<String> = None;
@@ -567,16 +529,7 @@ fn git_entries(
                 checked_only = Some(format!("{rel}/"));
             }
         }
-        let refused = if utf8.is_none() {
-            Some(Refusal::NonUtf8Name)
-        } else if entry.filemode() == 0o120000 {
-            Some(Refusal::Symlink)
-        } else if entry.kind() == Some(git2::ObjectType::Commit) {
-            Some(Refusal::Submodule)
-        } else {
-            None
-        };
-        if let Some(why) = refused {
+        if let Some(why) = refusal(entry, utf8.is_some()) {
             entries.push((rel, Err(why)));
             return prune;
         }
@@ -585,8 +538,21 @@ fn git_entries(
         }
         git2::TreeWalkResult::Ok
     })
-    .map_err(git_error)?;
+    .map_err(git)?;
     Ok(entries)
+}
+
+/// Why the walk at a revision refuses an entry (its name UTF-8 or not), if it does.
+fn refusal(entry: &git2::TreeEntry<'_>, utf8: bool) -> Option<Refusal> {
+    if !utf8 {
+        Some(Refusal::NonUtf8Name)
+    } else if entry.filemode() == 0o120000 {
+        Some(Refusal::Symlink)
+    } else if entry.kind() == Some(git2::ObjectType::Commit) {
+        Some(Refusal::Submodule)
+    } else {
+        None
+    }
 }
 
 /// Whether a tree entry is a file's blob (not a link, a folder or a submodule).

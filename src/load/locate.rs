@@ -116,81 +116,102 @@ fn walk(text: &str, wanted: &mut Wanted) {
     while let Some(Ok((event, span))) = parser.next_event() {
         let pos = Pos::of(&span);
         let doc = w.doc;
-        let mut mark = |path: &str, target: Target| {
+        w.event(event, &mut |path: &str, target: Target| {
             if wanted.mark(doc as u32, path, target, pos) {
                 found += 1;
             }
-        };
-        match event {
-            Event::DocumentStart(_) => {
-                w.doc += 1;
-                w.path.clear();
-                w.stack.clear();
-                w.anchors.clear();
-                w.skip = 0;
-            }
-            Event::Scalar(text, _, anchor, _) => {
-                if anchor != 0 {
-                    w.anchors.insert(anchor, text.to_string());
-                }
-                if w.skip == 0 && !w.key(&text, |p| mark(p, Target::Key)) {
-                    w.value(|p| mark(p, Target::Value));
-                }
-            }
-            Event::Alias(id) => {
-                if w.skip > 0 {
-                    continue;
-                }
-                if w.wants_key() {
-                    match w.anchors.get(&id).cloned() {
-                        Some(text) => {
-                            w.key(&text, |p| mark(p, Target::Key));
-                        }
-                        None => w.set_key(Key::Skip),
-                    }
-                } else {
-                    w.value(|p| mark(p, Target::Value));
-                }
-            }
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                if w.skip > 0 || w.wants_key() || w.skips_value() {
-                    w.skip += 1;
-                    continue;
-                }
-                enter(&mut w.stack, &mut w.path);
-                mark(&w.path, Target::Value);
-                let base = w.path.len();
-                w.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq { next: 0, base }
-                } else {
-                    Frame::Map {
-                        key: Key::Wanted,
-                        base,
-                    }
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if w.skip > 0 {
-                    w.skip -= 1;
-                    if w.skip == 0 {
-                        // A key that is a collection ends (its value is skipped
-                        // next), or that value ends.
-                        let next = if w.skips_value() {
-                            Key::Wanted
-                        } else {
-                            Key::Skip
-                        };
-                        w.set_key(next);
-                    }
-                    continue;
-                }
-                w.stack.pop();
-                leave(&mut w.stack);
-            }
-            _ => {}
-        }
+        });
         if found == total {
             break;
+        }
+    }
+}
+
+/// Marks a path reached at the current event, as key or value.
+type Mark<'m> = dyn FnMut(&str, Target) + 'm;
+
+impl Walk {
+    /// Follows one event, marking with `mark` the nodes it reaches.
+    fn event(&mut self, event: Event<'_>, mark: &mut Mark<'_>) {
+        match event {
+            Event::DocumentStart(_) => self.start_document(),
+            Event::Scalar(text, _, anchor, _) => self.scalar(&text, anchor, mark),
+            Event::Alias(id) => self.alias(id, mark),
+            Event::SequenceStart(..) => self.open(true, mark),
+            Event::MappingStart(..) => self.open(false, mark),
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            _ => {}
+        }
+    }
+
+    fn start_document(&mut self) {
+        self.doc += 1;
+        self.path.clear();
+        self.stack.clear();
+        self.anchors.clear();
+        self.skip = 0;
+    }
+
+    fn scalar(&mut self, text: &str, anchor: usize, mark: &mut Mark<'_>) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, text.to_string());
+        }
+        if self.skip == 0 && !self.key(text, |p| mark(p, Target::Key)) {
+            self.value(|p| mark(p, Target::Value));
+        }
+    }
+
+    fn alias(&mut self, id: usize, mark: &mut Mark<'_>) {
+        if self.skip > 0 {
+            return;
+        }
+        if !self.wants_key() {
+            self.value(|p| mark(p, Target::Value));
+            return;
+        }
+        match self.anchors.get(&id).cloned() {
+            Some(text) => {
+                self.key(&text, |p| mark(p, Target::Key));
+            }
+            None => self.set_key(Key::Skip),
+        }
+    }
+
+    /// A sequence (`is_seq`) or a mapping opens.
+    fn open(&mut self, is_seq: bool, mark: &mut Mark<'_>) {
+        if self.skip > 0 || self.wants_key() || self.skips_value() {
+            self.skip += 1;
+            return;
+        }
+        enter(&mut self.stack, &mut self.path);
+        mark(&self.path, Target::Value);
+        let base = self.path.len();
+        self.stack.push(if is_seq {
+            Frame::Seq { next: 0, base }
+        } else {
+            Frame::Map {
+                key: Key::Wanted,
+                base,
+            }
+        });
+    }
+
+    fn close(&mut self) {
+        if self.skip == 0 {
+            self.stack.pop();
+            leave(&mut self.stack);
+            return;
+        }
+        self.skip -= 1;
+        if self.skip == 0 {
+            // A key that is a collection ends (its value is skipped next), or
+            // that value ends.
+            let next = if self.skips_value() {
+                Key::Wanted
+            } else {
+                Key::Skip
+            };
+            self.set_key(next);
         }
     }
 }

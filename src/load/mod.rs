@@ -2,10 +2,12 @@
 //! revision), parse YAML and front matter, and keep every file in the source map.
 
 mod discover;
+mod git;
 pub mod locate;
 pub mod yaml;
 
-pub use discover::{Content, Exclude, Refusal, escape_name, open_git, open_no_follow, prefix_of};
+pub use discover::{Content, Exclude, Refusal, escape_name, open_no_follow, read_blob};
+pub use git::{GitCause, GitError, SHALLOW_FIX, open_git, prefix_of, revision, root_tree, tree_of};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};
@@ -56,8 +58,8 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Git(String),
+    #[error(transparent)]
+    Git(#[from] GitError),
 }
 
 /// Loads the repository rooted at `root` (the folder holding `itsm.yaml`).
@@ -134,7 +136,7 @@ fn read_all(
     let config = Config::from_value(&config_value);
     let exclude = discover::Exclude::new(&config, config_file, diags);
     config.check_protected(config_file, diags);
-    let parsed = reader.read_tree(&exclude, parse_file)?;
+    let parsed = reader.read_tree(&exclude, yaml::Parser::default, parse_file)?;
     Ok(Tree {
         config_value,
         config_file,
@@ -180,16 +182,26 @@ pub fn locate_all(files: &Files, diags: &mut [Diagnostic]) {
 }
 
 /// The records of one file's bytes (parse findings dropped), for readers that
-/// look at single blobs, such as the history walk of `itsm audit`.
-pub fn parse_records(path: String, bytes: Vec<u8>) -> Vec<Record> {
-    parse_file(path, Content::Bytes(bytes)).records
+/// look at single blobs, such as the history walk of `itsm audit`; `parser`
+/// is the reader's, kept from one file to the next.
+pub fn parse_records(parser: &mut yaml::Parser, path: String, bytes: Vec<u8>) -> Vec<Record> {
+    parse_file(parser, path, Content::Bytes(bytes)).records
 }
 
 /// One file parsed as [`load`] parses it: the file for the source map, its
 /// records (their `file` still 0) and its findings (their file unset). `load`
 /// keeps a file in the source map when it has records or findings.
 pub fn parse_one(path: String, content: Content) -> (SourceFile, Vec<Record>, Vec<Diagnostic>) {
-    let p = parse_file(path, content);
+    parse_one_with(&mut yaml::Parser::default(), path, content)
+}
+
+/// [`parse_one`] with the caller's parser, kept from one file to the next.
+pub fn parse_one_with(
+    parser: &mut yaml::Parser,
+    path: String,
+    content: Content,
+) -> (SourceFile, Vec<Record>, Vec<Diagnostic>) {
+    let p = parse_file(parser, path, content);
     (
         SourceFile::with_region(p.path, p.text, p.region),
         p.records,
@@ -229,7 +241,8 @@ struct Parsed {
 }
 
 fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagnostic>) {
-    let (mut p, docs, _) = read_documents(CONFIG_FILE.to_string(), Content::Bytes(bytes));
+    let parser = &mut yaml::Parser::default();
+    let (mut p, docs, _) = read_documents(parser, CONFIG_FILE.to_string(), Content::Bytes(bytes));
     // itsm.yaml is read as JSON too: what it holds that JSON cannot is an error.
     let value = match docs.into_iter().next() {
         Some(doc) => {
@@ -249,8 +262,8 @@ fn parse_config(files: &mut Files, bytes: Vec<u8>) -> (Value, FileId, Vec<Diagno
 }
 
 /// Reads one file: its documents become records.
-fn parse_file(path: String, bytes: Content) -> Parsed {
-    let (mut parsed, docs, body) = read_documents(path, bytes);
+fn parse_file(parser: &mut yaml::Parser, path: String, bytes: Content) -> Parsed {
+    let (mut parsed, docs, body) = read_documents(parser, path, bytes);
     let is_markdown = body.is_some();
     for doc in docs {
         record_of(doc, is_markdown, body.as_deref(), &mut parsed);
@@ -260,7 +273,11 @@ fn parse_file(path: String, bytes: Content) -> Parsed {
 
 /// Reads one file's YAML documents: text checks, front matter, YAML. Returns the
 /// file (with any syntax findings), the documents and the Markdown body of a `.md`.
-fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>, Option<String>) {
+fn read_documents(
+    parser: &mut yaml::Parser,
+    path: String,
+    bytes: Content,
+) -> (Parsed, Vec<yaml::Document>, Option<String>) {
     let mut parsed = Parsed {
         path,
         text: "".into(),
@@ -268,8 +285,33 @@ fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>,
         records: Vec::new(),
         diags: Vec::new(),
     };
+    let found = bytes_of(&parsed.path, bytes).and_then(|bytes| {
+        let (text, found) = utf8_text(bytes);
+        parsed.text = text;
+        found.map_or(Ok(()), |d| Err(Box::new(d)))
+    });
+    let yaml = found.and_then(|()| yaml_region(&parsed.path, &parsed.text));
+    let (region, body) = match yaml {
+        Ok(Some(yaml)) => yaml,
+        Ok(None) => return (parsed, Vec::new(), None),
+        Err(d) => {
+            parsed.diags.push(*d);
+            return (parsed, Vec::new(), None);
+        }
+    };
+    parsed.region = region;
+    let (docs, error) = parser.parse(&parsed.text[region.start as usize..region.end as usize]);
+    if let Some(e) = error {
+        let d = syntax_diagnostic(&parsed, &e);
+        parsed.diags.push(d);
+    }
+    (parsed, docs, body)
+}
+
+/// The bytes of a file within the size limit, or why there are none.
+fn bytes_of(path: &str, content: Content) -> Result<Vec<u8>, Box<Diagnostic>> {
     let at_start = |message: String, help: &str| {
-        Diagnostic::new(Code::YamlSyntax, message)
+        let d = Diagnostic::new(Code::YamlSyntax, message)
             .with_help(help)
             .at_span(
                 0,
@@ -279,103 +321,84 @@ fn read_documents(path: String, bytes: Content) -> (Parsed, Vec<yaml::Document>,
                     line: 1,
                     col: 1,
                 },
-            )
+            );
+        Box::new(d)
     };
     let too_large = |size: u64| {
-        format!(
+        let message = format!(
             "file is {:.1} MiB, more than the {} MiB a record file may have",
             size as f64 / (1024.0 * 1024.0),
             MAX_FILE_BYTES / (1024 * 1024)
-        )
+        );
+        at_start(message, "split it, or add it to `exclude:` in itsm.yaml")
     };
-    let bytes = match bytes {
-        Content::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => {
-            let help = "split it, or add it to `exclude:` in itsm.yaml";
-            parsed
-                .diags
-                .push(at_start(too_large(bytes.len() as u64), help));
-            return (parsed, Vec::new(), None);
-        }
-        Content::TooLarge(size) => {
-            let help = "split it, or add it to `exclude:` in itsm.yaml";
-            parsed.diags.push(at_start(too_large(size), help));
-            return (parsed, Vec::new(), None);
-        }
-        Content::Bytes(bytes) => bytes,
-        Content::Unreadable(e) => {
-            let help = "check its permissions, or add it to `exclude:` in itsm.yaml";
-            parsed
-                .diags
-                .push(at_start(format!("cannot read the file: {e}"), help));
-            return (parsed, Vec::new(), None);
-        }
-        Content::Refused(why) => {
-            parsed.diags.push(why.diagnostic(&parsed.path).in_file(0));
-            return (parsed, Vec::new(), None);
-        }
+    match content {
+        Content::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => Err(too_large(bytes.len() as u64)),
+        Content::Bytes(bytes) => Ok(bytes),
+        Content::TooLarge(size) => Err(too_large(size)),
+        Content::Unreadable(e) => Err(at_start(
+            format!("cannot read the file: {e}"),
+            "check its permissions, or add it to `exclude:` in itsm.yaml",
+        )),
+        Content::Refused(why) => Err(Box::new(why.diagnostic(path).in_file(0))),
+    }
+}
+
+/// The text of a file's bytes, and a finding when they are not UTF-8 (the
+/// text then has the bad bytes replaced, so that the snippet shows the spot).
+fn utf8_text(bytes: Vec<u8>) -> (std::sync::Arc<str>, Option<Diagnostic>) {
+    let e = match String::from_utf8(bytes) {
+        Ok(text) => return (text.into(), None),
+        Err(e) => e,
     };
-    parsed.text = match String::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            // Keep the text (bad bytes replaced) so that the snippet shows the spot.
-            parsed.text = String::from_utf8_lossy(e.as_bytes()).into();
-            let valid = &parsed.text[..offset];
-            let line = valid.matches('\n').count() as u32 + 1;
-            let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-            parsed.diags.push(
-                Diagnostic::new(
-                    Code::YamlSyntax,
-                    format!("file is not UTF-8 text (invalid byte at offset {offset})"),
-                )
-                .with_help("save it as UTF-8, or add it to `exclude:` in itsm.yaml")
-                .at_span(0, span_in(&parsed.text, line, col, 1)),
-            );
-            return (parsed, Vec::new(), None);
-        }
-    };
-    let mut body = None;
-    if parsed.path.ends_with(".md") {
-        match front_matter(&parsed.text) {
-            FrontMatter::None => return (parsed, Vec::new(), None),
-            FrontMatter::Unclosed => {
-                parsed.diags.push(
-                    Diagnostic::new(
-                        Code::YamlSyntax,
-                        "front matter opened with `---` on line 1 is never closed",
-                    )
-                    .with_help("end the front matter with a line holding only `---`")
-                    .at_span(
-                        0,
-                        Span {
-                            start: 0,
-                            end: 3,
-                            line: 1,
-                            col: 1,
-                        },
-                    ),
-                );
-                return (parsed, Vec::new(), None);
-            }
-            FrontMatter::Found { region, body: b } => {
-                parsed.region = region;
-                body = Some(b);
-            }
-        }
-    } else {
-        parsed.region = Region {
+    let offset = e.utf8_error().valid_up_to();
+    let text: std::sync::Arc<str> = String::from_utf8_lossy(e.as_bytes()).into();
+    let valid = &text[..offset];
+    let line = valid.matches('\n').count() as u32 + 1;
+    let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    let d = Diagnostic::new(
+        Code::YamlSyntax,
+        format!("file is not UTF-8 text (invalid byte at offset {offset})"),
+    )
+    .with_help("save it as UTF-8, or add it to `exclude:` in itsm.yaml")
+    .at_span(0, span_in(&text, line, col, 1));
+    (text, Some(d))
+}
+
+/// Where a file's YAML is, and the Markdown body of a `.md`: all of a YAML
+/// file; the front matter of a Markdown file (`None` when it has none).
+fn yaml_region(
+    path: &str,
+    text: &str,
+) -> Result<Option<(Region, Option<String>)>, Box<Diagnostic>> {
+    if !path.ends_with(".md") {
+        let whole = Region {
             start: 0,
-            end: parsed.text.len() as u32,
+            end: text.len() as u32,
             line_offset: 0,
         };
+        return Ok(Some((whole, None)));
     }
-    let yaml_text = &parsed.text[parsed.region.start as usize..parsed.region.end as usize];
-    let (docs, error) = yaml::parse(yaml_text);
-    if let Some(e) = error {
-        let d = syntax_diagnostic(&parsed, &e);
-        parsed.diags.push(d);
+    match front_matter(text) {
+        FrontMatter::None => Ok(None),
+        FrontMatter::Unclosed => Err(Box::new(
+            Diagnostic::new(
+                Code::YamlSyntax,
+                "front matter opened with `---` on line 1 is never closed",
+            )
+            .with_help("end the front matter with a line holding only `---`")
+            .at_span(
+                0,
+                Span {
+                    start: 0,
+                    end: 3,
+                    line: 1,
+                    col: 1,
+                },
+            ),
+        )),
+        FrontMatter::Found { region, body } => Ok(Some((region, Some(body)))),
     }
-    (parsed, docs, body)
 }
 
 /// A `yaml-syntax` finding at a place of the file's YAML.
@@ -411,30 +434,10 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         ));
         return;
     }
-    let kind = match doc.value.get("kind") {
-        Some(Value::Str(k)) => match Kind::from_name(k) {
-            Some(kind) => kind,
-            None => {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
-                let close = Kind::parse_loose(k)
-                    .map(Kind::name)
-                    .or_else(|| crate::schema::closest(k, known.iter().copied()));
-                d = match close {
-                    Some(close) => d.with_help(format!("did you mean `{close}`?")),
-                    None => d.with_help(format!("the kinds are {}", known.join(", "))),
-                };
-                parsed.diags.push(at(d, "/kind", Target::Value));
-                return;
-            }
-        },
-        _ => {
-            parsed.diags.push(at(
-                Diagnostic::new(Code::Schema, "record has no `kind`")
-                    .with_help("add `kind:` with one of Team, Service, SLA, CI, Supplier, Policy, StandardChange, Change, Incident, Problem"),
-                "",
-                Target::Value,
-            ));
+    let kind = match kind_of(&doc.value) {
+        Ok(kind) => kind,
+        Err((d, pointer)) => {
+            parsed.diags.push(at(*d, pointer, Target::Value));
             return;
         }
     };
@@ -454,6 +457,29 @@ fn record_of(doc: yaml::Document, is_markdown: bool, body: Option<&str>, parsed:
         );
     }
     parsed.records.push(record);
+}
+
+/// The kind a record names, or the finding (and where) when it names none
+/// or one that does not exist.
+fn kind_of(value: &Value) -> Result<Kind, (Box<Diagnostic>, &'static str)> {
+    let Some(Value::Str(k)) = value.get("kind") else {
+        let d = Diagnostic::new(Code::Schema, "record has no `kind`")
+            .with_help("add `kind:` with one of Team, Service, SLA, CI, Supplier, Policy, StandardChange, Change, Incident, Problem");
+        return Err((Box::new(d), ""));
+    };
+    if let Some(kind) = Kind::from_name(k) {
+        return Ok(kind);
+    }
+    let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    let d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{k}`"));
+    let close = Kind::parse_loose(k)
+        .map(Kind::name)
+        .or_else(|| crate::suggest::closest(k, known.iter().copied()));
+    let d = match close {
+        Some(close) => d.with_help(format!("did you mean `{close}`?")),
+        None => d.with_help(format!("the kinds are {}", known.join(", "))),
+    };
+    Err((Box::new(d), "/kind"))
 }
 
 enum FrontMatter {
@@ -543,54 +569,35 @@ impl Cache {
         })
     }
 
-    /// Validates against the schemas the records of the files not validated
-    /// yet (every file after [`Cache::open`], those read again after
-    /// [`Cache::reread`]): [`Cache::repository`] then gives their findings too,
-    /// in the order of [`crate::schema::validate`].
-    pub fn validate(&mut self, schemas: &crate::schema::Schemas) {
-        let todo: Vec<String> = self
+    /// Validates the records of the files not validated yet (every file after
+    /// [`Cache::open`], those read again after [`Cache::reread`]) with
+    /// `record`, the schema stage's finding of one record, and `itsm.yaml`
+    /// once with `config` (its value and file): [`Cache::repository`] then
+    /// gives their findings too, records in file order, then `itsm.yaml`.
+    pub fn validate<R, C>(&mut self, record: R, config: C)
+    where
+        R: Fn(&Record) -> Vec<Diagnostic> + Sync,
+        C: FnOnce(&Value, FileId) -> Vec<Diagnostic>,
+    {
+        use rayon::prelude::*;
+        let todo: Vec<&Parsed> = self
             .parsed
-            .keys()
-            .filter(|p| !self.schema.contains_key(*p))
-            .cloned()
+            .iter()
+            .filter(|(path, _)| !self.schema.contains_key(*path))
+            .map(|(_, p)| p)
             .collect();
-        // The records of those files, each file standing for one file id.
-        let mut records = Vec::new();
-        for (i, path) in todo.iter().enumerate() {
-            for r in &self.parsed[path].records {
-                let mut r = r.clone();
-                r.file = i as FileId;
-                records.push(r);
-            }
-        }
-        let repo = |records, files, config_file| Repository {
-            root: self.root.clone(),
-            config: self.config.clone(),
-            config_value: self.config_value.clone(),
-            config_file,
-            files,
-            files_scanned: 0,
-            records,
-        };
-        let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); todo.len()];
-        if !records.is_empty() {
-            for d in crate::schema::validate(&repo(records, Files::default(), None), schemas) {
-                if let Some(found) = d.location.file.and_then(|f| by_file.get_mut(f as usize)) {
-                    found.push(d);
-                }
-            }
-        }
-        for (path, found) in todo.into_iter().zip(by_file) {
-            self.schema.insert(path, found);
-        }
+        let found: Vec<(String, Vec<Diagnostic>)> = todo
+            .par_iter()
+            .map(|p| {
+                let found = p.records.iter().flat_map(&record).collect();
+                (p.path.clone(), found)
+            })
+            .collect();
+        self.schema.extend(found);
         if self.config_schema.is_none() {
-            // itsm.yaml alone: the first file, as in every repository assembled here.
-            let mut files = Files::default();
-            let config_file = self.config_source.as_ref().map(|(path, text, region)| {
-                files.add(SourceFile::with_region(path.clone(), text.clone(), *region))
-            });
-            let found = match config_file {
-                Some(_) => crate::schema::validate(&repo(Vec::new(), files, config_file), schemas),
+            // itsm.yaml is the first file of every repository assembled here.
+            let found = match self.config_source {
+                Some(_) => config(&self.config_value, 0),
                 None => Vec::new(),
             };
             self.config_schema = Some(found);
@@ -612,13 +619,15 @@ impl Cache {
     /// those files, before and after.
     pub fn reread(&mut self, rels: &[String]) -> Vec<RecordId> {
         let mut ids = Vec::new();
+        // Its strings are shared by the files of this batch, and go with it.
+        let parser = &mut yaml::Parser::default();
         for rel in rels {
             self.schema.remove(rel);
             if let Some(old) = self.parsed.remove(rel) {
                 ids.extend(old.records.into_iter().map(|r| r.id));
             }
             if let Some(content) = self.discover(rel) {
-                let p = parse_file(rel.clone(), content);
+                let p = parse_file(parser, rel.clone(), content);
                 ids.extend(p.records.iter().map(|r| r.id.clone()));
                 self.parsed.insert(rel.clone(), p);
             }
@@ -654,7 +663,7 @@ impl Cache {
                 return None;
             }
         }
-        Some(discover::read_disk(&path))
+        Some(discover::read_disk(&path, &mut Vec::new()))
     }
 
     /// The repository as [`load`] would read it now (the findings of reading go
@@ -695,7 +704,7 @@ impl Cache {
                 diags.push(d);
             }
         }
-        // The schema findings, as `schema::validate` gives them: records in order, then itsm.yaml.
+        // The schema findings: records in file order, then itsm.yaml.
         for (p, id) in kept.iter().zip(&ids) {
             for d in self.schema.get(&p.path).into_iter().flatten() {
                 let mut d = d.clone();
@@ -741,6 +750,7 @@ mod tests {
     #[test]
     fn markdown_records_are_positioned_below_the_fence() {
         let p = parse_file(
+            &mut yaml::Parser::default(),
             "x.md".into(),
             Content::Bytes(b"---\napiVersion: itsm/v1\nkind: Nope\n---\nbody".to_vec()),
         );
@@ -756,10 +766,15 @@ mod tests {
 
     #[test]
     fn binary_and_huge_files_are_diagnosed() {
-        let p = parse_file("b.yaml".into(), Content::Bytes(vec![0xff, 0xfe, 0, 1]));
+        let p = parse_file(
+            &mut yaml::Parser::default(),
+            "b.yaml".into(),
+            Content::Bytes(vec![0xff, 0xfe, 0, 1]),
+        );
         assert_eq!(p.diags[0].code, Code::YamlSyntax);
         assert!(p.diags[0].message.contains("not UTF-8"));
         let p = parse_file(
+            &mut yaml::Parser::default(),
             "h.yaml".into(),
             Content::Bytes(vec![b'a'; MAX_FILE_BYTES + 1]),
         );

@@ -2,6 +2,7 @@
 
 use crate::diag::Target;
 use crate::load::locate::push_segment;
+use crate::suggest::closest;
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 use serde_json::Value;
@@ -12,161 +13,179 @@ pub type Described = (String, Target, String, Option<String>);
 /// Describes one violation; an unknown-fields error yields one item per field.
 pub fn describe(e: &ValidationError<'_>, schema: &Value) -> Vec<Described> {
     let pointer = e.instance_path().as_str().to_string();
-    let field = label(&pointer);
-    let instance = e.instance();
-    let schema_at = |suffix: &str| {
-        let path = e.schema_path().as_str();
+    let v = Violation {
+        field: label(&pointer),
+        e,
+        schema,
+    };
+    if let K::AdditionalProperties { unexpected } = e.kind() {
+        return unknown_fields(&v, &pointer, unexpected);
+    }
+    let (message, help) = v.message();
+    vec![(pointer, Target::Value, message, help)]
+}
+
+/// A violation, the schema it is of and the field it is at, in words.
+struct Violation<'v, 'e> {
+    e: &'v ValidationError<'e>,
+    schema: &'v Value,
+    field: String,
+}
+
+impl Violation<'_, '_> {
+    /// The node of the schema beside the keyword violated (`/properties`).
+    fn schema_at(&self, suffix: &str) -> Option<&Value> {
+        let path = self.e.schema_path().as_str();
         let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
-        schema.pointer(&format!("{parent}{suffix}"))
-    };
-    let one = |message: String, help: Option<String>| {
-        vec![(pointer.clone(), Target::Value, message, help)]
-    };
-    match e.kind() {
-        K::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            let help = schema_at(&format!("/properties/{name}/description"))
-                .and_then(Value::as_str)
-                .map(|d| format!("`{name}`: {d}"));
-            one(
-                format!("{field} is missing the required field `{name}`"),
-                help,
-            )
+        self.schema.pointer(&format!("{parent}{suffix}"))
+    }
+
+    /// The message and help of a violation at one node.
+    fn message(&self) -> (String, Option<String>) {
+        let (field, instance) = (&self.field, self.e.instance());
+        match self.e.kind() {
+            K::Required { property } => self.required(property.as_str().unwrap_or_default()),
+            K::Enum { options } => self.not_an_option(options),
+            K::Type { kind } => self.wrong_type(kind),
+            K::Pattern { pattern } => {
+                let (what, help) = pattern_meaning(pattern);
+                let message = format!("{} is not {what} ({field})", short(instance));
+                (message, Some(help.to_string()))
+            }
+            K::Format { format } => {
+                let message = format!("{} is not a valid {format} ({field})", short(instance));
+                (message, Some(format_help(format).to_string()))
+            }
+            kind => (self.out_of_bounds(kind), self.bounds_help(kind)),
         }
-        K::AdditionalProperties { unexpected } => {
-            let known: Vec<String> = schema_at("/properties")
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
-            unexpected
+    }
+
+    fn required(&self, name: &str) -> (String, Option<String>) {
+        let help = self
+            .schema_at(&format!("/properties/{name}/description"))
+            .and_then(Value::as_str)
+            .map(|d| format!("`{name}`: {d}"));
+        let message = format!("{} is missing the required field `{name}`", self.field);
+        (message, help)
+    }
+
+    fn not_an_option(&self, options: &Value) -> (String, Option<String>) {
+        let instance = self.e.instance();
+        let raw: Vec<&str> = options
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let shown: Vec<String> = options
+            .as_array()
+            .map(|a| a.iter().map(short).collect())
+            .unwrap_or_default();
+        let help = match instance
+            .as_str()
+            .and_then(|s| closest(s, raw.iter().copied()))
+        {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("expected one of: {}", shown.join(", ")),
+        };
+        let message = format!(
+            "{} is not a valid value for {}",
+            short(instance),
+            self.field
+        );
+        (message, Some(help))
+    }
+
+    fn wrong_type(&self, kind: &TypeKind) -> (String, Option<String>) {
+        let instance = self.e.instance();
+        let expected = match kind {
+            TypeKind::Single(t) => t.to_string(),
+            TypeKind::Multiple(ts) => ts
                 .iter()
-                .map(|key| {
-                    let mut p = pointer.clone();
-                    push_segment(&mut p, key);
-                    let help = match closest(key, known.iter().map(String::as_str)) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None if known.is_empty() => "remove it".to_string(),
-                        None => format!("the fields of {field} are: {}", known.join(", ")),
-                    };
-                    (
-                        p,
-                        Target::Key,
-                        format!("unknown field `{key}` in {field}"),
-                        Some(help),
-                    )
-                })
-                .collect()
-        }
-        K::Enum { options } => {
-            let raw: Vec<&str> = options
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let shown: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(short).collect())
-                .unwrap_or_default();
-            let help = match instance
-                .as_str()
-                .and_then(|s| closest(s, raw.iter().copied()))
-            {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("expected one of: {}", shown.join(", ")),
-            };
-            one(
-                format!("{} is not a valid value for {field}", short(instance)),
-                Some(help),
-            )
-        }
-        K::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            let help = (expected.contains("string")
-                && (instance.is_number() || instance.is_boolean()))
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" or "),
+        };
+        let help = (expected.contains("string") && (instance.is_number() || instance.is_boolean()))
             .then(|| format!("put it in quotes: \"{instance}\""));
-            one(
-                format!(
-                    "{field} must be {} {expected}, not {}",
-                    article(&expected),
-                    type_name(instance)
-                ),
-                help,
-            )
-        }
-        K::Pattern { pattern } => {
-            let (what, help) = pattern_meaning(pattern);
-            one(
-                format!("{} is not {what} ({field})", short(instance)),
-                Some(help.to_string()),
-            )
-        }
-        K::Format { format } => {
-            let help = match format.as_str() {
-                "date" => "write a calendar date as YYYY-MM-DD, e.g. 2026-03-31",
-                "date-time" => {
-                    "write an RFC 3339 instant with a time zone, e.g. 2026-03-10T22:00:00Z"
-                }
-                _ => "see the schema",
-            };
-            one(
-                format!("{} is not a valid {format} ({field})", short(instance)),
-                Some(help.to_string()),
-            )
-        }
-        K::Maximum { limit } => one(
-            format!(
-                "{field} is {}, above the maximum of {limit}",
-                short(instance)
-            ),
-            None,
-        ),
-        K::Minimum { limit } => one(
-            format!(
-                "{field} is {}, below the minimum of {limit}",
-                short(instance)
-            ),
-            None,
-        ),
-        K::ExclusiveMaximum { limit } => one(
-            format!("{field} is {}: it must be below {limit}", short(instance)),
-            None,
-        ),
-        K::ExclusiveMinimum { limit } => one(
-            format!("{field} is {}: it must be above {limit}", short(instance)),
-            None,
-        ),
-        K::MinLength { .. } => one(format!("{field} must not be empty"), None),
-        K::Constant { expected_value } => one(
-            format!(
-                "{field} must be {}, not {}",
-                short(expected_value),
-                short(instance)
-            ),
-            None,
-        ),
-        K::MinItems { limit } => one(
-            format!(
+        let message = format!(
+            "{} must be {} {expected}, not {}",
+            self.field,
+            article(&expected),
+            type_name(instance)
+        );
+        (message, help)
+    }
+
+    /// The message of a violated bound, or of any other keyword.
+    fn out_of_bounds(&self, kind: &K) -> String {
+        let (field, value) = (&self.field, short(self.e.instance()));
+        match kind {
+            K::Maximum { limit } => format!("{field} is {value}, above the maximum of {limit}"),
+            K::Minimum { limit } => format!("{field} is {value}, below the minimum of {limit}"),
+            K::ExclusiveMaximum { limit } => {
+                format!("{field} is {value}: it must be below {limit}")
+            }
+            K::ExclusiveMinimum { limit } => {
+                format!("{field} is {value}: it must be above {limit}")
+            }
+            K::MinLength { .. } => format!("{field} must not be empty"),
+            K::Constant { expected_value } => {
+                format!("{field} must be {}, not {value}", short(expected_value))
+            }
+            K::MinItems { limit } => format!(
                 "{field} needs at least {limit} item{}",
                 if *limit == 1 { "" } else { "s" }
             ),
-            None,
-        ),
-        K::UniqueItems => one(
-            format!("{field} lists the same item twice"),
-            Some("remove the duplicate".into()),
-        ),
-        // The one `anyOf` of the schemas: a Policy rule's `assert` or `approve`.
-        K::AnyOf { .. } if e.schema_path().as_str().ends_with("/rules/items/anyOf") => one(
-            format!("{field} needs `assert` (a check) or `approve` (an approval requirement)"),
-            None,
-        ),
-        _ => one(format!("{field}: {e}"), None),
+            K::UniqueItems => format!("{field} lists the same item twice"),
+            // The one `anyOf` of the schemas: a Policy rule's `assert` or `approve`.
+            K::AnyOf { .. } if self.is_rule_any_of() => {
+                format!("{field} needs `assert` (a check) or `approve` (an approval requirement)")
+            }
+            _ => format!("{field}: {}", self.e),
+        }
+    }
+
+    fn bounds_help(&self, kind: &K) -> Option<String> {
+        matches!(kind, K::UniqueItems).then(|| "remove the duplicate".to_string())
+    }
+
+    fn is_rule_any_of(&self) -> bool {
+        self.e
+            .schema_path()
+            .as_str()
+            .ends_with("/rules/items/anyOf")
+    }
+}
+
+/// One finding per unknown field of a mapping, with the field it may have meant.
+fn unknown_fields(v: &Violation<'_, '_>, pointer: &str, unexpected: &[String]) -> Vec<Described> {
+    let known: Vec<String> = v
+        .schema_at("/properties")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let field = &v.field;
+    unexpected
+        .iter()
+        .map(|key| {
+            let mut p = pointer.to_string();
+            push_segment(&mut p, key);
+            let help = match closest(key, known.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if known.is_empty() => "remove it".to_string(),
+                None => format!("the fields of {field} are: {}", known.join(", ")),
+            };
+            let message = format!("unknown field `{key}` in {field}");
+            (p, Target::Key, message, Some(help))
+        })
+        .collect()
+}
+
+/// What to write for a `format` the value does not have.
+fn format_help(format: &str) -> &'static str {
+    match format {
+        "date" => "write a calendar date as YYYY-MM-DD, e.g. 2026-03-31",
+        "date-time" => "write an RFC 3339 instant with a time zone, e.g. 2026-03-10T22:00:00Z",
+        _ => "see the schema",
     }
 }
 
@@ -220,28 +239,6 @@ fn article(word: &str) -> &'static str {
     } else {
         "a"
     }
-}
-
-/// The candidate `word` was meant to be: the closest by edit distance when close
-/// enough to be a typo, else the only one that `word` abbreviates (`prod`).
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    let mut typo: Option<(usize, &str)> = None;
-    let mut prefixed = Vec::new();
-    for c in candidates {
-        let lower = c.to_lowercase();
-        let d = strsim::damerau_levenshtein(&word, &lower);
-        if d <= (c.len() / 3).max(1) && typo.is_none_or(|(best, _)| d < best) {
-            typo = Some((d, c));
-        }
-        if word.len() >= 2 && lower.starts_with(&word) {
-            prefixed.push(c);
-        }
-    }
-    typo.map(|(_, c)| c).or(match prefixed[..] {
-        [only] => Some(only),
-        _ => None,
-    })
 }
 
 /// What the shared patterns of the schemas mean, in words.
@@ -300,19 +297,5 @@ mod tests {
         assert_eq!(label("/s/impacts/0"), "`s.impacts[0]`");
         assert_eq!(label(""), "the document");
         assert_eq!(label("/metadata/labels/a~1b"), "`metadata.labels.a/b`");
-    }
-
-    #[test]
-    fn typos_find_their_field() {
-        let fields = ["owner", "lifecycle", "tier", "dependsOn"];
-        assert_eq!(closest("ownr", fields.iter().copied()), Some("owner"));
-        assert_eq!(
-            closest("dependson", fields.iter().copied()),
-            Some("dependsOn")
-        );
-        assert_eq!(closest("zzz", fields.iter().copied()), None);
-        assert_eq!(closest("life", fields.iter().copied()), Some("lifecycle"));
-        let stages = ["development", "deprecated"];
-        assert_eq!(closest("de", stages.iter().copied()), None);
     }
 }

@@ -3,11 +3,13 @@
 
 mod messages;
 
-pub use messages::closest;
+/// Re-exported for the stages that still import it from here (link, impact).
+pub use crate::suggest::closest;
 
 use crate::diag::{Code, Diagnostic};
 use crate::load::Repository;
-use crate::model::Kind;
+use crate::model::{Kind, Record};
+use crate::source::FileId;
 use crate::value::{Repr, Value as Doc};
 use jsonschema::Validator;
 use rayon::prelude::*;
@@ -103,35 +105,43 @@ pub fn validate(repo: &Repository, schemas: &Schemas) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = repo
         .records
         .par_iter()
-        .flat_map_iter(|record| {
-            let (schema, validator) = schemas.kind(record.id.kind);
-            validator
-                .iter_errors(&record.value)
-                .flat_map(|e| messages::describe(&e, schema))
-                .map(|(pointer, target, message, help)| {
-                    let mut d = Diagnostic::new(Code::Schema, message)
-                        .with_record(&record.id)
-                        .at(record.file, record.doc, pointer, target);
-                    d.help = help;
-                    d
-                })
-                .collect::<Vec<_>>()
-        })
+        .flat_map_iter(|r| record(r, schemas))
         .collect();
     if let Some(file) = repo.config_file {
-        let (schema, validator) = &schemas.config;
-        let empty = Doc::Map(Box::new([]));
-        let value = if repo.config_value.is_null() {
-            &empty
-        } else {
-            &repo.config_value
-        };
-        for e in validator.iter_errors(value) {
-            for (pointer, target, message, help) in messages::describe(&e, schema) {
-                let mut d = Diagnostic::new(Code::Schema, message).at(file, 0, pointer, target);
-                d.help = help;
-                diags.push(d);
-            }
+        diags.extend(config(&repo.config_value, file, schemas));
+    }
+    diags
+}
+
+/// The violations of one record against its kind's schema, pointed at the
+/// record's file and document.
+pub fn record(record: &Record, schemas: &Schemas) -> Vec<Diagnostic> {
+    let (schema, validator) = schemas.kind(record.id.kind);
+    validator
+        .iter_errors(&record.value)
+        .flat_map(|e| messages::describe(&e, schema))
+        .map(|(pointer, target, message, help)| {
+            let mut d = Diagnostic::new(Code::Schema, message)
+                .with_record(&record.id)
+                .at(record.file, record.doc, pointer, target);
+            d.help = help;
+            d
+        })
+        .collect()
+}
+
+/// The violations of `itsm.yaml` (its value as read, `file` in the source
+/// map) against its schema; an empty file is an empty mapping.
+pub fn config(value: &Doc, file: FileId, schemas: &Schemas) -> Vec<Diagnostic> {
+    let (schema, validator) = &schemas.config;
+    let empty = Doc::Map(Box::new([]));
+    let value = if value.is_null() { &empty } else { value };
+    let mut diags = Vec::new();
+    for e in validator.iter_errors(value) {
+        for (pointer, target, message, help) in messages::describe(&e, schema) {
+            let mut d = Diagnostic::new(Code::Schema, message).at(file, 0, pointer, target);
+            d.help = help;
+            diags.push(d);
         }
     }
     diags

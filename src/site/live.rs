@@ -249,7 +249,6 @@ impl Live {
     fn read(&mut self, batch: &Batch, full: bool) -> Result<(), LoadError> {
         if full {
             self.cache = None;
-            crate::value::sweep_interned();
             self.cache = Some(load::Cache::open(&self.settings.root)?);
         } else if let (Batch::Files(paths), Some(cache)) = (batch, self.cache.as_mut()) {
             self.changed.extend(cache.reread(paths));

@@ -5,7 +5,7 @@
 
 use super::scalar::{self, Tag};
 use super::{Document, MAX_COPIES, MAX_DEPTH, MAX_NODES, Pos, SyntaxError, seen_before};
-use crate::value::{Text, Value, intern};
+use crate::value::{Interner, Text, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use saphyr_parser::{Event, ScalarStyle, Span as YSpan};
 
@@ -28,6 +28,8 @@ pub(super) struct Builder {
     problems: Vec<SyntaxError>,
     items: Vec<Value>,
     entries: Vec<(Text, Value)>,
+    /// The strings of the parser this stream is read by.
+    pub interner: Interner,
 }
 
 /// An anchored node, for its aliases.
@@ -115,7 +117,7 @@ impl Builder {
                     let value = self.scalar_value(&text, plain, &tag, pos);
                     if anchor != 0 {
                         let key = (
-                            text_of(&value, &text),
+                            text_of(&value, &text, &mut self.interner),
                             scalar::is_string(&text, plain, &tag),
                         );
                         self.anchor(anchor, value.clone(), 1, Some(key), pos)?;
@@ -147,9 +149,9 @@ impl Builder {
 
     /// A scalar's value; a tag that cannot apply is noted, and the text kept.
     fn scalar_value(&mut self, text: &str, plain: bool, tag: &Tag, pos: Pos) -> Value {
-        scalar::scalar(text, plain, tag).unwrap_or_else(|p| {
+        scalar::scalar(text, plain, tag, &mut self.interner).unwrap_or_else(|p| {
             self.note(p.message, p.help, pos);
-            Value::Str(intern(text))
+            Value::Str(self.interner.intern(text))
         })
     }
 
@@ -166,7 +168,7 @@ impl Builder {
         if anchor != 0 || *tag != Tag::None {
             let value = self.scalar_value(text, plain, tag, pos);
             if anchor != 0 {
-                let key = (intern(text), is_string);
+                let key = (self.interner.intern(text), is_string);
                 self.anchor(anchor, value, 1, Some(key), pos)?;
             }
         }
@@ -213,7 +215,7 @@ impl Builder {
             );
             return Ok(());
         }
-        let text = intern(text);
+        let text = self.interner.intern(text);
         if !is_string {
             typed.insert(text.clone());
         }
@@ -409,9 +411,9 @@ impl Builder {
 }
 
 /// The text a scalar value stands for as a key.
-fn text_of(value: &Value, written: &str) -> Text {
+fn text_of(value: &Value, written: &str, interner: &mut Interner) -> Text {
     match value {
         Value::Str(s) => s.clone(),
-        _ => intern(written),
+        _ => interner.intern(written),
     }
 }

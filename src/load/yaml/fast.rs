@@ -12,8 +12,7 @@
 //! equal to saphyr's.
 
 use super::{Document, MAX_DEPTH, MAX_NODES, Pos, resolve_plain, seen_before};
-use crate::value::{Text, Value, intern};
-use std::cell::RefCell;
+use crate::value::{Interner, Text, Value};
 
 /// Why the fast path gave up. The reason is not kept: the general parser reads the
 /// text again and says what is wrong, if anything.
@@ -24,14 +23,18 @@ type Fast<T> = Result<T, Unsupported>;
 /// Nesting beyond this goes to the general parser, which enforces the limit.
 const DEPTH: usize = MAX_DEPTH / 2;
 
-/// Parses `text` when it stays within the subset, `None` otherwise.
-pub(super) fn parse(text: &str) -> Option<Vec<Document>> {
+/// Parses `text` when it stays within the subset, `None` otherwise. `scratch`
+/// is the space of the caller's previous parses, so that parsing a file
+/// allocates only what the file's values keep; `interner` shares its strings.
+pub(super) fn parse(
+    text: &str,
+    scratch_out: &mut Scratch,
+    interner: &mut Interner,
+) -> Option<Vec<Document>> {
     if !plain_characters(text) {
         return None;
     }
-    // The scratch space of the thread's previous parse, so that parsing a file
-    // allocates only what the file's values keep.
-    let mut scratch = SCRATCH.with(RefCell::take);
+    let mut scratch = std::mem::take(scratch_out);
     scratch.starts.clear();
     scratch.starts.push(0);
     let bytes = text.as_bytes();
@@ -49,22 +52,19 @@ pub(super) fn parse(text: &str) -> Option<Vec<Document>> {
         end: 0,
         nodes: 0,
         scratch,
+        interner: std::mem::take(interner),
     };
     let docs = p.documents().ok();
-    let mut scratch = p.scratch;
-    scratch.items.clear();
-    scratch.entries.clear();
-    SCRATCH.with(|s| s.replace(scratch));
+    p.scratch.items.clear();
+    p.scratch.entries.clear();
+    *interner = p.interner;
+    *scratch_out = p.scratch;
     docs
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::default();
-}
-
-/// Buffers a parse needs only while it runs.
+/// Buffers a parse needs only while it runs, kept by the caller between parses.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     /// Where each line starts, then where the text ends.
     starts: Vec<usize>,
     /// Children of the open collections, each collection's from its base on, so
@@ -137,6 +137,7 @@ struct Parser<'a> {
     /// Nodes of the text so far, keys included, as the general parser counts.
     nodes: usize,
     scratch: Scratch,
+    interner: Interner,
 }
 
 impl<'a> Parser<'a> {
@@ -237,7 +238,7 @@ impl<'a> Parser<'a> {
                 return Err(Unsupported);
             }
             self.count()?;
-            let key = intern(key);
+            let key = self.interner.intern(key);
             let (value, next) = self.value(value_text, at, indent, true, depth + 1)?;
             self.scratch.entries.push((key, value));
             match next.map(|n| self.line(n)) {
@@ -329,6 +330,26 @@ impl<'a> Parser<'a> {
     }
 
     /// A literal block scalar (`|` or `|-`), its header after the `|`.
+    /// The indentation of the content of a block scalar whose header is on
+    /// line `at`: that of its first non-blank line, deeper than `indent`;
+    /// blank lines before it may not be indented further.
+    fn literal_indent(&self, at: usize, indent: usize) -> Fast<usize> {
+        let mut widest_blank = 0;
+        for i in at + 1..self.end {
+            let line = self.line(i);
+            if !line.rest.is_empty() {
+                let k = line.indent;
+                return if k > indent && k >= widest_blank {
+                    Ok(k)
+                } else {
+                    Err(Unsupported)
+                };
+            }
+            widest_blank = widest_blank.max(line.indent);
+        }
+        Err(Unsupported)
+    }
+
     fn literal(&mut self, header: &str, at: usize, indent: usize) -> Fast<Parsed> {
         let (strip, comment) = match header.strip_prefix('-') {
             Some(c) => (true, c),
@@ -337,22 +358,7 @@ impl<'a> Parser<'a> {
         if !ends_line(comment) {
             return Err(Unsupported);
         }
-        // The content's indentation is that of its first non-blank line; blank
-        // lines before it may not be indented further.
-        let mut widest_blank = 0;
-        let mut content_indent = None;
-        for i in at + 1..self.end {
-            let line = self.line(i);
-            if line.rest.is_empty() {
-                widest_blank = widest_blank.max(line.indent);
-            } else {
-                content_indent = Some(line.indent);
-                break;
-            }
-        }
-        let Some(k) = content_indent.filter(|&k| k > indent && k >= widest_blank) else {
-            return Err(Unsupported);
-        };
+        let k = self.literal_indent(at, indent)?;
         let mut value = std::mem::take(&mut self.scratch.literal);
         value.clear();
         let mut blank_run = 0;
@@ -390,7 +396,7 @@ impl<'a> Parser<'a> {
         }
         self.count()?;
         let next = self.after_value(last, indent)?;
-        let scalar = Value::Str(intern(&value));
+        let scalar = Value::Str(self.interner.intern(&value));
         self.scratch.literal = value;
         Ok((scalar, next))
     }
@@ -419,7 +425,7 @@ impl<'a> Parser<'a> {
                     return Err(Unsupported);
                 }
                 self.count()?;
-                Ok((resolve_plain(scalar), &text[end..]))
+                Ok((resolve_plain(scalar, &mut self.interner), &text[end..]))
             }
         }
     }
@@ -433,7 +439,10 @@ impl<'a> Parser<'a> {
             if body.as_bytes()[close] != b'"' {
                 return Err(Unsupported);
             }
-            return Ok((Value::Str(intern(&body[..close])), &body[close + 1..]));
+            return Ok((
+                Value::Str(self.interner.intern(&body[..close])),
+                &body[close + 1..],
+            ));
         }
         let mut value = String::new();
         let mut rest = body;
@@ -446,7 +455,7 @@ impl<'a> Parser<'a> {
                     value.push('\'');
                     rest = after;
                 }
-                None => return Ok((Value::Str(intern(&value)), rest)),
+                None => return Ok((Value::Str(self.interner.intern(&value)), rest)),
             }
         }
     }
@@ -475,7 +484,9 @@ impl<'a> Parser<'a> {
                     }
                     self.count()?;
                     let (value, after) = self.flow_node(after.trim_start_matches(' '), depth)?;
-                    self.scratch.entries.push((intern(key), value));
+                    self.scratch
+                        .entries
+                        .push((self.interner.intern(key), value));
                     rest = after;
                 } else {
                     let (value, after) = self.flow_node(rest, depth)?;
@@ -531,7 +542,7 @@ impl<'a> Parser<'a> {
                     return Err(Unsupported);
                 }
                 self.count()?;
-                Ok((resolve_plain(scalar), &text[end..]))
+                Ok((resolve_plain(scalar, &mut self.interner), &text[end..]))
             }
         }
     }
@@ -593,14 +604,13 @@ mod tests {
     //! exactly what the general parser does (values, document indexes and
     //! positions), and it must answer on the texts records are usually written in.
 
-    use super::super::parse_general;
-    use super::*;
+    use super::super::{parse_fast, parse_general};
     use std::path::Path;
 
     /// Fails when the fast path answers differently from the general parser.
     /// Returns whether it answered.
     fn agrees(text: &str) -> bool {
-        let Some(fast) = parse(text) else {
+        let Some(fast) = parse_fast(text) else {
             return false;
         };
         let (general, error) = parse_general(text);
@@ -682,7 +692,10 @@ mod tests {
             &format!("a: {{{}: 1}}\n", "k".repeat(1025)),
         ];
         for text in texts {
-            assert!(parse(text).is_none(), "the fast path answered:\n{text}");
+            assert!(
+                parse_fast(text).is_none(),
+                "the fast path answered:\n{text}"
+            );
         }
     }
 

@@ -7,9 +7,9 @@
 //! collection, a tag outside the core schema) is noted on its document rather than
 //! refused: a record must not have it, other YAML in a repository may.
 
-use crate::value::{Text, Value};
+use crate::value::{Interner, Text, Value};
 use rustc_hash::FxHashSet as HashSet;
-use saphyr_parser::{Marker, Parser, Span as YSpan};
+use saphyr_parser::{Marker, Span as YSpan};
 
 mod builder;
 mod fast;
@@ -84,15 +84,32 @@ pub struct SyntaxError {
     pub help: Option<&'static str>,
 }
 
-/// Parses every document of a YAML stream. Documents completed before an error are
-/// returned along with it.
-///
-/// Texts written in the plain block style of records take a fast path; any other
-/// text, and every error, goes through saphyr.
+/// Parses every document of a YAML stream, alone (see [`Parser`] for many files).
 pub fn parse(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
-    match fast::parse(text) {
-        Some(docs) => (docs, None),
-        None => parse_general(text),
+    Parser::default().parse(text)
+}
+
+/// A parser of YAML streams that keeps, from one stream to the next, the
+/// strings they share (one allocation for `owner` in every record) and its
+/// scratch space. The loader keeps one per worker for as long as it reads a
+/// repository; both go when it is dropped, the values keep their strings.
+#[derive(Default)]
+pub struct Parser {
+    interner: Interner,
+    scratch: fast::Scratch,
+}
+
+impl Parser {
+    /// Parses every document of a YAML stream. Documents completed before an
+    /// error are returned along with it.
+    ///
+    /// Texts written in the plain block style of records take a fast path; any
+    /// other text, and every error, goes through saphyr.
+    pub fn parse(&mut self, text: &str) -> (Vec<Document>, Option<SyntaxError>) {
+        match fast::parse(text, &mut self.scratch, &mut self.interner) {
+            Some(docs) => (docs, None),
+            None => general(text, &mut self.interner),
+        }
     }
 }
 
@@ -100,12 +117,25 @@ pub fn parse(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
 /// (public for the tests that compare them).
 #[doc(hidden)]
 pub fn parse_general(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
+    general(text, &mut Interner::default())
+}
+
+/// Parses through saphyr, sharing strings through `interner`.
+fn general(text: &str, interner: &mut Interner) -> (Vec<Document>, Option<SyntaxError>) {
+    let mut builder = builder::Builder::default();
+    builder.interner = std::mem::take(interner);
+    let error = build(text, &mut builder);
+    *interner = std::mem::take(&mut builder.interner);
+    (builder.docs, error)
+}
+
+/// Feeds saphyr's events of `text` to `builder`; the error that stops it, if any.
+fn build(text: &str, builder: &mut builder::Builder) -> Option<SyntaxError> {
     // YAML allows no control character but tab and line breaks; saphyr lets most
     // through and stumbles on NUL with a message about something else. The
     // documents that end before the first one (and before any other error) are kept.
     let control = control_character(text);
-    let mut builder = builder::Builder::default();
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let result = match next {
             Ok((event, span)) => match &control {
@@ -123,21 +153,17 @@ pub fn parse_general(text: &str) -> (Vec<Document>, Option<SyntaxError>) {
         if let Err(e) = result {
             // A control character is an error wherever saphyr stops: it may stop
             // before it (NUL ends a quoted scalar early), for its sake.
-            let e = control.map_or_else(|| refine(text, e), |(_, c)| c);
-            return (builder.docs, Some(e));
+            return Some(control.map_or_else(|| refine(text, e), |(_, c)| c));
         }
     }
-    match control {
-        Some((_, e)) => (builder.docs, Some(e)),
-        None => (builder.docs, None),
-    }
+    control.map(|(_, e)| e)
 }
 
 /// [`parse`]'s fast path alone: `None` where it leaves the text to saphyr (public
 /// for the tests that compare them).
 #[doc(hidden)]
 pub fn parse_fast(text: &str) -> Option<Vec<Document>> {
-    fast::parse(text)
+    fast::parse(text, &mut Default::default(), &mut Interner::default())
 }
 
 /// The first character YAML does not allow (a control character other than tab

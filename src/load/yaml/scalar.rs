@@ -2,7 +2,7 @@
 //! and `yes` stay strings) and its explicit tags (`!!int "42"` is a number, `! 12`
 //! a string). A tag JSON has no value for is a [`Problem`], not a guess.
 
-use crate::value::{Value, intern};
+use crate::value::{Interner, Value};
 
 /// Why a node has no JSON value, and what to do about it.
 pub(super) struct Problem {
@@ -60,10 +60,15 @@ pub(super) fn tag_of(tag: Option<&saphyr_parser::Tag>) -> Tag {
 }
 
 /// The value of a scalar written `text` (`plain` when unquoted) under its tag.
-pub(super) fn scalar(text: &str, plain: bool, tag: &Tag) -> Result<Value, Problem> {
+pub(super) fn scalar(
+    text: &str,
+    plain: bool,
+    tag: &Tag,
+    interner: &mut Interner,
+) -> Result<Value, Problem> {
     match tag {
-        Tag::None if plain => Ok(resolve_plain(text)),
-        Tag::None | Tag::NonSpecific | Tag::Str => Ok(Value::Str(intern(text))),
+        Tag::None if plain => Ok(resolve_plain(text, interner)),
+        Tag::None | Tag::NonSpecific | Tag::Str => Ok(Value::Str(interner.intern(text))),
         Tag::Int => match parse_int(text) {
             Some(v @ Value::Int(_)) => Ok(v),
             Some(_) => Err(problem(
@@ -230,7 +235,7 @@ pub(super) fn shown(text: &str) -> String {
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
-pub fn resolve_plain(text: &str) -> Value {
+pub fn resolve_plain(text: &str, interner: &mut Interner) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -239,7 +244,7 @@ pub fn resolve_plain(text: &str) -> Value {
     }
     let first = text.as_bytes()[0];
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Value::Str(intern(text));
+        return Value::Str(interner.intern(text));
     }
     if let Some(n) = parse_int(text) {
         return n;
@@ -250,7 +255,7 @@ pub fn resolve_plain(text: &str) -> Value {
     {
         return Value::Float(f);
     }
-    Value::Str(intern(text))
+    Value::Str(interner.intern(text))
 }
 
 /// A core schema integer: `Int`, or `Str` with the digits as written when it is
@@ -305,7 +310,7 @@ mod tests {
     use super::*;
 
     fn tagged(tag: Tag, text: &str) -> Result<serde_json::Value, String> {
-        scalar(text, true, &tag)
+        scalar(text, true, &tag, &mut Interner::default())
             .map(|v| v.to_json())
             .map_err(|p| p.message)
     }
@@ -314,7 +319,9 @@ mod tests {
     fn core_tags_apply_to_any_style() {
         use serde_json::json;
         assert_eq!(
-            scalar("42", false, &Tag::Int).ok().map(|v| v.to_json()),
+            scalar("42", false, &Tag::Int, &mut Interner::default())
+                .ok()
+                .map(|v| v.to_json()),
             Some(json!(42))
         );
         assert_eq!(tagged(Tag::Int, "0x1f"), Ok(json!(31)));
