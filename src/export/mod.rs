@@ -273,3 +273,43 @@ fn first_content_line(text: &str) -> u32 {
     }
     1
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use crate::model::Kind;
+    use std::collections::BTreeSet;
+
+    /// The export schema names every kind and every reference field the model has.
+    #[test]
+    fn the_export_schema_lists_every_kind_and_field() {
+        let text = super::SCHEMA;
+        let schema: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut enums: Vec<BTreeSet<String>> = Vec::new();
+        collect_enums(&schema, &mut enums);
+        let kinds: BTreeSet<String> = Kind::ALL.iter().map(|k| k.name().to_string()).collect();
+        let fields: BTreeSet<String> = Kind::ALL
+            .iter()
+            .flat_map(|k| k.ref_fields().iter().map(|f| f.field.name(*k).to_string()))
+            .collect();
+        assert!(enums.contains(&kinds), "kinds: {kinds:?}");
+        assert!(enums.contains(&fields), "fields: {fields:?}");
+    }
+
+    fn collect_enums(v: &serde_json::Value, out: &mut Vec<BTreeSet<String>>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Array(items)) = m.get("enum") {
+                    out.push(
+                        items
+                            .iter()
+                            .filter_map(|i| i.as_str().map(String::from))
+                            .collect(),
+                    );
+                }
+                m.values().for_each(|v| collect_enums(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect_enums(v, out)),
+            _ => {}
+        }
+    }
+}
