@@ -25,7 +25,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
     let Some(kind) = Kind::parse_loose(&args.kind) else {
         bail!(
             "`{}` is not a kind: use one of {}",
-            args.kind,
+            super::shown_text(&args.kind),
             Kind::ALL
                 .iter()
                 .map(|k| k.id())
@@ -86,7 +86,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
         if super::init::is_exists(&e) {
             bail!(
                 "{} exists already: pick another name, or edit it",
-                path.display()
+                super::shown(&path)
             );
         }
         return Err(e);
