@@ -310,3 +310,32 @@ fn text_units(value: &dyn Val) -> u64 {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A meter charges only while it evaluates: a counting function called
+    /// outside an evaluation (or after it) fails, and each evaluation starts
+    /// from its own budget, whatever the one before it spent.
+    #[test]
+    fn a_meter_charges_only_while_it_evaluates() {
+        let env = Arc::new(Env::stdlib());
+        let meter = Meter::new();
+        let mut context = Context::with_env(env.clone());
+        register(&mut context, &env, &meter).unwrap();
+        assert!(meter.charge(1).is_err());
+        let tree = super::super::instrument::instrument(
+            env.parser()
+                .parse("[1, 2, 3].map(x, x + 1).size()")
+                .unwrap(),
+        );
+        let (first, spent) = meter.evaluate(&tree, &context, 2, Duration::from_secs(60));
+        assert!(first.is_err());
+        assert_eq!(spent.exceeded, Some(Exceeded::Cost));
+        let (second, spent) = meter.evaluate(&tree, &context, EVAL_UNITS, Duration::from_secs(60));
+        assert_eq!(second, Ok(cel::Value::Int(3)));
+        assert_eq!(spent.exceeded, None);
+        assert!(meter.charge(1).is_err());
+    }
+}
