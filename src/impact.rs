@@ -3,6 +3,7 @@
 
 use crate::link::{Catalog, Ix};
 use crate::model::{Field, Kind, Reference, Spec};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -149,39 +150,8 @@ const PATH_KEPT: usize = 64;
 
 /// Everything a change to `root` touches (breadth first, each record once).
 pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
-    let n = catalog.repo.records.len();
-    let mut parent: Vec<Option<Ix>> = vec![None; 0];
-    parent.resize(n, None);
-    let mut seen = vec![false; n];
-    seen[root as usize] = true;
-    let mut order = vec![(root, 0usize)];
-    let mut queue = VecDeque::from([(root, 0usize)]);
-    let mut children: rustc_hash::FxHashMap<Ix, Vec<Ix>> = Default::default();
-    while let Some((v, depth)) = queue.pop_front() {
-        let next = dependents(catalog, v);
-        for &w in &next {
-            if !std::mem::replace(&mut seen[w as usize], true) {
-                parent[w as usize] = Some(v);
-                order.push((w, depth + 1));
-                queue.push_back((w, depth + 1));
-            }
-        }
-        children.insert(v, next);
-    }
-    // The last PATH_KEPT records of each path, built from the parent's (linear
-    // in the records, however long the chains).
-    let mut tails: rustc_hash::FxHashMap<Ix, Vec<Ix>> = Default::default();
-    for &(v, _) in &order {
-        let mut tail = match parent[v as usize] {
-            Some(up) => tails.get(&up).cloned().unwrap_or_default(),
-            None => Vec::new(),
-        };
-        if tail.len() == PATH_KEPT {
-            tail.remove(0);
-        }
-        tail.push(v);
-        tails.insert(v, tail);
-    }
+    let walk = walk(catalog, root);
+    let tails = tails(&walk);
     let path = |v: Ix| {
         let tail = tails.get(&v).map(Vec::as_slice).unwrap_or_default();
         let mut p = Vec::with_capacity(tail.len() + 2);
@@ -192,16 +162,12 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
         p.extend(tail.iter().map(|ix| catalog.record(*ix).id.to_string()));
         p
     };
-    let mut nodes: Vec<Node> = order
+    let mut nodes: Vec<Node> = walk
+        .order
         .iter()
         .map(|&(ix, depth)| {
-            node(
-                catalog,
-                ix,
-                depth,
-                path(ix),
-                children.get(&ix).map(Vec::as_slice).unwrap_or(&[]),
-            )
+            let children = walk.children.get(&ix).map(Vec::as_slice).unwrap_or(&[]);
+            node(catalog, ix, depth, path(ix), children)
         })
         .collect();
     let root_node = nodes.remove(0);
@@ -215,6 +181,60 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
         approvals,
         tier1_reached,
     }
+}
+
+/// The records a change to the root reaches, breadth first.
+struct Walk {
+    /// Each record once, with its depth; the root first.
+    order: Vec<(Ix, usize)>,
+    /// The record each was first reached from.
+    parent: Vec<Option<Ix>>,
+    /// The dependents of each record walked.
+    children: FxHashMap<Ix, Vec<Ix>>,
+}
+
+fn walk(catalog: &Catalog, root: Ix) -> Walk {
+    let n = catalog.repo.records.len();
+    let mut parent: Vec<Option<Ix>> = vec![None; n];
+    let mut seen = vec![false; n];
+    seen[root as usize] = true;
+    let mut order = vec![(root, 0usize)];
+    let mut queue = VecDeque::from([(root, 0usize)]);
+    let mut children: FxHashMap<Ix, Vec<Ix>> = FxHashMap::default();
+    while let Some((v, depth)) = queue.pop_front() {
+        let next = dependents(catalog, v);
+        for &w in &next {
+            if !std::mem::replace(&mut seen[w as usize], true) {
+                parent[w as usize] = Some(v);
+                order.push((w, depth + 1));
+                queue.push_back((w, depth + 1));
+            }
+        }
+        children.insert(v, next);
+    }
+    Walk {
+        order,
+        parent,
+        children,
+    }
+}
+
+/// The last [`PATH_KEPT`] records of each path, built from the parent's
+/// (linear in the records, however long the chains).
+fn tails(walk: &Walk) -> FxHashMap<Ix, Vec<Ix>> {
+    let mut tails: FxHashMap<Ix, Vec<Ix>> = FxHashMap::default();
+    for &(v, _) in &walk.order {
+        let mut tail = match walk.parent[v as usize] {
+            Some(up) => tails.get(&up).cloned().unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if tail.len() == PATH_KEPT {
+            tail.remove(0);
+        }
+        tail.push(v);
+        tails.insert(v, tail);
+    }
+    tails
 }
 
 /// The lifecycle of a Service or a CI, as written.

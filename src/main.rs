@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Ok(Err(e)) => {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("error: {e:#}");
+                eprintln!("{}", cli::fatal(&e));
             }
             cli::Status::Failure.into()
         }

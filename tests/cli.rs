@@ -78,3 +78,20 @@ fn holds_a_backslash(path: &Path, spec: &str) -> bool {
         .iter()
         .any(|o| o.contains(&b'\\') || o.contains(&b'\r'))
 }
+
+/// A folder name is untrusted (it can come from a pull request's tree): one
+/// with terminal controls, a line break and a workflow command reaches the
+/// fatal error escaped, on one line.
+#[test]
+fn a_hostile_folder_name_reaches_the_fatal_error_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::itsm(
+        dir.path(),
+        &["-C", "x\n::error::pwned\u{1b}]0;t\u{7}\u{202e}", "check"],
+    );
+    common::assert_exit(&out, 2);
+    assert_eq!(
+        common::stderr(&out),
+        "error: x\\n::error::pwned\\u{1b}]0;t\\u{7}\\u{202e} is not a folder\n"
+    );
+}

@@ -122,3 +122,19 @@ fn a_linked_folder_is_never_written() {
     );
     assert!(files_under(outside.path()).is_empty());
 }
+
+/// A file name is untrusted (a glob over a pull request's files): one with
+/// terminal controls, a line break and a workflow command reaches the fatal
+/// error escaped, on one line, and nothing is written.
+#[test]
+fn a_hostile_file_name_reaches_the_fatal_error_escaped() {
+    let dir = repo(None);
+    let name = "in/x\u{1b}[31m\n::error::pwned\u{202e}##[add-mask]s.yaml";
+    let out = itsm(dir.path(), &["--today", TODAY, "import", "backstage", name]);
+    common::assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read in/x\\u{1b}[31m\\n::error::pwned\\u{202e}##\\[add-mask]s.yaml: No such file or directory (os error 2)\n"
+    );
+    assert_eq!(stdout(&out), "");
+}

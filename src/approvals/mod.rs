@@ -285,9 +285,10 @@ fn policy_rules(
     if all.is_empty() {
         return Ok(());
     }
-    let contexts = [
-        rules::root_context(sides.base, &env, today),
-        rules::root_context(sides.head, &env, today),
+    // a root that cannot be built leaves every `when` unevaluated: matching
+    let roots = [
+        rules::Root::new(sides.base, &env, today),
+        rules::Root::new(sides.head, &env, today),
     ];
     for (touch, entry) in diff.touched() {
         let mut versions = Vec::new();
@@ -301,19 +302,21 @@ fn policy_rules(
             let Ok(this) = cel::to_value(rules::RuleView(record)) else {
                 continue;
             };
-            let mut scope = contexts[side].new_inner_scope();
-            scope.add_variable_from_value("self", this);
-            apply_rules(&all, record, &scope, c)?;
+            match &roots[side] {
+                Ok(root) => apply_rules(&all, record, Ok(&root.scope(this)), c)?,
+                Err(e) => apply_rules(&all, record, Err(e), c)?,
+            }
         }
     }
     Ok(())
 }
 
-/// Adds what the rules for `record`'s kind ask, where their `when` holds in `scope`.
+/// Adds what the rules for `record`'s kind ask, where their `when` holds in
+/// `scope` (or why there is no scope to evaluate them in).
 fn apply_rules(
     all: &[(Rule, &Arc<Catalog>)],
     record: &Record,
-    scope: &cel::Context<'_, '_>,
+    scope: Result<&rules::Scope<'_>, &cel::DeclarationError>,
     c: &mut Collector<'_>,
 ) -> Result<(), NoTeam> {
     for (rule, rule_side) in all.iter().filter(|(r, _)| r.kind == record.id.kind) {
@@ -321,7 +324,11 @@ fn apply_rules(
             continue;
         };
         let policy = &rule_side.record(rule.policy).id;
-        let why = match rules::when_holds(rule, scope) {
+        let holds = match scope {
+            Ok(scope) => rules::when_holds(rule, scope),
+            Err(e) => Err(rules::Unevaluated::NoContext(e.clone())),
+        };
+        let why = match holds {
             Ok(false) => continue,
             Ok(true) => format!("rule `{}` of {policy}", rule.id),
             Err(e) => format!("rule `{}` of {policy} ({e}; counted as matching)", rule.id),

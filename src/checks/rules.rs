@@ -16,7 +16,7 @@ mod instrument;
 mod meter;
 mod regex;
 
-pub use bounded::{Expression, RUN_TIME, RUN_UNITS};
+pub use bounded::{Bound, Expression, RUN_TIME, RUN_UNITS, Scope};
 pub use bounds::{MAX_DEPTH, MAX_SOURCE_BYTES};
 pub use meter::{EVAL_TIME, EVAL_UNITS};
 pub use regex::MAX_REGEX_SIZE;
@@ -26,10 +26,11 @@ use crate::link::{Catalog, Ix};
 use crate::model::spec::policy::{Rule as PolicyRule, RuleSeverity};
 use crate::model::{Kind, Node, Record, RecordId};
 use crate::value::Value;
-use bounded::{Bound, Budget, on_big_stack};
+use bounded::{Budget, on_big_stack};
 use cel::objects::Value as Cel;
 use cel::{Context, Env, ExecutionError};
 use jiff::civil::Date;
+use meter::Meter;
 use std::sync::Arc;
 
 /// A compiled rule of a Policy.
@@ -228,7 +229,16 @@ fn evaluate_all(
     rules: &[Rule],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let root = root_context(catalog, env, today);
+    let root = match Root::new(catalog, env, today) {
+        Ok(root) => root,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                Code::Rule,
+                format!("the Policy rules were not evaluated: {e}"),
+            ));
+            return;
+        }
+    };
     let mut overruns: Vec<Option<Overrun>> = rules.iter().map(|_| None).collect();
     for kind in Kind::ALL {
         let of_kind: Vec<usize> = (0..rules.len())
@@ -242,8 +252,7 @@ fn evaluate_all(
             let Ok(this) = cel::to_value(RuleView(record)) else {
                 continue;
             };
-            let mut scope = root.new_inner_scope();
-            scope.add_variable_from_value("self", this);
+            let scope = root.scope(this);
             for &i in &of_kind {
                 if let Some(overrun) = &mut overruns[i] {
                     overrun.skipped += 1;
@@ -314,25 +323,55 @@ impl serde::Serialize for WithBody<'_> {
     }
 }
 
-/// The context shared by every evaluation: `today`, `ref`, and the functions
-/// that meter an evaluation.
-pub fn root_context(
-    catalog: &Arc<Catalog>,
-    env: &Arc<Env>,
-    today: Date,
-) -> Context<'static, 'static> {
-    let mut root = Context::with_env(env.clone());
-    root.add_variable_from_value("today", today.to_string());
-    meter::register(&mut root, env);
-    let catalog = catalog.clone();
-    let _ = root.add_function(
-        "ref",
-        move |cel::extractors::Arguments(args): cel::extractors::Arguments| lookup(&catalog, &args),
-    );
-    root
+/// What every evaluation of a run starts from: a context with `today`, `ref`
+/// and the functions that meter an evaluation, and the [`Meter`] those charge.
+/// The run that builds it owns both, and drops them with it.
+pub struct Root {
+    context: Context<'static, 'static>,
+    meter: Arc<Meter>,
 }
 
-fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
+impl Root {
+    /// The root context of a run over `catalog`. Fails only if the standard
+    /// library declares a name of ours (`ref`, the counting functions).
+    pub fn new(
+        catalog: &Arc<Catalog>,
+        env: &Arc<Env>,
+        today: Date,
+    ) -> Result<Root, cel::DeclarationError> {
+        let Root { mut context, meter } = Root::bare(env, today)?;
+        let (catalog, charged) = (catalog.clone(), meter.clone());
+        context.add_function(
+            "ref",
+            move |cel::extractors::Arguments(args): cel::extractors::Arguments| {
+                lookup(&catalog, &charged, &args)
+            },
+        )?;
+        Ok(Root { context, meter })
+    }
+
+    /// A root context with `today` and the counting functions, no `ref`
+    /// (for conditions on records outside a Policy).
+    pub fn bare(env: &Arc<Env>, today: Date) -> Result<Root, cel::DeclarationError> {
+        let meter = Meter::new();
+        let mut context = Context::with_env(env.clone());
+        context.add_variable_from_value("today", today.to_string());
+        meter::register(&mut context, env, &meter)?;
+        Ok(Root { context, meter })
+    }
+
+    /// The scope of one evaluation, with `self` set to `this`.
+    pub fn scope(&self, this: Cel) -> Scope<'_> {
+        let mut context = self.context.new_inner_scope();
+        context.add_variable_from_value("self", this);
+        Scope {
+            context,
+            meter: &self.meter,
+        }
+    }
+}
+
+fn lookup(catalog: &Catalog, meter: &Meter, args: &[Cel]) -> Result<Cel, ExecutionError> {
     let text = |v: &Cel| match v {
         Cel::String(s) => Ok(s.to_string()),
         other => Err(ExecutionError::function_error(
@@ -364,10 +403,10 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
     match found {
         Ok(ix) => {
             // refused once the budget is spent; paid for its size once built
-            meter::charge(1)?;
+            meter.charge(1)?;
             let value = cel::to_value(RuleView(catalog.record(ix)))
                 .map_err(|e| ExecutionError::function_error("ref", e.to_string()))?;
-            meter::charge(meter::value_units(&value))?;
+            meter.charge(meter::value_units(&value))?;
             Ok(value)
         }
         Err(_) => Err(ExecutionError::function_error(
@@ -381,27 +420,43 @@ fn lookup(catalog: &Catalog, args: &[Cel]) -> Result<Cel, ExecutionError> {
 /// without `when` always holds. The error says why it could not be evaluated,
 /// a bound it ran into included. Runs on a thread of its own, whose stack holds
 /// the deepest rule the bounds let through.
-pub fn when_holds(rule: &Rule, scope: &Context<'_, '_>) -> Result<bool, String> {
+pub fn when_holds(rule: &Rule, scope: &Scope<'_>) -> Result<bool, Unevaluated> {
     let Some(when) = &rule.when else {
         return Ok(true);
     };
     let outcome = on_big_stack(|| verdict("when", when.evaluate(scope, &rule.budget)))
-        .map_err(|e| format!("`when` could not be evaluated: cannot start a thread: {e}"))?;
-    outcome.map_err(|bound| format!("`when` {bound}"))?
+        .map_err(Unevaluated::Thread)?;
+    outcome.map_err(|bound| Unevaluated::Bound("when", bound))?
+}
+
+/// Why a rule's `when` or `assert` gave no verdict on a record. The cause is
+/// part of the message (rules' findings show it on one line).
+#[derive(Debug, thiserror::Error)]
+pub enum Unevaluated {
+    #[error("`when` could not be evaluated: cannot start a thread: {0}")]
+    Thread(std::io::Error),
+    /// No context to evaluate it in ([`Root::new`] failed).
+    #[error("`when` could not be evaluated: {0}")]
+    NoContext(cel::DeclarationError),
+    #[error("`{0}` {1}")]
+    Bound(&'static str, Bound),
+    /// The value, clipped for the message.
+    #[error("`{0}` gave {1}, not true or false")]
+    NotBool(&'static str, String),
+    /// The interpreter's error, clipped for the message.
+    #[error("`{0}` could not be evaluated: {1}")]
+    Failed(&'static str, String),
 }
 
 /// A bool, or why the result is not one.
 fn verdict(
-    key: &str,
+    key: &'static str,
     outcome: Result<Result<Cel, ExecutionError>, Bound>,
-) -> Result<Result<bool, String>, Bound> {
+) -> Result<Result<bool, Unevaluated>, Bound> {
     Ok(match outcome? {
         Ok(Cel::Bool(b)) => Ok(b),
-        Ok(other) => Err(format!("`{key}` gave {}, not true or false", clip(&other))),
-        Err(e) => Err(format!(
-            "`{key}` could not be evaluated: {}",
-            clip(&Shown(e))
-        )),
+        Ok(other) => Err(Unevaluated::NotBool(key, clip(&other))),
+        Err(e) => Err(Unevaluated::Failed(key, clip(&Shown(e)))),
     })
 }
 
@@ -410,7 +465,7 @@ fn verdict(
 fn evaluate(
     catalog: &Catalog,
     rule: &Rule,
-    scope: &Context<'_, '_>,
+    scope: &Scope<'_>,
     ix: Ix,
 ) -> Result<Option<Diagnostic>, Overrun> {
     let record = catalog.record(ix);
@@ -487,7 +542,7 @@ impl<T: std::fmt::Display> std::fmt::Debug for Shown<T> {
     }
 }
 
-fn failure(rule: &Rule, policy: &RecordId, record: &Record, reason: String) -> Diagnostic {
+fn failure(rule: &Rule, policy: &RecordId, record: &Record, reason: Unevaluated) -> Diagnostic {
     Diagnostic::new(
         Code::Rule,
         format!("[{}] {}: {reason}", rule.id, rule.message),

@@ -4,7 +4,7 @@
 use super::at;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
-use crate::model::{ChangeType, CiLifecycle, CiType, Field, Kind, Lifecycle, Node};
+use crate::model::{ChangeType, CiLifecycle, CiType, Field, Kind, Lifecycle, Node, RecordId};
 
 pub fn missing_sla(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for s in catalog.of_kind(Kind::Service) {
@@ -124,88 +124,109 @@ fn is_ci_type(entry: &str) -> bool {
 
 pub fn standard_change_scope(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for sc in catalog.of_kind(Kind::StandardChange) {
-        let r = catalog.record(sc);
-        let Some(standard) = r.spec.standard_change() else {
-            continue;
-        };
-        for (i, item) in standard.applies_to() {
-            if !is_ci_type(item) && catalog.find(Kind::Service, item).is_none() {
-                let d = Diagnostic::new(
-                    Code::UnresolvedRef,
-                    format!(
-                        "{} applies to `{item}`, which is neither a CI type nor a Service",
-                        r.id
-                    ),
-                )
-                .with_help(format!(
-                    "use a Service name or a CI type: {}",
-                    CI_TYPES.join(", ")
-                ));
-                diags.push(at(catalog, sc, d, Node::AppliesTo(i)));
-            }
-        }
+        applies_to_resolves(catalog, sc, diags);
     }
     for c in catalog.of_kind(Kind::Change) {
-        let change = catalog.record(c);
-        let Some(spec) = change
-            .spec
-            .change()
-            .filter(|s| s.change_type == Some(ChangeType::Standard))
-        else {
-            continue;
+        within_standard_change(catalog, c, diags);
+    }
+}
+
+/// Every `appliesTo` entry of the StandardChange `sc` is a CI type or a Service.
+fn applies_to_resolves(catalog: &Catalog, sc: Ix, diags: &mut Vec<Diagnostic>) {
+    let r = catalog.record(sc);
+    let Some(standard) = r.spec.standard_change() else {
+        return;
+    };
+    for (i, item) in standard.applies_to() {
+        if !is_ci_type(item) && catalog.find(Kind::Service, item).is_none() {
+            let d = Diagnostic::new(
+                Code::UnresolvedRef,
+                format!(
+                    "{} applies to `{item}`, which is neither a CI type nor a Service",
+                    r.id
+                ),
+            )
+            .with_help(format!(
+                "use a Service name or a CI type: {}",
+                CI_TYPES.join(", ")
+            ));
+            diags.push(at(catalog, sc, d, Node::AppliesTo(i)));
+        }
+    }
+}
+
+/// A standard Change `c` stays within its StandardChange: its risk at most
+/// `maxRisk`, what it impacts within `appliesTo`.
+fn within_standard_change(catalog: &Catalog, c: Ix, diags: &mut Vec<Diagnostic>) {
+    let change = catalog.record(c);
+    let Some(spec) = change
+        .spec
+        .change()
+        .filter(|s| s.change_type == Some(ChangeType::Standard))
+    else {
+        return;
+    };
+    let Some(sc) = catalog.targets(c, Field::StandardChange).next() else {
+        return;
+    };
+    let standard = catalog.record(sc);
+    let Some(scope) = standard.spec.standard_change() else {
+        return;
+    };
+    if let (Some(risk), Some(max)) = (spec.risk, scope.max_risk)
+        && risk > max
+    {
+        let d = Diagnostic::new(
+            Code::StandardChangeScope,
+            format!(
+                "{} is {risk} risk, above the `maxRisk: {max}` of {}",
+                change.id, standard.id
+            ),
+        )
+        .with_help("make it a normal Change, or lower its risk if that is right");
+        diags.push(at(catalog, c, d, Node::Risk));
+    }
+    let applies: Vec<&str> = scope.applies_to().map(|(_, a)| a).collect();
+    if !applies.is_empty() {
+        impacts_within(catalog, c, &standard.id, &applies, diags);
+    }
+}
+
+/// Each record the Change `c` impacts is in `applies` (by CI type or Service name).
+fn impacts_within(
+    catalog: &Catalog,
+    c: Ix,
+    standard: &RecordId,
+    applies: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let change = catalog.record(c);
+    for link in catalog.out[c as usize]
+        .iter()
+        .filter(|l| l.field == Field::Impacts)
+    {
+        let target = catalog.record(link.to);
+        let (inside, what) = match target.id.kind {
+            Kind::Ci => {
+                let t = ci_type(target);
+                (applies.contains(&t), format!("{} (a {t})", target.id))
+            }
+            _ => (
+                applies.contains(&target.id.name.as_str()),
+                target.id.to_string(),
+            ),
         };
-        let Some(sc) = catalog.targets(c, Field::StandardChange).next() else {
-            continue;
-        };
-        let standard = catalog.record(sc);
-        let Some(scope) = standard.spec.standard_change() else {
-            continue;
-        };
-        if let (Some(risk), Some(max)) = (spec.risk, scope.max_risk)
-            && risk > max
-        {
+        if !inside {
             let d = Diagnostic::new(
                 Code::StandardChangeScope,
                 format!(
-                    "{} is {risk} risk, above the `maxRisk: {max}` of {}",
-                    change.id, standard.id
+                    "{} impacts {what}, outside what {standard} applies to ({})",
+                    change.id,
+                    applies.join(", ")
                 ),
             )
-            .with_help("make it a normal Change, or lower its risk if that is right");
-            diags.push(at(catalog, c, d, Node::Risk));
-        }
-        let applies: Vec<&str> = scope.applies_to().map(|(_, a)| a).collect();
-        if applies.is_empty() {
-            continue;
-        }
-        for link in catalog.out[c as usize]
-            .iter()
-            .filter(|l| l.field == Field::Impacts)
-        {
-            let target = catalog.record(link.to);
-            let (inside, what) = match target.id.kind {
-                Kind::Ci => {
-                    let t = ci_type(target);
-                    (applies.contains(&t), format!("{} (a {t})", target.id))
-                }
-                _ => (
-                    applies.contains(&target.id.name.as_str()),
-                    target.id.to_string(),
-                ),
-            };
-            if !inside {
-                let d = Diagnostic::new(
-                    Code::StandardChangeScope,
-                    format!(
-                        "{} impacts {what}, outside what {} applies to ({})",
-                        change.id,
-                        standard.id,
-                        applies.join(", ")
-                    ),
-                )
-                .with_help("a standard Change may only touch what its StandardChange lists in `appliesTo`; make it a normal Change");
-                diags.push(at(catalog, c, d, link.pointer(Kind::Change)));
-            }
+            .with_help("a standard Change may only touch what its StandardChange lists in `appliesTo`; make it a normal Change");
+            diags.push(at(catalog, c, d, link.pointer(Kind::Change)));
         }
     }
 }

@@ -50,7 +50,7 @@ pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
     if !global.quiet {
         print(&format!(
             "built: {files} files in {}{}\n",
-            out.display(),
+            super::shown(&out),
             if warnings > 0 {
                 format!(" ({warnings} warnings: run `itsm check`)")
             } else {

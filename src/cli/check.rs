@@ -59,7 +59,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Result<Status> {
             Format::Sarif.render(&report, false, true).as_bytes(),
             true,
         )
-        .with_context(|| format!("cannot write the SARIF report to {}", path.display()))?;
+        .with_context(|| format!("cannot write the SARIF report to {}", super::shown(path)))?;
     }
     if let Some(path) = &args.github_output {
         append(
@@ -87,5 +87,5 @@ pub(super) fn append(path: &Path, text: &str) -> Result<()> {
         .append(true)
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
-        .with_context(|| format!("cannot append to {}", path.display()))
+        .with_context(|| format!("cannot append to {}", super::shown(path)))
 }

@@ -75,6 +75,7 @@ fn run_backstage(global: &Global, args: BackstageArgs) -> Result<Status> {
     if let Some(sla) = &args.sla
         && catalog.find(Kind::Sla, sla).is_none()
     {
+        let sla = super::shown_text(sla);
         bail!(
             "--sla {sla}: no SLA of that name in the repository; create it first (itsm new sla {sla})"
         );
@@ -91,7 +92,7 @@ fn run_backstage(global: &Global, args: BackstageArgs) -> Result<Status> {
             backstage::parse(&text, &file.display().to_string()).map_err(|e| {
                 anyhow::anyhow!(
                     "{}: fix the YAML and run again (nothing was written)",
-                    printable(&e)
+                    printable(&e.to_string())
                 )
             })?;
         entities.extend(found);
@@ -132,28 +133,31 @@ fn read_bounded(path: &Path) -> Result<String> {
     use std::io::Read;
     let limit = itsm::load::MAX_FILE_BYTES;
     let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", super::shown(path)))?;
     let mut bytes = Vec::new();
     file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .with_context(|| format!("cannot read {}", super::shown(path)))?;
     if bytes.len() > limit {
         bail!(
             "{}: larger than {} MiB: split it (nothing was written)",
-            path.display(),
+            super::shown(path),
             limit / (1024 * 1024)
         );
     }
-    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", super::shown(path)))
 }
 
 fn read_login_map(path: &Path) -> Result<LoginMap> {
     let text = read_bounded(path)?;
     LoginMap::parse(&text, &path.display().to_string()).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| printable(e).into_owned()).collect();
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| printable(&e.to_string()).into_owned())
+            .collect();
         anyhow::anyhow!(
             "--login-map {}:\n  {}\nfix the login map and run again (nothing was written)",
-            path.display(),
+            super::shown(path),
             lines.join("\n  ")
         )
     })

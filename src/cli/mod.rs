@@ -116,6 +116,36 @@ pub enum Command {
     Schema(schema::SchemaArgs),
 }
 
+/// A fatal error as `main` prints it (`error: ` and the cause chain), made safe
+/// for the terminal or CI log it reaches. Untrusted values are escaped where
+/// they are formatted; this is the backstop for any that a message (or a
+/// library's error text) lets through: controls other than the line breaks
+/// of a multi-line message are shown escaped, and every line is guarded
+/// against being read as a workflow command ([`itsm::output::escape::lines`]).
+/// A message that is already safe is printed as it is.
+pub fn fatal(e: &anyhow::Error) -> String {
+    let text = format!("error: {e:#}");
+    let mut visible = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => visible.push('\n'),
+            c => itsm::output::escape::push_visible(&mut visible, c),
+        }
+    }
+    itsm::output::escape::lines(&visible)
+}
+
+/// A path named in a message, escaped for the terminal or CI log the message
+/// reaches (a file name can hold controls, line breaks, workflow commands).
+pub fn shown(path: &std::path::Path) -> String {
+    itsm::output::escape::log(&path.display().to_string()).into_owned()
+}
+
+/// A value given on the command line, named in a message: escaped as [`shown`].
+pub fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
+    itsm::output::escape::log(text)
+}
+
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     itsm::time::date(s).ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
 }
@@ -174,13 +204,13 @@ impl Global {
         match &self.dir {
             Some(dir) => {
                 if !dir.is_dir() {
-                    bail!("{} is not a folder", dir.display());
+                    bail!("{} is not a folder", shown(dir));
                 }
                 if !dir.join(CONFIG_FILE).is_file() {
                     bail!(
                         "{} has no {CONFIG_FILE}: point -C at the repository root, or create one with `itsm init {}`",
-                        dir.display(),
-                        dir.display()
+                        shown(dir),
+                        shown(dir)
                     );
                 }
                 Ok(dir.clone())
@@ -190,7 +220,7 @@ impl Global {
                 find_root(&cwd).with_context(|| {
                     format!(
                         "no {CONFIG_FILE} in {} or any folder above it: run `itsm init`, or pass -C DIR",
-                        cwd.display()
+                        shown(&cwd)
                     )
                 })
             }
@@ -244,4 +274,22 @@ pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fatal;
+
+    #[test]
+    fn fatal_errors_are_safe_for_a_terminal_and_a_ci_log() {
+        let e = anyhow::anyhow!("no record `a\u{1b}[2J\r\n::error::x` ##[add-mask]y")
+            .context("cannot export\n  ::warning::z\u{9b}");
+        assert_eq!(
+            fatal(&e),
+            "error: cannot export\n  \\u{3a}:warning::z\\u{9b}: no record `a\\u{1b}[2J\\r\n\\u{3a}:error::x` ##\\[add-mask]y"
+        );
+        // a safe message, multi-line included, is printed as it is
+        let e = anyhow::anyhow!("--login-map m.yaml:\n  m.yaml:1:1: `x` is bad\nfix it");
+        assert_eq!(fatal(&e), format!("error: {e:#}"));
+    }
 }

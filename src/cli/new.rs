@@ -25,7 +25,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
     let Some(kind) = Kind::parse_loose(&args.kind) else {
         bail!(
             "`{}` is not a kind: use one of {}",
-            args.kind,
+            super::shown_text(&args.kind),
             Kind::ALL
                 .iter()
                 .map(|k| k.id())
@@ -39,27 +39,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
     if catalog.find(kind, &args.name).is_some() {
         bail!("{}:{} exists already", kind.id(), args.name);
     }
-    let team_ix = catalog
-        .repo
-        .config
-        .admins
-        .as_deref()
-        .and_then(|t| catalog.resolve(t, &[Kind::Team]).ok())
-        .or_else(|| catalog.of_kind(Kind::Team).next());
-    let (team, login) = match team_ix {
-        Some(t) => {
-            let r = catalog.record(t);
-            let first = r.spec.team().and_then(|t| t.members.first());
-            let login = first
-                .and_then(|m| m.login.as_deref())
-                .unwrap_or("your-github-login");
-            (r.id.name.clone(), login.to_string())
-        }
-        None if kind == Kind::Team => (String::new(), "your-github-login".to_string()),
-        None => bail!(
-            "records are owned by a Team, and this repository has none yet: start with `itsm new team NAME`"
-        ),
-    };
+    let (team, login) = owner(catalog, kind)?;
     let service = catalog
         .of_kind(Kind::Service)
         .next()
@@ -86,11 +66,37 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
         if super::init::is_exists(&e) {
             bail!(
                 "{} exists already: pick another name, or edit it",
-                path.display()
+                super::shown(&path)
             );
         }
         return Err(e);
     }
     print(&format!("created {}\n", path.display()));
     Ok(Status::Clean)
+}
+
+/// The Team a new record is owned by (the admins, else the first Team) and
+/// the login of its first member, for the template.
+fn owner(catalog: &itsm::link::Catalog, kind: Kind) -> Result<(String, String)> {
+    let team_ix = catalog
+        .repo
+        .config
+        .admins
+        .as_deref()
+        .and_then(|t| catalog.resolve(t, &[Kind::Team]).ok())
+        .or_else(|| catalog.of_kind(Kind::Team).next());
+    Ok(match team_ix {
+        Some(t) => {
+            let r = catalog.record(t);
+            let first = r.spec.team().and_then(|t| t.members.first());
+            let login = first
+                .and_then(|m| m.login.as_deref())
+                .unwrap_or("your-github-login");
+            (r.id.name.clone(), login.to_string())
+        }
+        None if kind == Kind::Team => (String::new(), "your-github-login".to_string()),
+        None => bail!(
+            "records are owned by a Team, and this repository has none yet: start with `itsm new team NAME`"
+        ),
+    })
 }

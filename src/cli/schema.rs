@@ -38,7 +38,8 @@ pub fn run(_global: &Global, args: SchemaArgs) -> Result<Status> {
         Some(k) => match Kind::parse_loose(k) {
             Some(kind) => vec![(itsm::schema::file_name(kind), itsm::schema::source(kind))],
             None => bail!(
-                "`{k}` is not a kind: use one of {}, or config",
+                "`{}` is not a kind: use one of {}, or config",
+                super::shown_text(k),
                 Kind::ALL
                     .iter()
                     .map(|k| k.id())
@@ -48,7 +49,8 @@ pub fn run(_global: &Global, args: SchemaArgs) -> Result<Status> {
         },
     };
     if let Some(dir) = &args.write {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", super::shown(dir)))?;
         for (name, text) in &chosen {
             let path = dir.join(name);
             itsm::scaffold::write_atomic(&path, text.as_bytes(), true)?;

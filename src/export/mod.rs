@@ -160,34 +160,21 @@ fn computed(
     let (errors, warnings) = findings.copied().unwrap_or_default();
     c.insert("errors".into(), errors.into());
     c.insert("warnings".into(), warnings.into());
-    let count = |field: Field, kind: Kind| {
-        catalog
-            .sources(ix, field)
-            .filter(|s| catalog.record(*s).id.kind == kind)
-            .count()
-    };
+    of_kind(catalog, ix, r, reached, &mut c);
+    review_due(r, today, &mut c);
+    c
+}
+
+/// The computed fields of `r`'s kind.
+fn of_kind(catalog: &Catalog, ix: Ix, r: &Record, reached: &[bool], c: &mut Map<String, Json>) {
     match r.id.kind {
-        Kind::Service => {
-            if let Some(a) = catalog
-                .targets(ix, Field::Sla)
-                .next()
-                .and_then(|s| catalog.record(s).spec.sla()?.availability)
-            {
-                c.insert("slaAvailability".into(), a.into());
-            }
-            let incidents: Vec<Ix> = catalog.sources(ix, Field::Services).collect();
-            c.insert("incidents".into(), incidents.len().into());
-            let open = incidents
-                .iter()
-                .filter(|i| {
-                    let incident = catalog.record(**i).spec.incident();
-                    incident.is_some_and(|inc| inc.resolved.is_none())
-                })
-                .count();
-            c.insert("openIncidents".into(), open.into());
-        }
+        Kind::Service => service_fields(catalog, ix, c),
         Kind::Sla => {
-            c.insert("services".into(), count(Field::Sla, Kind::Service).into());
+            let services = catalog
+                .sources(ix, Field::Sla)
+                .filter(|s| catalog.record(*s).id.kind == Kind::Service)
+                .count();
+            c.insert("services".into(), services.into());
         }
         Kind::Ci => {
             c.insert("reachedFromService".into(), reached[ix as usize].into());
@@ -218,6 +205,32 @@ fn computed(
         }
         _ => {}
     }
+}
+
+/// A Service's `slaAvailability`, `incidents` and `openIncidents`.
+fn service_fields(catalog: &Catalog, ix: Ix, c: &mut Map<String, Json>) {
+    if let Some(a) = catalog
+        .targets(ix, Field::Sla)
+        .next()
+        .and_then(|s| catalog.record(s).spec.sla()?.availability)
+    {
+        c.insert("slaAvailability".into(), a.into());
+    }
+    let incidents: Vec<Ix> = catalog.sources(ix, Field::Services).collect();
+    c.insert("incidents".into(), incidents.len().into());
+    let open = incidents
+        .iter()
+        .filter(|i| {
+            let incident = catalog.record(**i).spec.incident();
+            incident.is_some_and(|inc| inc.resolved.is_none())
+        })
+        .count();
+    c.insert("openIncidents".into(), open.into());
+}
+
+/// Policy and SLA `reviewDue`, Supplier `contractReviewDue` (`lastReviewed` +
+/// `reviewEvery`), each with whether it is overdue.
+fn review_due(r: &Record, today: Date, c: &mut Map<String, Json>) {
     let due = |last: Option<Date>, every: Option<Duration>| every?.after(last?);
     let review = match &r.spec {
         Spec::Policy(p) => due(p.last_reviewed, p.review_every).map(|d| ("reviewDue", d)),
@@ -233,7 +246,6 @@ fn computed(
         c.insert(key.into(), date.to_string().into());
         c.insert(format!("{key}Overdue"), (date < today).into());
     }
-    c
 }
 
 /// The line where each record's document starts: the first line of the file's

@@ -43,7 +43,7 @@ pub fn render(catalog: &Catalog, today: Date) -> OpenSlo {
         };
         match slo(catalog, svc, sla, today, &mut used) {
             Ok(doc) => docs.push_str(&doc),
-            Err(note) => notes.push(note),
+            Err(note) => notes.push(note.to_string()),
         }
     }
     let mut text = String::new();
@@ -61,6 +61,24 @@ struct Used {
     display: HashSet<String>,
 }
 
+/// Why a Service's SLA is not exported: a note beside the documents, not a
+/// failure. `who` is `service:NAME (SLA NAME)`.
+#[derive(Debug, thiserror::Error)]
+enum NotExported {
+    #[error("{who}: not an SLA: not exported")]
+    NotAnSla { who: String },
+    #[error("{who}: no numeric availability: not exported")]
+    NoAvailability { who: String },
+    #[error(
+        "{who}: availability {availability}% cannot be an OpenSLO target, which must be at least 0 and below 1 (an objective needs an error budget): not exported; write this SLO by hand with the target your monitoring can hold"
+    )]
+    Target { who: String, availability: f64 },
+    #[error("{who}: no window (monthly, quarterly or yearly): not exported")]
+    NoWindow { who: String },
+    #[error("{who}: its SLO name {name} is another Service's: not exported")]
+    NameTaken { who: String, name: String },
+}
+
 /// One SLO document, or why the Service's SLA cannot be one.
 fn slo(
     catalog: &Catalog,
@@ -68,25 +86,22 @@ fn slo(
     sla_ix: Ix,
     today: Date,
     used: &mut Used,
-) -> Result<String, String> {
+) -> Result<String, NotExported> {
     let s = catalog.record(svc);
     let sla = catalog.record(sla_ix);
     let who = format!("service:{} (SLA {})", s.id.name, sla.id.name);
-    let terms = sla
-        .spec
-        .sla()
-        .ok_or_else(|| format!("{who}: not an SLA: not exported"))?;
-    let availability = terms
-        .availability
-        .ok_or_else(|| format!("{who}: no numeric availability: not exported"))?;
-    let target = target(availability).ok_or_else(|| {
-        format!(
-            "{who}: availability {availability}% cannot be an OpenSLO target, which must be at least 0 and below 1 (an objective needs an error budget): not exported; write this SLO by hand with the target your monitoring can hold"
-        )
-    })?;
-    let window = terms
-        .window
-        .ok_or_else(|| format!("{who}: no window (monthly, quarterly or yearly): not exported"))?;
+    let Some(terms) = sla.spec.sla() else {
+        return Err(NotExported::NotAnSla { who });
+    };
+    let Some(availability) = terms.availability else {
+        return Err(NotExported::NoAvailability { who });
+    };
+    let Some(target) = target(availability) else {
+        return Err(NotExported::Target { who, availability });
+    };
+    let Some(window) = terms.window else {
+        return Err(NotExported::NoWindow { who });
+    };
     let (duration, unit) = match window {
         Window::Monthly => ("1M", "month"),
         Window::Quarterly => ("1Q", "quarter"),
@@ -94,9 +109,7 @@ fn slo(
     };
     let name = label(&s.id.name, SUFFIX);
     if !used.names.insert(name.clone()) {
-        return Err(format!(
-            "{who}: its SLO name {name} is another Service's: not exported"
-        ));
+        return Err(NotExported::NameTaken { who, name });
     }
     // Calendar windows start where the window holding the SLA's effective date
     // (or today) starts.

@@ -110,7 +110,6 @@ where
     B::Error: Into<BoxError>,
 {
     let what = describe(&request);
-    let scrub = |text: String| super::scrub(&text, &policy.token);
     let mut last = None;
     for attempt in 1..=ATTEMPTS {
         let Some(copy) = copy(&request) else {
@@ -120,35 +119,15 @@ where
                 .await
                 .map_err(|e| Failure::Unreachable {
                     what,
-                    cause: scrub(chain(&e)),
+                    cause: super::scrub(&chain(&e), &policy.token),
                 });
         };
-        let wait = match inner.clone().oneshot(copy).await {
-            Ok(response) if response.status().is_success() => return Ok(response),
-            Ok(response) => {
-                let (status, headers) = (response.status(), response.headers().clone());
-                let message = scrub(github_message(response.into_body()).await);
-                let wait = retry_wait(status, &headers, &message, attempt);
-                let failure = Failure::Exhausted {
-                    what: what.clone(),
-                    status,
-                    message,
-                };
-                match wait {
-                    Some(wait) => {
-                        last = Some(failure);
-                        wait
-                    }
-                    None => return Err(failure.refused()),
-                }
-            }
-            Err(e) => {
-                let cause = scrub(chain(&e));
-                last = Some(Failure::Unreachable {
-                    what: what.clone(),
-                    cause,
-                });
-                backoff(attempt)
+        let wait = match try_once(inner.clone(), copy, &what, &policy, attempt).await {
+            Tried::Done(response) => return Ok(response),
+            Tried::Refused(failure) => return Err(failure),
+            Tried::Again(failure, wait) => {
+                last = Some(failure);
+                wait
             }
         };
         if attempt < ATTEMPTS {
@@ -159,6 +138,57 @@ where
         what,
         cause: "no attempt was made".into(),
     }))
+}
+
+/// What one try came to.
+enum Tried<R> {
+    Done(R),
+    /// Worth another try after the wait.
+    Again(Failure, Duration),
+    /// An answer retrying could not change.
+    Refused(Failure),
+}
+
+/// Sends `copy` once (the `attempt`th try of `what`).
+async fn try_once<S, B>(
+    inner: S,
+    copy: Request<OctoBody>,
+    what: &str,
+    policy: &RetryLayer,
+    attempt: u32,
+) -> Tried<Response<B>>
+where
+    S: Service<Request<OctoBody>, Response = Response<B>>,
+    S::Error: std::error::Error,
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    let scrub = |text: String| super::scrub(&text, &policy.token);
+    match inner.oneshot(copy).await {
+        Ok(response) if response.status().is_success() => Tried::Done(response),
+        Ok(response) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            let message = scrub(github_message(response.into_body()).await);
+            let wait = retry_wait(status, &headers, &message, attempt);
+            let failure = Failure::Exhausted {
+                what: what.to_string(),
+                status,
+                message,
+            };
+            match wait {
+                Some(wait) => Tried::Again(failure, wait),
+                None => Tried::Refused(failure.refused()),
+            }
+        }
+        Err(e) => {
+            let cause = scrub(chain(&e));
+            let failure = Failure::Unreachable {
+                what: what.to_string(),
+                cause,
+            };
+            Tried::Again(failure, backoff(attempt))
+        }
+    }
 }
 
 impl Failure {

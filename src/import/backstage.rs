@@ -6,6 +6,7 @@
 
 mod records;
 
+use super::NotYaml;
 use super::logins::{ANNOTATION, LOGIN_RULE, Login, LoginMap, valid_login};
 use crate::model::{Kind, is_valid_name};
 use crate::value::Value;
@@ -98,13 +99,13 @@ impl fmt::Display for Ref {
 
 /// Reads the Backstage entities of a YAML stream (documents whose `apiVersion`
 /// starts with `backstage.io/`); other documents are counted as skipped.
-pub fn parse(text: &str, source: &str) -> Result<(Vec<Entity>, usize), String> {
+pub fn parse(text: &str, source: &str) -> Result<(Vec<Entity>, usize), NotYaml> {
     let (docs, error) = crate::load::yaml::parse(text);
-    if let Some(e) = error {
-        return Err(format!(
-            "{source}:{}:{}: {}",
-            e.pos.line, e.pos.col, e.message
-        ));
+    if let Some(error) = error {
+        return Err(NotYaml {
+            file: source.to_string(),
+            error,
+        });
     }
     let mut entities = Vec::new();
     let mut other = 0;

@@ -3,6 +3,7 @@
 //! that happens to be someone else's GitHub login would let that account approve
 //! for the Team (Team `members[].login` is whom the approval gate trusts).
 
+use super::NotYaml;
 use super::backstage::Ref;
 use crate::diag::Target;
 use crate::load::{locate, yaml};
@@ -55,13 +56,13 @@ impl LoginMap {
     /// (`user:default/jane.smith`, `default/jane.smith` or `jane.smith`, in the
     /// namespace `default` unless given) and whose values are GitHub logins.
     /// Every problem is returned, each with its position.
-    pub fn parse(text: &str, source: &str) -> Result<LoginMap, Vec<String>> {
+    pub fn parse(text: &str, source: &str) -> Result<LoginMap, Vec<MapError>> {
         let (docs, error) = yaml::parse(text);
-        if let Some(e) = error {
-            return Err(vec![format!(
-                "{source}:{}:{}: {}",
-                e.pos.line, e.pos.col, e.message
-            )]);
+        if let Some(error) = error {
+            return Err(vec![MapError::Yaml(NotYaml {
+                file: source.to_string(),
+                error,
+            })]);
         }
         let map = match docs.as_slice() {
             [] => Some(&[][..]),
@@ -70,9 +71,9 @@ impl LoginMap {
             _ => None,
         };
         let Some(map) = map else {
-            return Err(vec![format!(
-                "{source}: expected one mapping of Backstage User references to GitHub logins, e.g. `user:default/jane.smith: janesmith`"
-            )]);
+            return Err(vec![MapError::NotAMapping {
+                file: source.to_string(),
+            }]);
         };
         let pointers: Vec<String> = map
             .iter()
@@ -95,15 +96,15 @@ impl LoginMap {
                 |p| format!("{source}:{}:{}", p.line, p.col),
             );
             match entry(key, value) {
-                Ok((user, _)) if out.entries.contains_key(&user) => errors.push(format!(
-                    "{at}: {user} is mapped twice (also at {})",
-                    out.entries[&user].at
-                )),
+                Ok((user, _)) if out.entries.contains_key(&user) => {
+                    let also = out.entries[&user].at.clone();
+                    errors.push(MapError::Twice { at, user, also });
+                }
                 Ok((user, login)) => {
                     out.order.push(user.clone());
                     out.entries.insert(user, MapEntry { login, at });
                 }
-                Err(why) => errors.push(format!("{at}: {why}")),
+                Err(why) => errors.push(MapError::Entry { at, why }),
             }
         }
         if errors.is_empty() {
@@ -127,21 +128,45 @@ impl LoginMap {
     }
 }
 
-fn entry(key: &str, value: &Value) -> Result<(Ref, String), String> {
+/// A problem of a login map, with where it is.
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    #[error(transparent)]
+    Yaml(NotYaml),
+    #[error(
+        "{file}: expected one mapping of Backstage User references to GitHub logins, e.g. `user:default/jane.smith: janesmith`"
+    )]
+    NotAMapping { file: String },
+    #[error("{at}: {user} is mapped twice (also at {also})")]
+    Twice { at: String, user: Ref, also: String },
+    /// `at` is `file:line:col` of the entry.
+    #[error("{at}: {why}")]
+    Entry { at: String, why: EntryError },
+}
+
+/// What is wrong with one entry of a login map.
+#[derive(Debug, thiserror::Error)]
+pub enum EntryError {
+    #[error(
+        "`{0}` is not a User reference (`user:default/jane.smith`, `default/jane.smith` or `jane.smith`)"
+    )]
+    NotAUser(String),
+    #[error("{0}: the GitHub login must be a string (quote it)")]
+    NotAString(Ref),
+    #[error("{user}: `{login}` is not a GitHub login ({LOGIN_RULE})")]
+    NotALogin { user: Ref, login: String },
+}
+
+fn entry(key: &str, value: &Value) -> Result<(Ref, String), EntryError> {
     let user = Ref::parse(key, "user", "default")
         .filter(|r| r.kind == "user")
-        .ok_or_else(|| {
-            format!(
-                "`{key}` is not a User reference (`user:default/jane.smith`, `default/jane.smith` or `jane.smith`)"
-            )
-        })?;
-    let login = value
-        .as_str()
-        .ok_or_else(|| format!("{user}: the GitHub login must be a string (quote it)"))?;
+        .ok_or_else(|| EntryError::NotAUser(key.to_string()))?;
+    let Some(login) = value.as_str() else {
+        return Err(EntryError::NotAString(user));
+    };
     if !valid_login(login) {
-        return Err(format!(
-            "{user}: `{login}` is not a GitHub login ({LOGIN_RULE})"
-        ));
+        let login = login.to_string();
+        return Err(EntryError::NotALogin { user, login });
     }
     Ok((user, login.to_string()))
 }
@@ -170,6 +195,14 @@ mod tests {
         }
     }
 
+    fn shown(parsed: Result<LoginMap, Vec<MapError>>) -> Vec<String> {
+        parsed
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
     #[test]
     fn a_login_map_is_checked_entry_by_entry() {
         let map = LoginMap::parse(
@@ -186,11 +219,10 @@ mod tests {
             map.get(&Ref::parse("bob", "user", "default").unwrap())
                 .is_none()
         );
-        let errors = LoginMap::parse(
+        let errors = shown(LoginMap::parse(
             "group:ops: a\njane: -bad\njoe: 12\nJane: x\nx/y/z: a\n",
             "m.yaml",
-        )
-        .unwrap_err();
+        ));
         assert_eq!(
             errors,
             [
@@ -201,10 +233,16 @@ mod tests {
             ]
         );
         assert_eq!(
-            LoginMap::parse("jane: a\nuser:default/JANE: b\n", "m.yaml").unwrap_err(),
+            shown(LoginMap::parse("jane: a\nuser:default/JANE: b\n", "m.yaml")),
             ["m.yaml:2:1: user:default/jane is mapped twice (also at m.yaml:1:1)"]
         );
-        assert!(LoginMap::parse("- a\n", "m.yaml").is_err());
+        assert_eq!(
+            shown(LoginMap::parse("- a\n", "m.yaml")),
+            [
+                "m.yaml: expected one mapping of Backstage User references to GitHub logins, e.g. `user:default/jane.smith: janesmith`"
+            ]
+        );
+        assert_eq!(shown(LoginMap::parse("a: [\n", "m.yaml")).len(), 1);
         assert!(
             LoginMap::parse("", "m.yaml")
                 .unwrap()

@@ -3,9 +3,19 @@
 pub mod backstage;
 pub mod logins;
 
+use crate::load::yaml::SyntaxError;
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// A file given to an importer that is not YAML.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{}:{}: {}", .error.pos.line, .error.pos.col, .error.message)]
+pub struct NotYaml {
+    /// The file, as given.
+    pub file: String,
+    pub error: SyntaxError,
+}
 
 /// Writes a JSON value as block-style YAML: strings double-quoted (JSON string
 /// syntax is valid YAML), keys bare when they are plain words.

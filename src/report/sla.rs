@@ -14,7 +14,9 @@
 //! (a monthly SLA over a quarter) is met only if every window is.
 
 use crate::link::{Catalog, Ix};
-use crate::model::{Field, IncidentImpact, Kind, Node, Priority, Window};
+use crate::model::{
+    Field, Incident, IncidentImpact, Kind, Node, Priority, Record, RecordId, Sla, Window,
+};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -193,96 +195,17 @@ fn service(
         Some(p) => p.clone(),
         None => Period::window(window, today)?,
     };
-    let hours = match terms.support_hours.as_deref() {
-        Some(h) if h.eq_ignore_ascii_case("business") => Hours::Business,
-        None => Hours::All,
-        Some(h) if h.eq_ignore_ascii_case("24x7") => Hours::All,
-        Some(h) => {
-            notes.push(format!(
-                "{}: support hours `{h}` are not `business` or `24x7`: counted as 24x7",
-                sla.id
-            ));
-            Hours::All
-        }
-    };
-    let (p0, p1) = (seconds(period.start), seconds(period.end));
+    let hours = support_hours(terms, &sla.id, notes);
     let target = terms.availability?;
-    let mut outages = Vec::new();
-    let mut incidents = Vec::new();
-    for inc in catalog.sources(svc, Field::Services) {
-        let r = catalog.record(inc);
-        let Some(incident) = r.spec.incident() else {
-            continue;
-        };
-        let Some(started) = incident.started.as_ref().map(|i| i.at) else {
-            notes.push(format!(
-                "{}: `started` is not an RFC 3339 instant: skipped",
-                r.id
-            ));
-            continue;
-        };
-        let resolved = incident.resolved.as_ref().map(|i| i.at);
-        if resolved.is_none() && r.has(Node::Resolved) {
-            notes.push(format!(
-                "{}: `resolved` is not an RFC 3339 instant: skipped",
-                r.id
-            ));
-            continue;
-        }
-        let start = started.as_second();
-        // An open Incident lasts until the start of the day after `today`.
-        let end = resolved.map_or(cutoff, |t| t.as_second());
-        let impact = incident.impact.unwrap_or(IncidentImpact::None);
-        let (a, b) = (start.max(p0), end.min(p1));
-        let clipped = (impact == IncidentImpact::Outage && a < b).then_some((a, b));
-        let started_in_period = (p0..p1).contains(&start);
-        if clipped.is_none() && !started_in_period {
-            continue;
-        }
-        let priority = incident.priority;
-        let target_seconds = priority
-            .and_then(|p| terms.resolution.as_ref()?.get(p))
-            .map(|d| d.minutes().saturating_mul(60));
-        let resolution_seconds = Some((end - start).max(0));
-        let breached = started_in_period
-            && matches!((resolution_seconds, target_seconds), (Some(took), Some(t)) if took > t);
-        if let Some(iv) = clipped {
-            outages.push(iv);
-        }
-        incidents.push(IncidentRow {
-            incident: r.id.name.clone(),
-            priority: priority.map_or("", Priority::as_str).to_string(),
-            impact: impact.to_string(),
-            started: started.to_string(),
-            resolved: resolved.map(|t| t.to_string()),
-            outage_seconds: clipped.map_or(0, |(a, b)| hours.seconds(a, b)),
-            resolution_seconds,
-            target_seconds,
-            started_in_period,
-            breached,
-        });
-    }
-    incidents.sort_by(|a, b| a.started.cmp(&b.started).then(a.incident.cmp(&b.incident)));
+    let over = Over {
+        terms,
+        hours,
+        period: (seconds(period.start), seconds(period.end)),
+        cutoff,
+    };
+    let (outages, incidents) = incident_rows(catalog, svc, &over, notes);
     let merged = merge(outages);
-    let whole = Attainment::over(&merged, hours, p0, p1, target);
-    // Each SLA window inside a longer period is held to the target on its own.
-    let windows: Vec<WindowAttainment> = windows(window, &period)
-        .into_iter()
-        .map(|w| WindowAttainment {
-            attainment: Attainment::over(&merged, hours, seconds(w.start), seconds(w.end), target),
-            period: w,
-        })
-        .collect();
-    let windows = if windows.len() > 1 {
-        windows
-    } else {
-        Vec::new()
-    };
-    let met = if windows.is_empty() {
-        whole.met
-    } else {
-        windows.iter().all(|w| w.attainment.met)
-    };
+    let (whole, windows, met) = attainment(&merged, window, &period, hours, target);
     Some(ServiceSla {
         service: s.id.name.clone(),
         title: s.title().to_string(),
@@ -302,6 +225,142 @@ fn service(
         windows,
         incidents,
     })
+}
+
+/// The SLA's support hours; ones that are neither `business` nor `24x7` are
+/// counted as 24x7, with a note.
+fn support_hours(terms: &Sla, sla: &RecordId, notes: &mut Vec<String>) -> Hours {
+    match terms.support_hours.as_deref() {
+        Some(h) if h.eq_ignore_ascii_case("business") => Hours::Business,
+        None => Hours::All,
+        Some(h) if h.eq_ignore_ascii_case("24x7") => Hours::All,
+        Some(h) => {
+            notes.push(format!(
+                "{sla}: support hours `{h}` are not `business` or `24x7`: counted as 24x7"
+            ));
+            Hours::All
+        }
+    }
+}
+
+/// What a Service's Incidents are measured against.
+struct Over<'a> {
+    terms: &'a Sla,
+    hours: Hours,
+    /// The period, `[start, end)` in seconds.
+    period: (i64, i64),
+    /// Where an open Incident ends: the start of the day after `today`.
+    cutoff: i64,
+}
+
+/// The outage intervals (clipped to the period) and the rows of the Incidents
+/// against `svc` that fall in the period, by start.
+fn incident_rows(
+    catalog: &Catalog,
+    svc: Ix,
+    over: &Over<'_>,
+    notes: &mut Vec<String>,
+) -> (Vec<(i64, i64)>, Vec<IncidentRow>) {
+    let mut outages = Vec::new();
+    let mut incidents = Vec::new();
+    for inc in catalog.sources(svc, Field::Services) {
+        let r = catalog.record(inc);
+        let Some(incident) = r.spec.incident() else {
+            continue;
+        };
+        if let Some((clipped, row)) = incident_row(r, incident, over, notes) {
+            outages.extend(clipped);
+            incidents.push(row);
+        }
+    }
+    incidents.sort_by(|a, b| a.started.cmp(&b.started).then(a.incident.cmp(&b.incident)));
+    (outages, incidents)
+}
+
+/// One Incident's row and its outage inside the period, unless it has no
+/// readable instants (noted) or neither starts nor is out in the period.
+fn incident_row(
+    r: &Record,
+    incident: &Incident,
+    over: &Over<'_>,
+    notes: &mut Vec<String>,
+) -> Option<(Option<(i64, i64)>, IncidentRow)> {
+    let (p0, p1) = over.period;
+    let Some(started) = incident.started.as_ref().map(|i| i.at) else {
+        notes.push(format!(
+            "{}: `started` is not an RFC 3339 instant: skipped",
+            r.id
+        ));
+        return None;
+    };
+    let resolved = incident.resolved.as_ref().map(|i| i.at);
+    if resolved.is_none() && r.has(Node::Resolved) {
+        notes.push(format!(
+            "{}: `resolved` is not an RFC 3339 instant: skipped",
+            r.id
+        ));
+        return None;
+    }
+    let start = started.as_second();
+    let end = resolved.map_or(over.cutoff, |t| t.as_second());
+    let impact = incident.impact.unwrap_or(IncidentImpact::None);
+    let (a, b) = (start.max(p0), end.min(p1));
+    let clipped = (impact == IncidentImpact::Outage && a < b).then_some((a, b));
+    let started_in_period = (p0..p1).contains(&start);
+    if clipped.is_none() && !started_in_period {
+        return None;
+    }
+    let priority = incident.priority;
+    let target_seconds = priority
+        .and_then(|p| over.terms.resolution.as_ref()?.get(p))
+        .map(|d| d.minutes().saturating_mul(60));
+    let resolution_seconds = Some((end - start).max(0));
+    let breached = started_in_period
+        && matches!((resolution_seconds, target_seconds), (Some(took), Some(t)) if took > t);
+    let row = IncidentRow {
+        incident: r.id.name.clone(),
+        priority: priority.map_or("", Priority::as_str).to_string(),
+        impact: impact.to_string(),
+        started: started.to_string(),
+        resolved: resolved.map(|t| t.to_string()),
+        outage_seconds: clipped.map_or(0, |(a, b)| over.hours.seconds(a, b)),
+        resolution_seconds,
+        target_seconds,
+        started_in_period,
+        breached,
+    };
+    Some((clipped, row))
+}
+
+/// Attainment over the whole period, over each SLA window inside it when it
+/// holds several (each held to the target on its own), and whether it is met.
+fn attainment(
+    merged: &[(i64, i64)],
+    window: Window,
+    period: &Period,
+    hours: Hours,
+    target: f64,
+) -> (Attainment, Vec<WindowAttainment>, bool) {
+    let whole = Attainment::over(
+        merged,
+        hours,
+        seconds(period.start),
+        seconds(period.end),
+        target,
+    );
+    let windows: Vec<WindowAttainment> = windows(window, period)
+        .into_iter()
+        .map(|w| WindowAttainment {
+            attainment: Attainment::over(merged, hours, seconds(w.start), seconds(w.end), target),
+            period: w,
+        })
+        .collect();
+    if windows.len() > 1 {
+        let met = windows.iter().all(|w| w.attainment.met);
+        (whole, windows, met)
+    } else {
+        (whole, Vec::new(), whole.met)
+    }
 }
 
 /// Availability over one stretch of time.

@@ -4,7 +4,7 @@
 //! the parser and the interpreter run on a thread whose stack holds the
 //! deepest expression the bounds let through ([`on_big_stack`]).
 
-use super::meter::{self, EVAL_TIME, EVAL_UNITS, Exceeded};
+use super::meter::{EVAL_TIME, EVAL_UNITS, Exceeded, Meter};
 use super::regex::{MAX_REGEX_SIZE, regex_size};
 use super::{bounds, instrument};
 use cel::objects::Value as Cel;
@@ -82,12 +82,12 @@ impl Expression {
     /// `budget`. Recurses as deep as the expression: call it [`on_big_stack`].
     pub fn evaluate(
         &self,
-        scope: &Context<'_, '_>,
+        scope: &Scope<'_>,
         budget: &Budget,
     ) -> Result<Result<Cel, ExecutionError>, Bound> {
         let tree = self.tree.as_ref().map_err(|r| Bound::Refused(r.clone()))?;
         let (units, time) = budget.grant()?;
-        let (result, spent) = meter::evaluate(tree, scope, units, time);
+        let (result, spent) = scope.meter.evaluate(tree, &scope.context, units, time);
         budget.spend(spent.units);
         match spent.exceeded {
             None => Ok(result),
@@ -98,6 +98,13 @@ impl Expression {
             Some(Exceeded::Pattern) => Err(Bound::Pattern),
         }
     }
+}
+
+/// Where an expression is evaluated: a context whose counting functions
+/// charge `meter` (see [`Root`](super::Root)).
+pub struct Scope<'a> {
+    pub(super) context: Context<'a, 'static>,
+    pub(super) meter: &'a Meter,
 }
 
 /// A bound an expression ran into.

@@ -2,12 +2,11 @@
 //! `where`. The record is `self`, the date of the report `today`; there is no
 //! `ref`. Bounded like a rule (the condition is untrusted input too).
 
-use super::RuleView;
 use super::bounded::{Budget, Expression, on_big_stack};
-use super::meter;
+use super::{Root, RuleView};
 use crate::model::Record;
+use cel::Env;
 use cel::objects::Value as Cel;
-use cel::{Context, Env};
 use jiff::civil::Date;
 use std::sync::Arc;
 
@@ -21,9 +20,7 @@ pub fn filter(source: &str, records: &[&Record], today: Date) -> Result<Vec<bool
         if let Some(why) = expression.refusal() {
             return Err(why.to_string());
         }
-        let mut root = Context::with_env(env.clone());
-        root.add_variable_from_value("today", today.to_string());
-        meter::register(&mut root, &env);
+        let root = Root::bare(&env, today).map_err(|e| format!("could not be evaluated: {e}"))?;
         let budget = Budget::default();
         records
             .iter()
@@ -35,13 +32,12 @@ pub fn filter(source: &str, records: &[&Record], today: Date) -> Result<Vec<bool
 
 fn holds(
     expression: &Expression,
-    root: &Context<'_, '_>,
+    root: &Root,
     budget: &Budget,
     record: &Record,
 ) -> Result<bool, String> {
     let this = cel::to_value(RuleView(record)).map_err(|e| e.to_string())?;
-    let mut scope = root.new_inner_scope();
-    scope.add_variable_from_value("self", this);
+    let scope = root.scope(this);
     match expression.evaluate(&scope, budget) {
         Err(bound) => Err(bound.to_string()),
         Ok(Ok(Cel::Bool(b))) => Ok(b),

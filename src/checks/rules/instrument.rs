@@ -245,28 +245,29 @@ fn entries<'e>(entries: &'e [IdedEntryExpr], mut push: impl FnMut(&'e IdedExpr))
 
 #[cfg(test)]
 mod tests {
-    use super::super::meter::{self, EVAL_UNITS, Exceeded};
+    use super::super::meter::{self, EVAL_UNITS, Exceeded, Meter};
     use super::*;
     use cel::{Context, Env};
     use std::sync::Arc;
     use std::time::Duration;
 
-    fn context(env: &Arc<Env>) -> Context<'static, 'static> {
+    fn context(env: &Arc<Env>) -> (Context<'static, 'static>, Arc<Meter>) {
+        let meter = Meter::new();
         let mut ctx = Context::with_env(env.clone());
-        meter::register(&mut ctx, env);
+        meter::register(&mut ctx, env, &meter).unwrap();
         let record: serde_json::Value = serde_json::json!({
             "metadata": {"name": "shop"},
             "spec": {"tier": 1, "members": [{"login": "a"}, {"login": "b"}], "body": "# Title\nText"}
         });
         ctx.add_variable("self", record).unwrap();
-        ctx
+        (ctx, meter)
     }
 
     /// Instrumenting changes nothing a rule can see: same value, same error.
     #[test]
     fn instrumented_expressions_evaluate_as_written() {
         let env = Arc::new(Env::stdlib());
-        let ctx = context(&env);
+        let (ctx, meter) = context(&env);
         for source in [
             "self.spec.tier == 1 && self.metadata.name == 'shop'",
             "has(self.spec.sla) || self.spec.members.size() == 2",
@@ -298,8 +299,7 @@ mod tests {
         ] {
             let plain = env.compile(source).unwrap().execute(&ctx);
             let tree = instrument(env.parser().parse(source).unwrap());
-            let (metered, spent) =
-                meter::evaluate(&tree, &ctx, EVAL_UNITS, Duration::from_secs(60));
+            let (metered, spent) = meter.evaluate(&tree, &ctx, EVAL_UNITS, Duration::from_secs(60));
             assert_eq!(metered, plain, "{source}");
             assert_eq!(spent.exceeded, None, "{source}");
             assert!(
@@ -312,12 +312,12 @@ mod tests {
     #[test]
     fn comprehensions_pay_for_their_range_up_front() {
         let env = Arc::new(Env::stdlib());
-        let ctx = context(&env);
+        let (ctx, meter) = context(&env);
         let list = format!("[{}]", vec!["1"; 1000].join(","));
         let source = format!("{list}.map(a, {list}.map(b, {list}.map(c, a))).size() > 0");
         let tree = instrument(env.parser().parse(&source).unwrap());
         let start = std::time::Instant::now();
-        let (result, spent) = meter::evaluate(&tree, &ctx, EVAL_UNITS, Duration::from_secs(60));
+        let (result, spent) = meter.evaluate(&tree, &ctx, EVAL_UNITS, Duration::from_secs(60));
         assert!(result.is_err());
         assert_eq!(spent.exceeded, Some(Exceeded::Cost));
         assert!(
@@ -330,9 +330,9 @@ mod tests {
     #[test]
     fn a_spent_deadline_stops_the_evaluation() {
         let env = Arc::new(Env::stdlib());
-        let ctx = context(&env);
+        let (ctx, meter) = context(&env);
         let tree = instrument(env.parser().parse("[1, 2].all(x, x > 0) || true").unwrap());
-        let (result, spent) = meter::evaluate(&tree, &ctx, EVAL_UNITS, Duration::ZERO);
+        let (result, spent) = meter.evaluate(&tree, &ctx, EVAL_UNITS, Duration::ZERO);
         // `|| true` absorbs the error: the meter, not the result, says it stopped
         assert_eq!(result, Ok(cel::Value::Bool(true)));
         assert_eq!(spent.exceeded, Some(Exceeded::Time));
@@ -341,11 +341,11 @@ mod tests {
     #[test]
     fn once_exhausted_every_charge_fails() {
         let env = Arc::new(Env::stdlib());
-        let ctx = context(&env);
+        let (ctx, meter) = context(&env);
         let source =
             "[1, 2, 3].exists(x, [1, 2, 3, 4, 5, 6, 7, 8, 9].map(y, y + x).size() == 0 || true)";
         let tree = instrument(env.parser().parse(source).unwrap());
-        let (_, spent) = meter::evaluate(&tree, &ctx, 50, Duration::from_secs(60));
+        let (_, spent) = meter.evaluate(&tree, &ctx, 50, Duration::from_secs(60));
         assert_eq!(spent.exceeded, Some(Exceeded::Cost));
         assert_eq!(spent.units, 50);
     }

@@ -18,9 +18,10 @@
 use super::regex::{MAX_REGEX_SIZE, regex_size};
 use cel::common::types::CelInt;
 use cel::common::value::{BuiltinRef, CowVal, Val};
-use cel::{Context, Env, ExecutionError, FunctionContext, IdedExpr};
-use std::cell::Cell;
-use std::sync::Arc;
+use cel::{Context, DeclarationError, Env, ExecutionError, FunctionContext, IdedExpr};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The cost budget of one evaluation of a `when` or an `assert` on one record.
@@ -45,78 +46,113 @@ pub struct Spent {
     pub exceeded: Option<Exceeded>,
 }
 
-/// Evaluates an [instrumented](super::instrument) expression within `units`
-/// and `time`.
-pub fn evaluate(
-    expr: &IdedExpr,
-    context: &Context<'_, '_>,
-    units: u64,
-    time: Duration,
-) -> (Result<cel::Value, ExecutionError>, Spent) {
-    let meter = Meter {
-        left: units,
-        deadline: Instant::now() + time,
-        exceeded: None,
-    };
-    let outer = METER.replace(Some(meter));
-    let result = cel::Value::resolve(expr, context);
-    let meter = METER.replace(outer).unwrap_or(Meter {
-        left: 0,
-        deadline: Instant::now(),
-        exceeded: Some(Exceeded::Cost),
-    });
-    let spent = Spent {
-        units: units - meter.left,
-        exceeded: meter.exceeded,
-    };
-    (result, spent)
+/// The meter of the evaluations in one root context: the counting functions
+/// registered there ([`register`]) charge it, and [`Meter::evaluate`] arms it
+/// for one evaluation at a time. The run that builds the context owns it (no
+/// state hidden in the thread); its fields are atomics only because the `cel`
+/// crate wants its native functions `Send + Sync`.
+pub struct Meter {
+    origin: Instant,
+    /// Held by the evaluation that runs: one at a time per meter.
+    running: Mutex<()>,
+    armed: AtomicBool,
+    left: AtomicU64,
+    /// Nanoseconds after `origin`.
+    deadline: AtomicU64,
+    /// 0, or the code of the [`Exceeded`] the evaluation ran into.
+    exceeded: AtomicU8,
 }
 
-/// Charges `units` to the evaluation running on this thread. Fails once the
-/// budget or the time is exhausted, and whenever no evaluation is metered.
-pub fn charge(units: u64) -> Result<(), ExecutionError> {
-    let mut meter = METER.get().ok_or_else(stopped)?;
-    if meter.exceeded.is_none() {
-        if units > meter.left {
-            meter.left = 0;
-            meter.exceeded = Some(Exceeded::Cost);
-        } else {
-            meter.left -= units;
-            if Instant::now() >= meter.deadline {
-                meter.exceeded = Some(Exceeded::Time);
+impl Meter {
+    pub fn new() -> Arc<Meter> {
+        Arc::new(Meter {
+            origin: Instant::now(),
+            running: Mutex::new(()),
+            armed: AtomicBool::new(false),
+            left: AtomicU64::new(0),
+            deadline: AtomicU64::new(0),
+            exceeded: AtomicU8::new(0),
+        })
+    }
+
+    /// Evaluates an [instrumented](super::instrument) expression within `units`
+    /// and `time`; `context` is one whose counting functions charge this meter.
+    pub fn evaluate(
+        &self,
+        expr: &IdedExpr,
+        context: &Context<'_, '_>,
+        units: u64,
+        time: Duration,
+    ) -> (Result<cel::Value, ExecutionError>, Spent) {
+        let _running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        self.left.store(units, Relaxed);
+        self.deadline.store(self.nanos(time), Relaxed);
+        self.exceeded.store(0, Relaxed);
+        self.armed.store(true, Relaxed);
+        let result = cel::Value::resolve(expr, context);
+        self.armed.store(false, Relaxed);
+        let spent = Spent {
+            units: units - self.left.load(Relaxed),
+            exceeded: self.exceeded(),
+        };
+        (result, spent)
+    }
+
+    /// Charges `units` to the evaluation running. Fails once the budget or
+    /// the time is exhausted, and whenever no evaluation is running.
+    pub fn charge(&self, units: u64) -> Result<(), ExecutionError> {
+        if !self.armed.load(Relaxed) {
+            return Err(stopped());
+        }
+        if self.exceeded().is_none() {
+            let left = self.left.load(Relaxed);
+            if units > left {
+                self.left.store(0, Relaxed);
+                self.exceed(Exceeded::Cost);
+            } else {
+                self.left.store(left - units, Relaxed);
+                if self.nanos(Duration::ZERO) >= self.deadline.load(Relaxed) {
+                    self.exceed(Exceeded::Time);
+                }
             }
         }
-        METER.set(Some(meter));
+        match self.exceeded() {
+            None => Ok(()),
+            Some(_) => Err(stopped()),
+        }
     }
-    match meter.exceeded {
-        None => Ok(()),
-        Some(_) => Err(stopped()),
+
+    /// Stops the evaluation running for `why` (unless it stopped already):
+    /// every later charge fails.
+    fn exceed(&self, why: Exceeded) -> ExecutionError {
+        let code = match why {
+            Exceeded::Cost => 1,
+            Exceeded::Time => 2,
+            Exceeded::Pattern => 3,
+        };
+        let _already_stopped = self.exceeded.compare_exchange(0, code, Relaxed, Relaxed);
+        stopped()
     }
-}
 
-/// Stops the evaluation on this thread for `why`: every later charge fails.
-fn exceed(why: Exceeded) -> ExecutionError {
-    if let Some(mut meter) = METER.get() {
-        meter.exceeded.get_or_insert(why);
-        METER.set(Some(meter));
+    fn exceeded(&self) -> Option<Exceeded> {
+        match self.exceeded.load(Relaxed) {
+            0 => None,
+            1 => Some(Exceeded::Cost),
+            2 => Some(Exceeded::Time),
+            _ => Some(Exceeded::Pattern),
+        }
     }
-    stopped()
-}
 
-/// What is left of the budget of the evaluation on this thread.
-fn left() -> u64 {
-    METER.get().map_or(0, |m| m.left)
-}
+    /// What is left of the budget of the evaluation running.
+    fn left(&self) -> u64 {
+        self.left.load(Relaxed)
+    }
 
-#[derive(Clone, Copy)]
-struct Meter {
-    left: u64,
-    deadline: Instant,
-    exceeded: Option<Exceeded>,
-}
-
-thread_local! {
-    static METER: Cell<Option<Meter>> = const { Cell::new(None) };
+    /// Now plus `after`, in nanoseconds after `origin` (saturating).
+    fn nanos(&self, after: Duration) -> u64 {
+        let at = self.origin.elapsed().saturating_add(after);
+        u64::try_from(at.as_nanos()).unwrap_or(u64::MAX)
+    }
 }
 
 fn stopped() -> ExecutionError {
@@ -133,12 +169,17 @@ pub const RANGE: &str = "@range";
 pub const MATCHES: &str = "@matches";
 
 /// Registers the counting functions [`instrument`](super::instrument) calls (their names cannot
-/// be written in CEL).
-pub fn register(context: &mut Context<'_, '_>, env: &Arc<Env>) {
-    let _ = context.add_function(COST, passing(|v, cap| 1 + units(v, cap)));
-    let _ = context.add_function(LEN, passing(|v, _| 1 + text_units(v)));
-    let _ = context.add_function(RANGE, range());
-    let _ = context.add_function(MATCHES, matches(env.clone()));
+/// be written in CEL), charging `meter`. Fails only if the standard library
+/// declares one of their names.
+pub fn register(
+    context: &mut Context<'_, '_>,
+    env: &Arc<Env>,
+    meter: &Arc<Meter>,
+) -> Result<(), DeclarationError> {
+    context.add_function(COST, passing(meter, |v, cap| 1 + units(v, cap)))?;
+    context.add_function(LEN, passing(meter, |v, _| 1 + text_units(v)))?;
+    context.add_function(RANGE, range(meter))?;
+    context.add_function(MATCHES, matches(meter, env.clone()))
 }
 
 /// A native function, as the crate calls them.
@@ -149,20 +190,22 @@ type Native = Box<
 >;
 
 /// `@cost(v)` / `@len(v)`: charges `measure(v)`, gives `v` back untouched.
-fn passing(measure: fn(&dyn Val, u64) -> u64) -> Native {
+fn passing(meter: &Arc<Meter>, measure: fn(&dyn Val, u64) -> u64) -> Native {
+    let meter = meter.clone();
     Box::new(move |ftx| {
         let value = std::mem::take(&mut ftx.args)
             .into_iter()
             .next()
             .ok_or(ExecutionError::MissingArgumentOrTarget)?;
-        charge(measure(value.as_ref(), left().saturating_add(1)))?;
+        meter.charge(measure(value.as_ref(), meter.left().saturating_add(1)))?;
         Ok(value)
     })
 }
 
 /// `@range(r, n)`: a comprehension over `r` whose body has `n` nodes.
-fn range() -> Native {
-    Box::new(|ftx| {
+fn range(meter: &Arc<Meter>) -> Native {
+    let meter = meter.clone();
+    Box::new(move |ftx| {
         let mut args = std::mem::take(&mut ftx.args).into_iter();
         let (Some(range), Some(body)) = (args.next(), args.next()) else {
             return Err(ExecutionError::MissingArgumentOrTarget);
@@ -176,15 +219,16 @@ fn range() -> Native {
             BuiltinRef::Map(m) => m.inner().len(),
             _ => 0,
         } as u64;
-        charge(items.saturating_mul(per_item))?;
-        charge(units(range.as_ref(), left().saturating_add(1)))?;
+        meter.charge(items.saturating_mul(per_item))?;
+        meter.charge(units(range.as_ref(), meter.left().saturating_add(1)))?;
         Ok(range)
     })
 }
 
 /// `@matches(s, p)`: `s.matches(p)`, charged for compiling `p` and running it
 /// over `s`, and refused when `p` is too large a pattern.
-fn matches(env: Arc<Env>) -> Native {
+fn matches(meter: &Arc<Meter>, env: Arc<Env>) -> Native {
+    let meter = meter.clone();
     Box::new(move |ftx| {
         let args = std::mem::take(&mut ftx.args);
         if let [subject, pattern] = args.as_slice()
@@ -193,12 +237,12 @@ fn matches(env: Arc<Env>) -> Native {
         {
             let size = regex_size(p.inner());
             if size > MAX_REGEX_SIZE {
-                return Err(exceed(Exceeded::Pattern));
+                return Err(meter.exceed(Exceeded::Pattern));
             }
             // compiling: about 1 µs per state; matching: at worst every
             // state for every byte
             let scan = (s.inner().len() as u64 / 64 + 1).saturating_mul(size / 64 + 1);
-            charge(size.saturating_mul(10).saturating_add(scan))?;
+            meter.charge(size.saturating_mul(10).saturating_add(scan))?;
         }
         match env.find_overload("matches", &args) {
             Some(op) => op(args),
@@ -264,5 +308,34 @@ fn text_units(value: &dyn Val) -> u64 {
         BuiltinRef::String(s) => s.inner().len() as u64 / 64,
         BuiltinRef::Bytes(b) => b.inner().len() as u64 / 64,
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A meter charges only while it evaluates: a counting function called
+    /// outside an evaluation (or after it) fails, and each evaluation starts
+    /// from its own budget, whatever the one before it spent.
+    #[test]
+    fn a_meter_charges_only_while_it_evaluates() {
+        let env = Arc::new(Env::stdlib());
+        let meter = Meter::new();
+        let mut context = Context::with_env(env.clone());
+        register(&mut context, &env, &meter).unwrap();
+        assert!(meter.charge(1).is_err());
+        let tree = super::super::instrument::instrument(
+            env.parser()
+                .parse("[1, 2, 3].map(x, x + 1).size()")
+                .unwrap(),
+        );
+        let (first, spent) = meter.evaluate(&tree, &context, 2, Duration::from_secs(60));
+        assert!(first.is_err());
+        assert_eq!(spent.exceeded, Some(Exceeded::Cost));
+        let (second, spent) = meter.evaluate(&tree, &context, EVAL_UNITS, Duration::from_secs(60));
+        assert_eq!(second, Ok(cel::Value::Int(3)));
+        assert_eq!(spent.exceeded, None);
+        assert!(meter.charge(1).is_err());
     }
 }
