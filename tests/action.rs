@@ -1891,3 +1891,98 @@ fn the_records_are_checked_at_the_head_and_fail_the_gate() {
     );
     assert_eq!(states(&api).pop().unwrap().1, "failure");
 }
+
+/// An `issues` `opened` event from the incident form, shaped like GitHub's.
+fn issue_event() -> Json {
+    let user = common::api::user("octocat", 1);
+    json!({
+        "action": "opened",
+        "issue": {
+            "url": "https://api.github.com/repos/acme/itsm/issues/42", "html_url": "https://github.com/acme/itsm/issues/42",
+            "id": 1, "node_id": "I_1", "number": 42, "title": "Shop is down", "user": user,
+            "labels": [{"id": 1, "node_id": "LA_1", "url": "https://api.github.com/repos/acme/itsm/labels/itsm:incident", "name": "itsm:incident", "color": "d73a4a", "default": false, "description": ""}],
+            "state": "open", "locked": false, "assignee": null, "assignees": [], "milestone": null, "comments": 0,
+            "created_at": "2026-11-21T08:15:00Z", "updated_at": "2026-11-21T08:15:00Z", "closed_at": null,
+            "author_association": "MEMBER", "body": "### Service\n\nshop\n\n### Priority\n\np1\n\n### Impact\n\noutage\n\n### Started\n\n_No response_\n\n### What happened\n\nNothing loads."
+        },
+        "repository": {"id": 2, "name": "itsm", "full_name": "acme/itsm", "private": true, "default_branch": "main", "owner": {"login": "acme"}},
+        "sender": user
+    })
+}
+
+#[test]
+fn intake_commits_the_record_on_a_branch_and_opens_a_pull_request() {
+    let origin = tempfile::tempdir().unwrap();
+    git(
+        origin.path(),
+        &["init", "--quiet", "--bare", "--initial-branch=main"],
+    );
+    let workspace = tempfile::tempdir().unwrap();
+    write(workspace.path(), VALID);
+    git(
+        workspace.path(),
+        &["init", "--quiet", "--initial-branch=main"],
+    );
+    git(workspace.path(), &["add", "-A"]);
+    git(
+        workspace.path(),
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@x",
+            "commit",
+            "--quiet",
+            "-m",
+            "first",
+        ],
+    );
+    git(
+        workspace.path(),
+        &["remote", "add", "origin", origin.path().to_str().unwrap()],
+    );
+    let api = Api::start();
+    api.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/acme/itsm/pulls"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(
+                json!({"number": 43, "html_url": "https://github.com/acme/itsm/pull/43"}),
+            )),
+    );
+    let run = run_released(
+        &[("command", "intake"), ("github-token", "ghs_secret123")],
+        workspace.path(),
+        ("issues", &issue_event()),
+        &api.server.uri(),
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    assert!(!run.log.contains("ghs_secret123"), "{}", run.log);
+    let record = "incidents/inc-2026-1121-gh42.md";
+    assert_eq!(run.outputs["record"], record);
+    let shown = git(
+        origin.path(),
+        &["show", &format!("itsm/intake/inc-2026-1121-gh42:{record}")],
+    );
+    assert!(
+        shown.contains("  priority: p1\n  services: [shop]"),
+        "{shown}"
+    );
+    let requests = api.rt.block_on(api.server.received_requests()).unwrap();
+    let pull: Json = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(pull["head"], "itsm/intake/inc-2026-1121-gh42");
+    assert_eq!(pull["base"], "main");
+    assert_eq!(pull["title"], "Record inc-2026-1121-gh42 (issue #42)");
+    // On another event it is skipped with a notice, and writes nothing.
+    let run = run_released(
+        &[("command", "intake")],
+        workspace.path(),
+        ("push", &json!({"ref": "refs/heads/main"})),
+        &api.server.uri(),
+    );
+    assert_eq!(run.status, 0, "{}", run.log);
+    assert!(
+        run.log.contains("::notice title=itsm intake::"),
+        "{}",
+        run.log
+    );
+}

@@ -9,6 +9,8 @@ set -uo pipefail
 source "$GITHUB_ACTION_PATH/.github/action/lib.sh"
 # shellcheck source=trusted.sh
 source "$GITHUB_ACTION_PATH/.github/action/trusted.sh"
+# shellcheck source=intake.sh
+source "$GITHUB_ACTION_PATH/.github/action/intake.sh"
 
 root="${INPUT_PATH:-.}"
 summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
@@ -86,8 +88,9 @@ run_commands() {
       check) run_check ;;
       approvals) run_approvals ;;
       build) run_build ;;
+      intake) run_intake ;;
       *)
-        echo "::error title=itsm action::unknown command '$(escape_data "$command")': use check, approvals or build"
+        echo "::error title=itsm action::unknown command '$(escape_data "$command")': use check, approvals, build or intake"
         record 2
         ;;
     esac
