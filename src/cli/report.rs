@@ -188,7 +188,7 @@ fn sla(global: &Global, args: SlaArgs) -> Result<Status> {
     let text = match args.format {
         SlaFormat::Human => sla::render_human(&report),
         SlaFormat::Markdown => sla::render_markdown(&report),
-        SlaFormat::Json => json(&report)?,
+        SlaFormat::Json => itsm::output::escape::json(json(&report)?),
         SlaFormat::Csv => sla::render_csv(&report)?,
     };
     print(&text);

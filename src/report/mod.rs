@@ -2,6 +2,7 @@
 //! registers of nonconformities and improvements, risks and objectives.
 
 pub mod coverage;
+pub mod fulfilment;
 pub mod register;
 pub mod sla;
 
