@@ -236,6 +236,14 @@ pub fn offerings(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
 }
 
 pub fn budgets(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let budgeted = catalog.repo.records.iter().any(|r| match &r.spec {
+        crate::model::Spec::Service(s) => s.budget.is_some(),
+        crate::model::Spec::Team(t) => t.budget.is_some(),
+        _ => false,
+    });
+    if !budgeted {
+        return;
+    }
     let allocation = cost::compute(catalog, "month", 1);
     for s in &allocation.services {
         let Some((currency, budget)) = &s.budget else {

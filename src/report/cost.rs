@@ -206,6 +206,9 @@ fn allocate_cis(catalog: &Catalog, position: &[u32], months: &BigRational, sink:
             amount(ci.cost.as_ref()?, months)
         })
         .collect();
+    if costs.iter().all(Option::is_none) {
+        return;
+    }
     let mut sharers: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut stamp = vec![u32::MAX; n];
     let mut stack = Vec::new();
