@@ -227,11 +227,65 @@ fn allocate_cis(catalog: &Catalog, position: &[u32], months: &BigRational, sink:
             stack.extend(catalog.targets(v, Field::DependsOn));
         }
     }
-    for (ci, cost) in costs.iter().enumerate() {
-        if let Some((currency, a)) = cost {
-            sink.split(currency, a, &sharers[ci], |r| &mut r.cis);
+    share_out(&costs, &sharers, sink);
+}
+
+/// Adds each CI's shares to its sharers' `cis`. A Service may share
+/// thousands of CIs: its shares are summed as integers over one denominator
+/// per kind of cost (currency and denominator) and number of sharers, and
+/// made fractions once at the end, which is exact and spares a reduction per
+/// share.
+fn share_out(costs: &[Option<(String, BigRational)>], sharers: &[Vec<u32>], sink: &mut Sink<'_>) {
+    let mut classes: Vec<(&str, &BigInt)> = Vec::new();
+    let mut class_of: rustc_hash::FxHashMap<(&str, &BigInt), u32> = Default::default();
+    let mut sums: Vec<rustc_hash::FxHashMap<(u32, u32), BigInt>> =
+        vec![Default::default(); sink.rows.len()];
+    for (cost, to) in costs.iter().zip(sharers) {
+        let Some((currency, a)) = cost else {
+            continue;
+        };
+        sink.total.add(currency, a);
+        if to.is_empty() {
+            sink.unallocated.add(currency, a);
+            continue;
+        }
+        let key = (currency.as_str(), a.denom());
+        let class = *class_of.entry(key).or_insert_with(|| {
+            classes.push(key);
+            classes.len() as u32 - 1
+        });
+        for &p in to {
+            *sums[p as usize]
+                .entry((class, to.len() as u32))
+                .or_default() += a.numer();
         }
     }
+    for (row, sums) in sink.rows.iter_mut().zip(sums) {
+        let mut by_currency: BTreeMap<&str, Vec<(BigInt, BigInt)>> = BTreeMap::new();
+        for ((class, n), numer) in sums {
+            let (currency, denom) = classes[class as usize];
+            let term = (numer, denom * BigInt::from(n));
+            by_currency.entry(currency).or_default().push(term);
+        }
+        for (currency, terms) in by_currency {
+            row.cis.add(currency, &sum_fractions(terms));
+        }
+    }
+}
+
+/// The sum of fractions `(numerator, denominator)`, over their least common
+/// denominator: one reduction in all, not one per term (the denominators of
+/// many shares are many small numbers, whose running sum would be reduced
+/// against an ever longer denominator each time).
+fn sum_fractions(terms: Vec<(BigInt, BigInt)>) -> BigRational {
+    use num_integer::Integer;
+    let mut lcm = BigInt::one();
+    for (_, d) in &terms {
+        let g = (&lcm % d).gcd(d);
+        lcm *= d / g;
+    }
+    let numer: BigInt = terms.iter().map(|(n, d)| n * (&lcm / d)).sum();
+    BigRational::new(numer, lcm)
 }
 
 /// Splits each Supplier's contract cost among the Services that name it.
@@ -306,12 +360,20 @@ fn propagate(catalog: &Catalog, position: &[u32], svcs: &[Ix], sink: &mut Sink<'
         .filter(|&p| pending[p as usize] == 0)
         .collect();
     let mut done = vec![false; n];
+    // Shares received, added up once their receiver is complete (see
+    // `sum_fractions`).
+    let mut incoming: Vec<Terms> = vec![Terms::new(); n];
     while let Some(p) = ready.pop() {
         done[p as usize] = true;
-        if !sink.rows[p as usize].technical {
+        let row = &mut sink.rows[p as usize];
+        fold(
+            &mut row.dependencies,
+            std::mem::take(&mut incoming[p as usize]),
+        );
+        if !row.technical {
             continue;
         }
-        let full = sink.rows[p as usize].full();
+        let full = row.full();
         let to = &dependants[p as usize];
         if to.is_empty() {
             sink.unallocated.add_all(&full);
@@ -319,16 +381,34 @@ fn propagate(catalog: &Catalog, position: &[u32], svcs: &[Ix], sink: &mut Sink<'
         }
         let share = full.share(to.len());
         for &d in to {
-            sink.rows[d as usize].dependencies.add_all(&share);
+            for (currency, a) in &share.0 {
+                let term = (a.numer().clone(), a.denom().clone());
+                incoming[d as usize]
+                    .entry(currency.clone())
+                    .or_default()
+                    .push(term);
+            }
             pending[d as usize] -= 1;
             if pending[d as usize] == 0 {
                 ready.push(d);
             }
         }
     }
+    for (row, terms) in sink.rows.iter_mut().zip(incoming) {
+        fold(&mut row.dependencies, terms);
+    }
     for p in (0..n).filter(|&p| !done[p] && sink.rows[p].technical) {
         let full = sink.rows[p].full();
         sink.unallocated.add_all(&full);
+    }
+}
+
+/// Fractions to add up, per currency.
+type Terms = BTreeMap<String, Vec<(BigInt, BigInt)>>;
+
+fn fold(into: &mut Money, terms: Terms) {
+    for (currency, terms) in terms {
+        into.add(&currency, &sum_fractions(terms));
     }
 }
 
