@@ -353,11 +353,13 @@ fn supplier(c: &Corpus, s: usize, rng: &mut Rng) -> Record {
     let name = c.name(Kind::Supplier, s);
     let spec = format!(
         "  owner: {}\n  contract:\n    reference: C-{s:05}\n    start: {}\n    end: {}\n\
-         \x20   lastReviewed: {}\n    reviewEvery: 12mo\n  provides: [{}]\n  contact: {name}@supplier.example\n",
+         \x20   lastReviewed: {}\n    reviewEvery: 12mo\n    cost: {{amount: {}, currency: EUR, per: year}}\n\
+         \x20 provides: [{}]\n  contact: {name}@supplier.example\n",
         c.name(Kind::Team, s % c.count(Kind::Team)),
         date(TODAY - 400 - rng.below(280)),
         date(TODAY + 60 + rng.below(1000)),
         date(past(rng, 300)),
+        (s % 40 + 1) * 1200,
         rng.pick(&["Hosting", "Licences", "Support", "Network, Hosting"]),
     );
     let meta = format!("  title: Supplier {s}\n");
@@ -430,10 +432,47 @@ fn ci(c: &Corpus, i: usize, rng: &mut Rng) -> Record {
             ""
         }
     );
+    if i % 10 < 7 {
+        let per = if i.is_multiple_of(10) {
+            "year"
+        } else {
+            "month"
+        };
+        let _ = writeln!(
+            spec,
+            "  cost: {{amount: {}.5, currency: EUR, per: {per}}}",
+            i % 97 * 3 + 1
+        );
+    }
     let meta = format!("  labels: {{zone: z{}}}\n", i % 3);
     let mut record = Record::yaml(Kind::Ci, &name, &meta, &spec);
     record.path = format!("cis/{:03}/{name}.yaml", i / 1000);
     record
+}
+
+/// Costs, budgets and capacity of Service `s`, from its number alone (no
+/// draw, so the rest of the corpus stays as it was): within budget and
+/// below every threshold, so the corpus still checks clean.
+fn resources(spec: &mut String, s: usize) {
+    if s.is_multiple_of(3) {
+        let _ = writeln!(
+            spec,
+            "  cost: {{amount: {}.25, currency: EUR, per: month}}",
+            s % 50 * 10 + 5
+        );
+    }
+    if s.is_multiple_of(7) {
+        spec.push_str("  budget: {amount: 100000000, currency: EUR, per: month}\n");
+    }
+    if s % 10 == 1 {
+        let _ = writeln!(
+            spec,
+            "  capacity:\n    - {{metric: requests, unit: rps, limit: 1000, current: {}, measured: {}, forecast: [{{date: {}, value: 500}}]}}",
+            100 + s % 300,
+            date(TODAY - 1),
+            date(TODAY + 90),
+        );
+    }
 }
 
 /// Tier of Service `s` (1 = most critical); its SLA is `SLAS[tier - 1]`.
@@ -493,13 +532,16 @@ fn service(c: &Corpus, s: usize, rng: &mut Rng) -> Record {
     if s.is_multiple_of(5) {
         spec.push_str("  customers: [Retail, Wholesale]\n");
     }
+    let rto = ["1h", "4h", "1d", "3d"][tier(s) - 1];
     let _ = write!(
         spec,
         "  support: {{hours: {}, channel: \"#{name}\", escalation: \"PagerDuty: {name}\"}}\n\
-         \x20 continuity: {{rto: {}, rpo: 15m}}\n",
+         \x20 continuity:\n    rto: {rto}\n    rpo: 15m\n    tests:\n\
+         \x20     - {{date: {}, result: passed, rtoAchieved: {rto}, rpoAchieved: 15m}}\n",
         if tier(s) <= 2 { "24x7" } else { "business" },
-        ["1h", "4h", "1d", "3d"][tier(s) - 1],
+        date(TODAY - 30 - s % 300),
     );
+    resources(&mut spec, s);
     let meta = format!(
         "  title: Service {s}\n  description: Synthetic service number {s}.\n  links:\n\
          \x20   - {{title: Runbook, url: \"https://runbooks.example.com/{name}\"}}\n"

@@ -66,6 +66,8 @@ codes! {
     AuditIndependence = "audit-independence", Error, "an auditor of an Audit is a member of one of its `auditees` or of the owner Team of a Service in its scope";
     FindingUnaddressed = "finding-unaddressed", Error, "a major or minor finding of a `done` Audit older than 30 days has no Improvement whose `source` names it";
     RiskAcceptance = "risk-acceptance", Error, "a Risk scored (likelihood x impact) above `risk.appetite` is accepted without `acceptedBy`";
+    ReleaseUnapproved = "release-unapproved", Error, "a `deployed` Release includes a Change that is proposed or cancelled";
+    UnknownOffering = "unknown-offering", Error, "a Request names an offering its Service does not offer";
     OrphanCi = "orphan-ci", Warning, "a CI that no Service reaches through `cis` and CI `dependsOn`";
     ReviewOverdue = "review-overdue", Warning, "`lastReviewed` + `reviewEvery` is in the past (Policy, SLA, Supplier contract, Risk)";
     Expiring = "expiring", Warning, "`expires` / `contract.end` within 30 days";
@@ -78,6 +80,10 @@ codes! {
     RiskUntreated = "risk-untreated", Warning, "a Risk with treatment mitigate has no `actions`";
     ActionOverdue = "action-overdue", Warning, "an Improvement (open or in-progress) or Objective (not achieved, missed or dropped) is past `due`";
     Unverified = "unverified", Warning, "a corrective-action `done` and `closed` more than 90 days ago, without `verification`";
+    CapacityRisk = "capacity-risk", Warning, "a capacity entry's current value, or a forecast dated within 12 months, reaches its threshold";
+    ContinuityUntested = "continuity-untested", Warning, "a production tier-1 or tier-2 Service with an `rto` has no passed test within `testEvery`";
+    ContinuityTargetMissed = "continuity-target-missed", Warning, "the latest test achieved more than the `rto` or `rpo`";
+    OverBudget = "over-budget", Warning, "a Service's or Team's allocated cost exceeds its budget";
 }
 
 impl fmt::Display for Code {

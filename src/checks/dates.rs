@@ -28,6 +28,12 @@ pub fn windows(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                     diags,
                 );
             }
+            Spec::Release(rel) => {
+                let window = rel.window.as_ref();
+                let start = (Node::WindowStart, window.and_then(|w| w.start.clone()));
+                let end = (Node::WindowEnd, window.and_then(|w| w.end.clone()));
+                check_window(catalog, ix, start, end, diags);
+            }
             Spec::Incident(i) => {
                 let start = (Node::Started, i.started.clone());
                 let end = (Node::Resolved, i.resolved.clone());

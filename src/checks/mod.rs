@@ -4,6 +4,7 @@
 mod dates;
 mod graph;
 pub mod management;
+mod processes;
 pub mod rules;
 mod services;
 
@@ -29,7 +30,7 @@ type Check<'a> = &'a (dyn Fn(&mut Vec<Diagnostic>) + Sync);
 /// The checks run independently of one another, in parallel.
 pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>) {
     let today = options.today;
-    let checks: [Check<'_>; 19] = [
+    let checks: [Check<'_>; 24] = [
         &|d| graph::cycles(catalog, d),
         &|d| graph::orphans(catalog, d),
         &|d| services::missing_sla(catalog, d),
@@ -49,6 +50,11 @@ pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>
         &|d| management::actions_overdue(catalog, today, d),
         &|d| management::unverified(catalog, today, d),
         &|d| rules::run(catalog, today, d),
+        &|d| processes::releases(catalog, d),
+        &|d| processes::capacity(catalog, today, d),
+        &|d| processes::continuity(catalog, today, d),
+        &|d| processes::offerings(catalog, d),
+        &|d| processes::budgets(catalog, d),
     ];
     let found: Vec<Vec<Diagnostic>> = checks
         .par_iter()

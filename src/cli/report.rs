@@ -1,4 +1,5 @@
-//! `itsm report coverage` and `itsm report sla`: ISO/IEC 20000-1 coverage and SLA attainment.
+//! `itsm report coverage`, `itsm report sla` and `itsm report cost`: ISO/IEC 20000-1 coverage,
+//! SLA attainment and what each Service costs.
 
 use super::{Global, Status, print};
 use anyhow::Result;
@@ -14,7 +15,7 @@ pub(super) fn checked(global: &Global, rev: Option<String>) -> Result<Checked> {
     )
 }
 
-/// Reports for audits: ISO/IEC 20000-1 coverage and SLA attainment
+/// Reports for audits: ISO/IEC 20000-1 coverage, SLA attainment and costs
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
@@ -24,6 +25,7 @@ Examples:
   itsm report sla                          each Service over its SLA's current window
   itsm report sla --period 2026-Q3         one quarter for every Service
   itsm report sla --period 2026-10 --format csv > sla-2026-10.csv
+  itsm report cost --period 2026           what each Service cost in 2026
 
 Exit codes: 0 report printed (breaches included, unless --fail-on-breach), 1 a breach with
 --fail-on-breach, 2 could not run.")]
@@ -39,6 +41,7 @@ pub enum Report {
     Actions(RegisterArgs),
     Risks(RegisterArgs),
     Objectives(RegisterArgs),
+    Cost(CostArgs),
 }
 
 /// The register of nonconformities and improvements (`actions`), of risks with
@@ -158,6 +161,7 @@ pub fn run(global: &Global, args: ReportArgs) -> Result<Status> {
         Report::Actions(a) => register(global, a, Register::Actions),
         Report::Risks(a) => register(global, a, Register::Risks),
         Report::Objectives(a) => register(global, a, Register::Objectives),
+        Report::Cost(a) => cost(global, a),
     }
 }
 
@@ -188,7 +192,7 @@ fn sla(global: &Global, args: SlaArgs) -> Result<Status> {
     let text = match args.format {
         SlaFormat::Human => sla::render_human(&report),
         SlaFormat::Markdown => sla::render_markdown(&report),
-        SlaFormat::Json => json(&report)?,
+        SlaFormat::Json => itsm::output::escape::json(json(&report)?),
         SlaFormat::Csv => sla::render_csv(&report)?,
     };
     print(&text);
@@ -198,6 +202,54 @@ fn sla(global: &Global, args: SlaArgs) -> Result<Status> {
     } else {
         Status::Clean
     })
+}
+
+/// What each Service costs in full, shared costs allocated, against its budget
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  itsm report cost                              this month (the one containing --today)
+  itsm report cost --period 2026-Q3             July to September 2026
+  itsm report cost --period 2026 --format csv > cost-2026.csv
+  itsm report cost --format json                for other tools
+
+Amounts are per month (`per: year` counts one twelfth), times the months of the period; each
+currency on its own. A CI's cost is split evenly among the Services that reach it (`cis`, then CI
+`dependsOn`), a Supplier's contract cost among the Services that name it, a technical Service's
+full cost among the Services that depend on it directly; what nobody takes is unallocated. The
+business Services' totals plus the unallocated amount are the total, to the cent.
+
+Exit codes: 0 printed, 2 could not run.")]
+pub struct CostArgs {
+    /// The period: YYYY-MM, YYYY-Qn or YYYY [default: the month containing --today]
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<itsm::report::sla::Period>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SlaFormat::Human)]
+    pub format: SlaFormat,
+    /// Read the records at this git revision, from the object database (no checkout)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+fn cost(global: &Global, args: CostArgs) -> Result<Status> {
+    use itsm::report::{cost, sla::Period};
+    let period = match args.period {
+        Some(p) => p,
+        None => Period::window(itsm::model::Window::Monthly, global.today)
+            .ok_or_else(|| anyhow::anyhow!("no month contains {}", global.today))?,
+    };
+    let checked = checked(global, args.rev)?;
+    let allocation = cost::compute(&checked.catalog, &period.label, cost::months(&period));
+    let text = match args.format {
+        SlaFormat::Human => cost::render_human(&allocation),
+        SlaFormat::Markdown => cost::render_markdown(&allocation),
+        SlaFormat::Json => cost::render_json(&allocation),
+        SlaFormat::Csv => cost::render_csv(&allocation)?,
+    };
+    print(&text);
+    super::free_at_exit(checked);
+    Ok(Status::Clean)
 }
 
 /// Pretty JSON with a final newline.

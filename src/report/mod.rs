@@ -1,7 +1,9 @@
-//! Reports for audits: coverage of a framework, SLA attainment, and the
+//! Reports for audits: coverage of a framework, SLA attainment, costs, and the
 //! registers of nonconformities and improvements, risks and objectives.
 
+pub mod cost;
 pub mod coverage;
+pub mod fulfilment;
 pub mod register;
 pub mod sla;
 

@@ -13,6 +13,7 @@
 //! (`mo` = 30 days, `y` = 365 days). A period that holds several SLA windows
 //! (a monthly SLA over a quarter) is met only if every window is.
 
+use super::fulfilment::OfferingFulfilment;
 use crate::link::{Catalog, Ix};
 use crate::model::{
     Field, Incident, IncidentImpact, Kind, Node, Priority, Record, RecordId, Sla, Window,
@@ -88,6 +89,9 @@ pub struct SlaReport {
     /// The period asked for; `None` when each Service uses its SLA's current window.
     pub period: Option<String>,
     pub services: Vec<ServiceSla>,
+    /// Request fulfilment against each offering's target (absent without Requests).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fulfilment: Vec<OfferingFulfilment>,
     /// Every breach, Service by Service.
     pub breaches: Vec<Breach>,
     /// What could not be counted (bad instants, unknown support hours).
@@ -168,11 +172,14 @@ pub fn compute(catalog: &Catalog, period: Option<&Period>, today: Date) -> SlaRe
         }
     }
     services.sort_by(|a, b| a.service.cmp(&b.service));
+    let fulfilment = super::fulfilment::compute(catalog, period, today);
+    breaches.extend(super::fulfilment::breaches(&fulfilment));
     breaches.sort_by(|a, b| a.service.cmp(&b.service));
     SlaReport {
         today,
         period: period.map(|p| p.label.clone()),
         services,
+        fulfilment,
         breaches,
         notes,
     }
@@ -597,6 +604,9 @@ pub fn render_human(report: &SlaReport) -> String {
             ));
         }
     }
+    for f in &report.fulfilment {
+        out.push_str(&super::fulfilment::human_line(f));
+    }
     out.push('\n');
     if report.breaches.is_empty() {
         out.push_str(&format!(
@@ -655,6 +665,7 @@ pub fn render_markdown(report: &SlaReport) -> String {
             if s.met { "yes" } else { "**no**" }
         ));
     }
+    super::fulfilment::markdown(&mut out, &report.fulfilment);
     out.push_str("\n## Breaches\n\n");
     if report.breaches.is_empty() {
         out.push_str("None.\n");
@@ -672,42 +683,52 @@ pub fn render_markdown(report: &SlaReport) -> String {
 /// The report as CSV: one row per Service.
 pub fn render_csv(report: &SlaReport) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "service",
-        "sla",
-        "period",
-        "period_start",
-        "period_end",
-        "support_hours",
-        "target",
-        "availability",
-        "outage_minutes",
-        "support_minutes",
-        "met",
-        "incidents",
-        "resolution_breaches",
-    ])?;
+    let extra = super::fulfilment::csv_columns(&report.fulfilment);
+    w.write_record(
+        [
+            "service",
+            "sla",
+            "period",
+            "period_start",
+            "period_end",
+            "support_hours",
+            "target",
+            "availability",
+            "outage_minutes",
+            "support_minutes",
+            "met",
+            "incidents",
+            "resolution_breaches",
+        ]
+        .into_iter()
+        .chain(extra.iter().copied()),
+    )?;
     for s in &report.services {
-        w.write_record([
-            s.service.clone(),
-            s.sla.clone(),
-            s.period.label.clone(),
-            s.period.start.to_string(),
-            s.period.end.to_string(),
-            s.support_hours.clone(),
-            s.target.to_string(),
-            format!("{:.3}", s.availability),
-            minutes(s.outage_seconds),
-            minutes(s.support_seconds),
-            s.met.to_string(),
-            s.incidents.len().to_string(),
-            s.incidents
-                .iter()
-                .filter(|i| i.breached)
-                .count()
-                .to_string(),
-        ])?;
+        w.write_record(
+            [
+                s.service.clone(),
+                s.sla.clone(),
+                s.period.label.clone(),
+                s.period.start.to_string(),
+                s.period.end.to_string(),
+                s.support_hours.clone(),
+                s.target.to_string(),
+                format!("{:.3}", s.availability),
+                minutes(s.outage_seconds),
+                minutes(s.support_seconds),
+                s.met.to_string(),
+                s.incidents.len().to_string(),
+                s.incidents
+                    .iter()
+                    .filter(|i| i.breached)
+                    .count()
+                    .to_string(),
+            ]
+            .into_iter()
+            .chain(extra.iter().map(|_| String::new())),
+        )?;
     }
+    super::fulfilment::csv_rows(&mut w, &report.fulfilment)?;
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
