@@ -2,32 +2,80 @@
 //! written atomically and never over an existing file.
 
 use crate::model::{Kind, is_valid_name};
-use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create {}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write in {}", path.display())]
+    Temporary {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl WriteError {
+    /// The file existed and was not to be overwritten.
+    pub fn is_exists(&self) -> bool {
+        matches!(self, WriteError::Write { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists)
+    }
+}
+
+/// Why there is no template for a record.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error(
+        "`{0}` is not a valid name: use lower-case letters, digits and hyphens, starting and ending with a letter or digit (at most 63 characters), e.g. payments-api"
+    )]
+    InvalidName(String),
+    /// What the record needs that the repository does not have yet.
+    #[error("{0}")]
+    Needs(&'static str),
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder, so that
 /// the file is either whole or absent. Without `overwrite`, an existing file is
 /// an error (`AlreadyExists`), even if it appears while writing.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
     write_through_temporary(path, bytes, overwrite, true)
 }
 
 /// [`write_atomic`] over any existing file, without waiting for the disk: for
 /// copies that the next change rewrites anyway (the site `itsm serve` keeps on
 /// disk), where syncing would cost more than the rest of a rebuild.
-pub fn replace_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn replace_unsynced(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write_through_temporary(path, bytes, true, false)
 }
 
-fn write_through_temporary(path: &Path, bytes: &[u8], overwrite: bool, sync: bool) -> Result<()> {
+fn write_through_temporary(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+    sync: bool,
+) -> Result<(), WriteError> {
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
+    std::fs::create_dir_all(parent).map_err(|source| WriteError::CreateDir {
+        path: parent.to_path_buf(),
+        source,
+    })?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".itsm-");
     // Temporary files are private (0600); what we write is meant to be read.
@@ -35,7 +83,14 @@ fn write_through_temporary(path: &Path, bytes: &[u8], overwrite: bool, sync: boo
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut tmp = builder
         .tempfile_in(parent)
-        .with_context(|| format!("cannot write in {}", parent.display()))?;
+        .map_err(|source| WriteError::Temporary {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    let failed = |source| WriteError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     tmp.write_all(bytes)
         .and_then(|_| {
             if sync {
@@ -44,15 +99,11 @@ fn write_through_temporary(path: &Path, bytes: &[u8], overwrite: bool, sync: boo
                 Ok(())
             }
         })
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(failed)?;
     if overwrite {
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(path).map_err(|e| failed(e.error))?;
     } else {
-        tmp.persist_noclobber(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist_noclobber(path).map_err(|e| failed(e.error))?;
     }
     Ok(())
 }
@@ -80,11 +131,9 @@ pub struct Template {
 }
 
 /// The relative path and text of a new record of `kind` named `name`.
-pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String)> {
+pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String), TemplateError> {
     if !is_valid_name(name) {
-        bail!(
-            "`{name}` is not a valid name: use lower-case letters, digits and hyphens, starting and ending with a letter or digit (at most 63 characters), e.g. payments-api"
-        );
+        return Err(TemplateError::InvalidName(name.to_string()));
     }
     let markdown = matches!(
         kind,
@@ -125,7 +174,12 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
 }
 
 /// The `spec` of a new record of a kind of the v1 catalogue.
-fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result<String> {
+fn catalogue_spec(
+    kind: Kind,
+    name: &str,
+    title: &str,
+    ctx: &Template,
+) -> Result<String, TemplateError> {
     let team = &ctx.team;
     let customer = ctx.customer.as_deref().unwrap_or("Internal");
     let today = ctx.today;
@@ -154,9 +208,9 @@ fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result
         ),
         Kind::Change => {
             let Some(service) = &ctx.service else {
-                bail!(
-                    "a Change impacts at least one Service or CI, and this repository has none yet: create one first (`itsm new service NAME`)"
-                );
+                return Err(TemplateError::Needs(
+                    "a Change impacts at least one Service or CI, and this repository has none yet: create one first (`itsm new service NAME`)",
+                ));
             };
             format!(
                 "spec:\n  type: normal          # standard, normal, emergency\n  risk: low             # low, medium, high\n  impacts: [service:{service}]\n  requestedBy: {}\n  status: proposed\n  plan: |\n    What will be done, step by step.\n  backout: |\n    How to undo it.\n",
@@ -165,9 +219,9 @@ fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result
         }
         Kind::Incident => {
             let Some(service) = &ctx.service else {
-                bail!(
-                    "an Incident names the Services it affected, and this repository has none yet: create one first (`itsm new service NAME`)"
-                );
+                return Err(TemplateError::Needs(
+                    "an Incident names the Services it affected, and this repository has none yet: create one first (`itsm new service NAME`)",
+                ));
             };
             // The time of day now, on the day `--today` names (today by default).
             let time = jiff::Timestamp::now()
@@ -181,7 +235,8 @@ fn catalogue_spec(kind: Kind, name: &str, title: &str, ctx: &Template) -> Result
         Kind::Problem => format!(
             "spec:\n  owner: {team}\n  status: open\n---\n## Root cause\n\nUnder investigation.\n"
         ),
-        _ => bail!("no template for {kind}"),
+        // The other kinds have their own templates (management_spec, process_spec).
+        _ => return Err(TemplateError::Needs("no template for this kind")),
     };
     Ok(spec)
 }
@@ -215,7 +270,7 @@ fn management_spec(kind: Kind, title: &str, ctx: &Template) -> String {
 }
 
 /// The `spec` of a new Release, Customer or Request.
-fn process_spec(kind: Kind, ctx: &Template) -> Result<String> {
+fn process_spec(kind: Kind, ctx: &Template) -> Result<String, TemplateError> {
     let team = &ctx.team;
     let login = &ctx.login;
     let time = jiff::Timestamp::now()
@@ -225,9 +280,9 @@ fn process_spec(kind: Kind, ctx: &Template) -> Result<String> {
     Ok(match kind {
         Kind::Release => {
             let Some(service) = &ctx.service else {
-                bail!(
-                    "a Release delivers to at least one Service, and this repository has none yet: create one first (`itsm new service NAME`)"
-                );
+                return Err(TemplateError::Needs(
+                    "a Release delivers to at least one Service, and this repository has none yet: create one first (`itsm new service NAME`)",
+                ));
             };
             format!(
                 "spec:\n  owner: {team}\n  version: 1.0.0\n  services: [{service}]\n  # changes: [CHANGE]\n  status: planned        # planned, built, deployed, rolled-back, cancelled\n  environments: [production]\n  acceptance: |\n    What must hold before it is deployed.\n  backout: |\n    How to back it out.\n"
@@ -239,9 +294,9 @@ fn process_spec(kind: Kind, ctx: &Template) -> Result<String> {
         ),
         _ => {
             let Some((service, offering)) = &ctx.offering else {
-                bail!(
-                    "a Request asks for one of a Service's `requests` offerings, and no Service offers any yet: add `requests` to a Service first"
-                );
+                return Err(TemplateError::Needs(
+                    "a Request asks for one of a Service's `requests` offerings, and no Service offers any yet: add `requests` to a Service first",
+                ));
             };
             format!(
                 "spec:\n  service: {service}\n  offering: {offering}\n  requestedBy: {login}\n  requested: \"{now}\"\n  status: open           # open, fulfilled, rejected, cancelled\n"

@@ -85,23 +85,13 @@ fn example_repo_has_every_page() {
     ] {
         assert!(site.join(rel).is_file(), "{rel} missing");
     }
-    // One page per record: 104 records.
-    let records: usize = [
-        "team",
-        "service",
-        "sla",
-        "ci",
-        "supplier",
-        "policy",
-        "standard-change",
-        "change",
-        "incident",
-        "problem",
-    ]
-    .iter()
-    .map(|k| std::fs::read_dir(site.join(k)).unwrap().count() - 1)
-    .sum();
-    assert_eq!(records, 104);
+    // One page per record: 127 records, every kind.
+    let records: usize = itsm::model::Kind::ALL
+        .iter()
+        .map(|k| k.id())
+        .map(|k| std::fs::read_dir(site.join(k)).unwrap().count() - 1)
+        .sum();
+    assert_eq!(records, 127);
     assert!(site.join(".itsm-site").is_file());
 }
 
@@ -198,10 +188,15 @@ fn catalogue_home_changes_and_coverage() {
     assert!(changes.contains("<h3>2027-01</h3>"), "{changes}");
     assert!(changes.contains("change/chg-k8s-prod-upgrade-1-31.html"));
     let coverage = page(&site, "coverage.html");
-    // 8.5.1.1 (the policy itself) has no evidence rule and no internal audit
-    // covered it: the parent is only declared (management-system contract).
+    // 8.5.1.1 (the policy itself) has no evidence rule: the internal audit of
+    // clause 8 shows it, so 8.5.1 is evidenced (management-system contract).
     assert!(
-        coverage.contains("<tr class=\"declared depth2\"><td>8.5.1</td><td>Change management</td>"),
+        coverage
+            .contains("<tr class=\"evidenced depth2\"><td>8.5.1</td><td>Change management</td>"),
+        "{coverage}"
+    );
+    assert!(
+        coverage.contains("<div>done internal Audits with it in scope: <strong>1</strong> <span class=\"meta\">(</span><a href=\"audit/2026-h2-operations.html\">"),
         "{coverage}"
     );
     assert!(coverage.contains("policy/change-management-policy.html"));
@@ -464,7 +459,7 @@ fn search_index_lists_every_record() {
     let (_tmp, site) = build(&example(), TODAY);
     let js = page(&site, "assets/search-index.js");
     assert!(js.starts_with("window.ITSM_SEARCH={k:[\"team\",\"service\",\"sla\",\"ci\",\"supplier\",\"policy\",\"standard-change\",\"change\",\"incident\",\"problem\",\"objective\",\"risk\",\"audit\",\"management-review\",\"improvement\",\"framework\",\"release\",\"customer\",\"request\"],r:[\n"));
-    assert_eq!(js.lines().count(), 105);
+    assert_eq!(js.lines().count(), 128);
     assert!(
         js.contains("[1,\"payments\",\"Payments\","),
         "{}",

@@ -85,7 +85,7 @@ fn search_finds_records_offline() {
     let html = dom(&file_url(&site, "search.html?q=payments%20database"));
     assert!(
         html.contains(
-            "<p id=\"search-status\" class=\"meta\">7 results for “payments database”</p>"
+            "<p id=\"search-status\" class=\"meta\">8 results for “payments database”</p>"
         ),
         "{html}"
     );

@@ -196,7 +196,7 @@ fn write_records(root: &Path, records: &[backstage::Planned], dry_run: bool) -> 
             }
             Err(e) => out.push_str(&format!(
                 "skipped {rel}: {}\n",
-                printable(&format!("{e:#}"))
+                printable(&format!("{:#}", anyhow::Error::from(e)))
             )),
         }
     }

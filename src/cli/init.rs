@@ -32,11 +32,11 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Status> {
                     print(&format!("created {}\n", path.display()));
                 }
             }
-            Err(e) if is_exists(&e) => {
+            Err(e) if e.is_exists() => {
                 kept += 1;
                 print(&format!("kept    {} (exists)\n", path.display()));
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     if !global.quiet {
@@ -51,10 +51,4 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Status> {
         ));
     }
     Ok(Status::Clean)
-}
-
-pub fn is_exists(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|c| c.downcast_ref::<std::io::Error>())
-        .any(|io| io.kind() == std::io::ErrorKind::AlreadyExists)
 }

@@ -50,10 +50,10 @@ pub fn run(global: &Global, args: IntakeArgs) -> Result<Status> {
     };
     let path = root.join(&record.path);
     if let Err(e) = itsm::scaffold::write_atomic(&path, record.text.as_bytes(), false) {
-        if super::init::is_exists(&e) {
+        if e.is_exists() {
             bail!("refused: {} exists already", record.path.display());
         }
-        return Err(e);
+        return Err(e.into());
     }
     print(&format!("{}\n", record.path.display()));
     super::free_at_exit(checked);

@@ -63,13 +63,13 @@ pub fn run(global: &Global, args: NewArgs) -> Result<Status> {
     let (rel, text) = itsm::scaffold::record(kind, &args.name, &template)?;
     let path = root.join(&rel);
     if let Err(e) = itsm::scaffold::write_atomic(&path, text.as_bytes(), false) {
-        if super::init::is_exists(&e) {
+        if e.is_exists() {
             bail!(
                 "{} exists already: pick another name, or edit it",
                 super::shown(&path)
             );
         }
-        return Err(e);
+        return Err(e.into());
     }
     print(&format!("created {}\n", path.display()));
     Ok(Status::Clean)

@@ -484,7 +484,7 @@ fn mirror(out: &Path, files: &[File], gone: &[String]) -> Result<(), WriteError>
     use rayon::prelude::*;
     files.par_iter().try_for_each(|f| {
         crate::scaffold::replace_unsynced(&write::inside(out, &f.path)?, &f.bytes)
-            .map_err(|e| WriteError::Replace(e.into()))
+            .map_err(|e| WriteError::Replace(Box::new(e)))
     })?;
     for p in gone {
         let path = write::inside(out, p)?;
