@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod audit;
 pub mod checks;
 pub mod config;
+pub mod cost;
 pub mod diag;
 pub mod diff;
 pub mod export;

@@ -4,13 +4,13 @@
 //! budgets (`over-budget`).
 
 use super::at;
+use crate::cost;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
 use crate::model::spec::release::ReleaseStatus;
 use crate::model::spec::resources::Capacity;
 use crate::model::spec::service::TestResult;
 use crate::model::{ChangeStatus, Field, Kind, Lifecycle, Node};
-use crate::report::cost;
 use crate::time::Duration;
 use jiff::ToSpan;
 use jiff::civil::Date;

@@ -302,40 +302,53 @@ fn ref_diagnostic(
         )
         .with_help(format!("this field takes a {accepted}")),
         RefError::Missing(full) => {
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 Code::UnresolvedRef,
                 format!("{from_label} refers to {full}, which does not exist"),
             );
-            let r = Reference::parse(&full);
-            let kind = r.kind.and_then(Kind::from_id);
-            let others: Vec<String> = Kind::ALL
-                .iter()
-                .filter(|k| Some(**k) != kind && catalog.find(**k, r.name).is_some())
-                .map(|k| format!("{}:{}", k.id(), r.name))
-                .collect();
-            if !others.is_empty() {
-                d = d.with_help(format!(
-                    "{} exists, but this field takes a {accepted}",
-                    others.join(" and ")
-                ));
-            } else if let Some(kind) = kind
-                && *suggestions_left > 0
-            {
-                *suggestions_left -= 1;
-                let names = catalog.index[kind.index()].keys().map(String::as_str);
-                if let Some(best) = closest(r.name, names) {
-                    d = d.with_help(format!("did you mean `{best}`?"));
-                }
-            } else if kind.is_none() {
-                d = d.with_help(format!(
-                    "`{}` is not a kind; this field takes a {accepted}",
-                    r.kind.unwrap_or("")
-                ));
+            match missing_help(catalog, &full, &accepted, suggestions_left) {
+                Some(help) => d.with_help(help),
+                None => d,
             }
-            d
         }
     };
     Some(d.with_record(from))
+}
+
+/// What to say of a reference to `full`, which names no record: the records
+/// of other kinds with that name, the closest name (at most
+/// `suggestions_left` times in a run), or that the kind is no kind.
+fn missing_help(
+    catalog: &Catalog,
+    full: &str,
+    accepted: &str,
+    suggestions_left: &mut usize,
+) -> Option<String> {
+    let r = Reference::parse(full);
+    let kind = r.kind.and_then(Kind::from_id);
+    let others: Vec<String> = Kind::ALL
+        .iter()
+        .filter(|k| Some(**k) != kind && catalog.find(**k, r.name).is_some())
+        .map(|k| format!("{}:{}", k.id(), r.name))
+        .collect();
+    if !others.is_empty() {
+        return Some(format!(
+            "{} exists, but this field takes a {accepted}",
+            others.join(" and ")
+        ));
+    }
+    match kind {
+        Some(kind) if *suggestions_left > 0 => {
+            *suggestions_left -= 1;
+            let names = catalog.index[kind.index()].keys().map(String::as_str);
+            closest(r.name, names).map(|best| format!("did you mean `{best}`?"))
+        }
+        Some(_) => None,
+        None => Some(format!(
+            "`{}` is not a kind; this field takes a {accepted}",
+            r.kind.unwrap_or("")
+        )),
+    }
 }
 
 fn report_duplicates(catalog: &Catalog, duplicates: &[(Ix, Ix)], diags: &mut Vec<Diagnostic>) {

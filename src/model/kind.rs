@@ -160,88 +160,7 @@ impl Kind {
 
     /// The reference fields of this kind.
     pub fn ref_fields(self) -> &'static [RefField] {
-        use super::types::{Affected, Source, Target, Treatment};
-        use Field::*;
-        const TEAM: &[Kind] = &[Kind::Team];
-        const OWNER: RefField = RefField::one(Owner, &["spec", "owner"], TEAM);
-        const SERVICE: &[RefField] = &[
-            OWNER,
-            RefField::one(Sla, &["spec", "sla"], &[Kind::Sla]),
-            RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Service]),
-            RefField::many(Cis, &["spec", "cis"], &[Kind::Ci]),
-            RefField::many(Suppliers, &["spec", "suppliers"], &[Kind::Supplier]),
-            RefField::many(Customers, &["spec", "customers"], &[Kind::Customer]).if_any(),
-            RefField::one(Approval, &["spec", "requests", "*", "approval"], TEAM),
-        ];
-        const OWNED: &[RefField] = &[OWNER];
-        const CI: &[RefField] = &[
-            OWNER,
-            RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Ci]),
-            RefField::one(Supplier, &["spec", "supplier"], &[Kind::Supplier]),
-        ];
-        const POLICY: &[RefField] = &[
-            OWNER,
-            RefField::one(Approver, &["spec", "approver"], TEAM),
-            RefField::one(RuleTeam, &["spec", "rules", "*", "approve", "team"], TEAM),
-        ];
-        const CHANGE: &[RefField] = &[
-            RefField::many(Impacts, &["spec", "impacts"], &[Kind::Service, Kind::Ci]),
-            RefField::one(
-                StandardChange,
-                &["spec", "standardChange"],
-                &[Kind::StandardChange],
-            ),
-            RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
-            RefField::many(Problems, &["spec", "problems"], &[Kind::Problem]),
-        ];
-        const INCIDENT: &[RefField] = &[
-            RefField::many(Services, &["spec", "services"], &[Kind::Service]),
-            RefField::one(Problem, &["spec", "problem"], &[Kind::Problem]),
-        ];
-        const PROBLEM: &[RefField] = &[
-            OWNER,
-            RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
-            RefField::one(Fix, &["spec", "fix"], &[Kind::Change]),
-        ];
-        const SLA: &[RefField] = &[
-            OWNER,
-            RefField::one(Customer, &["spec", "customer"], &[Kind::Customer]).if_any(),
-        ];
-        const OBJECTIVE: &[RefField] = &[
-            OWNER,
-            RefField::many(Services, &["spec", "services"], &[Kind::Service]),
-        ];
-        const RISK: &[RefField] = &[
-            OWNER,
-            RefField::many(Affects, &["spec", "affects"], Affected::ACCEPTS),
-            RefField::many(Actions, &["spec", "actions"], Treatment::ACCEPTS),
-            RefField::one(AcceptedBy, &["spec", "acceptedBy"], TEAM),
-        ];
-        const AUDIT: &[RefField] = &[
-            RefField::many(Services, &["spec", "scope", "services"], &[Kind::Service]),
-            RefField::many(Auditees, &["spec", "auditees"], TEAM),
-            RefField::many(Records, &["spec", "findings", "*", "records"], &Kind::ALL),
-        ];
-        const REVIEW: &[RefField] = &[RefField::many(
-            Actions,
-            &["spec", "actions"],
-            &[Kind::Improvement],
-        )];
-        const IMPROVEMENT: &[RefField] = &[
-            OWNER,
-            RefField::many(Source, &["spec", "source"], Source::ACCEPTS).parts(),
-            RefField::many(Changes, &["spec", "changes"], &[Kind::Change]),
-        ];
-        const RELEASE: &[RefField] = &[
-            OWNER,
-            RefField::many(Services, &["spec", "services"], &[Kind::Service]),
-            RefField::many(Changes, &["spec", "changes"], &[Kind::Change]),
-        ];
-        const REQUEST: &[RefField] = &[RefField::one(
-            Service,
-            &["spec", "service"],
-            &[Kind::Service],
-        )];
+        use fields::*;
         match self {
             Kind::Team => &[],
             Kind::Service => SERVICE,
@@ -564,6 +483,93 @@ pub fn is_valid_name(s: &str) -> bool {
         && ok(&b[0])
         && ok(&b[b.len() - 1])
         && b.iter().all(|c| ok(c) || *c == b'-')
+}
+
+/// The reference fields of each kind (see [`Kind::ref_fields`]).
+mod fields {
+    use super::super::types::{Affected, Source, Target, Treatment};
+    use super::{Field::*, Kind, RefField};
+
+    pub(super) const TEAM: &[Kind] = &[Kind::Team];
+    pub(super) const OWNER: RefField = RefField::one(Owner, &["spec", "owner"], TEAM);
+    pub(super) const SERVICE: &[RefField] = &[
+        OWNER,
+        RefField::one(Sla, &["spec", "sla"], &[Kind::Sla]),
+        RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Service]),
+        RefField::many(Cis, &["spec", "cis"], &[Kind::Ci]),
+        RefField::many(Suppliers, &["spec", "suppliers"], &[Kind::Supplier]),
+        RefField::many(Customers, &["spec", "customers"], &[Kind::Customer]).if_any(),
+        RefField::one(Approval, &["spec", "requests", "*", "approval"], TEAM),
+    ];
+    pub(super) const OWNED: &[RefField] = &[OWNER];
+    pub(super) const CI: &[RefField] = &[
+        OWNER,
+        RefField::many(DependsOn, &["spec", "dependsOn"], &[Kind::Ci]),
+        RefField::one(Supplier, &["spec", "supplier"], &[Kind::Supplier]),
+    ];
+    pub(super) const POLICY: &[RefField] = &[
+        OWNER,
+        RefField::one(Approver, &["spec", "approver"], TEAM),
+        RefField::one(RuleTeam, &["spec", "rules", "*", "approve", "team"], TEAM),
+    ];
+    pub(super) const CHANGE: &[RefField] = &[
+        RefField::many(Impacts, &["spec", "impacts"], &[Kind::Service, Kind::Ci]),
+        RefField::one(
+            StandardChange,
+            &["spec", "standardChange"],
+            &[Kind::StandardChange],
+        ),
+        RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
+        RefField::many(Problems, &["spec", "problems"], &[Kind::Problem]),
+    ];
+    pub(super) const INCIDENT: &[RefField] = &[
+        RefField::many(Services, &["spec", "services"], &[Kind::Service]),
+        RefField::one(Problem, &["spec", "problem"], &[Kind::Problem]),
+    ];
+    pub(super) const PROBLEM: &[RefField] = &[
+        OWNER,
+        RefField::many(Incidents, &["spec", "incidents"], &[Kind::Incident]),
+        RefField::one(Fix, &["spec", "fix"], &[Kind::Change]),
+    ];
+    pub(super) const SLA: &[RefField] = &[
+        OWNER,
+        RefField::one(Customer, &["spec", "customer"], &[Kind::Customer]).if_any(),
+    ];
+    pub(super) const OBJECTIVE: &[RefField] = &[
+        OWNER,
+        RefField::many(Services, &["spec", "services"], &[Kind::Service]),
+    ];
+    pub(super) const RISK: &[RefField] = &[
+        OWNER,
+        RefField::many(Affects, &["spec", "affects"], Affected::ACCEPTS),
+        RefField::many(Actions, &["spec", "actions"], Treatment::ACCEPTS),
+        RefField::one(AcceptedBy, &["spec", "acceptedBy"], TEAM),
+    ];
+    pub(super) const AUDIT: &[RefField] = &[
+        RefField::many(Services, &["spec", "scope", "services"], &[Kind::Service]),
+        RefField::many(Auditees, &["spec", "auditees"], TEAM),
+        RefField::many(Records, &["spec", "findings", "*", "records"], &Kind::ALL),
+    ];
+    pub(super) const REVIEW: &[RefField] = &[RefField::many(
+        Actions,
+        &["spec", "actions"],
+        &[Kind::Improvement],
+    )];
+    pub(super) const IMPROVEMENT: &[RefField] = &[
+        OWNER,
+        RefField::many(Source, &["spec", "source"], Source::ACCEPTS).parts(),
+        RefField::many(Changes, &["spec", "changes"], &[Kind::Change]),
+    ];
+    pub(super) const RELEASE: &[RefField] = &[
+        OWNER,
+        RefField::many(Services, &["spec", "services"], &[Kind::Service]),
+        RefField::many(Changes, &["spec", "changes"], &[Kind::Change]),
+    ];
+    pub(super) const REQUEST: &[RefField] = &[RefField::one(
+        Service,
+        &["spec", "service"],
+        &[Kind::Service],
+    )];
 }
 
 #[cfg(test)]

@@ -56,6 +56,29 @@ pub struct LateRequest {
 /// offering order. Empty when the repository holds no Request.
 pub fn compute(catalog: &Catalog, period: Option<&Period>, today: Date) -> Vec<OfferingFulfilment> {
     let cutoff = start_of(today) + 86_400;
+    let mut out = Vec::new();
+    for ((service, offering), requests) in by_offering(catalog) {
+        let Some(mut row) = empty_row(catalog, service, offering, period, today) else {
+            continue;
+        };
+        for req in requests {
+            count(catalog, req, cutoff, &mut row);
+        }
+        if row.requests + row.withdrawn == 0 {
+            continue;
+        }
+        if row.requests > 0 {
+            let on_time = (row.requests - row.late) as f64 * 100.0 / row.requests as f64;
+            row.on_time_percent = (on_time * 10.0).round() / 10.0;
+        }
+        row.late_requests.sort_by(|a, b| a.request.cmp(&b.request));
+        out.push(row);
+    }
+    out
+}
+
+/// The Requests of each (Service, offering), in name order.
+fn by_offering(catalog: &Catalog) -> BTreeMap<(String, String), Vec<crate::link::Ix>> {
     let mut by_offering: BTreeMap<(String, String), Vec<crate::link::Ix>> = BTreeMap::new();
     for req in catalog.of_kind(Kind::Request) {
         let Some(svc) = catalog.targets(req, Field::Service).next() else {
@@ -72,57 +95,42 @@ pub fn compute(catalog: &Catalog, period: Option<&Period>, today: Date) -> Vec<O
         let key = (catalog.record(svc).id.name.clone(), offering.to_string());
         by_offering.entry(key).or_default().push(req);
     }
-    let mut out = Vec::new();
-    for ((service, offering), requests) in by_offering {
-        let Some(svc) = catalog.find(Kind::Service, &service) else {
-            continue;
-        };
-        let Some(spec) = catalog.record(svc).spec.service() else {
-            continue;
-        };
-        let Some(o) = spec
-            .requests
-            .iter()
-            .find(|o| o.id.as_deref() == Some(offering.as_str()))
-        else {
-            continue;
-        };
-        let Some(target) = o.fulfilment else {
-            continue;
-        };
-        let Some(period) = period.cloned().or_else(|| window_of(catalog, svc, today)) else {
-            continue;
-        };
-        let mut row = OfferingFulfilment {
-            title: o.title.as_deref().unwrap_or(&offering).to_string(),
-            service,
-            offering,
-            target_seconds: target.minutes().saturating_mul(60),
-            period,
-            requests: 0,
-            fulfilled: 0,
-            within_target: 0,
-            late: 0,
-            open: 0,
-            withdrawn: 0,
-            on_time_percent: 100.0,
-            longest_seconds: None,
-            late_requests: Vec::new(),
-        };
-        for req in requests {
-            count(catalog, req, cutoff, &mut row);
-        }
-        if row.requests + row.withdrawn == 0 {
-            continue;
-        }
-        if row.requests > 0 {
-            let on_time = (row.requests - row.late) as f64 * 100.0 / row.requests as f64;
-            row.on_time_percent = (on_time * 10.0).round() / 10.0;
-        }
-        row.late_requests.sort_by(|a, b| a.request.cmp(&b.request));
-        out.push(row);
-    }
-    out
+    by_offering
+}
+
+/// The row of an offering before its Requests are counted; `None` when the
+/// Service does not offer it with a fulfilment target, or has no period.
+fn empty_row(
+    catalog: &Catalog,
+    service: String,
+    offering: String,
+    period: Option<&Period>,
+    today: Date,
+) -> Option<OfferingFulfilment> {
+    let svc = catalog.find(Kind::Service, &service)?;
+    let spec = catalog.record(svc).spec.service()?;
+    let o = spec
+        .requests
+        .iter()
+        .find(|o| o.id.as_deref() == Some(offering.as_str()))?;
+    let target = o.fulfilment?;
+    let period = period.cloned().or_else(|| window_of(catalog, svc, today))?;
+    Some(OfferingFulfilment {
+        title: o.title.as_deref().unwrap_or(&offering).to_string(),
+        service,
+        offering,
+        target_seconds: target.minutes().saturating_mul(60),
+        period,
+        requests: 0,
+        fulfilled: 0,
+        within_target: 0,
+        late: 0,
+        open: 0,
+        withdrawn: 0,
+        on_time_percent: 100.0,
+        longest_seconds: None,
+        late_requests: Vec::new(),
+    })
 }
 
 /// Counts one Request into its offering's row, when asked in the period.

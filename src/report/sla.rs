@@ -23,40 +23,9 @@ use serde::Serialize;
 
 const DAY: i64 = 86_400;
 
-/// A reporting period: `YYYY-MM`, `YYYY-Qn` or `YYYY`, in UTC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Period {
-    pub label: String,
-    /// First day.
-    #[serde(serialize_with = "super::ser_display")]
-    pub start: Date,
-    /// First day after the period.
-    #[serde(serialize_with = "super::ser_display")]
-    pub end: Date,
-}
+pub use crate::time::Period;
 
 impl Period {
-    /// Parses `2026-10`, `2026-Q3` or `2026`.
-    pub fn parse(s: &str) -> Option<Period> {
-        let year = |y: &str| -> Option<i16> {
-            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| y.parse().ok())
-                .flatten()
-        };
-        match s.split_once('-') {
-            None => Period::year(year(s)?),
-            Some((y, q)) if q.starts_with(['Q', 'q']) => {
-                let n: i8 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
-                Period::months(year(y)?, (n - 1) * 3 + 1, 3, format!("{y}-Q{n}"))
-            }
-            Some((y, m)) if m.len() == 2 => {
-                let m: i8 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
-                Period::months(year(y)?, m, 1, format!("{y}-{m:02}"))
-            }
-            _ => None,
-        }
-    }
-
     /// The SLA window (`monthly`, `quarterly`, `yearly`) that contains `today`.
     pub fn window(window: Window, today: Date) -> Option<Period> {
         let (y, m) = (today.year(), today.month());
@@ -68,16 +37,6 @@ impl Period {
             }
             Window::Yearly => Period::year(y),
         }
-    }
-
-    fn year(y: i16) -> Option<Period> {
-        Period::months(y, 1, 12, format!("{y:04}"))
-    }
-
-    fn months(y: i16, m: i8, count: i64, label: String) -> Option<Period> {
-        let start = Date::new(y, m, 1).ok()?;
-        let end = start.checked_add(jiff::Span::new().months(count)).ok()?;
-        Some(Period { label, start, end })
     }
 }
 
