@@ -135,6 +135,10 @@ pub fn record(kind: Kind, name: &str, ctx: &Template) -> Result<(PathBuf, String
     if !is_valid_name(name) {
         return Err(TemplateError::InvalidName(name.to_string()));
     }
+    if let Some(text) = standard_framework(kind, name, ctx) {
+        let path = PathBuf::from(kind.folder()).join(format!("{name}.yaml"));
+        return Ok((path, text));
+    }
     let markdown = matches!(
         kind,
         Kind::Policy
@@ -303,6 +307,26 @@ fn process_spec(kind: Kind, ctx: &Template) -> Result<String, TemplateError> {
             )
         }
     })
+}
+
+/// The standards `itsm new framework NAME` writes in full: their clauses (and
+/// ISO/IEC 27001's Annex A controls), numbers and titles, with evidence rules
+/// and mappings to ISO/IEC 20000-1.
+pub const STANDARDS: [(&str, &str); 2] = [
+    ("iso27001", include_str!("frameworks/iso27001.yaml")),
+    ("iso9001", include_str!("frameworks/iso9001.yaml")),
+];
+
+fn standard_framework(kind: Kind, name: &str, ctx: &Template) -> Option<String> {
+    if kind != Kind::Framework {
+        return None;
+    }
+    let (_, text) = STANDARDS.iter().find(|(n, _)| *n == name)?;
+    Some(format!(
+        "# yaml-language-server: $schema=../.itsm/schemas/{}\n{}",
+        crate::schema::file_name(kind),
+        text.replace("  owner: OWNER\n", &format!("  owner: {}\n", ctx.team))
+    ))
 }
 
 fn title_of(name: &str) -> String {

@@ -71,3 +71,48 @@ fn a_new_record_of_every_kind_checks_without_errors() {
         "{files:?}"
     );
 }
+
+/// `itsm new framework iso27001` and `iso9001` write the standards in full
+/// (ISO/IEC 27001: 41 clauses, Annex A's 4 themes and 93 controls; ISO 9001:
+/// 73 clauses), and each checks clean and reports coverage.
+#[test]
+fn the_standards_are_written_in_full_and_check_clean() {
+    let dir = valid_repo(&[]);
+    for (name, count) in [("iso27001", 139), ("iso9001", 73)] {
+        let out = itsm(dir.path(), &["new", "framework", name]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let out = itsm(
+            dir.path(),
+            &[
+                "report",
+                "coverage",
+                "--framework",
+                name,
+                "--format",
+                "json",
+                "--today",
+                "2026-11-21",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let report = json(&out);
+        assert_eq!(
+            report["requirements"].as_array().unwrap().len(),
+            count,
+            "{name}"
+        );
+    }
+    let text = std::fs::read_to_string(dir.path().join("frameworks/iso27001.yaml")).unwrap();
+    assert!(text.contains("    - {id: \"A.8.34\", title: \"Protection of information systems during audit testing\", parent: \"A.8\"}\n"));
+    assert!(text.contains("  owner: ops\n"));
+    let out = itsm(
+        dir.path(),
+        &["check", "--today", "2026-11-21", "--format", "json"],
+    );
+    assert_eq!(
+        json(&out)["diagnostics"],
+        serde_json::json!([]),
+        "{}",
+        stdout(&out)
+    );
+}
