@@ -68,7 +68,8 @@ pub fn evaluate<'f>(
     let Some(spec) = crate::framework::spec_of(framework) else {
         return out;
     };
-    let mut conditions: HashMap<(Kind, &str), Result<Vec<bool>, String>> = HashMap::default();
+    let mut conditions: HashMap<(Kind, &str), Result<Vec<bool>, condition::Unevaluable>> =
+        HashMap::default();
     for (_, rule) in Slot::fitting(&spec.evidence) {
         let (Some(id), Some(kind)) = (rule.requirement.as_deref(), rule.kind) else {
             continue;
@@ -112,13 +113,13 @@ fn outcome(
     kind: Kind,
     within: Option<Duration>,
     records: &[&Record],
-    holds: Result<Vec<bool>, String>,
+    holds: Result<Vec<bool>, condition::Unevaluable>,
     window: &Window,
 ) -> RuleOutcome {
     let since = window.since(within);
     let (holds, problem) = match holds {
         Ok(h) => (h, None),
-        Err(why) => (vec![false; records.len()], Some(why)),
+        Err(why) => (vec![false; records.len()], Some(why.to_string())),
     };
     let mut dated: Vec<Dated> = records
         .iter()
