@@ -893,3 +893,180 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
     let show = |t: &[u8]| String::from_utf8_lossy(&t[from..(at + 200).min(t.len())]).into_owned();
     format!("native:\n{}\n--- template:\n{}", show(a), show(b))
 }
+
+#[test]
+fn management_system_page_shows_the_loop_at_a_glance() {
+    let (_tmp, site) = build(&example(), TODAY);
+    // Linked from the navigation of every page, record pages included.
+    for rel in ["index.html", "risk/certificate-expiry.html"] {
+        let root = if rel.contains('/') { "../" } else { "" };
+        assert!(
+            page(&site, rel).contains(&format!(
+                "<a href=\"{root}management-system.html\">Management system</a>"
+            )),
+            "{rel}"
+        );
+    }
+    let html = page(&site, "management-system.html");
+    assert!(html.contains("<title>Management system · Northwind Outfitters IT services</title>"));
+    assert!(section(&html, "Last internal audit").contains("<p><a href=\"audit/2026-h2-operations.html\">Internal audit 2026 H2, service operation</a> on 2026-10-07, <strong>45 days ago</strong> (one is due every 12mo).</p>"), "{html}");
+    assert!(section(&html, "Last management review").contains("<p><a href=\"management-review/2026-h2.html\">Management review, autumn 2026</a> on 2026-10-21, <strong>31 days ago</strong> (one is due every 12mo).</p>"), "{html}");
+    let open = section(&html, "Open findings and actions");
+    assert!(open.contains("<li><a href=\"improvement/emergency-change-reviews.html\">improvement:emergency-change-reviews</a> Post-implementation reviews of emergency changes <span class=\"badge in-progress\">in-progress</span> <span class=\"meta\">corrective-action · due 2026-12-15</span></li>"), "{open}");
+    assert!(
+        open.contains("improvement/payments-failover-drill.html"),
+        "{open}"
+    );
+    assert!(
+        !open.contains("db-pool-alerting"),
+        "verified: closed\n{open}"
+    );
+    assert!(section(&html, "Overdue actions").contains("<p class=\"none\">No action overdue.</p>"));
+    let risks = section(&html, "Top risks");
+    assert!(
+        risks.contains("<p>3 risks, 1 above the appetite of 12.</p>"),
+        "{risks}"
+    );
+    assert!(risks.contains("<tr class=\"above\"><td><a href=\"risk/payment-provider-outage.html\">risk:payment-provider-outage</a></td><td>Outage of the primary payment provider</td><td><span class=\"heat high\">15</span> <strong class=\"bad\">above appetite</strong></td><td>mitigate</td><td>open</td><td><a href=\"team/payments.html\">payments</a></td></tr>"), "{risks}");
+    let objectives = section(&html, "Objectives");
+    let off = &objectives[objectives.find("<h3>Off target</h3>").unwrap()
+        ..objectives.find("<h3>On target</h3>").unwrap()];
+    assert!(off.contains("<li><a href=\"objective/customer-satisfaction.html\">objective:customer-satisfaction</a> Store staff satisfied with IT support <span class=\"meta\">3.9 of 5 on 2026-09-30, target at-least 4.2 of 5</span></li>"), "{off}");
+    assert!(!off.contains("p1-restore"), "{off}");
+    assert!(
+        objectives.contains("objective/p1-restore-within-4h.html"),
+        "{objectives}"
+    );
+}
+
+#[test]
+fn management_system_page_shows_what_is_overdue() {
+    let (_tmp, site) = build(&example(), "2027-11-01");
+    let html = page(&site, "management-system.html");
+    assert!(section(&html, "Last internal audit").contains("on 2026-10-07, <strong class=\"bad\">390 days ago</strong>: overdue (one is due every 12mo).</p>"), "{html}");
+    assert!(section(&html, "Last management review").contains("on 2026-10-21, <strong class=\"bad\">376 days ago</strong>: overdue (one is due every 12mo).</p>"), "{html}");
+    let overdue = section(&html, "Overdue actions");
+    assert!(overdue.contains("<span class=\"meta\">corrective-action · due 2026-12-15</span> <strong class=\"bad\">321 days overdue</strong></li>"), "{overdue}");
+    assert!(overdue.contains("<span class=\"meta\">improvement · due 2027-02-28</span> <strong class=\"bad\">246 days overdue</strong></li>"), "{overdue}");
+    let actions = page(&site, "actions.html");
+    assert!(actions.contains("<tr class=\"overdue\"><td><a href=\"improvement/emergency-change-reviews.html\">improvement:emergency-change-reviews</a></td>"), "{actions}");
+    assert!(
+        actions.contains(
+            "<span class=\"badge in-progress\">in-progress</span> (321 days overdue)</td>"
+        ),
+        "{actions}"
+    );
+}
+
+#[test]
+fn registers_link_every_record_they_name() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let actions = page(&site, "actions.html");
+    assert!(actions.contains("3 items, 0 overdue."), "{actions}");
+    // Overdue first, then open by due date, then closed.
+    let order: Vec<usize> = [
+        "emergency-change-reviews",
+        "payments-failover-drill",
+        "db-pool-alerting",
+    ]
+    .iter()
+    .map(|n| {
+        actions
+            .find(&format!("<tr><td><a href=\"improvement/{n}.html\">"))
+            .unwrap()
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{actions}");
+    assert!(actions.contains("<td><a href=\"audit/2026-h2-operations.html#F1\">audit:2026-h2-operations#F1</a></td><td><a href=\"team/service-office.html\">service-office</a></td>"), "{actions}");
+    assert!(actions.contains("<td><a href=\"problem/prb-payments-db-pool-exhaustion.html\">problem:prb-payments-db-pool-exhaustion</a>, <a href=\"incident/inc-2026-0917-checkout-payment-failures.html\">incident:inc-2026-0917-checkout-payment-failures</a></td>"), "{actions}");
+    assert!(
+        actions.contains("<td>2026-10-20</td><td>effective</td></tr>"),
+        "{actions}"
+    );
+
+    let risks = page(&site, "risks.html");
+    let heat = section(&risks, "Heat map");
+    assert!(heat.contains("<thead><tr><th scope=\"col\">Likelihood \\ impact</th><th scope=\"col\">1</th><th scope=\"col\">2</th><th scope=\"col\">3</th><th scope=\"col\">4</th><th scope=\"col\">5</th></tr></thead>"), "{heat}");
+    // Likelihood 3, impact 5: payment-provider-outage, above the appetite of 12.
+    assert!(heat.contains("<tr><th scope=\"row\">3</th><td class=\"heat low empty\" title=\"score 3\">0<span class=\"meta\"> (score 3)</span></td><td class=\"heat medium empty\" title=\"score 6\">0<span class=\"meta\"> (score 6)</span></td><td class=\"heat medium empty\" title=\"score 9\">0<span class=\"meta\"> (score 9)</span></td><td class=\"heat high empty\" title=\"score 12\">0<span class=\"meta\"> (score 12)</span></td><td class=\"heat high above\" title=\"score 15\">1<span class=\"meta\"> (score 15, above appetite)</span></td></tr>"), "{heat}");
+    assert_eq!(heat.matches(">1<span").count(), 3, "{heat}");
+    assert!(risks.contains("<td><a href=\"team/fulfilment.html\">fulfilment</a></td><td><a href=\"service/warehouse-management.html\">service:warehouse-management</a></td><td>-</td><td>2027-05-14</td></tr>"), "{risks}");
+    assert!(risks.contains("<tr class=\"above\"><td><a href=\"risk/payment-provider-outage.html\">risk:payment-provider-outage</a><div class=\"desc\">Outage of the primary payment provider</div></td><td><a href=\"team/payments.html\">payments</a></td><td><span class=\"heat high\">15</span> <span class=\"meta\">(3 x 5)</span> <strong class=\"bad\">above appetite</strong></td><td>mitigate</td><td>6</td><td>open</td><td>-</td>"), "{risks}");
+    assert!(risks.contains("<td><a href=\"change/chg-keycloak-cert-chain.html\">change:chg-keycloak-cert-chain</a></td>"), "{risks}");
+
+    let objectives = page(&site, "objectives.html");
+    assert!(objectives.contains("<tr class=\"off-target\"><td><a href=\"objective/customer-satisfaction.html\">objective:customer-satisfaction</a></td><td>Store staff satisfied with IT support</td><td><a href=\"team/customer-care.html\">customer-care</a></td><td>satisfaction-score</td><td>at-least 4.2 of 5</td><td>3.9 of 5 <span class=\"meta\">on 2026-09-30</span></td><td>down <span class=\"meta\">(was 4)</span></td><td><strong class=\"bad\">no</strong></td><td>2027-06-30</td><td>at-risk</td></tr>"), "{objectives}");
+    assert!(objectives.contains("<td>3.6 hours <span class=\"meta\">on 2026-10-31</span></td><td>down <span class=\"meta\">(was 4.4)</span></td><td><span class=\"ok\">yes</span></td>"), "{objectives}");
+}
+
+#[test]
+fn findings_link_to_their_improvements_and_back() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let audit = page(&site, "audit/2026-h2-operations.html");
+    assert_eq!(
+        fact(&audit, "Findings"),
+        "<ul class=\"findings\"><li id=\"F1\"><strong>F1</strong> <span class=\"badge minor\">minor</span> on <code>8.5.1.3</code>: An emergency change was implemented without the post-implementation review the change management policy requires within 14 days.<br>records: <a href=\"../change/chg-payments-pool-limit-hotfix.html\">Emergency: cap payments-api connection pool and scale the database</a><br>addressed by: <a href=\"../improvement/emergency-change-reviews.html\">Post-implementation reviews of emergency changes</a></li><li id=\"F2\"><strong>F2</strong> <span class=\"badge observation\">observation</span> on <code>8.6.1</code>: Incident timelines are thorough; priorities are set consistently with the SLA definitions.</li></ul>"
+    );
+    let improvement = page(&site, "improvement/emergency-change-reviews.html");
+    assert_eq!(
+        fact(&improvement, "Source"),
+        "<a href=\"../audit/2026-h2-operations.html#F1\">Internal audit 2026 H2, service operation (F1)</a>"
+    );
+}
+
+#[test]
+fn management_system_pages_escape_and_exist_only_with_its_records() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let (_tmp, site) = build(repo.path(), TODAY);
+    for rel in [
+        "management-system.html",
+        "actions.html",
+        "risks.html",
+        "objectives.html",
+    ] {
+        assert!(!site.join(rel).exists(), "{rel}");
+    }
+    assert!(!page(&site, "index.html").contains("management-system.html"));
+    write(
+        repo.path(),
+        &[
+            (
+                "risks/evil.yaml",
+                "apiVersion: itsm/v1\nkind: Risk\nmetadata:\n  name: evil\n  title: \"<script>alert('risk')</script>\"\nspec:\n  owner: ops\n  likelihood: 5\n  impact: 5\n  treatment: mitigate\n  actions: [\"improvement:fix\"]\n  status: open\n",
+            ),
+            (
+                "improvements/fix.yaml",
+                "apiVersion: itsm/v1\nkind: Improvement\nmetadata:\n  name: fix\n  title: \"Fix <img src=x onerror=alert(1)>\"\nspec:\n  owner: ops\n  type: corrective-action\n  source: [\"risk:evil\"]\n  status: open\n  due: 2026-12-31\n",
+            ),
+        ],
+    );
+    let (_tmp, site) = build(repo.path(), TODAY);
+    let html = page(&site, "management-system.html");
+    assert!(
+        html.contains("<td>&lt;script&gt;alert(&#39;risk&#39;)&lt;/script&gt;</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Fix &lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(
+        section(&html, "Last internal audit")
+            .contains("<p class=\"none\">No internal audit done yet.</p>")
+    );
+    for rel in [
+        "management-system.html",
+        "actions.html",
+        "risks.html",
+        "objectives.html",
+    ] {
+        let text = page(&site, rel);
+        assert!(!text.contains("<script>alert"), "{rel}");
+        assert!(!text.contains("<img src=x"), "{rel}");
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{rel}: no external resource"
+        );
+    }
+}

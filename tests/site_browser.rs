@@ -146,6 +146,29 @@ fn service_page_shows_relations_graph_and_availability() {
     assert!(html.contains("incident/inc-2026-1112-tilburg-scanner-outage.html"));
 }
 
+#[test]
+fn management_system_pages_show_in_a_browser() {
+    let (_tmp, site) = built_example();
+    let html = dom(&file_url(&site, "management-system.html"));
+    assert!(
+        html.contains("<a href=\"management-system.html\">Management system</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<strong>45 days ago</strong>"), "{html}");
+    let html = dom(&file_url(&site, "risks.html"));
+    assert!(
+        html.contains("<td class=\"heat high above\" title=\"score 15\">1<span class=\"meta\"> (score 15, above appetite)</span></td>"),
+        "{html}"
+    );
+    // A reference to a finding lands on it.
+    let html = dom(&file_url(&site, "audit/2026-h2-operations.html#F1"));
+    assert!(html.contains("<li id=\"F1\"><strong>F1</strong>"), "{html}");
+    assert!(
+        html.contains("addressed by: <a href=\"../improvement/emergency-change-reviews.html\">"),
+        "{html}"
+    );
+}
+
 /// A running `itsm serve`, stopped when dropped.
 struct Serve {
     child: Child,

@@ -296,7 +296,7 @@ mod tests {
     /// their text when this file was last made to write as they do.
     const PINNED: [(&str, u64); 2] = [
         ("record.html", 0xd5e3_b5b7_814e_f221),
-        ("base.html", 0xe6f1_63e0_7515_079e),
+        ("base.html", 0x9a8e_701b_2f43_c3e6),
     ];
 
     fn fnv1a(bytes: &[u8]) -> u64 {

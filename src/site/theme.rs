@@ -59,6 +59,13 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("coverage.html", include_str!("theme/coverage.html")),
     ("graph.html", include_str!("theme/graph.html")),
     ("search.html", include_str!("theme/search.html")),
+    (
+        "management-system.html",
+        include_str!("theme/management-system.html"),
+    ),
+    ("actions.html", include_str!("theme/actions.html")),
+    ("risks.html", include_str!("theme/risks.html")),
+    ("objectives.html", include_str!("theme/objectives.html")),
 ];
 
 /// The default assets, written to `assets/`.

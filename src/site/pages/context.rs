@@ -67,6 +67,14 @@ impl<'a> Shared<'a> {
         })
     }
 
+    /// Whether the repository holds a record of the management system (and
+    /// the site its pages).
+    pub fn has_management_system(&self) -> bool {
+        super::management::KINDS
+            .iter()
+            .any(|k| self.catalog.of_kind(*k).next().is_some())
+    }
+
     /// The context of one page, which reads the catalogue noting what it reads
     /// in `noted` (when the page is tracked).
     pub fn cx<'p>(&'p self, noted: Option<&'p Noted>) -> Cx<'p> {
@@ -141,6 +149,9 @@ struct SiteInfo {
     today: String,
     github: Option<String>,
     kinds: Vec<KindInfo>,
+    /// The repository holds a record of the management system (Objectives,
+    /// Risks, Audits, ManagementReviews, Improvements): the site has its pages.
+    management: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -161,6 +172,9 @@ fn site_info(catalog: &Catalog, today: Date) -> SiteInfo {
         name: catalog.repo.config.name.clone(),
         today: today.to_string(),
         github: catalog.repo.config.github.clone(),
+        management: super::management::KINDS
+            .iter()
+            .any(|k| counts[k.index()] > 0),
         kinds: Kind::ALL
             .iter()
             .filter(|k| k.is_catalogue() || counts[k.index()] > 0)

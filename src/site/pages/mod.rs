@@ -3,6 +3,7 @@
 //! the templates as plain text (they escape it); only HTML built here (escaped)
 //! or by [`super::markdown`] is marked safe.
 
+mod audit;
 mod catalogue;
 mod changes;
 mod ci;
@@ -11,7 +12,9 @@ mod coverage;
 mod graph;
 mod home;
 mod kinds;
+mod management;
 mod record;
+mod registers;
 mod related;
 mod service;
 mod track;
@@ -153,7 +156,7 @@ impl Shared<'_> {
         search_index: Option<String>,
     ) -> Result<Vec<File>, ThemeError> {
         type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>, ThemeError> + Send + 'j>;
-        let jobs: Vec<Job<'_>> = vec![
+        let mut jobs: Vec<Job<'_>> = vec![
             Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
             Box::new(|cx| Ok(vec![cx.catalogue()?])),
             Box::new(|cx| Ok(vec![cx.changes()?])),
@@ -170,6 +173,16 @@ impl Shared<'_> {
                 }])
             }),
         ];
+        if self.has_management_system() {
+            jobs.push(Box::new(|cx| {
+                Ok(vec![
+                    cx.management_system()?,
+                    cx.actions_page()?,
+                    cx.risks_page()?,
+                    cx.objectives_page()?,
+                ])
+            }));
+        }
         let files: Vec<Vec<File>> = jobs
             .into_par_iter()
             .map(|job| job(self.cx(None)))

@@ -101,6 +101,9 @@ impl<'a> Cx<'a> {
             .map(|(k, v)| {
                 let html = match v.as_str() {
                     Some(s) if MARKDOWN_FIELDS.contains(&&**k) => self.markdown(s, prefix),
+                    _ if &**k == "findings" && r.id.kind == Kind::Audit => self
+                        .findings_html(r, prefix)
+                        .unwrap_or_else(|| self.value_html(r, k, v, prefix)),
                     _ => self.value_html(r, k, v, prefix),
                 };
                 Fact {
@@ -121,15 +124,30 @@ impl<'a> Cx<'a> {
                 .find(|f| f.path.len() == 2 && f.path[1] == key)
                 .map(|f| f.accepts);
         let reference = |s: &str| -> String {
-            match accepts.and_then(|a| self.catalog.resolve(s, a).ok()) {
+            // `kind:name#ID` names a part of a record (a finding of an Audit).
+            let (whole, part) = match s.split_once('#') {
+                Some((whole, part)) => (whole, Some(part)),
+                None => (s, None),
+            };
+            match accepts.and_then(|a| self.catalog.resolve(whole, a).ok()) {
                 Some(ix) => {
                     let l = self.link(ix);
-                    format!(
-                        "<a href=\"{}{}\">{}</a>",
-                        esc(prefix),
-                        esc(&l.path),
-                        esc(&l.title)
-                    )
+                    match part {
+                        Some(part) => format!(
+                            "<a href=\"{}{}#{}\">{} ({})</a>",
+                            esc(prefix),
+                            esc(&l.path),
+                            esc(part),
+                            esc(&l.title),
+                            esc(part)
+                        ),
+                        None => format!(
+                            "<a href=\"{}{}\">{}</a>",
+                            esc(prefix),
+                            esc(&l.path),
+                            esc(&l.title)
+                        ),
+                    }
                 }
                 None => esc(s),
             }
