@@ -271,34 +271,21 @@ fn register(global: &Global, args: RegisterArgs, which: Register) -> Result<Stat
     let checked = checked(global, args.rev)?;
     let (catalog, today) = (&checked.catalog, global.today);
     let text = match which {
-        Register::Actions => render(&register::actions(catalog, today), args.format, |r| {
-            (r.render_human(), r.render_markdown(), r.render_csv())
-        })?,
-        Register::Risks => render(&register::risks(catalog, today), args.format, |r| {
-            (r.render_human(), r.render_markdown(), r.render_csv())
-        })?,
-        Register::Objectives => render(&register::objectives(catalog, today), args.format, |r| {
-            (r.render_human(), r.render_markdown(), r.render_csv())
-        })?,
+        Register::Actions => render(&register::actions(catalog, today), args.format)?,
+        Register::Risks => render(&register::risks(catalog, today), args.format)?,
+        Register::Objectives => render(&register::objectives(catalog, today), args.format)?,
     };
     print(&text);
     super::free_at_exit(checked);
     Ok(Status::Clean)
 }
 
-/// A register in the format asked for.
-fn render<T: serde::Serialize>(
-    report: &T,
-    format: SlaFormat,
-    texts: impl FnOnce(&T) -> (String, String, Result<String, csv::Error>),
-) -> Result<String> {
-    if format == SlaFormat::Json {
-        return json(report);
-    }
-    let (human, markdown, csv) = texts(report);
+/// A register in the format asked for (only that one is rendered).
+fn render(report: &impl itsm::report::register::Register, format: SlaFormat) -> Result<String> {
     Ok(match format {
-        SlaFormat::Human => human,
-        SlaFormat::Markdown => markdown,
-        _ => csv?,
+        SlaFormat::Json => json(report)?,
+        SlaFormat::Human => report.render_human(),
+        SlaFormat::Markdown => report.render_markdown(),
+        SlaFormat::Csv => report.render_csv()?,
     })
 }

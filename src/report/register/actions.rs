@@ -1,6 +1,6 @@
 //! The register of nonconformities and improvements.
 
-use super::{md_row, or_dash};
+use super::or_dash;
 use crate::checks::management;
 use crate::link::{Catalog, Ix};
 use crate::model::spec::audit::AuditStatus;
@@ -162,9 +162,9 @@ fn cells(r: &ActionRow) -> Vec<String> {
     ]
 }
 
-impl Actions {
+impl super::Register for Actions {
     /// One block per line of the register.
-    pub fn render_human(&self) -> String {
+    fn render_human(&self) -> String {
         let mut out = format!("Nonconformities and improvements on {}\n\n", self.date);
         for r in &self.rows {
             let c = cells(r);
@@ -182,17 +182,13 @@ impl Actions {
         out
     }
 
-    pub fn render_markdown(&self) -> String {
+    fn render_markdown(&self) -> String {
         let mut out = format!("# Nonconformities and improvements, {}\n\n", self.date);
-        out.push_str(&md_row(&HEADER.map(String::from)));
-        out.push_str(&format!("|{}\n", "---|".repeat(HEADER.len())));
-        for r in &self.rows {
-            out.push_str(&md_row(&cells(r)));
-        }
+        out.push_str(&super::md_table(&HEADER, self.rows.iter().map(cells)));
         out
     }
 
-    pub fn render_csv(&self) -> Result<String, csv::Error> {
+    fn render_csv(&self) -> Result<String, csv::Error> {
         super::csv(&HEADER, self.rows.iter().map(cells))
     }
 }

@@ -35,6 +35,24 @@ pub fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<S
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// A register: what each format of `itsm report actions|risks|objectives` prints.
+pub trait Register: serde::Serialize {
+    fn render_human(&self) -> String;
+    fn render_markdown(&self) -> String;
+    fn render_csv(&self) -> Result<String, csv::Error>;
+}
+
+/// A Markdown table: the header, its rule, a row per item (every cell escaped).
+pub fn md_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let mut out = md_row(&header);
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for row in rows {
+        out.push_str(&md_row(&row));
+    }
+    out
+}
+
 /// `text` as a Markdown table row.
 pub fn md_row(cells: &[String]) -> String {
     let cells: Vec<String> = cells.iter().map(|c| crate::report::md_cell(c)).collect();

@@ -1,6 +1,6 @@
 //! Objectives with their measured results against target.
 
-use super::{md_row, or_dash};
+use super::or_dash;
 use crate::link::{Catalog, Ix};
 use crate::model::spec::objective::{Direction, Objective, ObjectiveStatus};
 use crate::model::{Field, Kind};
@@ -142,8 +142,8 @@ fn cells(r: &ObjectiveRow) -> Vec<String> {
     ]
 }
 
-impl Objectives {
-    pub fn render_human(&self) -> String {
+impl super::Register for Objectives {
+    fn render_human(&self) -> String {
         let mut out = format!("Objectives on {}\n\n", self.date);
         for r in &self.rows {
             let c = cells(r);
@@ -165,17 +165,13 @@ impl Objectives {
         out
     }
 
-    pub fn render_markdown(&self) -> String {
+    fn render_markdown(&self) -> String {
         let mut out = format!("# Objectives, {}\n\n", self.date);
-        out.push_str(&md_row(&HEADER.map(String::from)));
-        out.push_str(&format!("|{}\n", "---|".repeat(HEADER.len())));
-        for r in &self.rows {
-            out.push_str(&md_row(&cells(r)));
-        }
+        out.push_str(&super::md_table(&HEADER, self.rows.iter().map(cells)));
         out
     }
 
-    pub fn render_csv(&self) -> Result<String, csv::Error> {
+    fn render_csv(&self) -> Result<String, csv::Error> {
         super::csv(&HEADER, self.rows.iter().map(cells))
     }
 }

@@ -1,7 +1,7 @@
 //! The risk register: every Risk scored and treated, highest first, and the
 //! heat map of likelihood by impact.
 
-use super::{md_row, or_dash};
+use super::or_dash;
 use crate::link::{Catalog, Ix};
 use crate::model::spec::risk::{Risk, RiskStatus};
 use crate::model::{Field, Kind};
@@ -159,8 +159,10 @@ impl Risks {
         }
         out
     }
+}
 
-    pub fn render_human(&self) -> String {
+impl super::Register for Risks {
+    fn render_human(&self) -> String {
         let mut out = format!(
             "Risk register on {} (appetite: {})\n\n{}\n",
             self.date,
@@ -186,7 +188,7 @@ impl Risks {
         out
     }
 
-    pub fn render_markdown(&self) -> String {
+    fn render_markdown(&self) -> String {
         let mut out = format!(
             "# Risk register, {}\n\nAppetite: {}.\n\n| likelihood \\\\ impact | 1 | 2 | 3 | 4 | 5 |\n|---|---|---|---|---|---|\n",
             self.date, self.appetite
@@ -196,15 +198,11 @@ impl Risks {
             out.push_str(&format!("| {} | {} |\n", 5 - i, counts.join(" | ")));
         }
         out.push('\n');
-        out.push_str(&md_row(&HEADER.map(String::from)));
-        out.push_str(&format!("|{}\n", "---|".repeat(HEADER.len())));
-        for r in &self.rows {
-            out.push_str(&md_row(&cells(r)));
-        }
+        out.push_str(&super::md_table(&HEADER, self.rows.iter().map(cells)));
         out
     }
 
-    pub fn render_csv(&self) -> Result<String, csv::Error> {
+    fn render_csv(&self) -> Result<String, csv::Error> {
         super::csv(&HEADER, self.rows.iter().map(cells))
     }
 }
