@@ -162,3 +162,39 @@ fn objectives_are_judged_on_their_latest_result() {
     let md = stdout(&report(dir.path(), "objectives", "markdown"));
     assert!(md.contains("| objective:low |"), "{md}");
 }
+
+/// Record text reaches a terminal or a CI log escaped: no control character, no
+/// line a runner takes for a workflow command.
+#[test]
+fn human_registers_and_coverage_escape_record_text() {
+    let hostile = "apiVersion: itsm/v1\nkind: Improvement\nmetadata:\n  name: evil\n  title: \"x\\u001b[2J\\n::error::pwned\"\nspec:\n  owner: ops\n  type: improvement\n  status: open\n";
+    let framework = "apiVersion: itsm/v1\nkind: Framework\nmetadata:\n  name: f\nspec:\n  owner: ops\n  title: \"\\u001b]0;t\\u0007F\"\n  requirements:\n    - {id: R1, title: \"one\\n::warning::two\"}\n";
+    let dir = valid_repo(&[
+        ("improvements/evil.yaml", hostile),
+        ("frameworks/f.yaml", framework),
+    ]);
+    let texts = [
+        stdout(&report(dir.path(), "actions", "human")),
+        stdout(&itsm(
+            dir.path(),
+            &[
+                "report",
+                "coverage",
+                "--framework",
+                "f",
+                "--today",
+                "2026-11-21",
+            ],
+        )),
+    ];
+    for text in texts {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("::")),
+            "{text}"
+        );
+    }
+}

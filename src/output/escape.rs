@@ -57,6 +57,20 @@ pub fn lines(text: &str) -> String {
     out
 }
 
+/// Text whose pieces were not escaped (a report that prints record text line
+/// by line): every line [`log`]-escaped, then guarded as [`lines`] does.
+pub fn each_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        out.push_str(&guard(&log(body)));
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// One line, guarded as [`lines`] does.
 pub fn guard(line: &str) -> Cow<'_, str> {
     let lead = line

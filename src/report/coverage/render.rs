@@ -106,7 +106,8 @@ pub fn render_human(cov: &Coverage) -> String {
         cov.summary.gap,
         cov.findings.len()
     ));
-    out
+    // Titles, ids and messages are record text (Framework records come from pull requests).
+    crate::output::escape::each_line(&out)
 }
 
 /// The coverage as Markdown: the gap analysis table, then the findings.

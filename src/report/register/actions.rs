@@ -179,7 +179,7 @@ impl super::Register for Actions {
             "\n{} item(s), {overdue} overdue\n",
             self.rows.len()
         ));
-        out
+        crate::output::escape::each_line(&out)
     }
 
     fn render_markdown(&self) -> String {

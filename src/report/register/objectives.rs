@@ -162,7 +162,7 @@ impl super::Register for Objectives {
             "\n{} objective(s), {off} off target\n",
             self.rows.len()
         ));
-        out
+        crate::output::escape::each_line(&out)
     }
 
     fn render_markdown(&self) -> String {

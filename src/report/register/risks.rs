@@ -185,7 +185,7 @@ impl super::Register for Risks {
             "\n{} risk(s), {above} above the appetite\n",
             self.rows.len()
         ));
-        out
+        crate::output::escape::each_line(&out)
     }
 
     fn render_markdown(&self) -> String {
