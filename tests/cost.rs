@@ -85,6 +85,76 @@ fn a_deep_chain_of_technical_services_is_allocated_quickly_and_exactly() {
     assert_printed_adds_up(&allocation, 0);
 }
 
+#[test]
+fn over_budget_warns_exactly_when_the_exact_full_cost_exceeds_the_budget() {
+    // Budgets a cent below, at, and a cent above each Service's exact full
+    // cost (and the Team's): the check's quick float estimate must never
+    // decide a case the exact figures decide otherwise.
+    let mut rng = Rng(0xb0d6_e7ed);
+    for round in 0..25 {
+        let generated = generate(&mut rng, round % 5 == 4);
+        let dir = generated.dir.path();
+        let allocation = allocate(dir, 1);
+        let mut all = std::fs::read_to_string(dir.join("all.yaml")).unwrap();
+        let mut expected: Vec<String> = Vec::new();
+        for s in &allocation.services {
+            let full = s.full();
+            let Some(currency) = full.currencies().next().map(str::to_string) else {
+                continue;
+            };
+            let (budget, over) = near(&mut rng, full.get(&currency).unwrap());
+            if over {
+                expected.push(format!("service:{}", s.name));
+            }
+            let head = format!("name: {}\nspec:\n", s.name);
+            let with =
+                format!("{head}  budget: {{amount: {budget}, currency: {currency}, per: month}}\n");
+            all = all.replacen(&head, &with, 1);
+        }
+        std::fs::write(dir.join("all.yaml"), all).unwrap();
+        let mut owned = BigRational::from_integer(0.into());
+        let business = allocation.services.iter().filter(|s| !s.technical);
+        for full in business.filter_map(|s| s.full().get("EUR").cloned()) {
+            owned += full;
+        }
+        if owned > BigRational::from_integer(0.into()) {
+            let (budget, over) = near(&mut rng, &owned);
+            if over {
+                expected.push("team:t".to_string());
+            }
+            let budget = format!("  budget: {{amount: {budget}, currency: EUR, per: month}}\n");
+            team_with(dir, &budget);
+        }
+        let found: Vec<String> = over_budget(dir);
+        expected.sort();
+        assert_eq!(found, expected, "round {round}");
+    }
+}
+
+#[test]
+fn over_budget_decides_on_exact_figures_where_floats_tie() {
+    // A third of 1 EUR and the budget 0.3333333333333333 are the same
+    // float, but the third is above the budget: the warning must come.
+    let ci = "---\napiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: c\nspec:\n  owner: t\n  type: server\n  environment: production\n  cost: {amount: 1, currency: EUR, per: month}\n";
+    let mut files = ci.to_string();
+    for i in 0..3 {
+        let budget = if i == 0 {
+            "  budget: {amount: 0.3333333333333333, currency: EUR, per: month}\n"
+        } else {
+            "  budget: {amount: 0.34, currency: EUR, per: month}\n"
+        };
+        let extra = format!("  cis: [c]\n{budget}");
+        files.push_str(&service(&format!("s{i}"), "business", "", "[]", &extra));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[("itsm.yaml", "name: Test\n"), ("all.yaml", &files)],
+    );
+    team(dir.path());
+    assert_eq!(over_budget(dir.path()), ["service:s0"]);
+}
+
 fn allocate(dir: &Path, months: u32) -> Allocation {
     let options = itsm::checks::Options {
         today: itsm::time::date("2026-11-21").unwrap(),
@@ -251,13 +321,46 @@ fn service(name: &str, kind: &str, cost: &str, deps: &str, extra: &str) -> Strin
 }
 
 fn team(dir: &Path) {
-    common::write(
-        dir,
-        &[(
-            "team.yaml",
-            "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: t\nspec:\n  members: [{login: alice}]\n",
-        )],
+    team_with(dir, "");
+}
+
+fn team_with(dir: &Path, extra: &str) {
+    let text = format!(
+        "apiVersion: itsm/v1\nkind: Team\nmetadata:\n  name: t\nspec:\n  members: [{{login: alice}}]\n{extra}"
     );
+    common::write(dir, &[("team.yaml", &text)]);
+}
+
+/// A budget a cent below, at, or a cent above `full` (in cents, floored), as
+/// written, and whether `full` exceeds it.
+fn near(rng: &mut Rng, full: &BigRational) -> (String, bool) {
+    let floor = (full * BigRational::from_integer(100.into()))
+        .floor()
+        .to_integer();
+    let cents = match rng.below(3) {
+        0 if floor > BigInt::from(0) => floor - 1,
+        1 => floor + 1,
+        _ => floor,
+    };
+    let over = *full > BigRational::new(cents.clone(), 100.into());
+    (cost::text(&cents), over)
+}
+
+/// The records `itsm check` finds over budget, sorted.
+fn over_budget(dir: &Path) -> Vec<String> {
+    let options = itsm::checks::Options {
+        today: itsm::time::date("2026-11-21").unwrap(),
+    };
+    let checked =
+        itsm::pipeline::check(dir, &itsm::load::Source::WorkTree, options).expect("loads");
+    let mut found: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == itsm::diag::Code::OverBudget)
+        .filter_map(|d| d.record.clone())
+        .collect();
+    found.sort();
+    found
 }
 
 #[test]

@@ -244,7 +244,11 @@ pub fn budgets(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     if !budgeted {
         return;
     }
-    let allocation = cost::compute(catalog, "month", 1);
+    let plan = cost::Plan::new(catalog);
+    if !cost::may_exceed_budget(catalog, &plan) {
+        return;
+    }
+    let allocation = cost::compute_with(catalog, &plan, "month", 1);
     for s in &allocation.services {
         let Some((currency, budget)) = &s.budget else {
             continue;

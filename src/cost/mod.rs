@@ -14,11 +14,17 @@
 
 use crate::link::{Catalog, Ix};
 use crate::model::spec::resources::{Cost, Per};
-use crate::model::{Field, Kind, ServiceType};
+use crate::model::{Field, ServiceType};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
+pub(crate) use plan::Plan;
 use std::collections::BTreeMap;
+
+mod estimate;
+mod plan;
+
+pub(crate) use estimate::may_exceed_budget;
 
 /// Exact amounts, per currency code (never added across codes).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,13 +113,22 @@ pub struct Allocation {
 
 /// Allocates every cost of the repository over `months` months.
 pub fn compute(catalog: &Catalog, period: &str, months: u32) -> Allocation {
+    compute_with(catalog, &Plan::new(catalog), period, months)
+}
+
+/// [`compute`] along a plan already made.
+pub(crate) fn compute_with(
+    catalog: &Catalog,
+    plan: &Plan,
+    period: &str,
+    months: u32,
+) -> Allocation {
     let months = BigRational::from_integer(BigInt::from(months));
-    let svcs: Vec<Ix> = catalog.of_kind(Kind::Service).collect();
-    let mut position = vec![u32::MAX; catalog.repo.records.len()];
-    for (p, &s) in svcs.iter().enumerate() {
-        position[s as usize] = p as u32;
-    }
-    let mut rows: Vec<ServiceCost> = svcs.iter().map(|&s| row(catalog, s, &months)).collect();
+    let mut rows: Vec<ServiceCost> = plan
+        .services
+        .iter()
+        .map(|&s| row(catalog, s, &months))
+        .collect();
     let mut total = Money::default();
     for r in &rows {
         total.add_all(&r.own);
@@ -124,9 +139,9 @@ pub fn compute(catalog: &Catalog, period: &str, months: u32) -> Allocation {
         unallocated: &mut unallocated,
         total: &mut total,
     };
-    allocate_cis(catalog, &position, &months, &mut sink);
-    allocate_suppliers(catalog, &position, &months, &mut sink);
-    propagate(catalog, &position, &svcs, &mut sink);
+    share_out(catalog, plan, &months, &mut sink);
+    allocate_suppliers(catalog, plan, &months, &mut sink);
+    propagate(plan, &mut sink);
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     Allocation {
         period: period.to_string(),
@@ -194,54 +209,25 @@ struct Sink<'a> {
     total: &'a mut Money,
 }
 
-/// Splits each CI's cost among the Services that reach it: one walk per
-/// Service, each CI counted once per Service.
-fn allocate_cis(catalog: &Catalog, position: &[u32], months: &BigRational, sink: &mut Sink<'_>) {
-    let n = catalog.repo.records.len();
-    let costs: Vec<Option<(String, BigRational)>> = (0..n)
-        .map(|i| {
-            let ci = catalog.repo.records[i].spec.ci()?;
-            amount(ci.cost.as_ref()?, months)
-        })
-        .collect();
-    if costs.iter().all(Option::is_none) {
-        return;
-    }
-    let mut sharers: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut stamp = vec![u32::MAX; n];
-    let mut stack = Vec::new();
-    for (s, &p) in position.iter().enumerate() {
-        if p == u32::MAX {
-            continue;
-        }
-        stack.extend(catalog.targets(s as Ix, Field::Cis));
-        while let Some(v) = stack.pop() {
-            if std::mem::replace(&mut stamp[v as usize], p) == p {
-                continue;
-            }
-            if costs[v as usize].is_some() {
-                sharers[v as usize].push(p);
-            }
-            stack.extend(catalog.targets(v, Field::DependsOn));
-        }
-    }
-    share_out(&costs, &sharers, sink);
-}
-
 /// Adds each CI's shares to its sharers' `cis`. A Service may share
 /// thousands of CIs: its shares are summed as integers over one denominator
 /// per kind of cost (currency and denominator) and number of sharers, and
 /// made fractions once at the end, which is exact and spares a reduction per
 /// share.
-fn share_out(costs: &[Option<(String, BigRational)>], sharers: &[Vec<u32>], sink: &mut Sink<'_>) {
+fn share_out(catalog: &Catalog, plan: &Plan, months: &BigRational, sink: &mut Sink<'_>) {
     let mut classes: Vec<(&str, &BigInt)> = Vec::new();
     let mut class_of: rustc_hash::FxHashMap<(&str, &BigInt), u32> = Default::default();
     let mut sums: Vec<rustc_hash::FxHashMap<(u32, u32), BigInt>> =
         vec![Default::default(); sink.rows.len()];
-    for (cost, to) in costs.iter().zip(sharers) {
-        let Some((currency, a)) = cost else {
-            continue;
-        };
+    let costs: Vec<((String, BigRational), &Vec<u32>)> = plan
+        .cis
+        .iter()
+        .filter_map(|(ci, to)| {
+            let cost = catalog.record(*ci).spec.ci()?.cost.as_ref()?;
+            Some((amount(cost, months)?, to))
+        })
+        .collect();
+    for ((currency, a), to) in &costs {
         sink.total.add(currency, a);
         if to.is_empty() {
             sink.unallocated.add(currency, a);
@@ -252,7 +238,7 @@ fn share_out(costs: &[Option<(String, BigRational)>], sharers: &[Vec<u32>], sink
             classes.push(key);
             classes.len() as u32 - 1
         });
-        for &p in to {
+        for &p in to.iter() {
             *sums[p as usize]
                 .entry((class, to.len() as u32))
                 .or_default() += a.numer();
@@ -287,27 +273,15 @@ fn sum_fractions(terms: Vec<(BigInt, BigInt)>) -> BigRational {
 }
 
 /// Splits each Supplier's contract cost among the Services that name it.
-fn allocate_suppliers(
-    catalog: &Catalog,
-    position: &[u32],
-    months: &BigRational,
-    sink: &mut Sink<'_>,
-) {
-    for sup in catalog.of_kind(Kind::Supplier) {
-        let spec = catalog.record(sup).spec.supplier();
+fn allocate_suppliers(catalog: &Catalog, plan: &Plan, months: &BigRational, sink: &mut Sink<'_>) {
+    for (sup, sharers) in &plan.suppliers {
+        let spec = catalog.record(*sup).spec.supplier();
         let Some((currency, a)) =
             spec.and_then(|s| amount(s.contract.as_ref()?.cost.as_ref()?, months))
         else {
             continue;
         };
-        let mut sharers: Vec<u32> = catalog
-            .sources(sup, Field::Suppliers)
-            .map(|s| position[s as usize])
-            .filter(|&p| p != u32::MAX)
-            .collect();
-        sharers.sort_unstable();
-        sharers.dedup();
-        sink.split(&currency, &a, &sharers, |r| &mut r.suppliers);
+        sink.split(&currency, &a, sharers, |r| &mut r.suppliers);
     }
 }
 
@@ -337,42 +311,19 @@ impl Sink<'_> {
 /// dependencies first. A technical Service that nothing depends on, or that a
 /// dependency cycle holds back (reported by `dependency-cycle`), is
 /// unallocated; so the walk ends and nothing is lost.
-fn propagate(catalog: &Catalog, position: &[u32], svcs: &[Ix], sink: &mut Sink<'_>) {
-    let n = svcs.len();
-    let mut dependants: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut pending = vec![0u32; n];
-    for (p, &s) in svcs.iter().enumerate() {
-        let mut deps: Vec<u32> = catalog
-            .targets(s, Field::DependsOn)
-            .map(|t| position[t as usize])
-            .filter(|&d| d != u32::MAX && sink.rows[d as usize].technical)
-            .collect();
-        deps.sort_unstable();
-        deps.dedup();
-        pending[p] = deps.len() as u32;
-        for d in deps {
-            dependants[d as usize].push(p as u32);
-        }
-    }
-    let mut ready: Vec<u32> = (0..n as u32)
-        .filter(|&p| pending[p as usize] == 0)
-        .collect();
-    let mut done = vec![false; n];
+fn propagate(plan: &Plan, sink: &mut Sink<'_>) {
     // Shares received, added up once their receiver is complete (see
     // `sum_fractions`).
-    let mut incoming: Vec<Terms> = vec![Terms::new(); n];
-    while let Some(p) = ready.pop() {
-        done[p as usize] = true;
+    let mut incoming: Vec<Terms> = vec![Terms::new(); plan.services.len()];
+    for &p in &plan.order {
         let row = &mut sink.rows[p as usize];
-        fold(
-            &mut row.dependencies,
-            std::mem::take(&mut incoming[p as usize]),
-        );
+        let terms = std::mem::take(&mut incoming[p as usize]);
+        fold(&mut row.dependencies, terms);
         if !row.technical {
             continue;
         }
         let full = row.full();
-        let to = &dependants[p as usize];
+        let to = &plan.dependants[p as usize];
         if to.is_empty() {
             sink.unallocated.add_all(&full);
             continue;
@@ -381,22 +332,16 @@ fn propagate(catalog: &Catalog, position: &[u32], svcs: &[Ix], sink: &mut Sink<'
         for &d in to {
             for (currency, a) in &share.0 {
                 let term = (a.numer().clone(), a.denom().clone());
-                incoming[d as usize]
-                    .entry(currency.clone())
-                    .or_default()
-                    .push(term);
-            }
-            pending[d as usize] -= 1;
-            if pending[d as usize] == 0 {
-                ready.push(d);
+                let terms = incoming[d as usize].entry(currency.clone()).or_default();
+                terms.push(term);
             }
         }
     }
     for (row, terms) in sink.rows.iter_mut().zip(incoming) {
         fold(&mut row.dependencies, terms);
     }
-    for p in (0..n).filter(|&p| !done[p] && sink.rows[p].technical) {
-        let full = sink.rows[p].full();
+    for p in plan.stuck() {
+        let full = sink.rows[p as usize].full();
         sink.unallocated.add_all(&full);
     }
 }
