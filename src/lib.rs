@@ -4,6 +4,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod capacity;
 pub mod checks;
 pub mod config;
 pub mod cost;

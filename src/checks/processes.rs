@@ -4,19 +4,15 @@
 //! budgets (`over-budget`).
 
 use super::at;
+use crate::capacity;
 use crate::cost;
 use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
 use crate::model::spec::release::ReleaseStatus;
 use crate::model::spec::resources::Capacity;
-use crate::model::spec::service::TestResult;
+use crate::model::spec::service::within;
 use crate::model::{ChangeStatus, Field, Kind, Lifecycle, Node};
-use crate::time::Duration;
-use jiff::ToSpan;
 use jiff::civil::Date;
-
-/// How far ahead a forecast counts for `capacity-risk`.
-const FORECAST_MONTHS: i64 = 12;
 
 pub fn releases(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for rel in catalog.of_kind(Kind::Release) {
@@ -47,63 +43,42 @@ pub fn releases(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
 }
 
 pub fn capacity(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
-    let horizon = today.checked_add(FORECAST_MONTHS.months()).unwrap_or(today);
-    for (ix, r) in catalog.repo.records.iter().enumerate() {
-        let entries: &[Capacity] = match (r.spec.service(), r.spec.ci()) {
-            (Some(s), _) => &s.capacity,
-            (_, Some(c)) => &c.capacity,
-            _ => continue,
-        };
-        for (i, entry) in entries.iter().enumerate() {
-            if let Some(d) = capacity_risk(entry, i, today, horizon) {
-                let (node, message, help) = d;
-                let d = Diagnostic::new(Code::CapacityRisk, format!("{}: {message}", r.id))
-                    .with_help(help);
-                diags.push(at(catalog, ix as Ix, d, node));
-            }
+    for (ix, i, entry) in capacity::all(catalog) {
+        if let Some((node, message, help)) = capacity_risk(entry, i, today) {
+            let r = catalog.record(ix);
+            let d =
+                Diagnostic::new(Code::CapacityRisk, format!("{}: {message}", r.id)).with_help(help);
+            diags.push(at(catalog, ix, d, node));
         }
     }
 }
 
 /// Where, what and what to do when an entry reaches its threshold now or in
-/// a forecast within the horizon.
-fn capacity_risk(
-    entry: &Capacity,
-    i: usize,
-    today: Date,
-    horizon: Date,
-) -> Option<(Node, String, &'static str)> {
-    let threshold = entry.threshold_value()?;
+/// a forecast within the horizon ([`capacity::assess`]).
+fn capacity_risk(entry: &Capacity, i: usize, today: Date) -> Option<(Node, String, &'static str)> {
+    let a = capacity::assess(entry, today).filter(|a| a.at_risk)?;
     let metric = entry.metric.as_deref().unwrap_or("capacity");
     let unit = entry
         .unit
         .as_deref()
         .map_or(String::new(), |u| format!(" {u}"));
-    let limit = entry.limit?;
-    if let Some(current) = entry.current.filter(|c| *c >= threshold) {
-        return Some((
+    let (threshold, limit, percent) = (a.threshold, a.limit, a.threshold_percent);
+    match a.reaches? {
+        capacity::Reach::Now { value } => Some((
             Node::ItemKey("capacity", i, "current"),
             format!(
-                "`{metric}` is at {current}{unit}, at or above its threshold of {threshold}{unit} ({}% of {limit}{unit})",
-                entry.threshold.unwrap_or(80.0)
+                "`{metric}` is at {value}{unit}, at or above its threshold of {threshold}{unit} ({percent}% of {limit}{unit})"
             ),
             "add capacity (raise `limit`) or reduce the demand",
-        ));
+        )),
+        capacity::Reach::Forecast { date, value, .. } => Some((
+            Node::ItemKey("capacity", i, "forecast"),
+            format!(
+                "`{metric}` is forecast at {value}{unit} on {date}, at or above its threshold of {threshold}{unit} ({percent}% of {limit}{unit})"
+            ),
+            "plan the capacity before the forecast date (raise `limit`) or reduce the demand",
+        )),
     }
-    let f = entry.forecast.iter().find(|f| {
-        f.date.is_some_and(|d| d >= today && d <= horizon)
-            && f.value.is_some_and(|v| v >= threshold)
-    })?;
-    Some((
-        Node::ItemKey("capacity", i, "forecast"),
-        format!(
-            "`{metric}` is forecast at {}{unit} on {}, at or above its threshold of {threshold}{unit} ({}% of {limit}{unit})",
-            f.value.unwrap_or_default(),
-            f.date.map(|d| d.to_string()).unwrap_or_default(),
-            entry.threshold.unwrap_or(80.0)
-        ),
-        "plan the capacity before the forecast date (raise `limit`) or reduce the demand",
-    ))
 }
 
 pub fn continuity(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
@@ -117,17 +92,7 @@ pub fn continuity(catalog: &Catalog, today: Date, diags: &mut Vec<Diagnostic>) {
         };
         let critical = service.tier.is_some_and(|t| t.get() <= 2);
         if service.lifecycle == Some(Lifecycle::Production) && critical && plan.rto.is_some() {
-            let every = plan.test_every.unwrap_or(Duration {
-                amount: 12,
-                unit: crate::time::Unit::Months,
-            });
-            let last = plan
-                .tests
-                .iter()
-                .filter(|t| t.result == Some(TestResult::Passed))
-                .filter_map(|t| t.date)
-                .max();
-            let due = last.and_then(|l| every.after(l));
+            let (every, last, due) = (plan.every(), plan.last_passed(), plan.next_due());
             if due.is_none_or(|due| due < today) {
                 let since = last.map_or("no passed test".to_string(), |l| {
                     format!("its last passed test was on {l}")
@@ -155,13 +120,7 @@ fn targets_missed(
     plan: &crate::model::spec::service::Continuity,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some((i, test)) = plan
-        .tests
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.date.is_some())
-        .max_by_key(|(i, t)| (t.date, *i))
-    else {
+    let Some((i, test)) = plan.latest() else {
         return;
     };
     let r = catalog.record(s);
@@ -173,7 +132,7 @@ fn targets_missed(
         let (Some(target), Some(achieved)) = (target, achieved) else {
             continue;
         };
-        if achieved.minutes() <= target.minutes() {
+        if within(achieved, target) {
             continue;
         }
         let d = Diagnostic::new(

@@ -33,13 +33,6 @@ spec_struct! {
     }
 }
 
-impl Capacity {
-    /// The value at which the entry needs attention: `threshold` percent of `limit`.
-    pub fn threshold_value(&self) -> Option<f64> {
-        Some(self.limit? * self.threshold.unwrap_or(80.0) / 100.0)
-    }
-}
-
 spec_struct! {
     /// An expected value of a capacity entry.
     pub struct Forecast {

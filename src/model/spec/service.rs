@@ -120,6 +120,46 @@ spec_struct! {
     }
 }
 
+impl Continuity {
+    /// How often the plan must be tested: `testEvery`, else 12 months.
+    pub fn every(&self) -> Duration {
+        self.test_every.unwrap_or(Duration {
+            amount: 12,
+            unit: crate::time::Unit::Months,
+        })
+    }
+
+    /// The date of the latest passed test.
+    pub fn last_passed(&self) -> Option<Date> {
+        self.tests
+            .iter()
+            .filter(|t| t.result == Some(TestResult::Passed))
+            .filter_map(|t| t.date)
+            .max()
+    }
+
+    /// When the next passed test is due: [`Continuity::every`] after the last
+    /// passed one (`None` without one: due now).
+    pub fn next_due(&self) -> Option<Date> {
+        self.every().after(self.last_passed()?)
+    }
+
+    /// The latest test (the last listed of the latest date), with its index.
+    pub fn latest(&self) -> Option<(usize, &ContinuityTest)> {
+        self.tests
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.date.is_some())
+            .max_by_key(|(i, t)| (t.date, *i))
+    }
+}
+
+/// Whether a recovery `achieved` is within its objective `target`, compared
+/// in minutes (`continuity-target-missed`).
+pub fn within(achieved: Duration, target: Duration) -> bool {
+    achieved.minutes() <= target.minutes()
+}
+
 spec_struct! {
     /// A test of a continuity plan.
     pub struct ContinuityTest {
