@@ -13,6 +13,10 @@
 //! (`mo` = 30 days, `y` = 365 days). A period that holds several SLA windows
 //! (a monthly SLA over a quarter) is met only if every window is.
 
+mod history;
+
+pub use history::history;
+
 use super::fulfilment::OfferingFulfilment;
 use crate::link::{Catalog, Ix};
 use crate::model::{
