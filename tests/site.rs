@@ -293,7 +293,7 @@ fn refuses_on_errors_and_keeps_the_previous_site() {
     assert_eq!(
         stdout(&o),
         format!(
-            "built: 25 files in {}\n",
+            "built: 27 files in {}\n",
             repo.path().join("site").display()
         )
     );

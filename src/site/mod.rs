@@ -10,6 +10,7 @@
 //! serve`, [`live`] reads again what changed, [`incremental`] renders again
 //! only the pages a change touches and [`serve`] serves them.
 
+mod chart;
 mod file;
 pub mod graph_svg;
 pub mod incremental;

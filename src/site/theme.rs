@@ -66,6 +66,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("actions.html", include_str!("theme/actions.html")),
     ("risks.html", include_str!("theme/risks.html")),
     ("objectives.html", include_str!("theme/objectives.html")),
+    ("sla.html", include_str!("theme/sla.html")),
+    ("capacity.html", include_str!("theme/capacity.html")),
 ];
 
 /// The default assets, written to `assets/`.

@@ -69,6 +69,18 @@ pub struct Availability {
     pub incidents: Vec<Link>,
 }
 
+/// A block of a record's page made for its kind (a Service's SLA history,
+/// continuity and capacity; a Customer's services and satisfaction): a
+/// heading over safe HTML.
+#[derive(Serialize)]
+pub struct Panel {
+    /// The section's `id`: a fixed word.
+    pub id: &'static str,
+    pub title: String,
+    /// Safe HTML.
+    pub html: V,
+}
+
 /// What a record's page shows: `record` in `record.html`.
 #[derive(Serialize)]
 pub struct RecordView<'a> {
@@ -87,6 +99,7 @@ pub struct RecordView<'a> {
     pub body_html: V,
     pub graph_svg: V,
     pub availability: Option<Availability>,
+    pub panels: Vec<Panel>,
     pub source: &'a str,
     pub edit_url: Option<String>,
 }

@@ -17,16 +17,45 @@ use std::sync::OnceLock;
 /// Entries of a list before it is cut ("and N more"), transitive lists included.
 pub(super) const LIST_LIMIT: usize = 100;
 
-/// Availability per Service name over its SLA's current window, as `itsm report sla`.
-pub(in crate::site) type SlaRows =
-    std::collections::HashMap<String, crate::report::sla::ServiceSla>;
+/// Windows of a Service's SLA history (`itsm report sla`, window by window).
+pub(in crate::site) const SLA_WINDOWS: usize = 12;
+
+/// Availability per Service name, as `itsm report sla`: over its SLA's current
+/// window, and over its last [`SLA_WINDOWS`] windows.
+pub(in crate::site) type SlaRows = std::collections::HashMap<String, SlaRow>;
+
+/// A Service's availability, as `itsm report sla` computes it.
+#[derive(serde::Serialize)]
+pub(in crate::site) struct SlaRow {
+    /// Over its SLA's current window.
+    pub current: crate::report::sla::ServiceSla,
+    /// Over its last [`SLA_WINDOWS`] windows, window by window.
+    pub history: Option<crate::report::sla::ServiceSla>,
+}
 
 /// The availability of every Service with an SLA, by name.
 pub(in crate::site) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
-    crate::report::sla::compute(catalog, None, today)
-        .services
+    use crate::report::sla;
+    let (current, history) = rayon::join(
+        || sla::compute(catalog, None, today).services,
+        || sla::history(catalog, today, SLA_WINDOWS),
+    );
+    let mut history: std::collections::HashMap<String, sla::ServiceSla> = history
         .into_iter()
         .map(|s| (s.service.clone(), s))
+        .collect();
+    current
+        .into_iter()
+        .map(|s| {
+            let history = history.remove(&s.service);
+            (
+                s.service.clone(),
+                SlaRow {
+                    current: s,
+                    history,
+                },
+            )
+        })
         .collect()
 }
 

@@ -4,19 +4,24 @@
 //! or by [`super::markdown`] is marked safe.
 
 mod audit;
+mod capacity;
 mod catalogue;
 mod changes;
 mod ci;
 mod context;
+mod continuity;
 mod coverage;
+mod customer;
 mod graph;
 mod home;
 mod kinds;
 mod management;
+mod panel;
 mod record;
 mod registers;
 mod related;
 mod service;
+mod sla;
 mod track;
 
 pub(super) use context::{SlaRows, sla_rows};
@@ -163,6 +168,7 @@ impl Shared<'_> {
             Box::new(|cx| Ok(vec![cx.coverage(diagnostics)?])),
             Box::new(|cx| Ok(vec![cx.whole_graph()?])),
             Box::new(|cx| Ok(vec![cx.search_page()?])),
+            Box::new(|cx| Ok(vec![cx.sla_page()?, cx.capacity_page()?])),
             Box::new(|cx| cx.theme.assets()),
             Box::new(move |cx| {
                 Ok(vec![File {

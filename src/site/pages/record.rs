@@ -9,7 +9,7 @@ use crate::model::{Kind, Record};
 use crate::site::file::{File, page_path};
 use crate::site::markdown;
 use crate::site::theme::ThemeError;
-use crate::site::view::{ExternalLink, Fact, RECORD_ROOT, RecordView, Section};
+use crate::site::view::{ExternalLink, Fact, Panel, RECORD_ROOT, RecordView, Section};
 use crate::value::Value;
 use minijinja::Value as V;
 
@@ -61,6 +61,7 @@ impl<'a> Cx<'a> {
             body_html: V::from_safe_string(body),
             graph_svg: V::from_safe_string(graph),
             availability: self.availability(ix),
+            panels: self.panels(ix),
             source: file,
             edit_url: self
                 .catalog
@@ -68,6 +69,16 @@ impl<'a> Cx<'a> {
                 .github
                 .as_ref()
                 .map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
+        }
+    }
+
+    /// The blocks of record `ix`'s page made for its kind.
+    fn panels(&self, ix: Ix) -> Vec<Panel> {
+        match self.catalog.record(ix).id.kind {
+            Kind::Service => self.service_panels(ix),
+            Kind::Ci => self.capacity_panel(ix).into_iter().collect(),
+            Kind::Customer => self.customer_panels(ix),
+            _ => Vec::new(),
         }
     }
 
@@ -98,6 +109,7 @@ impl<'a> Cx<'a> {
         let has_rules = spec.iter().any(|(k, _)| &**k == "rules");
         spec.iter()
             .filter(|(k, _)| &**k != "body" && &**k != "rules")
+            .filter(|(k, _)| !in_panels(r.id.kind, k))
             .map(|(k, v)| {
                 let html = match v.as_str() {
                     Some(s) if MARKDOWN_FIELDS.contains(&&**k) => self.markdown(s, prefix),
@@ -173,6 +185,16 @@ impl<'a> Cx<'a> {
             }
             other => plain(other),
         }
+    }
+}
+
+/// Spec fields that a panel of the kind's pages shows in full (not as facts).
+fn in_panels(kind: Kind, key: &str) -> bool {
+    match kind {
+        Kind::Service => ["continuity", "capacity"].contains(&key),
+        Kind::Ci => key == "capacity",
+        Kind::Customer => key == "satisfaction",
+        _ => false,
     }
 }
 

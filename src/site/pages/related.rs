@@ -89,6 +89,11 @@ fn handled(kind: Kind, from: Kind, field: Field) -> bool {
             (Kind::Service, Field::DependsOn)
                 | (Kind::Change, Field::Impacts)
                 | (Kind::Incident, Field::Services)
+                | (Kind::Release, Field::Services)
+        ),
+        Kind::Customer => matches!(
+            (from, field),
+            (Kind::Service, Field::Customers) | (Kind::Sla, Field::Customer)
         ),
         Kind::Ci => matches!(
             (from, field),

@@ -5,8 +5,8 @@
 use super::context::Cx;
 use super::related::{dedup, reach, reach_from};
 use crate::link::Ix;
-use crate::model::{Field, Kind, Spec};
-use crate::site::view::{Availability, Section};
+use crate::model::{Field, Kind, Record, Spec};
+use crate::site::view::{Availability, Panel, Section};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Nodes of a Service's graph.
@@ -26,7 +26,10 @@ impl<'a> Cx<'a> {
             changes.extend(c.sources(*ci, Field::Impacts));
         }
         dedup(&mut changes);
-        let incidents: Vec<Ix> = c.sources(ix, Field::Services).collect();
+        let incidents: Vec<Ix> = c
+            .sources(ix, Field::Services)
+            .filter(|i| c.record(*i).id.kind == Kind::Incident)
+            .collect();
         let problems = self.problems_of(&incidents);
         let status = |i: Ix| status_of(&c.record(i).spec).unwrap_or("").to_string();
         let incident_note = |i: Ix| {
@@ -37,6 +40,10 @@ impl<'a> Cx<'a> {
                 spec.and_then(|s| s.impact).map_or("", |p| p.as_str())
             )
         };
+        let releases: Vec<Ix> = c
+            .sources(ix, Field::Services)
+            .filter(|r| c.record(*r).id.kind == Kind::Release)
+            .collect();
         let mut out = vec![
             self.reached("Depends on (transitively)", &deps, self.via(&deps)),
             self.reached(
@@ -49,9 +56,22 @@ impl<'a> Cx<'a> {
             self.section("Changes".into(), changes, status),
             self.section("Incidents".into(), incidents, incident_note),
             self.section("Problems".into(), problems, status),
+            self.section("Releases".into(), releases, |r| release_note(c.record(r))),
         ];
         out.retain(|s| !s.items.is_empty() || s.title.starts_with("Depend"));
         out
+    }
+
+    /// The blocks of a Service's page: its SLA history, continuity and capacity.
+    pub(super) fn service_panels(&self, ix: Ix) -> Vec<Panel> {
+        [
+            self.sla_history(ix),
+            self.continuity_panel(ix),
+            self.capacity_panel(ix),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// The Services that depend on `ix`, transitively.
@@ -93,7 +113,7 @@ impl<'a> Cx<'a> {
     /// `itsm report sla` (outages merged, clipped, within support hours).
     pub(super) fn availability(&self, ix: Ix) -> Option<Availability> {
         let c = self.catalog;
-        let row = self.sla.get(&*c.record(ix).id.name)?;
+        let row = &self.sla.get(&*c.record(ix).id.name)?.current;
         let sla = c.targets(ix, Field::Sla).next()?;
         let incidents = row
             .incidents
@@ -144,6 +164,27 @@ impl<'a> Cx<'a> {
         }
         self.draw(&set, Some(ix), prefix)
     }
+}
+
+/// A Release's status and window (`deployed · 2026-11-05 21:00 UTC to 23:00 UTC`).
+fn release_note(r: &Record) -> String {
+    let Some(spec) = r.spec.release() else {
+        return String::new();
+    };
+    let status = spec.status.map_or("", |s| s.as_str());
+    let window = spec.window.as_ref().and_then(|w| {
+        let (a, b) = (w.start.as_ref()?, w.end.as_ref()?);
+        Some(format!("{} to {}", utc(a.at), utc(b.at)))
+    });
+    match window {
+        Some(w) => format!("{status} · {w}"),
+        None => status.to_string(),
+    }
+}
+
+/// An instant as `2026-11-05 21:00 UTC`.
+fn utc(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// The status of a Change or a Problem.
