@@ -1,6 +1,7 @@
 //! The repository config, `itsm.yaml` at the root.
 
 use crate::diag::{Code, Diagnostic, Target};
+use crate::freeze::{Freeze, FreezeEntry};
 use crate::model::decode::{Decode, spec_struct};
 use crate::model::{Ref, Team};
 use crate::source::FileId;
@@ -42,6 +43,8 @@ pub struct Config {
     pub risk_appetite: u32,
     /// The currency reports use by default (ISO 4217).
     pub currency: String,
+    /// Change freezes, in the order written (those with a start before their end).
+    pub freezes: Vec<Freeze>,
 }
 
 /// Twelve months: the default audit and management review interval.
@@ -66,6 +69,7 @@ impl Default for Config {
             management_review_every: TWELVE_MONTHS,
             risk_appetite: 12,
             currency: "EUR".into(),
+            freezes: Vec::new(),
         }
     }
 }
@@ -102,6 +106,7 @@ impl Config {
                 .and_then(|r| r.appetite)
                 .unwrap_or(defaults.risk_appetite),
             currency: text(file.currency).unwrap_or(defaults.currency),
+            freezes: crate::freeze::from_entries(&file.freezes),
         }
     }
 
@@ -118,6 +123,14 @@ impl Config {
                 }
                 diags.push(d);
             }
+        }
+    }
+
+    /// Reports each freeze of `value` (the parsed `itsm.yaml`) whose end is not
+    /// after its start as `invalid-window`.
+    pub fn check_freezes(value: &Value, config_file: Option<FileId>, diags: &mut Vec<Diagnostic>) {
+        if let Some(file) = ConfigFile::decode(value) {
+            crate::freeze::check(&file.freezes, config_file, diags);
         }
     }
 
@@ -172,6 +185,11 @@ spec_struct! {
         /// The currency reports use by default, an ISO 4217 code (default `EUR`).
         #[schemars(regex(pattern = r"^[A-Z]{3}$"), extend("default" = "EUR"))]
         "currency" => currency: Option<Text>,
+        /// Change freezes: periods `{start, end, reason}` when no Change should be implemented
+        /// (`change-in-freeze`), shaded on the site's change calendar (at most 100).
+        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+        #[schemars(length(max = 100))]
+        "freezes" => freezes: Box<[FreezeEntry]>,
     }
 }
 

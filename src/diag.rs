@@ -84,6 +84,7 @@ codes! {
     ContinuityUntested = "continuity-untested", Warning, "a production tier-1 or tier-2 Service with an `rto` has no passed test within `testEvery`";
     ContinuityTargetMissed = "continuity-target-missed", Warning, "the latest test achieved more than the `rto` or `rpo`";
     OverBudget = "over-budget", Warning, "a Service's or Team's allocated cost exceeds its budget";
+    ChangeInFreeze = "change-in-freeze", Warning, "a proposed or scheduled Change whose window overlaps a change freeze of `itsm.yaml` (`freezes`)";
 }
 
 impl fmt::Display for Code {

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod diff;
 pub mod export;
 pub mod framework;
+pub mod freeze;
 pub mod github;
 pub mod html;
 pub mod impact;

@@ -183,9 +183,10 @@ fn catalogue_home_changes_and_coverage() {
     );
     let problems = section(&home, "Open problems");
     assert_eq!(problems.matches("<li>").count(), 2, "{problems}");
-    assert!(home.contains("No errors, no warnings."));
+    // The one warning of example-repo: the Change scheduled in the Black Friday freeze.
+    assert!(home.contains("<p class=\"warn\">No errors; 1 warning.</p>\n<ul class=\"warnings\">\n<li><code>change-in-freeze</code> change:chg-storefront-web-2026-47: "), "{home}");
     let changes = page(&site, "changes.html");
-    assert!(changes.contains("<h3>2027-01</h3>"), "{changes}");
+    assert!(changes.contains("<h3>January 2027</h3>"), "{changes}");
     assert!(changes.contains("change/chg-k8s-prod-upgrade-1-31.html"));
     let coverage = page(&site, "coverage.html");
     // 8.5.1.1 (the policy itself) has no evidence rule: the internal audit of
@@ -293,7 +294,7 @@ fn refuses_on_errors_and_keeps_the_previous_site() {
     assert_eq!(
         stdout(&o),
         format!(
-            "built: 27 files in {}\n",
+            "built: 28 files in {}\n",
             repo.path().join("site").display()
         )
     );
@@ -1069,4 +1070,197 @@ fn management_system_pages_escape_and_exist_only_with_its_records() {
             "{rel}: no external resource"
         );
     }
+}
+
+/// The `<td>` of the calendar's day `date` in `html`.
+fn calendar_day<'a>(html: &'a str, date: &str) -> &'a str {
+    let at = html
+        .find(&format!(" data-date=\"{date}\">"))
+        .unwrap_or_else(|| panic!("no day {date}"));
+    let start = html[..at].rfind("<td").unwrap();
+    let end = html[at..].find("</td>").unwrap() + at;
+    &html[start..end]
+}
+
+#[test]
+fn change_calendar_shows_changes_releases_freezes_and_conflicts() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let html = page(&site, "changes.html");
+    assert!(html.contains("<link rel=\"alternate\" type=\"text/calendar\" title=\"Change calendar\" href=\"changes.ics\">"));
+    assert!(html.contains("<a href=\"changes.ics\">Subscribe (iCalendar)</a>"));
+    // This month and the months with something scheduled or frozen, in order.
+    let months: Vec<&str> = html
+        .match_indices("<section class=\"cal-month\" id=\"m-")
+        .map(|(i, m)| &html[i + m.len()..i + m.len() + 7])
+        .collect();
+    assert_eq!(months, ["2026-11", "2026-12", "2027-01", "2027-04"]);
+    assert!(html.contains("<p class=\"cal-nav\"><a href=\"#m-2026-12\" rel=\"prev\">&larr; previous month</a> <a href=\"#m-2027-04\" rel=\"next\">next month &rarr;</a></p>"), "{html}");
+    // A Change and a Release on one day, each a link with its status.
+    assert_eq!(
+        calendar_day(&html, "2026-11-05"),
+        "<td class=\"cal-day\" data-date=\"2026-11-05\"><span class=\"cal-date\">5</span><ul><li class=\"cal-entry change implemented\"><a href=\"change/chg-search-synonyms-winter.html\" title=\"change:chg-search-synonyms-winter\">Winter synonym set for product search</a> <span class=\"cal-status\">change, implemented</span></li><li class=\"cal-entry release deployed\"><a href=\"release/storefront-2026-11-2.html\" title=\"release:storefront-2026-11-2\">Storefront 2026.11.2 (winter search)</a> <span class=\"cal-status\">release, deployed</span></li></ul>"
+    );
+    // The Black Friday freeze: its first day says why and until when, the
+    // next days are shaded; the Change scheduled in it is there.
+    assert!(calendar_day(&html, "2026-11-23").contains("<span class=\"cal-freeze\">Freeze: Black Friday and Cyber Monday peak <span class=\"cal-until\">(to 2026-11-30)</span></span>"));
+    let frozen = calendar_day(&html, "2026-11-24");
+    assert!(
+        frozen.starts_with("<td class=\"cal-day frozen cont\""),
+        "{frozen}"
+    );
+    assert!(frozen.contains("<li class=\"cal-entry change scheduled\"><a href=\"change/chg-storefront-web-2026-47.html\""), "{frozen}");
+    assert!(calendar_day(&html, "2027-01-04").contains("(to 2027-01-04 06:00 UTC)"));
+    assert!(!calendar_day(&html, "2027-01-05").contains("frozen"));
+    // The scanner firmware Change and the WMS Release overlap on Warehouse Management.
+    let both = calendar_day(&html, "2027-01-11");
+    assert!(both.contains("<li class=\"cal-entry change conflict proposed\"><a href=\"change/chg-scanner-wifi-firmware.html\""), "{both}");
+    assert!(
+        both.contains(
+            "<li class=\"cal-entry release conflict planned\"><a href=\"release/wms-2027-01.html\""
+        ),
+        "{both}"
+    );
+    assert!(!calendar_day(&html, "2027-01-12").contains("conflict"));
+    let conflicts = &html[html.find("<section class=\"cal-conflicts\"").unwrap()..];
+    let conflicts = &conflicts[..conflicts.find("</section>").unwrap()];
+    assert_eq!(conflicts.matches("<li>").count(), 1, "{conflicts}");
+    assert!(conflicts.contains("<li><a href=\"change/chg-scanner-wifi-firmware.html\">Scanner Wi-Fi roaming fix (controller and scanner firmware)</a> <span class=\"meta\">(2027-01-10 21:00 to 2027-01-11 03:00 UTC)</span> and <a href=\"release/wms-2027-01.html\">Warehouse management, January 2027</a> <span class=\"meta\">(2027-01-11 02:00 to 04:00 UTC)</span> both touch <a href=\"service/warehouse-management.html\">Warehouse Management (Tilburg)</a></li>"), "{conflicts}");
+    // The matrix and the register stay.
+    assert!(section(&html, "Change register").contains("<h3>Recent changes</h3>"));
+}
+
+/// Unescapes an iCalendar TEXT value.
+fn ics_text(value: &str) -> String {
+    let mut out = String::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+/// The events of an iCalendar feed, read by a real parser, as their properties.
+fn ics_events(feed: &str) -> Vec<HashMap<String, String>> {
+    for line in feed.split_terminator("\r\n") {
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        assert!(!line.contains(['\r', '\n']), "bare line break in {line:?}");
+    }
+    assert!(feed.ends_with("END:VCALENDAR\r\n"));
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(feed.as_bytes()));
+    let calendar = calendars.next().expect("a calendar").expect("it parses");
+    assert!(calendars.next().is_none());
+    let head: HashMap<String, String> = calendar
+        .properties
+        .iter()
+        .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(head["VERSION"], "2.0");
+    assert_eq!(head["PRODID"], "-//itsm//change calendar//EN");
+    calendar
+        .events
+        .iter()
+        .map(|e| {
+            e.properties
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn change_feed_is_icalendar_a_parser_reads() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let events = ics_events(&page(&site, "changes.ics"));
+    // Windows that end from October on (11 Changes and Releases) and the two freezes.
+    assert_eq!(events.len(), 13);
+    let storefront = events
+        .iter()
+        .find(|e| e["UID"] == "change:chg-storefront-web-2026-47@northwind.itsm")
+        .expect("the storefront change");
+    assert_eq!(storefront["DTSTART"], "20261124T080000Z");
+    assert_eq!(storefront["DTEND"], "20261124T100000Z");
+    assert_eq!(storefront["STATUS"], "CONFIRMED");
+    assert_eq!(storefront["URL"], "/change/chg-storefront-web-2026-47.html");
+    assert_eq!(
+        ics_text(&storefront["SUMMARY"]),
+        "Change: storefront-web release 2026.47 (defect fixes only)"
+    );
+    let wms = events
+        .iter()
+        .find(|e| e["UID"] == "release:wms-2027-01@northwind.itsm")
+        .unwrap();
+    assert_eq!(wms["STATUS"], "TENTATIVE");
+    assert_eq!(
+        ics_text(&wms["DESCRIPTION"]),
+        "release:wms-2027-01 (planned)\nTouches: service:warehouse-management"
+    );
+    let freeze = events
+        .iter()
+        .find(|e| e["UID"] == "freeze-2@northwind.itsm")
+        .unwrap();
+    assert_eq!(freeze["DTSTART"], "20261219T000000Z");
+    assert_eq!(freeze["DTEND"], "20270104T060000Z");
+}
+
+#[test]
+fn calendar_and_feed_escape_hostile_titles_and_reasons() {
+    let evil = r#"</svg><script>alert(1)</script> \"q\", a;b\\c\r\nBEGIN:VEVENT\nEND:VCALENDAR"#;
+    let long = format!("{}{}", "é".repeat(100), "x".repeat(100));
+    let change = |name: &str, title: &str, start: &str| {
+        format!(
+            "apiVersion: itsm/v1\nkind: Change\nmetadata:\n  name: {name}\n  title: \"{title}\"\nspec:\n  type: normal\n  risk: low\n  impacts: [service:shop]\n  requestedBy: octocat\n  backout: Revert.\n  status: scheduled\n  window: {{start: \"{start}\", end: \"2026-12-02T04:00:00Z\"}}\n"
+        )
+    };
+    let repo = common::valid_repo(&[
+        (
+            "changes/evil.yaml",
+            &change("evil", evil, "2026-12-01T22:00:00Z"),
+        ),
+        (
+            "changes/long.yaml",
+            &change("long", &long, "2026-12-02T01:00:00Z"),
+        ),
+    ]);
+    std::fs::write(
+        repo.path().join("itsm.yaml"),
+        "name: \"T, <b>;</b>\"\nadmins: ops\ncab: ops\necab: ops\nfreezes:\n  - {start: 2026-12-24, end: 2026-12-26, reason: \"</svg><script>alert(2)</script>; a, b\"}\n",
+    )
+    .unwrap();
+    let (_tmp, site) = build(repo.path(), TODAY);
+    let html = page(&site, "changes.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains(
+            "&lt;&#x2f;svg&gt;&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &quot;q&quot;, a;b\\c"
+        ) || html
+            .contains("&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;q&quot;, a;b\\c"),
+        "{html}"
+    );
+    assert!(html.contains("alert(2)&lt;"), "{html}");
+    assert_eq!(
+        html.matches("<li class=\"cal-entry change conflict scheduled\">")
+            .count(),
+        3,
+        "{html}"
+    );
+    let events = ics_events(&page(&site, "changes.ics"));
+    assert_eq!(events.len(), 3);
+    let summaries: Vec<String> = events.iter().map(|e| ics_text(&e["SUMMARY"])).collect();
+    let evil_title = "</svg><script>alert(1)</script> \"q\", a;b\\c\nBEGIN:VEVENT\nEND:VCALENDAR";
+    assert_eq!(
+        summaries,
+        [
+            format!("Change: {evil_title}"),
+            format!("Change: {long}"),
+            "Change freeze: </svg><script>alert(2)</script>; a, b".to_string(),
+        ]
+    );
 }

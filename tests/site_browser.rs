@@ -169,6 +169,24 @@ fn management_system_pages_show_in_a_browser() {
     );
 }
 
+#[test]
+fn change_calendar_shows_a_freeze_and_a_conflict() {
+    let (_tmp, site) = built_example();
+    let html = dom(&file_url(&site, "changes.html"));
+    assert!(
+        html.contains("<td class=\"cal-day frozen empty\" data-date=\"2026-11-23\"><span class=\"cal-date\">23</span><span class=\"cal-freeze\">Freeze: Black Friday and Cyber Monday peak <span class=\"cal-until\">(to 2026-11-30)</span></span></td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<li class=\"cal-entry release conflict planned\"><a href=\"release/wms-2027-01.html\" title=\"release:wms-2027-01\">Warehouse management, January 2027</a> <span class=\"cal-status\">release, planned, conflict</span></li>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("both touch <a href=\"service/warehouse-management.html\">"),
+        "{html}"
+    );
+}
+
 /// A running `itsm serve`, stopped when dropped.
 struct Serve {
     child: Child,

@@ -2,6 +2,7 @@
 //! Each check reads the linked catalogue and pushes findings; none stops the others.
 
 mod dates;
+mod freezes;
 mod graph;
 pub mod management;
 mod processes;
@@ -30,7 +31,7 @@ type Check<'a> = &'a (dyn Fn(&mut Vec<Diagnostic>) + Sync);
 /// The checks run independently of one another, in parallel.
 pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>) {
     let today = options.today;
-    let checks: [Check<'_>; 24] = [
+    let checks: [Check<'_>; 25] = [
         &|d| graph::cycles(catalog, d),
         &|d| graph::orphans(catalog, d),
         &|d| services::missing_sla(catalog, d),
@@ -55,6 +56,7 @@ pub fn run(catalog: &Arc<Catalog>, options: Options, diags: &mut Vec<Diagnostic>
         &|d| processes::continuity(catalog, today, d),
         &|d| processes::offerings(catalog, d),
         &|d| processes::budgets(catalog, d),
+        &|d| freezes::changes_in_freeze(catalog, d),
     ];
     let found: Vec<Vec<Diagnostic>> = checks
         .par_iter()

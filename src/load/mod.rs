@@ -136,6 +136,7 @@ fn read_all(
     let config = Config::from_value(&config_value);
     let exclude = discover::Exclude::new(&config, config_file, diags);
     config.check_protected(config_file, diags);
+    Config::check_freezes(&config_value, config_file, diags);
     let parsed = reader.read_tree(&exclude, yaml::Parser::default, parse_file)?;
     Ok(Tree {
         config_value,

@@ -1,5 +1,6 @@
-//! The change calendar (`changes.html`): upcoming changes by month, changes by
-//! type and status, the most recent changes.
+//! The change calendar (`changes.html`): the month grid of Changes, Releases
+//! and freezes with their conflicts (and `changes.ics`, the same as a feed),
+//! changes by type and status, the most recent changes.
 
 use super::context::{Cx, LIST_LIMIT};
 use crate::link::Ix;
@@ -33,35 +34,31 @@ pub(super) struct ChangeRow {
 }
 
 impl Cx<'_> {
-    /// `changes.html`.
-    pub(super) fn changes(&self) -> Result<File, ThemeError> {
-        let mut months: Vec<(String, Vec<ChangeRow>)> = Vec::new();
-        for row in self.upcoming().into_iter().take(LIST_LIMIT) {
-            let month = row.start.get(..7).unwrap_or("").to_string();
-            match months.last_mut() {
-                Some((m, rows)) if *m == month => rows.push(row),
-                _ => months.push((month, vec![row])),
-            }
-        }
+    /// `changes.html` and `changes.ics`.
+    pub(super) fn changes(&self) -> Result<Vec<File>, ThemeError> {
+        let slots = super::schedule::slots(self.catalog);
+        let calendar = self.calendar(&slots);
         let (matrix, recent) = self.change_matrix();
         let register: Vec<ChangeRow> = recent
             .iter()
             .take(LIST_LIMIT)
             .map(|(_, ch)| self.change_row(*ch))
             .collect();
-        self.page(
+        let page = self.page(
             "changes.html".into(),
             "changes.html",
             "Changes",
             minijinja::context! {
-                months => V::from_serialize(&months),
+                calendar => V::from_serialize(&calendar),
+                feed => super::ics::FEED,
                 types => TYPES.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
                 statuses => STATUSES.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
                 matrix => matrix,
                 register => V::from_serialize(&register),
                 total => recent.len(),
             },
-        )
+        )?;
+        Ok(vec![page, self.feed(&slots)])
     }
 
     /// Changes counted by type and status, and every Change, the latest first

@@ -4,6 +4,7 @@
 //! or by [`super::markdown`] is marked safe.
 
 mod audit;
+mod calendar;
 mod capacity;
 mod catalogue;
 mod changes;
@@ -14,12 +15,14 @@ mod coverage;
 mod customer;
 mod graph;
 mod home;
+mod ics;
 mod kinds;
 mod management;
 mod panel;
 mod record;
 mod registers;
 mod related;
+mod schedule;
 mod service;
 mod sla;
 mod track;
@@ -164,7 +167,7 @@ impl Shared<'_> {
         let mut jobs: Vec<Job<'_>> = vec![
             Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
             Box::new(|cx| Ok(vec![cx.catalogue()?])),
-            Box::new(|cx| Ok(vec![cx.changes()?])),
+            Box::new(|cx| cx.changes()),
             Box::new(|cx| Ok(vec![cx.coverage(diagnostics)?])),
             Box::new(|cx| Ok(vec![cx.whole_graph()?])),
             Box::new(|cx| Ok(vec![cx.search_page()?])),

@@ -283,6 +283,7 @@ fn content_type(path: &str) -> &'static str {
         Some("json" | "map") => "application/json",
         Some("txt") => "text/plain; charset=utf-8",
         Some("csv") => "text/csv; charset=utf-8",
+        Some("ics") => "text/calendar; charset=utf-8",
         Some("xml") => "application/xml",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
@@ -390,6 +391,7 @@ mod tests {
     fn content_types() {
         assert_eq!(content_type("a/b.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("assets/logo.SVG"), "image/svg+xml");
+        assert_eq!(content_type("changes.ics"), "text/calendar; charset=utf-8");
         assert_eq!(content_type("assets/x"), "application/octet-stream");
     }
 }
