@@ -183,8 +183,11 @@ fn catalogue_home_changes_and_coverage() {
     );
     let problems = section(&home, "Open problems");
     assert_eq!(problems.matches("<li>").count(), 2, "{problems}");
-    // The one warning of example-repo: the Change scheduled in the Black Friday freeze.
-    assert!(home.contains("<p class=\"warn\">No errors; 1 warning.</p>\n<ul class=\"warnings\">\n<li><code>change-in-freeze</code> change:chg-storefront-web-2026-47: "), "{home}");
+    // The warnings example-repo demonstrates: the Change scheduled in the
+    // Black Friday freeze, Product Search's capacity, the web shop's budget.
+    assert!(home.contains("<p class=\"warn\">No errors; 3 warnings.</p>\n<ul class=\"warnings\">\n<li><code>change-in-freeze</code> change:chg-storefront-web-2026-47: "), "{home}");
+    assert!(home.contains("<li><code>capacity-risk</code> service:product-search: "));
+    assert!(home.contains("<li><code>over-budget</code> service:web-shop costs 13188.33 EUR a month in full, above its budget of 12500.00 EUR "));
     let changes = page(&site, "changes.html");
     assert!(changes.contains("<h3>January 2027</h3>"), "{changes}");
     assert!(changes.contains("change/chg-k8s-prod-upgrade-1-31.html"));

@@ -71,8 +71,8 @@ fn capacity_risk(entry: &Capacity, i: usize, today: Date) -> Option<(Node, Strin
             ),
             "add capacity (raise `limit`) or reduce the demand",
         )),
-        capacity::Reach::Forecast { date, value, .. } => Some((
-            Node::ItemKey("capacity", i, "forecast"),
+        capacity::Reach::Forecast { index, date, value } => Some((
+            Node::ItemKeyItem("capacity", i, "forecast", index),
             format!(
                 "`{metric}` is forecast at {value}{unit} on {date}, at or above its threshold of {threshold}{unit} ({percent}% of {limit}{unit})"
             ),

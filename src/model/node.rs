@@ -47,6 +47,9 @@ pub enum Node {
     PathItem(&'static [&'static str], usize),
     /// A key of an item of a list: `spec.LIST[i].KEY` (`spec.findings[1].requirement`).
     ItemKey(&'static str, usize, &'static str),
+    /// An item of a list under an item: `spec.LIST[i].KEY[j]`
+    /// (`spec.capacity[0].forecast[2]`).
+    ItemKeyItem(&'static str, usize, &'static str, usize),
 }
 
 impl Node {
@@ -110,6 +113,15 @@ impl Node {
                 segments
             }
             Node::ItemKey(list, i, key) => vec![B("spec"), B(list), O(i.to_string()), B(key)],
+            Node::ItemKeyItem(list, i, key, j) => {
+                vec![
+                    B("spec"),
+                    B(list),
+                    O(i.to_string()),
+                    B(key),
+                    O(j.to_string()),
+                ]
+            }
         }
     }
 }
@@ -131,5 +143,7 @@ mod tests {
         assert_eq!(Node::Rule(2, "assert").pointer(), "/spec/rules/2/assert");
         assert_eq!(Node::AppliesTo(0).path(), "spec.appliesTo[0]");
         assert_eq!(Node::Name.pointer(), "/metadata/name");
+        let forecast = Node::ItemKeyItem("capacity", 0, "forecast", 2);
+        assert_eq!(forecast.path(), "spec.capacity[0].forecast[2]");
     }
 }
