@@ -337,3 +337,251 @@ fn in_a_browser_text_fits_links_focus_and_zoom_works() {
     assert!(report.contains("zoom in: true, reset: true"), "{report}");
     assert!(report.contains("zoomed width ratio: 1.25"), "{report}");
 }
+
+/// Headless Chromium driven over the DevTools protocol (JSON over a WebSocket
+/// on localhost): real key presses, which a page's own script cannot make.
+/// The browser is killed when this drops.
+struct Browser {
+    child: std::process::Child,
+    ws: std::net::TcpStream,
+    next: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn open(url: &str) -> Browser {
+        use std::io::Write;
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+                "--window-size=1280,1000",
+                &format!("--user-data-dir={}", profile.path().display()),
+                url,
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut browser = None;
+        while browser.is_none() {
+            assert!(std::time::Instant::now() < deadline, "no DevTools port");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            browser = std::fs::read_to_string(profile.path().join("DevToolsActivePort"))
+                .ok()
+                .filter(|s| s.lines().count() >= 2);
+        }
+        let port: u16 = browser
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let list = http_get(port, "/json/list");
+        let pages: serde_json::Value = serde_json::from_str(&list).unwrap();
+        let ws_url = pages
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["type"] == "page")
+            .unwrap()["webSocketDebuggerUrl"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let path = &ws_url[ws_url.find("/devtools/").unwrap()..];
+        let mut ws = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        ws.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        write!(ws, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").unwrap();
+        let head = read_until_blank_line(&mut ws);
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        let mut b = Browser {
+            child,
+            ws,
+            next: 0,
+            _profile: profile,
+        };
+        while b.eval("document.readyState") != "complete" {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the page did not load"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        b
+    }
+
+    /// Calls `method` and returns its result.
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        use std::io::Write;
+        self.next += 1;
+        let text =
+            serde_json::json!({"id": self.next, "method": method, "params": params}).to_string();
+        // A client frame: final, text, masked with the key 0 (the payload as is).
+        let mut frame = vec![0x81u8];
+        match text.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n < 65536 => {
+                frame.push(0x80 | 126);
+                frame.extend((n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend((n as u64).to_be_bytes());
+            }
+        }
+        frame.extend([0, 0, 0, 0]);
+        frame.extend(text.as_bytes());
+        self.ws.write_all(&frame).unwrap();
+        loop {
+            let message: serde_json::Value = serde_json::from_str(&self.read_message()).unwrap();
+            if message["id"] == self.next {
+                assert!(message.get("error").is_none(), "{method}: {message}");
+                return message["result"].clone();
+            }
+        }
+    }
+
+    fn read_message(&mut self) -> String {
+        use std::io::Read;
+        let mut payload = Vec::new();
+        loop {
+            let mut head = [0u8; 2];
+            self.ws.read_exact(&mut head).unwrap();
+            let len = match head[1] & 0x7f {
+                126 => {
+                    let mut b = [0u8; 2];
+                    self.ws.read_exact(&mut b).unwrap();
+                    u16::from_be_bytes(b) as usize
+                }
+                127 => {
+                    let mut b = [0u8; 8];
+                    self.ws.read_exact(&mut b).unwrap();
+                    u64::from_be_bytes(b) as usize
+                }
+                n => n as usize,
+            };
+            let mut part = vec![0u8; len];
+            self.ws.read_exact(&mut part).unwrap();
+            assert_ne!(head[0] & 0x0f, 8, "the browser closed the connection");
+            payload.extend(part);
+            if head[0] & 0x80 != 0 {
+                return String::from_utf8(payload).unwrap();
+            }
+        }
+    }
+
+    fn eval(&mut self, js: &str) -> serde_json::Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": js, "returnByValue": true}),
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Presses and releases a key, as a keyboard would.
+    fn press(&mut self, key: &str, code: i64, text: &str) {
+        for kind in ["keyDown", "keyUp"] {
+            let mut event = serde_json::json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code});
+            if kind == "keyDown" && !text.is_empty() {
+                event["text"] = text.into();
+            }
+            self.call("Input.dispatchKeyEvent", event);
+        }
+    }
+}
+
+fn read_until_blank_line(s: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut byte = [0u8; 1];
+    while !out.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        out.push(byte[0]);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let head = read_until_blank_line(&mut s).to_ascii_lowercase();
+    let start = head.find("content-length:").expect("a length") + 15;
+    let len: usize = head[start..start + head[start..].find('\r').unwrap()]
+        .trim()
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).unwrap();
+    String::from_utf8(body).unwrap()
+}
+
+#[test]
+fn tab_reaches_the_zoom_buttons_and_every_node_link() {
+    let repo = sixty_services();
+    let (_tmp, site) = build(repo.path());
+    let mut b = Browser::open(&format!("file://{}", site.join("graph.html").display()));
+    let active = "(function (e) { return e.tagName + ' ' + (e.getAttribute('aria-label') || e.getAttribute('href') || ''); })(document.activeElement)";
+    let viewbox = "document.getElementById('graph-services').getAttribute('viewBox')";
+    // Tab from the top of the page to the first zoom button, then Enter on it.
+    let mut seen = Vec::new();
+    while seen.len() < 80 && seen.last().is_none_or(|s: &String| s != "BUTTON Zoom in") {
+        b.press("Tab", 9, "");
+        seen.push(b.eval(active).as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("BUTTON Zoom in"),
+        "{seen:?}"
+    );
+    let before = b.eval(viewbox);
+    b.press("Enter", 13, "\r");
+    let zoomed = b.eval(viewbox);
+    assert_ne!(before, zoomed, "Enter on Zoom in changes the viewBox");
+    // On past the other three buttons to the node links, each in turn.
+    let mut links = Vec::new();
+    for _ in 0..8 {
+        b.press("Tab", 9, "");
+        links.push(b.eval(active).as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(
+        &links[..3],
+        [
+            "BUTTON Zoom out",
+            "BUTTON Show the whole graph",
+            "BUTTON Back to the first view"
+        ],
+        "{links:?}"
+    );
+    assert!(
+        links[3..]
+            .iter()
+            .all(|l| l.starts_with("a service/s") || l == "a service/shop.html"),
+        "{links:?}"
+    );
+    // The focused node is in view: inside the viewBox.
+    let inside = b.eval("(function () { var r = document.activeElement.querySelector('rect'), v = document.getElementById('graph-services').viewBox.baseVal; var x = +r.getAttribute('x'), y = +r.getAttribute('y'); return x >= v.x && y >= v.y && x + +r.getAttribute('width') <= v.x + v.width && y + +r.getAttribute('height') <= v.y + v.height; })()");
+    assert_eq!(inside, serde_json::Value::Bool(true));
+}
