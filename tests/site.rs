@@ -214,10 +214,16 @@ fn catalogue_home_changes_and_coverage() {
         "{coverage}"
     );
     let graph = page(&site, "graph.html");
+    let all = graph.find("<svg class=\"graph\" id=\"graph-all\"").unwrap();
     assert_eq!(
-        graph.matches("class=\"node ").count(),
+        graph[..all].matches("class=\"node ").count(),
+        14,
+        "the 14 services by default"
+    );
+    assert_eq!(
+        graph[all..].matches("class=\"node ").count(),
         57,
-        "14 services and 43 CIs"
+        "14 services and 43 CIs behind the switch"
     );
     let policy = page(&site, "policy/change-management-policy.html");
     assert!(

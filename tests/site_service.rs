@@ -171,7 +171,7 @@ fn a_service_lists_its_releases_with_status_and_window() {
 fn capacity_overview_puts_least_headroom_first() {
     let (_tmp, site) = build(&example(), TODAY);
     let html = page(&site, "capacity.html");
-    assert!(html.contains("4 entries, 0 at or forecast above its threshold within 12 months."));
+    assert!(html.contains("4 entries, 1 at or forecast above its threshold within 12 months."));
     let rows: Vec<&str> = html.split("<tr").skip(2).collect();
     let links: Vec<&str> = rows
         .iter()
@@ -194,7 +194,7 @@ fn capacity_overview_puts_least_headroom_first() {
         ]
     );
     assert!(
-        rows[0].contains("<td>queries-per-second</td><td>610 qps</td><td>1010 qps</td><td>1200 qps</td><td>960 qps (80%)</td><td>190 qps <span class=\"meta\">(15.83%)</span></td><td>2028-01-31 (beyond 12 months)</td>"),
+        rows[0].contains("<td>queries-per-second</td><td>610 qps</td><td>1010 qps</td><td>1200 qps</td><td>960 qps (80%)</td><td>190 qps <span class=\"meta\">(15.83%)</span></td><td><strong class=\"bad\">2027-10-31</strong></td>"),
         "{}",
         rows[0]
     );
@@ -206,13 +206,13 @@ fn capacity_entries_are_charts_with_their_numbers() {
     let html = page(&site, "service/product-search.html");
     let cap = section(&html, "Capacity");
     assert!(
-        cap.contains("role=\"img\" aria-label=\"queries-per-second: 610 qps measured on 2026-11-15, forecast 820 qps on 2026-12-15, forecast 700 qps on 2027-06-30, forecast 1010 qps on 2028-01-31; limit 1200 qps, threshold 960 qps (80%)\""),
+        cap.contains("role=\"img\" aria-label=\"queries-per-second: 610 qps measured on 2026-11-15, forecast 820 qps on 2026-12-15, forecast 900 qps on 2027-06-30, forecast 1010 qps on 2027-10-31; limit 1200 qps, threshold 960 qps (80%)\""),
         "{cap}"
     );
     assert!(cap.contains(
-        "Forecast to reach its threshold on 2028-01-31 (1010), beyond the next 12 months."
+        "<strong class=\"bad\">Forecast to reach its threshold on 2027-10-31</strong> (1010)."
     ));
-    assert!(cap.contains("<tr><td>2028-01-31</td><td>1010 qps</td><td>forecast</td></tr>"));
+    assert!(cap.contains("<tr><td>2027-10-31</td><td>1010 qps</td><td>forecast</td></tr>"));
     assert!(!html.contains("<dt>Capacity</dt>"));
     let ci = page(&site, "ci/k8s-prod-eu-west.html");
     assert!(

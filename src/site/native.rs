@@ -116,7 +116,9 @@ fn content(out: &mut String, r: &RecordView) {
             out,
             "<section class=\"graph-box\" id=\"graph\"><h2>Dependencies</h2><div class=\"scroll\">",
             graph,
-            "</div></section>",
+            "</div></section><script src=\"",
+            ROOT,
+            "assets/site.js\"></script>",
         );
     }
     out.push_str("\n\n");
@@ -313,7 +315,7 @@ mod tests {
     /// The templates this file writes as, by name, with the FNV-1a hash of
     /// their text when this file was last made to write as they do.
     const PINNED: [(&str, u64); 2] = [
-        ("record.html", 0x4e92_c39e_6757_3318),
+        ("record.html", 0x5a29_c7bc_6921_0d20),
         ("base.html", 0x5075_219a_f90d_2391),
     ];
 

@@ -162,7 +162,7 @@ impl<'a> Cx<'a> {
                 add(d, &mut set);
             }
         }
-        self.draw(&set, Some(ix), prefix)
+        self.draw("graph-deps", &set, Some(ix), prefix)
     }
 }
 
