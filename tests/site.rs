@@ -299,7 +299,7 @@ fn refuses_on_errors_and_keeps_the_previous_site() {
     assert_eq!(
         stdout(&o),
         format!(
-            "built: 28 files in {}\n",
+            "built: 29 files in {}\n",
             repo.path().join("site").display()
         )
     );
