@@ -151,7 +151,9 @@ fn management_system_pages_show_in_a_browser() {
     let (_tmp, site) = built_example();
     let html = dom(&file_url(&site, "management-system.html"));
     assert!(
-        html.contains("<a href=\"management-system.html\">Management system</a>"),
+        html.contains(
+            "<a href=\"management-system.html\" aria-current=\"page\">Management system</a>"
+        ),
         "{html}"
     );
     assert!(html.contains("<strong>45 days ago</strong>"), "{html}");

@@ -29,6 +29,7 @@ fn preview() -> (tempfile::TempDir, PathBuf, Live) {
         out: None,
         today: jiff::civil::date(2026, 11, 21),
         color: false,
+        commit: None,
     };
     (tmp, root, Live::new(settings, server))
 }

@@ -43,7 +43,12 @@ pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
         return Ok(Status::Findings);
     }
     let out = write::out_dir(&root, args.out.as_deref(), &checked.catalog.repo.config);
-    let files = build(global, &root, &out, &checked)?;
+    let rev = match &source {
+        Source::Revision(rev) => Some(rev.as_str()),
+        Source::WorkTree => None,
+    };
+    let commit = itsm::load::commit_short_id(&root, rev);
+    let files = build(global, &root, &out, &checked, commit)?;
     global.note(started, "written");
     let warnings = Counts::of(&checked.diagnostics).warnings;
     super::free_at_exit(checked);
@@ -62,8 +67,15 @@ pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
 }
 
 /// Renders and writes the site of `checked` to `out`: each page is written as
-/// soon as it is rendered, into a folder swapped in at the end. The number of files.
-fn build(global: &Global, root: &Path, out: &Path, checked: &Checked) -> Result<usize> {
+/// soon as it is rendered, into a folder swapped in at the end; `commit` is
+/// the one it is built from. The number of files.
+fn build(
+    global: &Global,
+    root: &Path,
+    out: &Path,
+    checked: &Checked,
+    commit: Option<String>,
+) -> Result<usize> {
     let started = std::time::Instant::now();
     write::check_out(root, out)?;
     let staging = write::Staging::new(out)?;
@@ -71,6 +83,7 @@ fn build(global: &Global, root: &Path, out: &Path, checked: &Checked) -> Result<
         today: global.today,
         theme: Some(root.join("theme")),
         live_reload: false,
+        commit,
     };
     let files = itsm::site::render_into(&checked.catalog, &checked.diagnostics, &options, &|f| {
         staging.put(&f)

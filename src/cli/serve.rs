@@ -35,11 +35,13 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     let root = std::path::absolute(global.root()?).context("cannot resolve the repository root")?;
     let (server, addr) = Server::start(args.port, Limits::default())?;
     print(&format!("serving http://{addr}/ (Ctrl-C to stop)\n"));
+    let commit = itsm::load::commit_short_id(&root, None);
     let settings = Settings {
         root,
         out: args.out.map(|o| std::path::absolute(&o).unwrap_or(o)),
         today: global.today,
         color: global.color,
+        commit,
     };
     Live::new(settings, server).watch(&|event| match event {
         Event::Progress(started, what) => global.note(started, what),

@@ -99,6 +99,19 @@ pub fn open_git(root: &Path) -> Result<git2::Repository, GitError> {
     })
 }
 
+/// The short id of the commit a site is made from: the commit `rev` names when
+/// given, else HEAD, of the git repository that holds `root`; `None` when
+/// `root` is in no git repository or HEAD is no commit yet.
+pub fn commit_short_id(root: &Path, rev: Option<&str>) -> Option<String> {
+    let repo = open_git(root).ok()?;
+    let commit = match rev {
+        Some(rev) => revision(&repo, rev).ok()?.peel_to_commit().ok()?,
+        None => repo.head().ok()?.peel_to_commit().ok()?,
+    };
+    let id = commit.as_object().short_id().ok()?;
+    id.as_str().map(str::to_string).ok()
+}
+
 /// Where `root` is inside the repository's work tree (empty at its top).
 pub fn prefix_of(repo: &git2::Repository, root: &Path) -> PathBuf {
     let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());

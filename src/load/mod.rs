@@ -7,7 +7,10 @@ pub mod locate;
 pub mod yaml;
 
 pub use discover::{Content, Exclude, Refusal, escape_name, open_no_follow, read_blob};
-pub use git::{GitCause, GitError, SHALLOW_FIX, open_git, prefix_of, revision, root_tree, tree_of};
+pub use git::{
+    GitCause, GitError, SHALLOW_FIX, commit_short_id, open_git, prefix_of, revision, root_tree,
+    tree_of,
+};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Code, Diagnostic, Target};

@@ -110,6 +110,7 @@ impl Site {
         changed: &HashSet<RecordId>,
     ) -> Result<Rendered, BuildError> {
         let same_options = options.today == self.options.today
+            && options.commit == self.options.commit
             && options.theme == self.options.theme
             && options.live_reload == self.options.live_reload;
         let map = if same_options {
@@ -238,15 +239,7 @@ fn render_files(
     only: Only<'_>,
 ) -> Result<(Vec<File>, pages::Reads), BuildError> {
     let (files, (_, reads)) = file::collect(|sink| {
-        pages::render_some(
-            catalog,
-            diagnostics,
-            options.today,
-            theme,
-            rows,
-            Some(only),
-            sink,
-        )
+        pages::render_some(catalog, diagnostics, options, theme, rows, Some(only), sink)
     })?;
     Ok((files, reads))
 }

@@ -34,6 +34,9 @@ pub struct Settings {
     pub today: Date,
     /// Whether the diagnostics told for the terminal are coloured.
     pub color: bool,
+    /// The short id of the commit checked out when the preview started (the
+    /// pages print it); `None` outside git.
+    pub commit: Option<String>,
 }
 
 /// What a batch of file events asks for.
@@ -370,6 +373,7 @@ impl Live {
             today: self.settings.today,
             theme: Some(self.settings.root.join("theme")),
             live_reload: true,
+            commit: self.settings.commit.clone(),
         };
         let (catalog, diagnostics) = (checked.catalog, &checked.diagnostics);
         let rendered = match self.site.as_mut() {

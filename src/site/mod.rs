@@ -51,6 +51,9 @@ pub struct Options {
     pub theme: Option<PathBuf>,
     /// Add the live-reload script (for `itsm serve`).
     pub live_reload: bool,
+    /// The short id of the commit the site is built from, printed on every
+    /// page; `None` when it is not built from a git checkout.
+    pub commit: Option<String>,
 }
 
 /// Renders every file of the site in memory. `diagnostics` are the (warning)
@@ -73,7 +76,7 @@ pub fn render_into(
     sink: Sink<'_>,
 ) -> Result<usize, BuildError> {
     let theme = theme::Theme::new(options.theme.clone(), options.live_reload)?;
-    pages::render(catalog, diagnostics, options.today, &theme, sink)
+    pages::render(catalog, diagnostics, options, &theme, sink)
 }
 
 /// An error and its causes, `: ` between them (as the command line prints them).

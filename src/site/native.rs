@@ -16,15 +16,19 @@ use super::view::{Availability, ExternalLink, Panel, RECORD_ROOT as ROOT, Record
 use crate::html::esc_to;
 use minijinja::Value as V;
 
-/// `base.html` rendered around a record page, in the three pieces between
-/// which the page's title and content go.
+/// `base.html` rendered around a record page, in the four pieces between
+/// which the page's title, description and content go.
 pub(super) struct Layout {
     before_title: String,
+    before_description: String,
     before_content: String,
     after_content: String,
+    /// The site's name, escaped (in the description of a record without one).
+    site_name: String,
 }
 
 const TITLE: &str = "\u{1}title\u{1}";
+const DESCRIPTION: &str = "\u{1}description\u{1}";
 const CONTENT: &str = "\u{1}content\u{1}";
 
 impl Layout {
@@ -43,24 +47,42 @@ impl Layout {
             site => site,
             root => ROOT,
             title => TITLE,
+            description => DESCRIPTION,
             content => V::from_safe_string(CONTENT.to_string()),
         })?;
         let Some((before_title, rest)) = page.split_once(TITLE) else {
             return Ok(None);
         };
+        let Some((before_description, rest)) = rest.split_once(DESCRIPTION) else {
+            return Ok(None);
+        };
         let Some((before_content, after_content)) = rest.split_once(CONTENT) else {
             return Ok(None);
         };
-        if [before_title, before_content, after_content]
+        let parts = [
+            before_title,
+            before_description,
+            before_content,
+            after_content,
+        ];
+        if parts
             .iter()
-            .any(|part| part.contains(TITLE) || part.contains(CONTENT))
+            .any(|p| [TITLE, DESCRIPTION, CONTENT].iter().any(|m| p.contains(m)))
         {
             return Ok(None);
         }
+        let mut site_name = String::new();
+        let name = site.get_attr("name").ok();
+        esc_to(
+            &mut site_name,
+            name.as_ref().and_then(V::as_str).unwrap_or(""),
+        );
         Ok(Some(Layout {
             before_title: before_title.to_string(),
+            before_description: before_description.to_string(),
             before_content: before_content.to_string(),
             after_content: after_content.to_string(),
+            site_name,
         }))
     }
 
@@ -71,6 +93,17 @@ impl Layout {
         );
         out.push_str(&self.before_title);
         esc_to(&mut out, r.title);
+        out.push_str(&self.before_description);
+        match r.description.filter(|d| !d.is_empty()) {
+            Some(d) => esc_to(&mut out, d),
+            None => {
+                esc_to(&mut out, r.kind);
+                out.push(' ');
+                esc_to(&mut out, &r.id);
+                out.push_str(" · ");
+                out.push_str(&self.site_name);
+            }
+        }
         out.push_str(&self.before_content);
         content(&mut out, r);
         out.push_str(&self.after_content);
@@ -315,8 +348,8 @@ mod tests {
     /// The templates this file writes as, by name, with the FNV-1a hash of
     /// their text when this file was last made to write as they do.
     const PINNED: [(&str, u64); 2] = [
-        ("record.html", 0x5a29_c7bc_6921_0d20),
-        ("base.html", 0x5075_219a_f90d_2391),
+        ("record.html", 0xfbe4_666b_df54_eebf),
+        ("base.html", 0xafea_7806_ece3_bc35),
     ];
 
     fn fnv1a(bytes: &[u8]) -> u64 {

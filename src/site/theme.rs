@@ -76,6 +76,7 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("site.js", include_str!("theme/site.js")),
     ("search.js", include_str!("theme/search.js")),
     ("live.js", include_str!("theme/live.js")),
+    ("favicon.svg", include_str!("theme/favicon.svg")),
 ];
 
 /// The template environment, with the repository's overrides.

@@ -5,10 +5,10 @@ use super::track::{Noted, Tracked};
 use crate::link::{Catalog, Ix};
 use crate::model::Kind;
 use crate::site::file::{File, page_path};
-use crate::site::native;
 use crate::site::theme::Theme;
 use crate::site::theme::ThemeError;
 use crate::site::view::Link;
+use crate::site::{Options, native};
 use jiff::civil::Date;
 use minijinja::Value as V;
 use serde::Serialize;
@@ -78,14 +78,14 @@ impl<'a> Shared<'a> {
     /// What the pages of a render of `catalog` share.
     pub fn new(
         catalog: &'a Catalog,
-        today: Date,
+        options: &Options,
         sla: &'a SlaRows,
         theme: &'a Theme,
     ) -> Result<Shared<'a>, ThemeError> {
-        let site = V::from_serialize(site_info(catalog, today));
+        let site = V::from_serialize(site_info(catalog, options));
         Ok(Shared {
             catalog,
-            today,
+            today: options.today,
             sla,
             theme,
             layout: native::Layout::new(theme, &site)?,
@@ -176,6 +176,11 @@ impl<'a> Cx<'a> {
 struct SiteInfo {
     name: String,
     today: String,
+    /// The short id of the commit the site is built from (`None`: not a git checkout).
+    commit: Option<String>,
+    /// The print stylesheet that puts the site name, the build date and the
+    /// commit on every printed page (CSS whose strings are escaped).
+    print_css: String,
     github: Option<String>,
     kinds: Vec<KindInfo>,
     /// The repository holds a record of the management system (Objectives,
@@ -192,14 +197,18 @@ struct KindInfo {
     count: usize,
 }
 
-fn site_info(catalog: &Catalog, today: Date) -> SiteInfo {
+fn site_info(catalog: &Catalog, options: &Options) -> SiteInfo {
     let mut counts = [0usize; Kind::ALL.len()];
     for r in &catalog.repo.records {
         counts[r.id.kind.index()] += 1;
     }
+    let name = &catalog.repo.config.name;
+    let today = options.today.to_string();
     SiteInfo {
-        name: catalog.repo.config.name.clone(),
-        today: today.to_string(),
+        print_css: super::stamp::print_css(name, &today, options.commit.as_deref()),
+        name: name.clone(),
+        today,
+        commit: options.commit.clone(),
         github: catalog.repo.config.github.clone(),
         management: super::management::KINDS
             .iter()

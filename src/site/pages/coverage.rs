@@ -22,6 +22,8 @@ struct ClauseRow {
     /// Policies declaring the clause (or a clause above it).
     policies: Vec<Link>,
     evidence: Vec<EvidenceRow>,
+    /// Records found for all its evidence rules (a record may count twice).
+    evidence_count: usize,
     /// Major or minor audit findings on it still open.
     open_findings: Vec<String>,
     findings: Vec<String>,
@@ -38,20 +40,28 @@ struct EvidenceRow {
 }
 
 impl Cx<'_> {
-    /// `coverage.html`.
-    pub(super) fn coverage(&self, diagnostics: &[Diagnostic]) -> Result<File, ThemeError> {
+    /// The coverage the site shows (of `coverage.html` and the home page), as
+    /// `itsm report coverage` computes it.
+    pub(super) fn coverage_report(
+        &self,
+        diagnostics: &[Diagnostic],
+    ) -> Result<Coverage, ThemeError> {
         let options = Options {
             framework: None,
             period: None,
             today: self.today,
         };
         // The built-in framework always exists: no error to expect but a rendered one.
-        let cov = crate::report::coverage::compute(self.catalog.all(), diagnostics, &options)
-            .map_err(|e| ThemeError::Render(e.to_string()))?;
+        crate::report::coverage::compute(self.catalog.all(), diagnostics, &options)
+            .map_err(|e| ThemeError::Render(e.to_string()))
+    }
+
+    /// `coverage.html`, of the report `cov`.
+    pub(super) fn coverage(&self, cov: &Coverage) -> Result<File, ThemeError> {
         let rows: Vec<ClauseRow> = cov
             .requirements
             .iter()
-            .map(|c| self.clause(&cov, c))
+            .map(|c| self.clause(cov, c))
             .collect();
         self.page(
             "coverage.html".into(),
@@ -63,6 +73,11 @@ impl Cx<'_> {
                 evidenced => cov.summary.evidenced,
                 declared => cov.summary.declared,
                 gaps => cov.summary.gap,
+                gap_rows => rows.iter().filter(|r| r.status == "gap").count(),
+                description => format!(
+                    "ISO/IEC 20000-1:2018 coverage of {}: {} clauses evidenced, {} declared, {} gaps, with the Policies and records behind each.",
+                    self.catalog.config().name, cov.summary.evidenced, cov.summary.declared, cov.summary.gap
+                ),
                 findings => cov.findings.len(),
             },
         )
@@ -98,6 +113,7 @@ impl Cx<'_> {
             status: c.status.as_str(),
             from_sub_clauses: c.from_children,
             policies: self.links_to(&c.declared_by),
+            evidence_count: evidence.iter().map(|e| e.count).sum(),
             evidence,
             open_findings: c.open_findings.clone(),
             findings: c

@@ -1,40 +1,40 @@
-//! The home page (`index.html`): Services by tier and lifecycle, open problems,
-//! upcoming changes, reviews due and the repository's warnings.
+//! The home page (`index.html`): what needs attention first (see
+//! [`super::attention`]), then Services by tier and lifecycle, open problems,
+//! upcoming changes and the repository's health.
 
 use super::changes::ChangeRow;
 use super::context::Cx;
 use crate::diag::{Diagnostic, Severity};
 use crate::link::Ix;
-use crate::model::{Kind, Lifecycle, ProblemStatus, Spec};
+use crate::model::{Kind, Lifecycle, ProblemStatus};
+use crate::report::coverage::Coverage;
 use crate::site::file::File;
 use crate::site::theme::ThemeError;
 use crate::site::view::{Item, Link};
-use crate::time::Duration;
-use jiff::civil::Date;
 use minijinja::Value as V;
 use serde::Serialize;
 
 /// The lifecycles of Services, in the order of the home page's table.
 const LIFECYCLES: &[Lifecycle] = Lifecycle::ALL;
 
+/// A diagnostic as the home page lists it.
 #[derive(Serialize)]
-struct Warning {
+pub(super) struct Warning {
     code: &'static str,
     message: String,
     at: String,
     record: Option<Link>,
 }
 
-#[derive(Serialize)]
-struct Review {
-    link: Link,
-    due: String,
-    overdue: bool,
-}
-
 impl Cx<'_> {
-    /// `index.html`; `diagnostics` are the repository's findings (its warnings are shown).
-    pub(super) fn home(&self, diagnostics: &[Diagnostic]) -> Result<File, ThemeError> {
+    /// `index.html`: what needs attention first, then the catalogue at a
+    /// glance; `diagnostics` are the repository's findings, `coverage` the
+    /// coverage report of the site.
+    pub(super) fn home(
+        &self,
+        diagnostics: &[Diagnostic],
+        coverage: &Coverage,
+    ) -> Result<File, ThemeError> {
         let c = self.catalog;
         let status = |p: Ix| c.record(p).spec.problem().and_then(|s| s.status);
         let problems: Vec<Item> = c
@@ -47,7 +47,7 @@ impl Cx<'_> {
             })
             .collect();
         let upcoming: Vec<ChangeRow> = self.upcoming().into_iter().take(15).collect();
-        let (reviews, reviews_total) = self.reviews_due();
+        let attention = self.attention(diagnostics, coverage);
         let warnings = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning);
@@ -58,12 +58,17 @@ impl Cx<'_> {
             "home.html",
             &c.config().name,
             minijinja::context! {
+                description => format!(
+                    "What needs attention in {} today: open incidents, SLA breaches, late changes, reviews due and coverage findings.",
+                    c.config().name
+                ),
                 lifecycles => LIFECYCLES.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
                 tiers => self.tiers(),
                 open_problems => V::from_serialize(&problems),
                 upcoming => V::from_serialize(&upcoming),
-                reviews => V::from_serialize(&reviews),
-                reviews_total => reviews_total,
+                attention => V::from_serialize(&attention),
+                tally => V::from_serialize(attention.tally()),
+                all_clear => attention.is_empty(),
                 warnings => V::from_serialize(&warnings),
                 warning_count => warning_count,
                 records => c.record_count(),
@@ -90,7 +95,8 @@ impl Cx<'_> {
         tiers
     }
 
-    fn warning(&self, d: &Diagnostic) -> Warning {
+    /// A diagnostic with its place and record, to list.
+    pub(super) fn warning(&self, d: &Diagnostic) -> Warning {
         let c = self.catalog;
         let file = d.location.file.map(|f| c.file_path(f).to_string());
         let record = d
@@ -108,49 +114,5 @@ impl Cx<'_> {
             },
             record: record.cloned(),
         }
-    }
-
-    /// Reviews overdue or due within 60 days (Policies, SLAs, Supplier contracts).
-    fn reviews_due(&self) -> (Vec<Review>, usize) {
-        let c = self.catalog;
-        let horizon = self
-            .today
-            .checked_add(jiff::ToSpan::days(60))
-            .unwrap_or(self.today);
-        let mut due: Vec<(Date, Ix)> = [Kind::Policy, Kind::Sla, Kind::Supplier]
-            .into_iter()
-            .flat_map(|kind| c.of_kind(kind))
-            .filter_map(|i| {
-                let (last, every) = review_cycle(&c.record(i).spec)?;
-                let next = every.after(last)?;
-                (next <= horizon).then_some((next, i))
-            })
-            .collect();
-        due.sort();
-        let total = due.len();
-        let rows = due
-            .into_iter()
-            .take(50)
-            .map(|(d, i)| Review {
-                link: self.link(i).clone(),
-                due: d.to_string(),
-                overdue: d < self.today,
-            })
-            .collect();
-        (rows, total)
-    }
-}
-
-/// When a Policy, an SLA or a Supplier's contract was last reviewed, and how
-/// often it must be.
-fn review_cycle(spec: &Spec) -> Option<(Date, Duration)> {
-    match spec {
-        Spec::Policy(s) => Some((s.last_reviewed?, s.review_every?)),
-        Spec::Sla(s) => Some((s.last_reviewed?, s.review_every?)),
-        Spec::Supplier(s) => {
-            let contract = s.contract.as_ref()?;
-            Some((contract.last_reviewed?, contract.review_every?))
-        }
-        _ => None,
     }
 }

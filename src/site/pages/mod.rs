@@ -3,6 +3,7 @@
 //! the templates as plain text (they escape it); only HTML built here (escaped)
 //! or by [`super::markdown`] is marked safe.
 
+mod attention;
 mod audit;
 mod calendar;
 mod capacity;
@@ -25,18 +26,18 @@ mod related;
 mod schedule;
 mod service;
 mod sla;
+mod stamp;
 mod track;
 
 pub(super) use context::{SlaRows, sla_rows};
 
-use super::BuildError;
 use super::file::{File, Sink};
 use super::search;
 use super::theme::{Theme, ThemeError};
+use super::{BuildError, Options};
 use crate::diag::Diagnostic;
 use crate::link::{Catalog, Ix};
 use context::{Cx, Shared};
-use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use track::Noted;
@@ -46,12 +47,12 @@ use track::Noted;
 pub fn render(
     catalog: &Catalog,
     diagnostics: &[Diagnostic],
-    today: Date,
+    options: &Options,
     theme: &Theme,
     sink: Sink<'_>,
 ) -> Result<usize, BuildError> {
-    let sla = sla_rows(catalog, today);
-    let (n, _) = render_some(catalog, diagnostics, today, theme, &sla, None, sink)?;
+    let sla = sla_rows(catalog, options.today);
+    let (n, _) = render_some(catalog, diagnostics, options, theme, &sla, None, sink)?;
     Ok(n)
 }
 
@@ -82,13 +83,13 @@ pub(super) type PageReads = (Ix, Vec<Ix>);
 pub(super) fn render_some(
     catalog: &Catalog,
     diagnostics: &[Diagnostic],
-    today: Date,
+    options: &Options,
     theme: &Theme,
     sla: &SlaRows,
     only: Option<Only<'_>>,
     sink: Sink<'_>,
 ) -> Result<(usize, Reads), BuildError> {
-    let shared = Shared::new(catalog, today, sla, theme)?;
+    let shared = Shared::new(catalog, options, sla, theme)?;
     let track = only.is_some();
     let (records, lists, search_index) = match only {
         Some(o) => (Some(o.records), o.lists, o.search),
@@ -164,11 +165,13 @@ impl Shared<'_> {
         search_index: Option<String>,
     ) -> Result<Vec<File>, ThemeError> {
         type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>, ThemeError> + Send + 'j>;
+        // Shown by the coverage page and the home page.
+        let coverage = &self.cx(None).coverage_report(diagnostics)?;
         let mut jobs: Vec<Job<'_>> = vec![
-            Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
+            Box::new(|cx| Ok(vec![cx.home(diagnostics, coverage)?])),
             Box::new(|cx| Ok(vec![cx.catalogue()?])),
             Box::new(|cx| cx.changes()),
-            Box::new(|cx| Ok(vec![cx.coverage(diagnostics)?])),
+            Box::new(|cx| Ok(vec![cx.coverage(coverage)?])),
             Box::new(|cx| Ok(vec![cx.whole_graph()?])),
             Box::new(|cx| Ok(vec![cx.search_page()?])),
             Box::new(|cx| Ok(vec![cx.sla_page()?, cx.capacity_page()?])),
