@@ -8,6 +8,7 @@ mod capacity;
 mod catalogue;
 mod changes;
 mod ci;
+mod columns;
 mod context;
 mod continuity;
 mod coverage;
@@ -17,6 +18,7 @@ mod home;
 mod kinds;
 mod management;
 mod panel;
+mod pager;
 mod record;
 mod registers;
 mod related;
@@ -24,6 +26,7 @@ mod service;
 mod sla;
 mod track;
 
+pub(in crate::site) use context::plural;
 pub(super) use context::{SlaRows, sla_rows};
 
 use super::BuildError;
@@ -58,8 +61,8 @@ pub(super) struct Only<'a> {
     pub records: &'a [Ix],
     /// The pages of the kind lists rendered (by path); all when `None`.
     pub lists: Option<&'a HashSet<String>>,
-    /// The search index, when already known.
-    pub search: Option<String>,
+    /// The files of the search index, when already known.
+    pub search: Option<Vec<File>>,
 }
 
 /// The records each rendered page read: record pages by record, list pages by path.
@@ -158,26 +161,19 @@ impl Shared<'_> {
     fn other_pages(
         &self,
         diagnostics: &[Diagnostic],
-        search_index: Option<String>,
+        search_index: Option<Vec<File>>,
     ) -> Result<Vec<File>, ThemeError> {
         type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>, ThemeError> + Send + 'j>;
         let mut jobs: Vec<Job<'_>> = vec![
             Box::new(|cx| Ok(vec![cx.home(diagnostics)?])),
-            Box::new(|cx| Ok(vec![cx.catalogue()?])),
+            Box::new(|cx| cx.catalogue()),
             Box::new(|cx| Ok(vec![cx.changes()?])),
             Box::new(|cx| Ok(vec![cx.coverage(diagnostics)?])),
             Box::new(|cx| Ok(vec![cx.whole_graph()?])),
             Box::new(|cx| Ok(vec![cx.search_page()?])),
             Box::new(|cx| Ok(vec![cx.sla_page()?, cx.capacity_page()?])),
             Box::new(|cx| cx.theme.assets()),
-            Box::new(move |cx| {
-                Ok(vec![File {
-                    path: "assets/search-index.js".into(),
-                    bytes: search_index
-                        .unwrap_or_else(|| search::index(cx.catalog.all()))
-                        .into_bytes(),
-                }])
-            }),
+            Box::new(move |cx| Ok(search_index.unwrap_or_else(|| search::index(cx.catalog.all())))),
         ];
         if self.has_management_system() {
             jobs.push(Box::new(|cx| {
