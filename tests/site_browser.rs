@@ -130,7 +130,7 @@ fn search_finds_annotations_team_members_and_clauses_by_title() {
         results(&html),
         [("service/payments.html".into(), "Payments".into())]
     );
-    assert!(html.contains("· <mark>PAY0001</mark> ·"), "{html}");
+    assert!(html.contains("<p class=\"snippet\">…Cobalt Payments. · northwind.example/pagerduty-service: <mark>PAY0001</mark> · northwind.example/cost-centre: CC-2200"), "{html}");
     // A clause: the policy that lists it, the audit finding under it.
     let html = dom(&file_url(&site, "search.html?q=8.5.1"));
     assert_eq!(
@@ -255,7 +255,7 @@ fn kind_lists_sort_and_filter_from_the_url() {
     let html = dom(&file_url(&site, "ci/index.html?sort=name&order=desc"));
     assert!(html.contains("<th scope=\"col\" aria-sort=\"descending\"><button type=\"button\" class=\"sort\">Name</button></th>"), "{html}");
     let mut expected = by_name.clone();
-    expected.sort_by(|a, b| b.0.to_lowercase().cmp(&a.0.to_lowercase()));
+    expected.sort_by_key(|r| std::cmp::Reverse(r.0.to_lowercase()));
     assert_eq!(list_rows(&html)[0], expected[0]);
     assert_ne!(list_rows(&html), by_name);
     let html = dom(&file_url(&site, "ci/index.html?sort=type"));
@@ -266,11 +266,26 @@ fn kind_lists_sort_and_filter_from_the_url() {
         .split("<tr")
         .skip(1)
         .map(|r| {
-            let cell = r.split("</td><td>").nth(2).unwrap();
-            cell.split("\">")
-                .nth(1)
-                .map_or("", |t| t.split('<').next().unwrap())
-                .to_string()
+            let cell = r.split("</td><td data-col=\"").nth(2).unwrap();
+            let cell = cell
+                .split_once("\">")
+                .unwrap()
+                .1
+                .split("</td>")
+                .next()
+                .unwrap();
+            // The text of the cell, without its tags.
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in cell.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
         })
         .collect();
     let mut sorted = types.clone();

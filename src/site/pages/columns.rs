@@ -63,105 +63,93 @@ const TYPE: Col = at("Type", "type", true);
 const LIFECYCLE: Col = at("Lifecycle", "lifecycle", true);
 const SERVICES: Col = links("Services", Field::Services, None);
 
+const TEAM_COLUMNS: &[Col] = &[at("Members", "members", false), at("Chat", "chat", false)];
+const SERVICE_COLUMNS: &[Col] = &[
+    OWNER,
+    at("Tier", "tier", true),
+    LIFECYCLE,
+    TYPE,
+    links("SLA", Field::Sla, None),
+];
+const SLA_COLUMNS: &[Col] = &[
+    OWNER,
+    links("Customer", Field::Customer, None),
+    at("Availability", "availability", false),
+    at("Window", "window", true),
+];
+const CI_COLUMNS: &[Col] = &[
+    OWNER,
+    TYPE,
+    at("Environment", "environment", true),
+    LIFECYCLE,
+    links("Supplier", Field::Supplier, Some("supplier")),
+];
+const SUPPLIER_COLUMNS: &[Col] = &[OWNER, path("Contract ends", &["contract", "end"])];
+const POLICY_COLUMNS: &[Col] = &[
+    OWNER,
+    links("Approver", Field::Approver, None),
+    at("Clauses", "clauses", false),
+    at("Last reviewed", "lastReviewed", false),
+];
+const STANDARD_CHANGE_COLUMNS: &[Col] = &[OWNER, at("Maximum risk", "maxRisk", true)];
+const CHANGE_COLUMNS: &[Col] = &[
+    TYPE,
+    STATUS,
+    at("Risk", "risk", true),
+    path("Window start", &["window", "start"]),
+    links("Impacts", Field::Impacts, None),
+];
+const INCIDENT_COLUMNS: &[Col] = &[
+    at("Priority", "priority", true),
+    STATUS,
+    SERVICES,
+    at("Started", "started", false),
+    at("Impact", "impact", true),
+];
+const PROBLEM_COLUMNS: &[Col] = &[OWNER, STATUS, links("Incidents", Field::Incidents, None)];
+const OBJECTIVE_COLUMNS: &[Col] = &[OWNER, STATUS, at("Due", "due", false), SERVICES];
+const RISK_COLUMNS: &[Col] = &[
+    OWNER,
+    at("Likelihood", "likelihood", true),
+    at("Impact", "impact", true),
+    at("Treatment", "treatment", true),
+    STATUS,
+];
+const AUDIT_COLUMNS: &[Col] = &[TYPE, STATUS, at("Date", "date", false)];
+const MANAGEMENT_REVIEW_COLUMNS: &[Col] = &[at("Date", "date", false), STATUS];
+const IMPROVEMENT_COLUMNS: &[Col] = &[OWNER, TYPE, STATUS, at("Due", "due", false)];
+const FRAMEWORK_COLUMNS: &[Col] = &[OWNER, at("Requirements", "requirements", false)];
+const RELEASE_COLUMNS: &[Col] = &[OWNER, at("Version", "version", false), STATUS, SERVICES];
+const CUSTOMER_COLUMNS: &[Col] = &[OWNER, at("Contacts", "contacts", false)];
+const REQUEST_COLUMNS: &[Col] = &[
+    links("Service", Field::Service, Some("service")),
+    at("Offering", "offering", false),
+    STATUS,
+    at("Requested", "requested", false),
+];
+
 /// The columns of `kind`'s list, after the record's title.
 fn columns(kind: Kind) -> &'static [Col] {
     match kind {
-        Kind::Team => const { &[at("Members", "members", false), at("Chat", "chat", false)] },
-        Kind::Service => {
-            const {
-                &[
-                    OWNER,
-                    at("Tier", "tier", true),
-                    LIFECYCLE,
-                    TYPE,
-                    links("SLA", Field::Sla, None),
-                ]
-            }
-        }
-        Kind::Sla => {
-            const {
-                &[
-                    OWNER,
-                    links("Customer", Field::Customer, None),
-                    at("Availability", "availability", false),
-                    at("Window", "window", true),
-                ]
-            }
-        }
-        Kind::Ci => {
-            const {
-                &[
-                    OWNER,
-                    TYPE,
-                    at("Environment", "environment", true),
-                    LIFECYCLE,
-                    links("Supplier", Field::Supplier, Some("supplier")),
-                ]
-            }
-        }
-        Kind::Supplier => const { &[OWNER, path("Contract ends", &["contract", "end"])] },
-        Kind::Policy => {
-            const {
-                &[
-                    OWNER,
-                    links("Approver", Field::Approver, None),
-                    at("Clauses", "clauses", false),
-                    at("Last reviewed", "lastReviewed", false),
-                ]
-            }
-        }
-        Kind::StandardChange => const { &[OWNER, at("Maximum risk", "maxRisk", true)] },
-        Kind::Change => {
-            const {
-                &[
-                    TYPE,
-                    STATUS,
-                    at("Risk", "risk", true),
-                    path("Window start", &["window", "start"]),
-                    links("Impacts", Field::Impacts, None),
-                ]
-            }
-        }
-        Kind::Incident => {
-            const {
-                &[
-                    at("Priority", "priority", true),
-                    STATUS,
-                    SERVICES,
-                    at("Started", "started", false),
-                    at("Impact", "impact", true),
-                ]
-            }
-        }
-        Kind::Problem => const { &[OWNER, STATUS, links("Incidents", Field::Incidents, None)] },
-        Kind::Objective => const { &[OWNER, STATUS, at("Due", "due", false), SERVICES] },
-        Kind::Risk => {
-            const {
-                &[
-                    OWNER,
-                    at("Likelihood", "likelihood", true),
-                    at("Impact", "impact", true),
-                    at("Treatment", "treatment", true),
-                    STATUS,
-                ]
-            }
-        }
-        Kind::Audit => const { &[TYPE, STATUS, at("Date", "date", false)] },
-        Kind::ManagementReview => const { &[at("Date", "date", false), STATUS] },
-        Kind::Improvement => const { &[OWNER, TYPE, STATUS, at("Due", "due", false)] },
-        Kind::Framework => const { &[OWNER, at("Requirements", "requirements", false)] },
-        Kind::Release => const { &[OWNER, at("Version", "version", false), STATUS, SERVICES] },
-        Kind::Customer => const { &[OWNER, at("Contacts", "contacts", false)] },
-        Kind::Request => {
-            const {
-                &[
-                    links("Service", Field::Service, Some("service")),
-                    at("Offering", "offering", false),
-                    STATUS,
-                    at("Requested", "requested", false),
-                ]
-            }
-        }
+        Kind::Team => TEAM_COLUMNS,
+        Kind::Service => SERVICE_COLUMNS,
+        Kind::Sla => SLA_COLUMNS,
+        Kind::Ci => CI_COLUMNS,
+        Kind::Supplier => SUPPLIER_COLUMNS,
+        Kind::Policy => POLICY_COLUMNS,
+        Kind::StandardChange => STANDARD_CHANGE_COLUMNS,
+        Kind::Change => CHANGE_COLUMNS,
+        Kind::Incident => INCIDENT_COLUMNS,
+        Kind::Problem => PROBLEM_COLUMNS,
+        Kind::Objective => OBJECTIVE_COLUMNS,
+        Kind::Risk => RISK_COLUMNS,
+        Kind::Audit => AUDIT_COLUMNS,
+        Kind::ManagementReview => MANAGEMENT_REVIEW_COLUMNS,
+        Kind::Improvement => IMPROVEMENT_COLUMNS,
+        Kind::Framework => FRAMEWORK_COLUMNS,
+        Kind::Release => RELEASE_COLUMNS,
+        Kind::Customer => CUSTOMER_COLUMNS,
+        Kind::Request => REQUEST_COLUMNS,
     }
 }
 

@@ -122,25 +122,26 @@ fn spec_strings(v: &Value, budget: &mut usize, out: &mut Vec<String>) {
             out.push(s.to_string());
         }
         Value::Seq(items) => items.iter().for_each(|i| spec_strings(i, budget, out)),
-        Value::Map(entries) => {
-            for (k, v) in entries.iter().filter(|(k, _)| &**k != "body") {
-                let _ = k;
-                spec_strings(v, budget, out);
-            }
-        }
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|(k, _)| &**k != "body")
+            .for_each(|(_, v)| spec_strings(v, budget, out)),
         _ => {}
     }
 }
 
 /// The text a result's snippet is cut from: the description, then the
-/// annotations' values, then the labels' values, at most [`SNIPPET_CHARS`].
+/// annotations and the labels (`key: value`), at most [`SNIPPET_CHARS`].
 fn snippet(r: &Record) -> String {
-    let mut parts: Vec<&str> = r.metadata("description").into_iter().collect();
+    let mut parts: Vec<String> = r
+        .metadata("description")
+        .map(str::to_string)
+        .into_iter()
+        .collect();
     for key in ["annotations", "labels"] {
         for (k, v) in r.metadata_value(key).and_then(Value::as_map).unwrap_or(&[]) {
             if let Some(v) = v.as_str() {
-                parts.push(k);
-                parts.push(v);
+                parts.push(format!("{k}: {v}"));
             }
         }
     }

@@ -147,7 +147,7 @@ fn base64(bytes: &[u8]) -> String {
         let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..4 {
             if k <= c.len() {
-                out.push(ABC[(v >> (18 - 6 * k) & 63) as usize] as char);
+                out.push(ABC[((v >> (18 - 6 * k)) & 63) as usize] as char);
             } else {
                 out.push('=');
             }

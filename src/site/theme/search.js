@@ -143,7 +143,10 @@
   function snippet(text, words) {
     var lower = text.toLowerCase(), at = -1;
     words.forEach(function (w) { var i = lower.indexOf(w); if (i >= 0 && (at < 0 || i < at)) at = i; });
-    var start = Math.max(0, at - 60), end = Math.min(text.length, start + 160);
+    var start = Math.max(0, at - 60);
+    var space = text.indexOf(" ", start);
+    if (start > 0 && space >= 0 && space < at) start = space + 1;
+    var end = Math.min(text.length, start + 160);
     var part = (start > 0 ? "\u2026" : "") + text.slice(start, end) + (end < text.length ? "\u2026" : "");
     var p = document.createElement("p");
     p.className = "snippet";
