@@ -70,7 +70,7 @@ fn example_repo_has_every_page() {
         "graph.html",
         "search.html",
         "assets/style.css",
-        "assets/search-index.js",
+        "assets/search/index.js",
         "service/index.html",
         "policy/index.html",
         "team/payments.html",
@@ -306,7 +306,7 @@ fn refuses_on_errors_and_keeps_the_previous_site() {
     assert_eq!(
         stdout(&o),
         format!(
-            "built: 29 files in {}\n",
+            "built: 37 files in {}\n",
             repo.path().join("site").display()
         )
     );
@@ -467,17 +467,269 @@ fn theme_overrides_templates_and_assets() {
     assert!(!site.exists());
 }
 
+/// The JSON a search file hands to its callback: `PREFIX{json});`.
+fn search_json(js: &str, prefix: &str) -> serde_json::Value {
+    let json = js
+        .strip_prefix(prefix)
+        .and_then(|j| {
+            j.trim_end()
+                .strip_suffix(");")
+                .or(j.trim_end().strip_suffix(';'))
+        })
+        .unwrap_or_else(|| panic!("{prefix}: {}", &js[..js.len().min(200)]));
+    serde_json::from_str(json).unwrap()
+}
+
+/// The record numbers of one list of a token (gaps, a Base64 bitmap or 0).
+fn postings(list: &serde_json::Value) -> Vec<u64> {
+    match list {
+        serde_json::Value::Array(gaps) => gaps
+            .iter()
+            .scan(0, |at, g| {
+                *at += g.as_u64().unwrap();
+                Some(*at)
+            })
+            .collect(),
+        serde_json::Value::String(b) => {
+            let abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let bits: Vec<u8> = b
+                .trim_end_matches('=')
+                .bytes()
+                .map(|c| abc.find(c as char).unwrap() as u8)
+                .collect();
+            let mut bytes: Vec<u8> = Vec::new();
+            for c in bits.chunks(4) {
+                let v = c
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |v, (i, x)| v | (u32::from(*x) << (18 - 6 * i)));
+                bytes.extend(&v.to_be_bytes()[1..c.len()]);
+            }
+            (0..bytes.len() as u64 * 8)
+                .filter(|i| bytes[*i as usize / 8] & (1 << (i % 8)) != 0)
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 #[test]
-fn search_index_lists_every_record() {
+fn search_index_is_sharded_by_the_start_of_each_token() {
     let (_tmp, site) = build(&example(), TODAY);
-    let js = page(&site, "assets/search-index.js");
-    assert!(js.starts_with("window.ITSM_SEARCH={k:[\"team\",\"service\",\"sla\",\"ci\",\"supplier\",\"policy\",\"standard-change\",\"change\",\"incident\",\"problem\",\"objective\",\"risk\",\"audit\",\"management-review\",\"improvement\",\"framework\",\"release\",\"customer\",\"request\"],r:[\n"));
-    assert_eq!(js.lines().count(), 128);
-    assert!(
-        js.contains("[1,\"payments\",\"Payments\","),
-        "{}",
-        &js[..400]
+    let manifest = search_json(
+        &page(&site, "assets/search/index.js"),
+        "window.ITSM_SEARCH=",
     );
+    assert_eq!(manifest["n"], 127);
+    assert!(
+        manifest["kinds"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["service", "Services", 10, 14]))
+    );
+    // Every shard of the manifest is a file and every file a shard of the manifest.
+    let mut listed: Vec<String> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| format!("t-{}.js", k.as_str().unwrap()))
+        .collect();
+    let mut files: Vec<String> = std::fs::read_dir(site.join("assets/search"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f.starts_with("t-"))
+        .collect();
+    listed.sort();
+    files.sort();
+    assert_eq!(listed, files);
+    // Each token in exactly one shard, the one its first two characters name.
+    let mut tokens: HashMap<String, Vec<u64>> = HashMap::new();
+    for f in &files {
+        let key = &f[2..f.len() - 3];
+        let js = page(&site, &format!("assets/search/{f}"));
+        assert!(js.len() < 16_000, "{f}: {} bytes", js.len());
+        let shard = search_json(&js, &format!("ITSM_SEARCH_PART(\"t-{key}\","));
+        for (token, lists) in shard.as_object().unwrap() {
+            assert_eq!(itsm::site::search::shard_key(token), key, "{token}");
+            let mut records = postings(&lists[0]);
+            records.extend(postings(&lists[1]));
+            assert!(records.iter().all(|r| *r < 127), "{token}");
+            assert!(
+                tokens.insert(token.clone(), records).is_none(),
+                "{token} twice"
+            );
+        }
+    }
+    // Documents: every record once, in kind order, chunks of 50.
+    let mut docs = Vec::new();
+    for c in 0..3 {
+        let d = search_json(
+            &page(&site, &format!("assets/search/d-{c}.js")),
+            &format!("ITSM_SEARCH_PART(\"d-{c}\","),
+        );
+        docs.extend(d.as_array().unwrap().iter().map(|row| {
+            (
+                row[0].as_str().unwrap().to_string(),
+                row[1].as_str().unwrap().to_string(),
+            )
+        }));
+    }
+    assert_eq!(docs.len(), 127);
+    assert!(!site.join("assets/search/d-3.js").exists());
+    let found = |token: &str| -> Vec<(String, String)> {
+        tokens[token]
+            .iter()
+            .map(|r| docs[*r as usize].clone())
+            .collect()
+    };
+    // An annotation, a team member's login and name, a clause number.
+    assert_eq!(found("pay0001"), [("payments".into(), "Payments".into())]);
+    assert_eq!(found("okafor").len(), 4, "{:?}", found("okafor"));
+    assert!(found("okafor").contains(&("payments".into(), "Payments".into())));
+    assert_eq!(
+        found("8.5.1"),
+        [(
+            "change-management-policy".into(),
+            "Change management policy".into()
+        )]
+    );
+    assert_eq!(
+        found("8.5.1.3"),
+        [(
+            "2026-h2-operations".into(),
+            "Internal audit 2026 H2, service operation".into()
+        )]
+    );
+}
+
+#[test]
+fn search_text_is_json_in_a_script_and_never_closes_it() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    write(
+        repo.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\n  title: \"</script><script>alert('x')</script>\"\n  description: \"a \\\"quoted\\\" </svg> <b>bold</b>\"\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: gold\n  cis: [web]\n",
+        )],
+    );
+    let (_tmp, site) = build(repo.path(), TODAY);
+    let d = search_json(
+        &page(&site, "assets/search/d-0.js"),
+        "ITSM_SEARCH_PART(\"d-0\",",
+    );
+    let shop = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "shop")
+        .unwrap();
+    assert_eq!(shop[1], "</script><script>alert('x')</script>");
+    assert_eq!(shop[2], "a \"quoted\" </svg> <b>bold</b>");
+    // The script builds the results as text, never as HTML.
+    let js = page(&site, "assets/search.js");
+    assert!(!js.contains("innerHTML") && !js.contains("insertAdjacentHTML"));
+}
+
+/// A repository of `n` Services (tiers 1 to 4), besides VALID.
+fn many_services(n: usize) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    let docs: Vec<String> = (0..n)
+        .map(|i| format!("apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: s-{i:04}\n  title: Service {i}\nspec:\n  owner: ops\n  lifecycle: production\n  tier: {}\n  sla: gold\n", i % 4 + 1))
+        .collect();
+    write(repo.path(), &[("services/many.yaml", &docs.join("---\n"))]);
+    repo
+}
+
+#[test]
+fn long_lists_are_paged_and_list_every_record_once() {
+    let repo = many_services(1100);
+    let (_tmp, site) = build(repo.path(), TODAY);
+    let names = |files: &[&str], marker: &str| -> Vec<String> {
+        files
+            .iter()
+            .flat_map(|f| {
+                let html = page(&site, f);
+                html.split(marker)
+                    .skip(1)
+                    .map(|s| s.split('"').next().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    for (files, marker) in [
+        (
+            ["catalogue.html", "catalogue-2.html", "catalogue-3.html"],
+            "<td data-sort=\"",
+        ),
+        (
+            [
+                "service/index.html",
+                "service/index-2.html",
+                "service/index-3.html",
+            ],
+            "<td data-sort=\"",
+        ),
+    ] {
+        let mut all = names(&files, marker);
+        assert_eq!(all.len(), 1101, "{files:?}");
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 1101, "{files:?}: a record twice");
+    }
+    assert!(!site.join("catalogue-4.html").exists());
+    let second = page(&site, "catalogue-2.html");
+    assert!(second.contains("<nav class=\"pager\" aria-label=\"Pages of the catalogue\">Page 2 of 3: <a href=\"catalogue.html\">1</a> <a href=\"catalogue-2.html\" aria-current=\"page\">2</a> <a href=\"catalogue-3.html\">3</a></nav>"), "{}", &second[..3000]);
+    assert!(second.contains("(filters and sorting apply to this page)"));
+    let index = page(&site, "service/index-3.html");
+    assert!(index.contains(
+        "<a href=\"index-2.html\">2</a> <a href=\"index-3.html\" aria-current=\"page\">3</a>"
+    ));
+}
+
+#[test]
+fn kind_lists_have_the_columns_and_filters_of_their_kind() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let incidents = page(&site, "incident/index.html");
+    assert!(incidents.contains("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Priority</th><th scope=\"col\">Status</th><th scope=\"col\">Services</th><th scope=\"col\">Started</th><th scope=\"col\">Impact</th></tr></thead>"), "{incidents}");
+    assert!(incidents.contains("<select name=\"priority\" data-filter=\"priority\" aria-label=\"Priority\"><option value=\"\">Any priority</option><option>p1</option>"), "{incidents}");
+    let cis = page(&site, "ci/index.html");
+    assert!(cis.contains("<th scope=\"col\">Type</th><th scope=\"col\">Environment</th><th scope=\"col\">Lifecycle</th><th scope=\"col\">Supplier</th>"), "{cis}");
+    let row = cis
+        .split("<tr")
+        .find(|r| r.contains("data-sort=\"Payments database (PostgreSQL), production\""))
+        .unwrap();
+    assert!(row.contains(" data-owner=\"Payments\""), "{row}");
+    assert!(
+        row.contains("<span class=\"badge production\">production</span>"),
+        "{row}"
+    );
+    let changes = page(&site, "change/index.html");
+    assert!(changes.contains("<th scope=\"col\">Type</th><th scope=\"col\">Status</th><th scope=\"col\">Risk</th><th scope=\"col\">Window start</th><th scope=\"col\">Impacts</th>"), "{changes}");
+    let services = page(&site, "service/index.html");
+    assert!(services.contains("<th scope=\"col\">Owner</th><th scope=\"col\">Tier</th><th scope=\"col\">Lifecycle</th><th scope=\"col\">Type</th><th scope=\"col\">SLA</th>"), "{services}");
+    assert!(
+        services.contains("<select name=\"label\" data-filter=\"label\" aria-label=\"Label\">"),
+        "{services}"
+    );
+    for kind in [
+        "risk",
+        "audit",
+        "objective",
+        "improvement",
+        "management-review",
+        "request",
+        "release",
+        "customer",
+        "framework",
+    ] {
+        let html = page(&site, &format!("{kind}/index.html"));
+        assert!(
+            html.contains("<table class=\"list sortable\" id=\"list\">"),
+            "{kind}"
+        );
+    }
 }
 
 #[test]

@@ -85,11 +85,13 @@ fn search_finds_records_offline() {
     let html = dom(&file_url(&site, "search.html?q=payments%20database"));
     assert!(
         html.contains(
-            "<p id=\"search-status\" class=\"meta\">8 results for “payments database”</p>"
+            "<p id=\"search-status\" class=\"meta\" role=\"status\">10 results for “payments database”</p>"
         ),
         "{html}"
     );
-    assert!(html.contains("<li><a href=\"ci/payments-db-prod.html\">Payments database (PostgreSQL), production</a><span class=\"meta\"> ci:payments-db-prod</span></li>"), "{html}");
+    assert!(html.contains("<li><a href=\"ci/payments-db-prod.html\">Payments database (PostgreSQL), production</a><span class=\"meta\"> CIs · payments-db-prod</span>"), "{html}");
+    // The snippet: the matching part of the description, the words marked.
+    assert!(html.contains("<p class=\"snippet\">Transaction-mode connection pool in front of <mark>payments</mark>-db-prod, introduced after the September 2026 incident.</p>"), "{html}");
     // Words from bodies are indexed too (the Tilburg incident's postmortem).
     let html = dom(&file_url(&site, "search.html?q=roaming"));
     assert!(
@@ -98,6 +100,197 @@ fn search_finds_records_offline() {
     );
     let html = dom(&file_url(&site, "search.html?q=zzzz-nothing"));
     assert!(html.contains("0 results for"), "{html}");
+}
+
+/// The results of a search page: (link, title) of each.
+fn results(html: &str) -> Vec<(String, String)> {
+    let list = html
+        .split("<ol id=\"results\" class=\"results\">")
+        .nth(1)
+        .unwrap();
+    let list = list.split("</ol>").next().unwrap();
+    list.split("<li><a href=\"")
+        .skip(1)
+        .map(|li| {
+            let (href, rest) = li.split_once("\">").unwrap();
+            (
+                href.to_string(),
+                rest.split("</a>").next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn search_finds_annotations_team_members_and_clauses_by_title() {
+    let (_tmp, site) = built_example();
+    // An annotation of the Payments service (its PagerDuty service).
+    let html = dom(&file_url(&site, "search.html?q=PAY0001"));
+    assert_eq!(
+        results(&html),
+        [("service/payments.html".into(), "Payments".into())]
+    );
+    assert!(html.contains("<p class=\"snippet\">…Cobalt Payments. · northwind.example/pagerduty-service: <mark>PAY0001</mark> · northwind.example/cost-centre: CC-2200"), "{html}");
+    // A clause: the policy that lists it, the audit finding under it.
+    let html = dom(&file_url(&site, "search.html?q=8.5.1"));
+    assert_eq!(
+        results(&html),
+        [
+            (
+                "policy/change-management-policy.html".into(),
+                "Change management policy".into()
+            ),
+            (
+                "audit/2026-h2-operations.html".into(),
+                "Internal audit 2026 H2, service operation".into()
+            ),
+        ]
+    );
+    // A team member: two teams, a review she attends, an improvement she verified.
+    let html = dom(&file_url(&site, "search.html?q=okafor"));
+    assert!(html.contains("4 results for “okafor”"), "{html}");
+    assert!(
+        html.contains(
+            "<a href=\"?q=okafor&amp;kind=team\">Teams <span class=\"count\">2</span></a>"
+        ),
+        "{html}"
+    );
+    // The kind facet narrows the results.
+    let html = dom(&file_url(&site, "search.html?q=okafor&kind=team"));
+    assert!(html.contains("2 results for “okafor” in Teams"), "{html}");
+    assert_eq!(
+        results(&html),
+        [
+            ("team/cab.html".into(), "Change Advisory Board".into()),
+            ("team/payments.html".into(), "Payments".into()),
+        ]
+    );
+    assert!(
+        html.contains("<a href=\"?q=okafor&amp;kind=team\" aria-current=\"true\">"),
+        "{html}"
+    );
+}
+
+#[test]
+fn search_shows_hostile_record_text_as_text() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), VALID);
+    write(
+        repo.path(),
+        &[(
+            "services/shop.yaml",
+            "apiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\n  title: \"<img src=x onerror=alert(1)> Shop\"\n  description: \"Shop </svg><script>alert('x')</script> \\\"front\\\"\"\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: gold\n",
+        )],
+    );
+    let out = repo.path().join("site");
+    let o = itsm(
+        repo.path(),
+        &[
+            "build",
+            "--today",
+            "2026-11-21",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = dom(&file_url(&out, "search.html?q=shop"));
+    assert!(
+        html.contains("<a href=\"service/shop.html\">&lt;img src=x onerror=alert(1)&gt; Shop</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"snippet\"><mark>Shop</mark> &lt;/svg&gt;&lt;script&gt;alert('x')&lt;/script&gt; \"front\"</p>"), "{html}");
+    assert!(!html.contains("<img src"), "{html}");
+}
+
+/// The titles of the rows of a list, in order, and whether each is shown.
+fn list_rows(html: &str) -> Vec<(String, bool)> {
+    let body = html.split("<tbody>").nth(1).unwrap();
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            let head = row.split('>').next().unwrap();
+            let title = row
+                .split("data-sort=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            (title.to_string(), !head.contains("hidden"))
+        })
+        .collect()
+}
+
+#[test]
+fn kind_lists_sort_and_filter_from_the_url() {
+    let (_tmp, site) = built_example();
+    // A filter in the URL applies on load.
+    let html = dom(&file_url(&site, "incident/index.html?priority=p2"));
+    assert!(
+        html.contains(
+            "<span id=\"list-count\" class=\"meta\" data-noun=\"incidents\">2 of 5 incidents</span>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option>p2</option>") && html.contains("<select name=\"priority\""),
+        "{html}"
+    );
+    let shown: Vec<String> = list_rows(&html)
+        .into_iter()
+        .filter(|r| r.1)
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Android app users unable to sign in",
+            "Tilburg handheld scanners dropping off Wi-Fi"
+        ],
+        "{html}"
+    );
+    // Sorting a column reorders the rows; the order is in the URL.
+    let by_name = list_rows(&dom(&file_url(&site, "ci/index.html")));
+    let html = dom(&file_url(&site, "ci/index.html?sort=name&order=desc"));
+    assert!(html.contains("<th scope=\"col\" aria-sort=\"descending\"><button type=\"button\" class=\"sort\">Name</button></th>"), "{html}");
+    let mut expected = by_name.clone();
+    expected.sort_by_key(|r| std::cmp::Reverse(r.0.to_lowercase()));
+    assert_eq!(list_rows(&html)[0], expected[0]);
+    assert_ne!(list_rows(&html), by_name);
+    let html = dom(&file_url(&site, "ci/index.html?sort=type"));
+    let types: Vec<String> = html
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("<tr")
+        .skip(1)
+        .map(|r| {
+            let cell = r.split("</td><td data-col=\"").nth(2).unwrap();
+            let cell = cell
+                .split_once("\">")
+                .unwrap()
+                .1
+                .split("</td>")
+                .next()
+                .unwrap();
+            // The text of the cell, without its tags.
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in cell.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .collect();
+    let mut sorted = types.clone();
+    sorted.sort();
+    assert_eq!(types, sorted);
 }
 
 #[test]

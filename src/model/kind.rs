@@ -262,6 +262,12 @@ impl Record {
         self.value.get("metadata")?.get(key)
     }
 
+    /// The value at `node` as written, whether or not it fits its type (what a
+    /// list of records shows).
+    pub fn value_at(&self, node: super::Node) -> Option<&crate::value::Value> {
+        self.value.pointer(&node.pointer())
+    }
+
     /// Whether the document has a value at `node`, whether or not it fits its
     /// type (a report notes values it cannot read).
     pub fn has(&self, node: super::Node) -> bool {

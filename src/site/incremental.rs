@@ -35,8 +35,8 @@ pub struct Site {
     reads: Vec<Vec<Ix>>,
     /// The records each page of the kind lists read (by index in `catalog`), by path.
     lists: HashMap<String, Vec<Ix>>,
-    /// Each record's row of the search index, by index in `catalog`.
-    search: Vec<String>,
+    /// What the search index holds of each record, by index in `catalog`.
+    search: Vec<super::search::Entry>,
 }
 
 /// What a render gave: the files rendered (every file of the site on a full
@@ -59,19 +59,19 @@ impl Site {
         let theme = Theme::new(options.theme.clone(), options.live_reload)?;
         let rows = pages::sla_rows(&catalog, options.today);
         let all: Vec<Ix> = (0..catalog.repo.records.len() as Ix).collect();
-        let search: Vec<String> = {
+        let search: Vec<super::search::Entry> = {
             use rayon::prelude::*;
             catalog
                 .repo
                 .records
                 .par_iter()
-                .map(super::search::row)
+                .map(super::search::entry)
                 .collect()
         };
         let only = Only {
             records: &all,
             lists: None,
-            search: Some(super::search::assemble(&search)),
+            search: Some(super::search::files(&search)),
         };
         let (files, read) = render_files(&catalog, diagnostics, options, &theme, &rows, only)?;
         let mut reads = vec![Vec::new(); all.len()];
@@ -132,7 +132,7 @@ impl Site {
         let only = Only {
             records: &again,
             lists: Some(&lists),
-            search: Some(super::search::assemble(&self.search)),
+            search: Some(super::search::files(&self.search)),
         };
         let (files, read) = render_files(&catalog, diagnostics, options, &self.theme, &rows, only)?;
         let pages = self.renumber(&map, read);
@@ -186,19 +186,19 @@ impl Site {
             .collect()
     }
 
-    /// The rows of the search index, by index in `catalog`: made again for the
-    /// records `changed`, taken from the last render for the others.
+    /// What the search index holds of each record, by index in `catalog`: made
+    /// again for the records `changed`, taken from the last render for the others.
     fn search_rows(
         &mut self,
         catalog: &Catalog,
         map: &Renumbering,
         changed: &HashSet<RecordId>,
-    ) -> Vec<String> {
-        let mut search = vec![String::new(); map.0.len()];
+    ) -> Vec<super::search::Entry> {
+        let mut search = vec![super::search::Entry::default(); map.0.len()];
         for (i, j) in map.pairs() {
             let r = catalog.record(j.0);
             search[j.0 as usize] = if changed.contains(&r.id) {
-                super::search::row(r)
+                super::search::entry(r)
             } else {
                 std::mem::take(&mut self.search[i.0 as usize])
             };

@@ -1,7 +1,8 @@
-//! The service catalogue (`catalogue.html`): every Service with its owner,
-//! tier, lifecycle and SLA.
+//! The service catalogue (`catalogue.html`, `catalogue-2.html`, ...): every
+//! Service with its owner, tier, lifecycle and SLA, [`PER_PAGE`] a page.
 
 use super::context::Cx;
+use super::pager;
 use super::record::string_map;
 use crate::link::Ix;
 use crate::model::{Field, Kind, Lifecycle, ServiceType};
@@ -10,6 +11,9 @@ use crate::site::theme::ThemeError;
 use crate::site::view::Link;
 use minijinja::Value as V;
 use serde::Serialize;
+
+/// Services per page of the catalogue.
+pub(super) const PER_PAGE: usize = 500;
 
 #[derive(Serialize)]
 struct ServiceRow {
@@ -26,20 +30,35 @@ struct ServiceRow {
 }
 
 impl Cx<'_> {
-    /// `catalogue.html`: Services by tier, then title.
-    pub(super) fn catalogue(&self) -> Result<File, ThemeError> {
+    /// The pages of the catalogue: Services by tier, then title.
+    pub(super) fn catalogue(&self) -> Result<Vec<File>, ThemeError> {
         let mut rows: Vec<ServiceRow> = self
             .catalog
             .of_kind(Kind::Service)
             .map(|s| self.service_row(s))
             .collect();
         rows.sort_by(|a, b| a.tier.cmp(&b.tier).then(a.link.title.cmp(&b.link.title)));
-        self.page(
-            "catalogue.html".into(),
-            "catalogue.html",
-            "Service catalogue",
-            minijinja::context! { services => V::from_serialize(&rows) },
-        )
+        let pages = rows.len().div_ceil(PER_PAGE).max(1);
+        let mut chunks: Vec<&[ServiceRow]> = rows.chunks(PER_PAGE).collect();
+        if chunks.is_empty() {
+            chunks.push(&[]);
+        }
+        chunks
+            .iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                self.page(
+                    pager::file("catalogue", i + 1),
+                    "catalogue.html",
+                    "Service catalogue",
+                    minijinja::context! {
+                        services => V::from_serialize(chunk),
+                        page => i + 1, pages => pages,
+                        pager => V::from_serialize(pager::links("catalogue", i + 1, pages)),
+                    },
+                )
+            })
+            .collect()
     }
 
     fn service_row(&self, s: Ix) -> ServiceRow {

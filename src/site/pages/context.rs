@@ -228,7 +228,7 @@ fn site_info(catalog: &Catalog, options: &Options) -> SiteInfo {
 }
 
 /// The name of a kind's records, as a title.
-pub(super) fn plural(k: Kind) -> &'static str {
+pub(in crate::site) fn plural(k: Kind) -> &'static str {
     match k {
         Kind::Team => "Teams",
         Kind::Service => "Services",

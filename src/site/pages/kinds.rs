@@ -1,7 +1,10 @@
 //! The lists of each kind's records (`service/index.html`, `index-2.html`,
 //! ...), [`PER_PAGE`] records a page.
 
+use super::columns::{self, Cell};
 use super::context::{Cx, Shared, plural};
+use super::pager;
+use super::record::string_map;
 use super::track::Noted;
 use crate::link::Ix;
 use crate::model::{
@@ -26,6 +29,12 @@ struct KindRow {
     description: String,
     owner: Option<Link>,
     state: String,
+    /// The kind's columns (see [`columns`]).
+    cells: Vec<Cell>,
+    /// The row's value of each filter, by key.
+    filters: Vec<(&'static str, String)>,
+    /// Its labels, `key=value`.
+    labels: Vec<String>,
 }
 
 /// One page of a kind's list: the kind, its number (from 1), the number of
@@ -105,6 +114,8 @@ impl Cx<'_> {
     fn kind_list(&self, page: &ListPage) -> Result<File, ThemeError> {
         let rows: Vec<KindRow> = page.ixs.iter().map(|i| self.kind_row(*i)).collect();
         let ListPage { kind, n, pages, .. } = *page;
+        let values: Vec<_> = rows.iter().map(|r| r.filters.clone()).collect();
+        let labels: Vec<String> = rows.iter().flat_map(|r| r.labels.clone()).collect();
         self.page(
             page.path(),
             "kind.html",
@@ -113,7 +124,10 @@ impl Cx<'_> {
                 kind => kind.name(),
                 kind_id => kind.id(),
                 rows => V::from_serialize(&rows),
+                columns => V::from_serialize(columns::headers(kind)),
+                filters => V::from_serialize(columns::filters(kind, &values, &labels)),
                 page => n, pages => pages,
+                pager => V::from_serialize(pager::links("index", n, pages)),
                 prev => (n > 1).then(|| page_name(n - 1)),
                 next => (n < pages).then(|| page_name(n + 1)),
             },
@@ -123,7 +137,14 @@ impl Cx<'_> {
     fn kind_row(&self, i: Ix) -> KindRow {
         let c = self.catalog;
         let r = c.record(i);
+        let (cells, filters) = self.cells(i);
         KindRow {
+            cells,
+            filters,
+            labels: string_map(r.metadata_value("labels"))
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect(),
             link: self.link(i).clone(),
             name: r.id.name.clone(),
             description: r.metadata("description").unwrap_or("").to_string(),
@@ -176,9 +197,5 @@ fn state(spec: &Spec) -> Option<&'static str> {
 
 /// The file of page `n` of a kind's list.
 fn page_name(n: usize) -> String {
-    if n == 1 {
-        "index.html".to_string()
-    } else {
-        format!("index-{n}.html")
-    }
+    pager::file("index", n)
 }

@@ -10,6 +10,7 @@ mod capacity;
 mod catalogue;
 mod changes;
 mod ci;
+mod columns;
 mod context;
 mod continuity;
 mod coverage;
@@ -20,6 +21,7 @@ mod ics;
 mod kinds;
 mod management;
 mod panel;
+mod pager;
 mod record;
 mod registers;
 mod related;
@@ -29,6 +31,7 @@ mod sla;
 mod stamp;
 mod track;
 
+pub(in crate::site) use context::plural;
 pub(super) use context::{SlaRows, sla_rows};
 
 use super::file::{File, Sink};
@@ -62,8 +65,8 @@ pub(super) struct Only<'a> {
     pub records: &'a [Ix],
     /// The pages of the kind lists rendered (by path); all when `None`.
     pub lists: Option<&'a HashSet<String>>,
-    /// The search index, when already known.
-    pub search: Option<String>,
+    /// The files of the search index, when already known.
+    pub search: Option<Vec<File>>,
 }
 
 /// The records each rendered page read: record pages by record, list pages by path.
@@ -162,28 +165,21 @@ impl Shared<'_> {
     fn other_pages(
         &self,
         diagnostics: &[Diagnostic],
-        search_index: Option<String>,
+        search_index: Option<Vec<File>>,
     ) -> Result<Vec<File>, ThemeError> {
         type Job<'j> = Box<dyn FnOnce(Cx<'_>) -> Result<Vec<File>, ThemeError> + Send + 'j>;
         // Shown by the coverage page and the home page.
         let coverage = &self.cx(None).coverage_report(diagnostics)?;
         let mut jobs: Vec<Job<'_>> = vec![
             Box::new(|cx| Ok(vec![cx.home(diagnostics, coverage)?])),
-            Box::new(|cx| Ok(vec![cx.catalogue()?])),
+            Box::new(|cx| cx.catalogue()),
             Box::new(|cx| cx.changes()),
             Box::new(|cx| Ok(vec![cx.coverage(coverage)?])),
             Box::new(|cx| Ok(vec![cx.whole_graph()?])),
             Box::new(|cx| Ok(vec![cx.search_page()?])),
             Box::new(|cx| Ok(vec![cx.sla_page()?, cx.capacity_page()?])),
             Box::new(|cx| cx.theme.assets()),
-            Box::new(move |cx| {
-                Ok(vec![File {
-                    path: "assets/search-index.js".into(),
-                    bytes: search_index
-                        .unwrap_or_else(|| search::index(cx.catalog.all()))
-                        .into_bytes(),
-                }])
-            }),
+            Box::new(move |cx| Ok(search_index.unwrap_or_else(|| search::index(cx.catalog.all())))),
         ];
         if self.has_management_system() {
             jobs.push(Box::new(|cx| {
