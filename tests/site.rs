@@ -306,7 +306,7 @@ fn refuses_on_errors_and_keeps_the_previous_site() {
     assert_eq!(
         stdout(&o),
         format!(
-            "built: 37 files in {}\n",
+            "built: 38 files in {}\n",
             repo.path().join("site").display()
         )
     );
