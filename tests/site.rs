@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::site::{build, example, page, section};
+
 use common::{VALID, files_under, itsm, stderr, stdout, write};
 use itsm::diag::{Counts, Diagnostic};
 use itsm::load::{self, Source};
@@ -14,39 +16,10 @@ use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-21";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo")
-}
-
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/site")
         .join(name)
-}
-
-/// Builds `repo` into a fresh temporary folder; returns it and the site path.
-fn build(repo: &Path, today: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let o = itsm(
-        repo,
-        &["build", "--today", today, "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    (tmp, out)
-}
-
-fn page(site: &Path, rel: &str) -> String {
-    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-/// The HTML of the `<section>` whose heading is `title`.
-fn section<'a>(html: &'a str, title: &str) -> &'a str {
-    let start = html
-        .find(&format!("<h2>{title}</h2>"))
-        .unwrap_or_else(|| panic!("no section {title}"));
-    let end = html[start..].find("</section>").unwrap() + start;
-    &html[start..end]
 }
 
 fn fact<'a>(html: &'a str, label: &str) -> &'a str {

@@ -58,21 +58,7 @@ fn dom_with(url: &str, wait: &str) -> String {
 }
 
 fn built_example() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo");
-    let o = itsm(
-        &repo,
-        &[
-            "build",
-            "--today",
-            "2026-11-21",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    (tmp, out)
+    common::site::build(&common::site::example(), "2026-11-21")
 }
 
 fn file_url(site: &Path, rel: &str) -> String {

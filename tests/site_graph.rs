@@ -5,8 +5,10 @@
 
 mod common;
 
-use common::{VALID, itsm, run, stderr, stdout, write};
-use std::path::{Path, PathBuf};
+use common::site::build as build_on;
+
+use common::{VALID, run, stderr, stdout, write};
+use std::path::Path;
 use std::process::Command;
 
 const TODAY: &str = "2026-11-21";
@@ -55,17 +57,6 @@ fn sixty_services() -> tempfile::TempDir {
         .collect();
     write(repo.path(), &files);
     repo
-}
-
-fn build(repo: &Path) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let o = itsm(
-        repo,
-        &["build", "--today", TODAY, "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    (tmp, out)
 }
 
 /// The SVG named `id` in `html`.
@@ -212,7 +203,7 @@ fn assert_readable(svg: &str, expected_nodes: usize) {
 #[test]
 fn sixty_services_read_as_a_graph() {
     let repo = sixty_services();
-    let (_tmp, site) = build(repo.path());
+    let (_tmp, site) = build_on(repo.path(), TODAY);
     let html = std::fs::read_to_string(site.join("graph.html")).unwrap();
     // 61 Services (the fixture's shop too) by default; with the one CI behind the switch.
     assert_readable(svg(&html, "graph-services"), 61);
@@ -318,7 +309,7 @@ const PROBE: &str = r#"<script>
 #[test]
 fn in_a_browser_text_fits_links_focus_and_zoom_works() {
     let repo = sixty_services();
-    let (_tmp, site) = build(repo.path());
+    let (_tmp, site) = build_on(repo.path(), TODAY);
     let html = std::fs::read_to_string(site.join("graph.html")).unwrap();
     let probe = site.join("graph-probe.html");
     std::fs::write(&probe, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
@@ -541,7 +532,7 @@ fn http_get(port: u16, path: &str) -> String {
 #[test]
 fn tab_reaches_the_zoom_buttons_and_every_node_link() {
     let repo = sixty_services();
-    let (_tmp, site) = build(repo.path());
+    let (_tmp, site) = build_on(repo.path(), TODAY);
     let mut b = Browser::open(&format!("file://{}", site.join("graph.html").display()));
     let active = "(function (e) { return e.tagName + ' ' + (e.getAttribute('aria-label') || e.getAttribute('href') || ''); })(document.activeElement)";
     let viewbox = "document.getElementById('graph-services').getAttribute('viewBox')";

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::site::{build, example, page};
+
 use common::{commit_all, copy_tree, files_under, itsm, run, stderr, stdout, valid_repo};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,22 +18,6 @@ const PDFTOTEXT: &str = "/usr/bin/pdftotext";
 /// still `scheduled` in example-repo.
 const TODAY: &str = "2026-11-30";
 const SITE: &str = "Northwind Outfitters IT services";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo")
-}
-
-/// Builds `repo` on `today` into a new temporary folder: it and the site.
-fn build(repo: &Path, today: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let o = itsm(
-        repo,
-        &["build", "--today", today, "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    (tmp, out)
-}
 
 /// example-repo copied into a new git repository, committed, and built: the
 /// folder, the site and the short id of the commit.
@@ -49,10 +35,6 @@ fn built_in_git() -> (tempfile::TempDir, PathBuf, String) {
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     (repo, out, commit)
-}
-
-fn page(site: &Path, rel: &str) -> String {
-    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// The HTML of the element with `id="{id}"` up to the end of its section.

@@ -5,38 +5,12 @@
 
 mod common;
 
+use common::site::{build, example, page, section};
+
 use common::{itsm, stderr, stdout, valid_repo};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const TODAY: &str = "2026-11-21";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo")
-}
-
-fn build(repo: &Path, today: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let o = itsm(
-        repo,
-        &["build", "--today", today, "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    (tmp, out)
-}
-
-fn page(site: &Path, rel: &str) -> String {
-    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-/// The HTML of the `<section>` whose heading is `title`.
-fn section<'a>(html: &'a str, title: &str) -> &'a str {
-    let start = html
-        .find(&format!("<h2>{title}</h2>"))
-        .unwrap_or_else(|| panic!("no section {title}"));
-    let end = html[start..].find("</section>").unwrap() + start;
-    &html[start..end]
-}
 
 #[test]
 fn payments_shows_its_september_breach_as_report_sla_counts_it() {
