@@ -167,20 +167,27 @@ pub fn amount(cost: &Cost, months: &BigRational) -> Option<(String, BigRational)
     let value = cost.amount.filter(|a| a.is_finite() && *a >= 0.0)?;
     let currency = cost.currency.as_deref()?;
     let per = match cost.per? {
-        Per::Month => BigRational::one(),
-        Per::Year => BigRational::new(BigInt::one(), BigInt::from(12)),
+        Per::Month => 1,
+        Per::Year => 12,
     };
-    Some((currency.to_string(), decimal(value)? * per * months))
+    // One reduction for the whole product (there are many costs).
+    let (numer, denom) = decimal(value)?;
+    let amount = BigRational::new(
+        numer * months.numer(),
+        denom * months.denom() * BigInt::from(per),
+    );
+    Some((currency.to_string(), amount))
 }
 
-/// The decimal a number was written as (its shortest form), exactly.
-fn decimal(value: f64) -> Option<BigRational> {
+/// The decimal a number was written as (its shortest form), exactly, as a
+/// numerator and a power of ten.
+fn decimal(value: f64) -> Option<(BigInt, BigInt)> {
     let text = value.abs().to_string();
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let digits = format!("{int}{frac}");
     let numer = BigInt::parse_bytes(digits.as_bytes(), 10)?;
     let denom = num_traits::pow(BigInt::from(10), frac.len());
-    Some(BigRational::new(numer, denom))
+    Some((numer, denom))
 }
 
 fn row(catalog: &Catalog, s: Ix, months: &BigRational) -> ServiceCost {
@@ -227,17 +234,21 @@ fn share_out(catalog: &Catalog, plan: &Plan, months: &BigRational, sink: &mut Si
             Some((amount(cost, months)?, to))
         })
         .collect();
+    // The total and the unallocated amount, as numerators per class.
+    let (mut total, mut unallocated): (Vec<BigInt>, Vec<BigInt>) = (Vec::new(), Vec::new());
     for ((currency, a), to) in &costs {
-        sink.total.add(currency, a);
-        if to.is_empty() {
-            sink.unallocated.add(currency, a);
-            continue;
-        }
         let key = (currency.as_str(), a.denom());
         let class = *class_of.entry(key).or_insert_with(|| {
             classes.push(key);
+            total.push(BigInt::zero());
+            unallocated.push(BigInt::zero());
             classes.len() as u32 - 1
         });
+        total[class as usize] += a.numer();
+        if to.is_empty() {
+            unallocated[class as usize] += a.numer();
+            continue;
+        }
         for &p in to.iter() {
             *sums[p as usize]
                 .entry((class, to.len() as u32))
@@ -254,6 +265,22 @@ fn share_out(catalog: &Catalog, plan: &Plan, months: &BigRational, sink: &mut Si
         for (currency, terms) in by_currency {
             row.cis.add(currency, &sum_fractions(terms));
         }
+    }
+    fold_classes(&classes, total, sink.total);
+    fold_classes(&classes, unallocated, sink.unallocated);
+}
+
+/// Adds numerators over the denominators of their classes to `into`.
+fn fold_classes(classes: &[(&str, &BigInt)], numers: Vec<BigInt>, into: &mut Money) {
+    let mut by_currency: BTreeMap<&str, Vec<(BigInt, BigInt)>> = BTreeMap::new();
+    for (&(currency, denom), numer) in classes.iter().zip(numers) {
+        by_currency
+            .entry(currency)
+            .or_default()
+            .push((numer, denom.clone()));
+    }
+    for (currency, terms) in by_currency {
+        into.add(currency, &sum_fractions(terms));
     }
 }
 
@@ -519,9 +546,10 @@ mod tests {
 
     #[test]
     fn decimals_are_read_as_written() {
-        assert_eq!(decimal(0.1), Some(r(1, 10)));
-        assert_eq!(decimal(1200.0), Some(r(1200, 1)));
-        assert_eq!(decimal(19.99), Some(r(1999, 100)));
+        let exact = |v: f64| decimal(v).map(|(n, d)| BigRational::new(n, d));
+        assert_eq!(exact(0.1), Some(r(1, 10)));
+        assert_eq!(exact(1200.0), Some(r(1200, 1)));
+        assert_eq!(exact(19.99), Some(r(1999, 100)));
     }
 
     #[test]
