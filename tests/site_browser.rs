@@ -4,13 +4,11 @@
 
 mod common;
 
-use common::{VALID, itsm, run, stderr, stdout, write};
+use common::{VALID, itsm, stderr, stdout, write};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The DOM of `url` after its scripts ran.
 fn dom(url: &str) -> String {
@@ -38,23 +36,7 @@ fn served_dom_showing(url: &str, shown: impl Fn(&str) -> bool) -> String {
 }
 
 fn dom_with(url: &str, wait: &str) -> String {
-    assert!(
-        Path::new(CHROMIUM).is_file(),
-        "{CHROMIUM} is missing: the browser tests need it; run `apt-get install chromium`"
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let o = run(Command::new(CHROMIUM).args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        wait,
-        &format!("--user-data-dir={}", profile.path().display()),
-        "--dump-dom",
-        url,
-    ]));
-    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
-    stdout(&o)
+    stdout(&common::site::chromium(&[wait, "--dump-dom", url]))
 }
 
 fn built_example() -> (tempfile::TempDir, PathBuf) {

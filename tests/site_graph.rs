@@ -7,7 +7,7 @@ mod common;
 
 use common::site::build as build_on;
 
-use common::{VALID, run, stderr, stdout, write};
+use common::{VALID, stdout, write};
 use std::path::Path;
 use std::process::Command;
 
@@ -248,28 +248,18 @@ fn sixty_services_read_as_a_graph() {
     );
 }
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+use common::site::CHROMIUM;
 
 /// The DOM of the page at `path` after its scripts ran, in headless Chromium.
 fn dom(path: &Path) -> String {
-    assert!(
-        Path::new(CHROMIUM).is_file(),
-        "{CHROMIUM} is missing: `apt-get install chromium`"
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let o = run(Command::new(CHROMIUM).args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
+    let url = format!("file://{}", path.display());
+    let args = [
         "--window-size=1280,1000",
         "--virtual-time-budget=5000",
-        &format!("--user-data-dir={}", profile.path().display()),
         "--dump-dom",
-        &format!("file://{}", path.display()),
-    ]));
-    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
-    stdout(&o)
+        &url,
+    ];
+    stdout(&common::site::chromium(&args))
 }
 
 /// What the page's script writes into `<pre id="graph-test">`, run after the

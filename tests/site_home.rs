@@ -6,13 +6,12 @@
 
 mod common;
 
-use common::site::{build, example, page};
+use common::site::{build, chromium, example, page};
 
 use common::{commit_all, copy_tree, files_under, itsm, run, stderr, stdout, valid_repo};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const PDFTOTEXT: &str = "/usr/bin/pdftotext";
 /// Six days after the window of `chg-storefront-web-2026-47` ended, which is
 /// still `scheduled` in example-repo.
@@ -44,26 +43,6 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no section {id}:\n{html}"));
     let end = html[start..].find("</section>").unwrap() + start;
     &html[start..end]
-}
-
-fn chromium(args: &[&str]) -> Output {
-    assert!(
-        Path::new(CHROMIUM).is_file(),
-        "{CHROMIUM} is missing: the browser tests need it; run `apt-get install chromium`"
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let o = run(Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args));
-    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
-    o
 }
 
 fn file_url(site: &Path, rel: &str) -> String {

@@ -7,7 +7,7 @@ mod common;
 
 use common::site::{build, example, page, section};
 
-use common::{itsm, stderr, stdout, valid_repo};
+use common::{itsm, stdout, valid_repo};
 use std::path::Path;
 
 const TODAY: &str = "2026-11-21";
@@ -286,20 +286,10 @@ fn chart_sizes(site: &Path, rel: &str, width: u32) -> Vec<(f64, f64)> {
     );
     let probe = site.join(rel).with_file_name("probe.html");
     std::fs::write(&probe, html).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let o = common::run(std::process::Command::new("/usr/bin/chromium").args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--virtual-time-budget=3000",
-        &format!("--window-size={width},900"),
-        &format!("--user-data-dir={}", profile.path().display()),
-        "--dump-dom",
-        &format!("file://{}", probe.display()),
-    ]));
-    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
-    let dom = stdout(&o);
+    let window = format!("--window-size={width},900");
+    let url = format!("file://{}", probe.display());
+    let args = ["--virtual-time-budget=3000", &window, "--dump-dom", &url];
+    let dom = stdout(&common::site::chromium(&args));
     let sizes = dom
         .split("data-sizes=\"")
         .nth(1)

@@ -34,3 +34,30 @@ pub fn section<'a>(html: &'a str, title: &str) -> &'a str {
     let end = html[start..].find("</section>").unwrap() + start;
     &html[start..end]
 }
+
+/// Debian's Chromium, which the browser tests drive headless.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Runs headless Chromium with `args` (a fresh profile, no network of its
+/// own, killed after the tests' time limit) and asserts that it succeeded.
+pub fn chromium(args: &[&str]) -> std::process::Output {
+    assert!(
+        Path::new(CHROMIUM).is_file(),
+        "{CHROMIUM} is missing: the browser tests need it; run `apt-get install chromium`"
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let o = super::run(
+        std::process::Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(args),
+    );
+    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
+    o
+}
