@@ -10,10 +10,9 @@ use std::fmt::Write;
 /// The report for a terminal: a table per currency.
 pub fn render_human(allocation: &Allocation) -> String {
     let mut out = format!(
-        "Costs over {} ({} month{}), shared costs allocated\n",
+        "Costs over {} ({}), shared costs allocated\n",
         escape::log(&allocation.period),
-        allocation.months,
-        if allocation.months == 1 { "" } else { "s" }
+        months(allocation)
     );
     let printed = allocation.printed();
     if printed.is_empty() {
@@ -45,16 +44,12 @@ fn human_currency(out: &mut String, p: &Printed) {
     );
     for (s, name) in p.services.iter().zip(&names) {
         let pad = width.saturating_sub(name.chars().count());
+        let [own, cis, suppliers, dependencies, total] = figures(s);
         let _ = writeln!(
             out,
-            "  {name}{:pad$}  {:<9}  {:>12}  {:>12}  {:>12}  {:>12}  {:>12}  {:>12}{}",
+            "  {name}{:pad$}  {:<9}  {own:>12}  {cis:>12}  {suppliers:>12}  {dependencies:>12}  {total:>12}  {:>12}{}",
             "",
             kind(s),
-            text(&s.own),
-            text(&s.cis),
-            text(&s.suppliers),
-            text(&s.dependencies),
-            text(&s.total),
             s.budget.as_ref().map(text).unwrap_or_else(|| "-".into()),
             if s.over_budget { "  OVER BUDGET" } else { "" }
         );
@@ -68,13 +63,23 @@ fn kind(s: &PrintedRow) -> &'static str {
     if s.technical { "technical" } else { "business" }
 }
 
+/// A row's own, CIs, Suppliers, dependencies and total, as printed.
+fn figures(s: &PrintedRow) -> [String; 5] {
+    [&s.own, &s.cis, &s.suppliers, &s.dependencies, &s.total].map(text)
+}
+
+/// `3 months` or `1 month`.
+fn months(allocation: &Allocation) -> String {
+    let n = allocation.months;
+    format!("{n} month{}", if n == 1 { "" } else { "s" })
+}
+
 /// The report as Markdown: a table per currency.
 pub fn render_markdown(allocation: &Allocation) -> String {
     let mut out = format!(
-        "# Cost report\n\nOver {} ({} month{}), shared costs allocated.\n",
+        "# Cost report\n\nOver {} ({}), shared costs allocated.\n",
         allocation.period,
-        allocation.months,
-        if allocation.months == 1 { "" } else { "s" }
+        months(allocation)
     );
     let printed = allocation.printed();
     if printed.is_empty() {
@@ -88,16 +93,12 @@ pub fn render_markdown(allocation: &Allocation) -> String {
         );
         for s in &p.services {
             let budget = s.budget.as_ref().map(text).unwrap_or_default();
+            let [own, cis, suppliers, dependencies, total] = figures(s);
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {own} | {cis} | {suppliers} | {dependencies} | {total} | {} |",
                 md_cell(&s.name),
                 kind(s),
-                text(&s.own),
-                text(&s.cis),
-                text(&s.suppliers),
-                text(&s.dependencies),
-                text(&s.total),
                 if s.over_budget {
                     format!("{budget} **over**")
                 } else {
@@ -133,17 +134,13 @@ pub fn render_json(allocation: &Allocation) -> String {
             s(&p.currency)
         );
         for (j, r) in p.services.iter().enumerate() {
+            let [own, cis, suppliers, dependencies, total] = figures(r);
             let _ = write!(
                 out,
-                "{}\n        {{\n          \"service\": {},\n          \"type\": \"{}\",\n          \"own\": {},\n          \"cis\": {},\n          \"suppliers\": {},\n          \"dependencies\": {},\n          \"total\": {},\n          \"budget\": {}\n        }}",
+                "{}\n        {{\n          \"service\": {},\n          \"type\": \"{}\",\n          \"own\": {own},\n          \"cis\": {cis},\n          \"suppliers\": {suppliers},\n          \"dependencies\": {dependencies},\n          \"total\": {total},\n          \"budget\": {}\n        }}",
                 if j == 0 { "" } else { "," },
                 s(&format!("service:{}", r.name)),
                 kind(r),
-                text(&r.own),
-                text(&r.cis),
-                text(&r.suppliers),
-                text(&r.dependencies),
-                text(&r.total),
                 r.budget.as_ref().map(text).unwrap_or_else(|| "null".into())
             );
         }
@@ -188,16 +185,17 @@ pub fn render_csv(allocation: &Allocation) -> Result<String, csv::Error> {
         // Record text, made safe for a log like every other cell would be.
         let currency = escape::log(&p.currency);
         for r in &p.services {
+            let [own, cis, suppliers, dependencies, total] = figures(r);
             w.write_record([
                 period,
                 &currency,
                 &escape::log(&r.name),
                 kind(r),
-                &text(&r.own),
-                &text(&r.cis),
-                &text(&r.suppliers),
-                &text(&r.dependencies),
-                &text(&r.total),
+                &own,
+                &cis,
+                &suppliers,
+                &dependencies,
+                &total,
                 &r.budget.as_ref().map(text).unwrap_or_default(),
             ])?;
         }
