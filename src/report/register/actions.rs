@@ -1,12 +1,12 @@
 //! The register of nonconformities and improvements.
 
-use super::or_dash;
+use super::{or_dash, owner_name};
 use crate::checks::management;
 use crate::link::{Catalog, Ix};
+use crate::model::Kind;
 use crate::model::spec::audit::AuditStatus;
 use crate::model::spec::improvement::{Improvement, ImprovementStatus};
 use crate::model::types::Slot;
-use crate::model::{Field, Kind};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -83,10 +83,7 @@ fn improvement_row(catalog: &Catalog, ix: Ix, today: Date) -> Option<ActionRow> 
             .iter()
             .map(|s| s.as_written().to_string())
             .collect(),
-        owner: catalog
-            .targets(ix, Field::Owner)
-            .next()
-            .map(|t| catalog.record(t).id.name.clone()),
+        owner: owner_name(catalog, ix),
         due: i.due.map(|d| d.to_string()),
         status: or_dash(i.status),
         overdue_days,

@@ -59,6 +59,12 @@ pub fn md_row(cells: &[String]) -> String {
     format!("| {} |\n", cells.join(" | "))
 }
 
+/// The name of the Team that owns `ix`, when it has one.
+fn owner_name(catalog: &crate::link::Catalog, ix: crate::link::Ix) -> Option<String> {
+    let team = catalog.targets(ix, crate::model::Field::Owner).next()?;
+    Some(catalog.record(team).id.name.clone())
+}
+
 /// An optional value as text (`-` when absent).
 pub fn or_dash(value: Option<impl std::fmt::Display>) -> String {
     value.map_or_else(|| "-".to_string(), |v| v.to_string())

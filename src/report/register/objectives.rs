@@ -1,9 +1,9 @@
 //! Objectives with their measured results against target.
 
-use super::or_dash;
+use super::{or_dash, owner_name};
 use crate::link::{Catalog, Ix};
+use crate::model::Kind;
 use crate::model::spec::objective::{Direction, Objective, ObjectiveStatus};
-use crate::model::{Field, Kind};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -72,10 +72,7 @@ fn row(catalog: &Catalog, ix: Ix, today: Date) -> Option<ObjectiveRow> {
     Some(ObjectiveRow {
         record: record.id.to_string(),
         title: record.title().to_string(),
-        owner: catalog
-            .targets(ix, Field::Owner)
-            .next()
-            .map(|t| catalog.record(t).id.name.clone()),
+        owner: owner_name(catalog, ix),
         metric: measure
             .and_then(|m| m.metric.as_deref())
             .unwrap_or_default()

@@ -1,10 +1,10 @@
 //! The risk register: every Risk scored and treated, highest first, and the
 //! heat map of likelihood by impact.
 
-use super::or_dash;
+use super::{or_dash, owner_name};
 use crate::link::{Catalog, Ix};
+use crate::model::Kind;
 use crate::model::spec::risk::{Risk, RiskStatus};
-use crate::model::{Field, Kind};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -85,10 +85,7 @@ fn row(catalog: &Catalog, ix: Ix, appetite: u32) -> Option<RiskRow> {
     Some(RiskRow {
         record: record.id.to_string(),
         title: record.title().to_string(),
-        owner: catalog
-            .targets(ix, Field::Owner)
-            .next()
-            .map(|t| catalog.record(t).id.name.clone()),
+        owner: owner_name(catalog, ix),
         likelihood: risk.likelihood.map(|s| s.get()),
         impact: risk.impact.map(|s| s.get()),
         score,
