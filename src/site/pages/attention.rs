@@ -11,7 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::link::{Catalog, Ix};
 use crate::model::{ChangeStatus, IncidentStatus, Kind, Priority, Reference};
 use crate::report::coverage::{Coverage, Status};
-use crate::report::sla::{self, IncidentRow, Period, SlaReport};
+use crate::report::sla::{self, Breach, IncidentRow, Period, SlaReport};
 use crate::site::view::Link;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -244,40 +244,42 @@ impl Cx<'_> {
         listed.into_iter().map(|(_, _, _, r)| r).collect()
     }
 
-    /// The breaches of every SLA in its current window, then in the one before.
+    /// The breaches of every SLA in its current window (those of the site's
+    /// SLA rows), then in the one before.
     fn sla_breaches(&self) -> Vec<SlaBreach> {
-        let c = self.catalog.all();
-        let now = sla::compute(c, None, self.today);
-        let mut rows = self.breach_rows(&now, "current", None);
+        let current = |name: &str| Some(self.sla.get(name)?.current.period.label.as_str());
+        let mut rows = self.breach_rows(&self.sla.breaches, current, "current", None);
         // The window before a Service's current one, as `report sla` gives it
         // as of that window's last day.
         let mut before: BTreeMap<Date, Vec<&str>> = BTreeMap::new();
-        for s in &now.services {
-            if let Ok(day) = s.period.start.yesterday() {
-                before.entry(day).or_default().push(s.service.as_str());
+        for (name, row) in self.sla.iter() {
+            if let Ok(day) = row.current.period.start.yesterday() {
+                before.entry(day).or_default().push(name.as_str());
             }
         }
         for (day, services) in before {
-            let then = sla::compute(c, None, day);
-            rows.extend(self.breach_rows(&then, "last", Some(&services)));
+            let then = sla::compute(self.catalog.all(), None, day);
+            let windows: HashMap<&str, &str> = then
+                .services
+                .iter()
+                .map(|s| (s.service.as_str(), s.period.label.as_str()))
+                .collect();
+            let window = |name: &str| windows.get(name).copied();
+            rows.extend(self.breach_rows(&then.breaches, window, "last", Some(&services)));
         }
         rows
     }
 
-    /// The breaches of `report` (of the Services `only`, when given).
-    fn breach_rows(
+    /// The rows of `breaches` (of the Services `only`, when given), each in
+    /// the window `window` gives its Service.
+    fn breach_rows<'w>(
         &self,
-        report: &SlaReport,
+        breaches: &[Breach],
+        window: impl Fn(&str) -> Option<&'w str>,
         when: &'static str,
         only: Option<&[&str]>,
     ) -> Vec<SlaBreach> {
-        let windows: HashMap<&str, &str> = report
-            .services
-            .iter()
-            .map(|s| (s.service.as_str(), s.period.label.as_str()))
-            .collect();
-        report
-            .breaches
+        breaches
             .iter()
             .filter(|b| only.is_none_or(|o| o.contains(&b.service.as_str())))
             .map(|b| SlaBreach {
@@ -287,7 +289,7 @@ impl Cx<'_> {
                     .map(|s| self.link(s).clone()),
                 name: b.service.clone(),
                 when,
-                window: windows.get(b.service.as_str()).unwrap_or(&"").to_string(),
+                window: window(&b.service).unwrap_or("").to_string(),
                 what: b.what.clone(),
                 message: b.message.clone(),
             })

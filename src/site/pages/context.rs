@@ -21,8 +21,14 @@ pub(super) const LIST_LIMIT: usize = 100;
 pub(in crate::site) const SLA_WINDOWS: usize = 12;
 
 /// Availability per Service name, as `itsm report sla`: over its SLA's current
-/// window, and over its last [`SLA_WINDOWS`] windows.
-pub(in crate::site) type SlaRows = std::collections::HashMap<String, SlaRow>;
+/// window, and over its last [`SLA_WINDOWS`] windows; and the breaches of the
+/// current windows.
+pub(in crate::site) struct SlaRows {
+    rows: std::collections::HashMap<String, SlaRow>,
+    /// Every breach of `itsm report sla` over the current windows (Incidents
+    /// and request fulfilment), Service by Service.
+    pub breaches: Vec<crate::report::sla::Breach>,
+}
 
 /// A Service's availability, as `itsm report sla` computes it.
 #[derive(serde::Serialize)]
@@ -33,18 +39,31 @@ pub(in crate::site) struct SlaRow {
     pub history: Option<crate::report::sla::ServiceSla>,
 }
 
+impl SlaRows {
+    /// The row of the Service named `service`, when it has an SLA.
+    pub fn get(&self, service: &str) -> Option<&SlaRow> {
+        self.rows.get(service)
+    }
+
+    /// Every row, by Service name, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &SlaRow)> {
+        self.rows.iter()
+    }
+}
+
 /// The availability of every Service with an SLA, by name.
 pub(in crate::site) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
     use crate::report::sla;
     let (current, history) = rayon::join(
-        || sla::compute(catalog, None, today).services,
+        || sla::compute(catalog, None, today),
         || sla::history(catalog, today, SLA_WINDOWS),
     );
     let mut history: std::collections::HashMap<String, sla::ServiceSla> = history
         .into_iter()
         .map(|s| (s.service.clone(), s))
         .collect();
-    current
+    let rows = current
+        .services
         .into_iter()
         .map(|s| {
             let history = history.remove(&s.service);
@@ -56,7 +75,11 @@ pub(in crate::site) fn sla_rows(catalog: &Catalog, today: Date) -> SlaRows {
                 },
             )
         })
-        .collect()
+        .collect();
+    SlaRows {
+        rows,
+        breaches: current.breaches,
+    }
 }
 
 /// What the pages of one render share (made once, used from every thread).

@@ -87,7 +87,7 @@ impl Cx<'_> {
             Some(sla) => a(&mut how, RECORD_ROOT, self.link(sla)),
             None => how.push_str("named in its customers"),
         }
-        let Some(row) = self.sla.get(&*c.record(s).id.name).map(|r| &r.current) else {
+        let Some(row) = self.sla.get(&c.record(s).id.name).map(|r| &r.current) else {
             let none = || "-".to_string();
             return [service, how, "no SLA".into(), none(), none(), none()];
         };

@@ -113,7 +113,7 @@ impl<'a> Cx<'a> {
     /// `itsm report sla` (outages merged, clipped, within support hours).
     pub(super) fn availability(&self, ix: Ix) -> Option<Availability> {
         let c = self.catalog;
-        let row = &self.sla.get(&*c.record(ix).id.name)?.current;
+        let row = &self.sla.get(&c.record(ix).id.name)?.current;
         let sla = c.targets(ix, Field::Sla).next()?;
         let incidents = row
             .incidents

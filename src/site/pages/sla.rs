@@ -22,7 +22,7 @@ impl Cx<'_> {
     /// The SLA history of Service `ix`: its windows newest first, then its Incidents.
     pub(super) fn sla_history(&self, ix: Ix) -> Option<Panel> {
         let c = self.catalog;
-        let row = self.sla.get(&*c.record(ix).id.name)?.history.as_ref()?;
+        let row = self.sla.get(&c.record(ix).id.name)?.history.as_ref()?;
         let sla = c.targets(ix, Field::Sla).next()?;
         let mut html = match row.windows.len() {
             1 => format!("<p>The current {} window under ", esc(&row.window)),
@@ -123,8 +123,8 @@ impl Cx<'_> {
     pub(super) fn sla_page(&self) -> Result<File, ThemeError> {
         let mut rows: Vec<&ServiceSla> = self
             .sla
-            .values()
-            .filter_map(|r| r.history.as_ref())
+            .iter()
+            .filter_map(|(_, r)| r.history.as_ref())
             .collect();
         rows.sort_by(|a, b| a.service.cmp(&b.service));
         let groups: Vec<Group> = ["monthly", "quarterly", "yearly"]
