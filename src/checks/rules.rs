@@ -14,6 +14,7 @@ mod bounds;
 pub mod condition;
 mod instrument;
 mod meter;
+mod reads;
 mod regex;
 
 pub use bounded::{Bound, Expression, RUN_TIME, RUN_UNITS, Scope};
@@ -31,6 +32,7 @@ use cel::objects::Value as Cel;
 use cel::{Context, Env, ExecutionError};
 use jiff::civil::Date;
 use meter::Meter;
+use reads::{Part, Reads};
 use std::sync::Arc;
 
 /// A compiled rule of a Policy.
@@ -247,9 +249,16 @@ fn evaluate_all(
         if of_kind.is_empty() {
             continue;
         }
+        let mut reads = Reads::default();
+        for e in of_kind
+            .iter()
+            .flat_map(|&i| [&rules[i].when, &rules[i].assert])
+        {
+            reads.merge(e.as_ref().map_or(&Reads::default(), Expression::reads));
+        }
         for ix in catalog.of_kind(kind) {
             let record = catalog.record(ix);
-            let Ok(this) = cel::to_value(RuleView(record)) else {
+            let Ok(this) = cel::to_value(Projected(record, &reads)) else {
                 continue;
             };
             let scope = root.scope(this);
@@ -313,12 +322,71 @@ struct WithBody<'a>(&'a [(crate::value::Text, Value)], &'a str);
 
 impl serde::Serialize for WithBody<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Only(self.0, None, Some(self.1)).serialize(s)
+    }
+}
+
+/// The record as rules see it ([`RuleView`]), with only the parts `reads` names.
+struct Projected<'a>(&'a Record, &'a Reads);
+
+impl serde::Serialize for Projected<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len() + 1))?;
-        for (k, v) in self.0.iter().filter(|(k, _)| &**k != "body") {
+        let (record, reads) = (self.0, self.1);
+        let Value::Map(entries) = &*record.value else {
+            return RuleView(record).serialize(s);
+        };
+        if reads.is_whole() {
+            return RuleView(record).serialize(s);
+        }
+        let kept = || {
+            entries
+                .iter()
+                .filter_map(|(k, v)| Some((&**k, v, reads.part(k)?)))
+        };
+        let mut map = s.serialize_map(Some(kept().count()))?;
+        for (k, v, part) in kept() {
+            let body = record.body.as_deref().filter(|_| k == "spec");
+            match (v, part, body) {
+                (Value::Map(inner), Part::Fields(names), _) => {
+                    map.serialize_entry(k, &Only(inner, Some(names), body))?
+                }
+                (Value::Map(inner), Part::Whole, Some(body)) => {
+                    map.serialize_entry(k, &WithBody(inner, body))?
+                }
+                _ => map.serialize_entry(k, v)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A map's entries (those `names` names, when given), with `body` in place of
+/// its own `body` entry when given.
+struct Only<'a>(
+    &'a [(crate::value::Text, Value)],
+    Option<&'a std::collections::BTreeSet<String>>,
+    Option<&'a str>,
+);
+
+impl serde::Serialize for Only<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Only(entries, names, body) = *self;
+        let named = |k: &str| names.is_none_or(|n| n.contains(k));
+        let kept = || {
+            entries
+                .iter()
+                .filter(move |(k, _)| named(k) && !(body.is_some() && &**k == "body"))
+        };
+        let body = body.filter(|_| named("body"));
+        let mut map = s.serialize_map(Some(kept().count() + usize::from(body.is_some())))?;
+        for (k, v) in kept() {
             map.serialize_entry(&**k, v)?;
         }
-        map.serialize_entry("body", self.1)?;
+        if let Some(body) = body {
+            map.serialize_entry("body", body)?;
+        }
         map.end()
     }
 }
@@ -557,4 +625,90 @@ fn failure(rule: &Rule, policy: &RecordId, record: &Record, reason: Unevaluated)
 
 fn first_line(s: &str) -> &str {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded::{Budget, on_big_stack};
+    use super::*;
+
+    const SERVICE: &str = "---\napiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: shop\n  labels: {domain: web}\nspec:\n  owner: t\n  tier: 1\n  lifecycle: production\n  cis: [c1, c2]\n  support: {hours: 24x7, channel: '#shop'}\n  body: written\n---\n# Shop\n\nRunbook.\n";
+
+    fn record() -> Record {
+        let mut parser = crate::load::yaml::Parser::default();
+        let mut records = crate::load::parse_records(&mut parser, "shop.md".into(), SERVICE.into());
+        records.remove(0)
+    }
+
+    /// `source` on the record seen whole, and seen as far as `source` reads it.
+    fn both(source: &str, record: &Record) -> [Result<Result<Cel, ExecutionError>, Bound>; 2] {
+        let env = Arc::new(Env::stdlib());
+        let today = Date::constant(2026, 11, 21);
+        on_big_stack(|| {
+            let Ok(e) = Expression::parse(&env, source) else {
+                panic!("not CEL: {source}");
+            };
+            let Ok(root) = Root::bare(&env, today) else {
+                panic!("no root");
+            };
+            let budget = Budget::default();
+            let whole = cel::to_value(RuleView(record)).expect("whole");
+            let seen = cel::to_value(Projected(record, e.reads())).expect("projected");
+            [whole, seen].map(|this| e.evaluate(&root.scope(this), &budget))
+        })
+        .expect("thread")
+    }
+
+    /// A rule sees the same values, errors and bounds on the part of a
+    /// record it reads as on the whole record.
+    #[test]
+    fn a_projected_record_evaluates_as_the_whole() {
+        let record = record();
+        for source in [
+            "self.spec.tier == 1 && self.metadata.name == 'shop'",
+            "has(self.spec.sla) || has(self.spec.support.hours)",
+            "has(self.status) || has(self.spec)",
+            "self.spec.body.startsWith('# Shop')",
+            "size(self.spec) + size(self.metadata.labels)",
+            "self.spec",
+            "self.spec.support",
+            "self.metadata.labels.domain + self.spec.support.channel",
+            "self.spec.cis.all(c, c.startsWith('c')) && self.spec.cis[1] == 'c2'",
+            "self.spec.missing == 1",
+            "self.nothing.at.all",
+            "self['spec']['tier'] == 1",
+            "[self].map(r, r.spec.tier)",
+            "self.spec.cis.map(self, self + '!')",
+            "self.?spec.?tier.orValue(0) == 1",
+            "self == self",
+            "size(self)",
+            "self.spec.cis.map(c, c + self.kind).size()",
+        ] {
+            let [whole, seen] = both(source, &record);
+            assert_eq!(whole, seen, "{source}");
+        }
+    }
+
+    /// What is converted of the record is only what the rules of its kind read.
+    #[test]
+    fn a_projection_keeps_only_what_is_read() {
+        let record = record();
+        let env = Env::stdlib();
+        let json = |source: &str| {
+            let Ok(e) = Expression::parse(&env, source) else {
+                panic!("not CEL: {source}");
+            };
+            serde_json::to_value(Projected(&record, e.reads())).expect("json")
+        };
+        assert_eq!(
+            json("self.spec.tier == 1 && has(self.spec.sla)"),
+            serde_json::json!({"spec": {"tier": 1}})
+        );
+        assert_eq!(
+            json("self.spec.body.size() > 0 && self.metadata.labels.domain == 'web'"),
+            serde_json::json!({"spec": {"body": "# Shop\n\nRunbook.\n"}, "metadata": {"labels": {"domain": "web"}}})
+        );
+        assert_eq!(json("size(self.metadata) > 0")["metadata"]["name"], "shop");
+        assert_eq!(json("[self].size() == 1")["spec"]["owner"], "t");
+    }
 }

@@ -5,6 +5,7 @@
 //! deepest expression the bounds let through ([`on_big_stack`]).
 
 use super::meter::{EVAL_TIME, EVAL_UNITS, Exceeded, Meter};
+use super::reads::Reads;
 use super::regex::{MAX_REGEX_SIZE, regex_size};
 use super::{bounds, instrument};
 use cel::objects::Value as Cel;
@@ -35,6 +36,8 @@ const MAX_TREE_DEPTH: usize = 4 * bounds::MAX_DEPTH;
 /// A `when` or an `assert`: its instrumented tree, or why it is refused.
 pub struct Expression {
     tree: Result<IdedExpr, String>,
+    /// What the expression reads of `self` (nothing when refused).
+    reads: Reads,
 }
 
 /// Why an expression could not be parsed: it is not CEL.
@@ -47,6 +50,7 @@ impl Expression {
         if let Err(refusal) = bounds::check(source) {
             return Ok(Expression {
                 tree: Err(refusal.to_string()),
+                reads: Reads::default(),
             });
         }
         let tree = env
@@ -68,9 +72,16 @@ impl Expression {
                     "has a `matches` pattern of about {size} automaton states, more than the {MAX_REGEX_SIZE} a rule may use"
                 ))
         };
+        let reads = Reads::of(&tree);
         Ok(Expression {
             tree: refusal.map_or(Ok(tree), Err),
+            reads,
         })
+    }
+
+    /// What the expression reads of `self`.
+    pub fn reads(&self) -> &Reads {
+        &self.reads
     }
 
     /// Why the expression is refused, if it is.

@@ -202,9 +202,23 @@ pub fn patterns(expr: &IdedExpr) -> impl Iterator<Item = &str> {
 
 /// Visits every node with its depth, without recursing.
 fn walk<'e>(expr: &'e IdedExpr, mut visit: impl FnMut(&'e IdedExpr, usize)) {
+    walk_where(expr, |e, d| {
+        visit(e, d);
+        true
+    });
+}
+
+/// Visits the nodes with their depth, without recursing, below a node only
+/// when `visit` returns true for it.
+pub(super) fn walk_where<'e>(
+    expr: &'e IdedExpr,
+    mut visit: impl FnMut(&'e IdedExpr, usize) -> bool,
+) {
     let mut todo = vec![(expr, 1)];
     while let Some((e, d)) = todo.pop() {
-        visit(e, d);
+        if !visit(e, d) {
+            continue;
+        }
         let mut push = |c: &'e IdedExpr| todo.push((c, d + 1));
         match &e.expr {
             Expr::Call(call) => {
