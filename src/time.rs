@@ -80,6 +80,20 @@ impl Duration {
         };
         self.amount.saturating_mul(per)
     }
+
+    /// For a person: the amount and a short unit word (`15 min`, `4 h`, `2 d`,
+    /// `1 wk`, `12 mo`, `1 yr`).
+    pub fn readable(self) -> String {
+        let unit = match self.unit {
+            Unit::Minutes => "min",
+            Unit::Hours => "h",
+            Unit::Days => "d",
+            Unit::Weeks => "wk",
+            Unit::Months => "mo",
+            Unit::Years => "yr",
+        };
+        format!("{} {unit}", self.amount)
+    }
 }
 
 /// As written: the amount and the unit (`12mo`).
@@ -183,6 +197,11 @@ mod tests {
         assert_eq!(Duration::parse("1y").unwrap().after(d), date("2027-01-31"));
         assert!(Duration::parse("4 hours").is_none());
         assert!(Duration::parse("h").is_none());
+        let readable = |s| Duration::parse(s).unwrap().readable();
+        assert_eq!(
+            ["30m", "4h", "2d", "1w", "12mo", "1y"].map(readable),
+            ["30 min", "4 h", "2 d", "1 wk", "12 mo", "1 yr"]
+        );
     }
 
     #[test]

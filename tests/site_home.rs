@@ -379,6 +379,10 @@ fn nothing_scrolls_sideways_on_a_phone() {
         "service/payments.html",
         "catalogue.html",
         "coverage.html",
+        "team/payments.html",
+        "sla/gold.html",
+        "incident/inc-2026-0917-checkout-payment-failures.html",
+        "problem/prb-search-merge-latency.html",
     ] {
         let got = probe_phone(&site, rel, widths);
         let (scroll, view) = got.split_once(' ').unwrap();

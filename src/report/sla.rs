@@ -247,6 +247,33 @@ fn incident_rows(
     (outages, incidents)
 }
 
+/// Incident `r`'s row against SLA `sla` (its resolution time, and the SLA's
+/// resolution target at its priority), counted as [`compute`] counts it over
+/// the SLA window in which the Incident started: `breached` is that report's
+/// verdict. Without an SLA (or its window) the row has no target, over the
+/// month the Incident started in. `None` when the Incident has no readable
+/// instants.
+pub fn incident_against(r: &Record, sla: Option<&Record>, today: Date) -> Option<IncidentRow> {
+    let incident = r.spec.incident()?;
+    let none = Sla::default();
+    let terms = sla.and_then(|s| s.spec.sla()).unwrap_or(&none);
+    let started = incident.started.as_ref()?.at;
+    let day = started.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let period = Period::window(terms.window.unwrap_or(Window::Monthly), day)?;
+    let mut notes = Vec::new();
+    let hours = match sla {
+        Some(s) => support_hours(terms, &s.id, &mut notes),
+        None => Hours::All,
+    };
+    let over = Over {
+        terms,
+        hours,
+        period: (seconds(period.start), seconds(period.end)),
+        cutoff: seconds(today) + DAY,
+    };
+    incident_row(r, incident, &over, &mut notes).map(|(_, row)| row)
+}
+
 /// One Incident's row and its outage inside the period, unless it has no
 /// readable instants (noted) or neither starts nor is out in the period.
 fn incident_row(

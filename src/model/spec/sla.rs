@@ -85,6 +85,19 @@ spec_struct! {
     }
 }
 
+impl Response {
+    /// The first-response target for incidents of `priority`.
+    pub fn get(&self, priority: crate::model::Priority) -> Option<Duration> {
+        use crate::model::Priority::*;
+        match priority {
+            P1 => self.p1,
+            P2 => self.p2,
+            P3 => self.p3,
+            P4 => self.p4,
+        }
+    }
+}
+
 impl Resolution {
     /// The resolution target for incidents of `priority`.
     pub fn get(&self, priority: crate::model::Priority) -> Option<Duration> {

@@ -179,6 +179,11 @@ pub(super) struct Filter {
     values: Vec<String>,
 }
 
+/// Whether `kind`'s list filters by owner (`?owner=` a Team's title).
+pub(super) fn filters_by_owner(kind: Kind) -> bool {
+    columns(kind).iter().any(|c| c.filter == Some("owner"))
+}
+
 /// The headers of `kind`'s columns.
 pub(super) fn headers(kind: Kind) -> Vec<Header> {
     columns(kind)

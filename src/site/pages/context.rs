@@ -88,6 +88,8 @@ pub(super) struct Shared<'a> {
     today: Date,
     sla: &'a SlaRows,
     theme: &'a Theme,
+    /// The number of records of each kind, by [`Kind::index`].
+    counts: [usize; Kind::ALL.len()],
     /// What every page shows of the site.
     site: V,
     /// The default layout around record pages, when the theme keeps it.
@@ -105,12 +107,14 @@ impl<'a> Shared<'a> {
         sla: &'a SlaRows,
         theme: &'a Theme,
     ) -> Result<Shared<'a>, ThemeError> {
-        let site = V::from_serialize(site_info(catalog, options));
+        let counts = kind_counts(catalog);
+        let site = V::from_serialize(site_info(catalog, options, &counts));
         Ok(Shared {
             catalog,
             today: options.today,
             sla,
             theme,
+            counts,
             layout: native::Layout::new(theme, &site)?,
             site,
             links: (0..catalog.repo.records.len())
@@ -135,6 +139,7 @@ impl<'a> Shared<'a> {
             today: self.today,
             sla: self.sla,
             theme: self.theme,
+            counts: &self.counts,
             site: &self.site,
             layout: self.layout.as_ref(),
             links: &self.links,
@@ -150,6 +155,7 @@ pub(super) struct Cx<'a> {
     /// Availability per Service name over its SLA's current window, as `itsm report sla`.
     pub sla: &'a SlaRows,
     pub theme: &'a Theme,
+    counts: &'a [usize; Kind::ALL.len()],
     /// What every page shows of the site.
     pub site: &'a V,
     /// The default layout around record pages, when the theme keeps it.
@@ -168,6 +174,12 @@ impl<'a> Cx<'a> {
             id: r.id.to_string().into(),
             kind: r.id.kind.name(),
         })
+    }
+
+    /// The number of records of `kind` (the same for every page, as
+    /// [`Tracked::of_kind`](super::track::Tracked::of_kind)).
+    pub fn kind_count(&self, kind: Kind) -> usize {
+        self.counts[kind.index()]
     }
 
     /// The page at `path` rendered with `template`, in the site's layout.
@@ -220,11 +232,16 @@ struct KindInfo {
     count: usize,
 }
 
-fn site_info(catalog: &Catalog, options: &Options) -> SiteInfo {
+/// The number of records of each kind, by [`Kind::index`].
+fn kind_counts(catalog: &Catalog) -> [usize; Kind::ALL.len()] {
     let mut counts = [0usize; Kind::ALL.len()];
     for r in &catalog.repo.records {
         counts[r.id.kind.index()] += 1;
     }
+    counts
+}
+
+fn site_info(catalog: &Catalog, options: &Options, counts: &[usize]) -> SiteInfo {
     let name = &catalog.repo.config.name;
     let today = options.today.to_string();
     SiteInfo {

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// Records per page of a kind's list.
-const PER_PAGE: usize = 500;
+pub(super) const PER_PAGE: usize = 500;
 
 #[derive(Serialize)]
 struct KindRow {

@@ -22,13 +22,17 @@ mod kinds;
 mod management;
 mod pager;
 mod panel;
+mod problem;
 mod record;
 mod registers;
 mod related;
+mod resolution;
 mod schedule;
 mod service;
 mod sla;
+mod sla_targets;
 mod stamp;
+mod team;
 mod track;
 
 pub(in crate::site) use context::plural;

@@ -78,6 +78,10 @@ impl<'a> Cx<'a> {
             Kind::Service => self.service_panels(ix),
             Kind::Ci => self.capacity_panel(ix).into_iter().collect(),
             Kind::Customer => self.customer_panels(ix),
+            Kind::Team => self.team_panels(ix),
+            Kind::Sla => self.sla_panels(ix),
+            Kind::Incident => self.incident_panels(ix),
+            Kind::Problem => self.problem_panels(ix),
             _ => Vec::new(),
         }
     }
@@ -194,6 +198,10 @@ fn in_panels(kind: Kind, key: &str) -> bool {
         Kind::Service => ["continuity", "capacity"].contains(&key),
         Kind::Ci => key == "capacity",
         Kind::Customer => key == "satisfaction",
+        Kind::Team => super::team::TEAM_FIELDS.contains(&key),
+        Kind::Sla => super::sla_targets::SLA_FIELDS.contains(&key),
+        Kind::Incident => super::resolution::INCIDENT_FIELDS.contains(&key),
+        Kind::Problem => super::problem::PROBLEM_FIELDS.contains(&key),
         _ => false,
     }
 }

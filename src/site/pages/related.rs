@@ -99,6 +99,8 @@ fn handled(kind: Kind, from: Kind, field: Field) -> bool {
             (from, field),
             (Kind::Ci, Field::DependsOn) | (Kind::Service, Field::Cis)
         ),
+        // The Problem's panel lists its Incidents, those that name it included.
+        Kind::Problem => (from, field) == (Kind::Incident, Field::Problem),
         _ => false,
     }
 }

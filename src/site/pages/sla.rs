@@ -210,7 +210,7 @@ fn breaches(r: &ServiceSla) -> usize {
 }
 
 /// `1h 10m`, or `open for 2d 3h 0m`.
-fn resolution(i: &IncidentRow) -> String {
+pub(super) fn resolution(i: &IncidentRow) -> String {
     let took = i.resolution_seconds.map_or("-".into(), human_duration);
     match i.resolved {
         Some(_) => took,
@@ -218,7 +218,8 @@ fn resolution(i: &IncidentRow) -> String {
     }
 }
 
-fn incident_verdict(i: &IncidentRow) -> String {
+/// `met`, `breached`, `no target`, or `started before` (the period).
+pub(super) fn incident_verdict(i: &IncidentRow) -> String {
     match (i.started_in_period, i.target_seconds) {
         (false, _) => "started before".into(),
         (true, None) => "no target".into(),
