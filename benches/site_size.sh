@@ -2,7 +2,9 @@
 # What a browser transfers from the site of a generated repository before a
 # page is usable: the largest page with the style sheet and scripts it loads,
 # and what a search loads (its page, the manifest, the shards of two words, the
-# documents of the 20 results shown, at worst); with the build's speed.
+# documents of the 20 results shown, at worst: a word loads one shard file, the
+# summary of a split shard or the shard of more of its characters); with the
+# build's speed.
 #
 #   benches/site_size.sh [SIZE]        default: 100000
 #
@@ -66,7 +68,9 @@ for what, name, fs in rows:
     fs = [f for f in fs if os.path.isfile(f)]
     print(f"| {what} | {name} ({len(fs)} files) | {sum(map(size, fs)) / 1e6:.2f} MB | {sum(map(gz, fs)) / 1e6:.2f} MB |")
 print()
-print(f"Search index: {len(shards)} shards (largest {size(shards[0]) / 1e3:.0f} kB), "
+manifest = open(os.path.join(search, "index.js")).read()
+split = len(re.findall(r'"[^"]*"', manifest.split('"split":', 1)[1].split("]", 1)[0])) if '"split":' in manifest else 0
+print(f"Search index: {len(shards)} shard files ({split} of them summaries of split shards; largest {size(shards[0]) / 1e3:.0f} kB), "
       f"{len(docs)} chunks of documents (largest {size(docs[0]) / 1e3:.0f} kB), "
       f"manifest {size(os.path.join(search, 'index.js')) / 1e3:.0f} kB; "
       f"{sum(map(size, shards + docs)) / 1e6:.1f} MB in all.")

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::search::{postings, search_json};
 use common::site::{build, example, page, section};
 
 use common::{VALID, files_under, itsm, stderr, stdout, write};
@@ -438,52 +439,6 @@ fn theme_overrides_templates_and_assets() {
         stderr(&o)
     );
     assert!(!site.exists());
-}
-
-/// The JSON a search file hands to its callback: `PREFIX{json});`.
-fn search_json(js: &str, prefix: &str) -> serde_json::Value {
-    let json = js
-        .strip_prefix(prefix)
-        .and_then(|j| {
-            j.trim_end()
-                .strip_suffix(");")
-                .or(j.trim_end().strip_suffix(';'))
-        })
-        .unwrap_or_else(|| panic!("{prefix}: {}", &js[..js.len().min(200)]));
-    serde_json::from_str(json).unwrap()
-}
-
-/// The record numbers of one list of a token (gaps, a Base64 bitmap or 0).
-fn postings(list: &serde_json::Value) -> Vec<u64> {
-    match list {
-        serde_json::Value::Array(gaps) => gaps
-            .iter()
-            .scan(0, |at, g| {
-                *at += g.as_u64().unwrap();
-                Some(*at)
-            })
-            .collect(),
-        serde_json::Value::String(b) => {
-            let abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-            let bits: Vec<u8> = b
-                .trim_end_matches('=')
-                .bytes()
-                .map(|c| abc.find(c as char).unwrap() as u8)
-                .collect();
-            let mut bytes: Vec<u8> = Vec::new();
-            for c in bits.chunks(4) {
-                let v = c
-                    .iter()
-                    .enumerate()
-                    .fold(0u32, |v, (i, x)| v | (u32::from(*x) << (18 - 6 * i)));
-                bytes.extend(&v.to_be_bytes()[1..c.len()]);
-            }
-            (0..bytes.len() as u64 * 8)
-                .filter(|i| bytes[*i as usize / 8] & (1 << (i % 8)) != 0)
-                .collect()
-        }
-        _ => Vec::new(),
-    }
 }
 
 #[test]

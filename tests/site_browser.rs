@@ -553,3 +553,46 @@ fn serve_starts_on_a_broken_repository() {
     let o = stdout(&itsm(repo.path(), &["check"]));
     assert!(o.starts_with("ok:"), "{o}");
 }
+
+/// The status line and the results (with their snippets) of a search page.
+fn status_and_results(html: &str) -> String {
+    let from = html.find("<p id=\"search-status\"").unwrap();
+    let to = html[from..].find("</ol>").unwrap() + from;
+    html[from..to].to_string()
+}
+
+#[test]
+fn search_finds_the_same_when_its_shards_are_split() {
+    let (_whole_tmp, whole) = built_example();
+    let (_split_tmp, split) =
+        common::search::build_split(&common::site::example(), "2026-11-21", 120);
+    // `pa`, `pay` and `8.` are split (their files summaries), down to `pay0`, `8.5`, ...
+    let index = common::search::Index::read(&split);
+    for k in ["pa", "pay", "8_"] {
+        assert!(index.split.contains(k), "{k}: {:?}", index.split);
+    }
+    let html = dom(&file_url(&split, "search.html?q=PAY0001"));
+    assert_eq!(
+        results(&html),
+        [("service/payments.html".into(), "Payments".into())]
+    );
+    // Whole words, a clause, two words, and words as long as a split key.
+    for q in [
+        "PAY0001",
+        "8.5.1",
+        "okafor",
+        "payments%20database",
+        "pa",
+        "8.5",
+        "pay%20da",
+    ] {
+        let split_html = dom(&file_url(&split, &format!("search.html?q={q}")));
+        let whole_html = dom(&file_url(&whole, &format!("search.html?q={q}")));
+        assert!(!results(&whole_html).is_empty(), "{q}");
+        assert_eq!(
+            status_and_results(&split_html),
+            status_and_results(&whole_html),
+            "{q}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod search;
 pub mod site;
 
 use std::path::{Path, PathBuf};

@@ -4,10 +4,13 @@
 //!
 //! - `assets/search/index.js`: the manifest: the kinds (each a range of record
 //!   numbers: records are numbered by kind, then name), the shards that exist
-//!   and the size of a chunk of documents;
+//!   (those split apart) and the size of a chunk of documents;
 //! - `assets/search/t-XY.js`: the tokens starting with `XY` ([`shard_key`]),
 //!   each with the records whose name or title holds it and the records whose
-//!   other text does (see [`shards`] for the encoding);
+//!   other text does (see [`shards`] for the encoding); a shard above
+//!   [`SHARD_BYTES`] is split by a third character (`t-XYZ.js`, and so on),
+//!   its own file then the summary of its tokens ([`files_split_above`]), so
+//!   that no query word loads more than one file of about that size;
 //! - `assets/search/d-N.js`: chunk `N` of the documents: per record its name,
 //!   title and the text a snippet is cut from (description, annotations, ...).
 //!
@@ -16,7 +19,7 @@
 
 mod shards;
 
-pub use shards::{DOC_CHUNK, files, shard_key};
+pub use shards::{DOC_CHUNK, MAX_KEY_CHARS, SHARD_BYTES, files, files_split_above, key, shard_key};
 
 use crate::link::Catalog;
 use crate::model::{Kind, Record};

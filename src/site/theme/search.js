@@ -1,7 +1,7 @@
 // Client-side search over the sharded index (assets/search/, see index.js):
 // every query word must start a word of the record (a clause number such as
-// 8.5.1 is one word); matches in the name or title rank first. Only the shards
-// of the query's words are loaded, then the documents of the results shown.
+// 8.5.1 is one word); matches in the name or title rank first. Only the shard
+// of each query word is loaded, then the documents of the results shown.
 // Everything from the index reaches the page as text (textContent), never HTML.
 (function () {
   var M = window.ITSM_SEARCH;
@@ -13,8 +13,9 @@
   if (!M || !input || !list) return;
   var root = document.querySelector('link[rel="stylesheet"]').getAttribute("href").replace(/assets\/style\.css$/, "");
   var base = root + "assets/search/";
-  var shards = {};
+  var shards = {}, split = {};
   M.shards.forEach(function (k) { shards[k] = true; });
+  (M.split || []).forEach(function (k) { split[k] = true; });
   var parts = {}, waiting = {};
   window.ITSM_SEARCH_PART = function (name, data) { parts[name] = data; done(name); };
   function done(name) { var w = waiting[name] || []; delete waiting[name]; w.forEach(function (f) { f(); }); }
@@ -43,7 +44,16 @@
     });
     return out;
   }
-  function key(t) { return Array.from(t).slice(0, 2).map(function (c) { return /[a-z0-9]/.test(c) ? c : "_"; }).join(""); }
+  function key(t, n) { return Array.from(t).slice(0, n).map(function (c) { return /[a-z0-9]/.test(c) ? c : "_"; }).join(""); }
+  // The one shard file a query word needs (src/site/search/shards.rs): the
+  // shard its first two characters name, or, while that one is split, the
+  // shard of one more character; a word as long as a split shard's key reads
+  // that shard's summary. Null when no token starts so.
+  function shardOf(w) {
+    var n = 2, k = key(w, n), len = Array.from(w).length;
+    while (split[k] && len > n) k = key(w, ++n);
+    return shards[k] || split[k] ? "t-" + k : null;
+  }
   function decode(l, add) {
     if (!l) return;
     if (typeof l === "string") {
@@ -59,7 +69,7 @@
   }
   // Record number -> score of one query word: 10 in the name or title, else 1.
   function matches(w) {
-    var shard = parts["t-" + key(w)], hit = new Map();
+    var name = shardOf(w), shard = name && parts[name], hit = new Map();
     if (!shard) return hit;
     Object.keys(shard).forEach(function (t) {
       if (t.lastIndexOf(w, 0) !== 0) return;
@@ -77,7 +87,7 @@
   var seq = 0, shown = 20;
   function search(q) {
     var my = ++seq, words = tokens(q);
-    var needed = words.map(function (w) { return "t-" + key(w); }).filter(function (n) { return shards[n.slice(2)]; });
+    var needed = words.map(shardOf).filter(Boolean);
     loadAll(needed, function () { if (my === seq) rank(q, words, my); });
   }
   function rank(q, words, my) {
