@@ -23,13 +23,14 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The value of the pair `label` of a record page's card or details.
 fn fact<'a>(html: &'a str, label: &str) -> &'a str {
     let start = html
-        .find(&format!("<dt>{label}</dt><dd>"))
+        .find(&format!("<div><dt>{label}</dt><dd>"))
         .unwrap_or_else(|| panic!("no fact {label}"))
         + label.len()
-        + 13;
-    let end = html[start..].find("</dd>\n").unwrap() + start;
+        + 18;
+    let end = html[start..].find("</dd></div>\n").unwrap() + start;
     &html[start..end]
 }
 
@@ -81,12 +82,12 @@ fn service_page_links_everything() {
         fact(&html, "SLA"),
         "<a href=\"../sla/gold.html\">Gold — 99.95% monthly, 24x7</a>"
     );
-    assert_eq!(
-        fact(&html, "Suppliers"),
-        "<a href=\"../supplier/cobalt-payments.html\">Cobalt Payments Ltd</a>"
+    assert!(
+        section(&html, "Suppliers").contains("<tr><td><a href=\"../supplier/cobalt-payments.html\">Cobalt Payments Ltd</a></td><td>Supplier</td><td></td></tr>"),
+        "{html}"
     );
     let deps = section(&html, "Depends on (transitively)");
-    assert!(deps.contains("<a href=\"../service/cloud-platform.html\">Cloud Platform</a> <span class=\"meta\">Service · direct</span>"), "{deps}");
+    assert!(deps.contains("<tr><td><a href=\"../service/cloud-platform.html\">Cloud Platform</a></td><td>Service</td><td><span class=\"badge production\">production</span></td><td>direct</td></tr>"), "{deps}");
     assert!(
         deps.contains("<a href=\"../service/identity.html\">Customer Identity</a>"),
         "{deps}"
@@ -96,7 +97,7 @@ fn service_page_links_everything() {
         assert!(up.contains(&format!("../service/{s}.html")), "{s}: {up}");
     }
     let cis = section(&html, "Configuration items");
-    assert!(cis.contains("<a href=\"../ci/k8s-prod-eu-west.html\">Kubernetes production cluster (eu-west)</a> <span class=\"meta\">CI · via payments-api, production deployment</span>"), "{cis}");
+    assert!(cis.contains("<tr><td><a href=\"../ci/k8s-prod-eu-west.html\">Kubernetes production cluster (eu-west)</a></td><td>CI</td><td><span class=\"badge active\">active</span></td><td>via payments-api, production deployment</td></tr>"), "{cis}");
     let incidents = section(&html, "Incidents");
     assert!(
         incidents.contains("../incident/inc-2026-0917-checkout-payment-failures.html"),
@@ -204,7 +205,7 @@ fn catalogue_home_changes_and_coverage() {
     );
     let policy = page(&site, "policy/change-management-policy.html");
     assert!(
-        policy.contains("<article class=\"body\"><h1>"),
+        policy.contains("<article class=\"body\"><h2>"),
         "policy body rendered from Markdown"
     );
 }
@@ -221,11 +222,11 @@ fn fields_are_escaped_and_markdown_sanitised() {
     assert!(html.contains("<h1>Shop &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; <span class=\"kind\">Service</span></h1>"));
     assert!(html.contains("<p class=\"lead\">Sells things &lt;img src=x onerror=alert(1)&gt;</p>"));
     assert!(html.contains(
-        "<dt>Customers</dt><dd>&lt;script&gt;alert(&#39;customer&#39;)&lt;/script&gt;</dd>"
+        "<div><dt>Customers</dt><dd>&lt;script&gt;alert(&#39;customer&#39;)&lt;/script&gt;</dd></div>"
     ));
     assert!(html.contains("<span class=\"label\">team: &quot;&gt;&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;</span>"));
     assert!(html.contains(
-        "<dt>Owner</dt><dd><a href=\"../team/ops.html\">Ops &lt;b&gt;team&lt;/b&gt;</a></dd>"
+        "<div><dt>Owner</dt><dd><a href=\"../team/ops.html\">Ops &lt;b&gt;team&lt;/b&gt;</a></dd></div>"
     ));
     // Markdown: record references resolved, unknown ones dropped, dangerous links and raw HTML removed.
     assert!(html.contains("<p>Books go to <a href=\"../service/ledger.html\" rel=\"noopener noreferrer\">the ledger</a>; see also nothing.</p>"), "{html}");

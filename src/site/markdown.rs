@@ -1,14 +1,16 @@
 //! Markdown to safe HTML: pulldown-cmark (tables, footnotes, task lists), record
-//! references (`[the ledger](service:ledger)`) turned into links, then ammonia.
+//! references (`[the ledger](service:ledger)`) turned into links, headings one
+//! level down (the page's title is its only `<h1>`), then ammonia.
 
 use crate::model::{Kind, Reference};
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Renders `text` to sanitised HTML. `resolve` maps a record reference
 /// (`service:ledger`) to the URL of its page, or `None` when there is no such
-/// record (the link is then dropped and its text kept).
+/// record (the link is then dropped and its text kept). Headings are demoted
+/// one level (`#` is an `<h2>`, `#####` and `######` both `<h6>`).
 pub fn render(text: &str, resolve: &dyn Fn(Kind, &str) -> Option<String>) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -52,11 +54,34 @@ pub fn render(text: &str, resolve: &dyn Fn(Kind, &str) -> Option<String>) -> Str
             Some(true) => None,
             _ => Some(Event::End(TagEnd::Link)),
         },
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level: demoted(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demoted(level)))),
         other => Some(other),
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     sanitiser().clean(&html).to_string()
+}
+
+/// The heading level one below `level`, at most `<h6>`.
+fn demoted(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
 }
 
 /// `kind:name` when a link destination names a record.
@@ -67,12 +92,14 @@ fn record_ref(dest: &str) -> Option<(Kind, &str)> {
 }
 
 /// The HTML sanitiser: ammonia's safe defaults, plus the classes and attributes
-/// Markdown output needs; `data:` URLs only as image sources.
+/// Markdown output needs, without `<h1>`; `data:` URLs only as image sources.
 fn sanitiser() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_url_schemes(["data"])
+            // The page's title is its only `<h1>`: raw HTML gets none either.
+            .rm_tags(["h1"])
             .add_tags(["input"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("td", ["style"])
@@ -145,6 +172,15 @@ mod tests {
             md("![p](data:image/png;base64,AAAA)"),
             "<p><img src=\"data:image/png;base64,AAAA\" alt=\"p\"></p>\n"
         );
+    }
+
+    #[test]
+    fn headings_are_one_level_down() {
+        assert_eq!(
+            md("# Top\n\n## Sub\n\n###### Deep\n\nSetext\n======\n"),
+            "<h2>Top</h2>\n<h3>Sub</h3>\n<h6>Deep</h6>\n<h2>Setext</h2>\n"
+        );
+        assert!(!md("# a\n\n<h1>raw</h1>\n").contains("<h1>"));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! change to the two templates until it is pinned again.
 
 use super::theme::Theme;
-use super::view::{Availability, ExternalLink, Panel, RECORD_ROOT as ROOT, RecordView, Section};
+use super::view::{Availability, Fact, Panel, RECORD_ROOT as ROOT, RecordView, Section};
 use crate::html::esc_to;
 use minijinja::Value as V;
 
@@ -119,22 +119,13 @@ macro_rules! put {
 /// The `content` block of `record.html`.
 fn content(out: &mut String, r: &RecordView) {
     heading(out, r);
-    if !r.labels.is_empty() {
-        out.push_str("<p class=\"labels\">");
-        for (k, v) in &r.labels {
-            out.push_str("<span class=\"label\">");
-            esc_to(out, k);
-            out.push_str(": ");
-            esc_to(out, v);
-            out.push_str("</span> ");
-        }
-        out.push_str("</p>");
+    about(out, r);
+    out.push_str("\n\n");
+    let body = r.body_html.as_str().unwrap_or_default();
+    if !body.is_empty() {
+        put!(out, "<article class=\"body\">", body, "</article>");
     }
-    out.push('\n');
-    if !r.links.is_empty() {
-        links(out, &r.links);
-    }
-    facts(out, r);
+    out.push_str("\n\n");
     if let Some(a) = &r.availability {
         availability(out, a);
     }
@@ -159,10 +150,9 @@ fn content(out: &mut String, r: &RecordView) {
         section(out, s);
     }
     out.push_str("\n\n");
-    let body = r.body_html.as_str().unwrap_or_default();
-    if !body.is_empty() {
-        put!(out, "<article class=\"body\">", body, "</article>");
-    }
+    details(out, &r.facts);
+    out.push_str("\n\n");
+    secondary(out, r);
     source(out, r);
 }
 
@@ -187,61 +177,104 @@ fn heading(out: &mut String, r: &RecordView) {
     out.push('\n');
 }
 
-/// The record's external links (some without a URL that may be a link).
-fn links(out: &mut String, links: &[ExternalLink]) {
-    out.push_str("<ul class=\"ext-links\">");
-    for l in links {
-        out.push_str("<li>");
-        match l.url.as_deref().filter(|u| !u.is_empty()) {
-            Some(url) => {
-                out.push_str("<a href=\"");
-                esc_to(out, url);
-                out.push_str("\" rel=\"noopener noreferrer\">");
-                esc_to(out, &l.title);
-                out.push_str("</a>");
-            }
-            None => esc_to(out, &l.title),
-        }
-        out.push_str("</li>");
+/// The card under the title: its pairs, the record's external links (some
+/// without a URL that may be a link) and where to edit it.
+fn about(out: &mut String, r: &RecordView) {
+    let edit = r.edit_url.as_deref().filter(|u| !u.is_empty());
+    if r.about.is_empty() && r.links.is_empty() && edit.is_none() {
+        return;
     }
-    out.push_str("</ul>");
+    out.push_str("<section class=\"about\" aria-label=\"About this ");
+    esc_to(out, r.kind);
+    out.push_str("\"><dl>\n");
+    pairs(out, &r.about);
+    if !r.links.is_empty() {
+        out.push_str("<div class=\"wide\"><dt>Links</dt><dd><ul class=\"ext-links\">");
+        for l in &r.links {
+            out.push_str("<li>");
+            match l.url.as_deref().filter(|u| !u.is_empty()) {
+                Some(url) => {
+                    out.push_str("<a href=\"");
+                    esc_to(out, url);
+                    out.push_str("\" rel=\"noopener noreferrer\">");
+                    esc_to(out, &l.title);
+                    out.push_str("</a>");
+                }
+                None => esc_to(out, &l.title),
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul></dd></div>\n");
+    }
+    if let Some(url) = edit {
+        out.push_str("<div><dt>Record</dt><dd><a href=\"");
+        esc_to(out, url);
+        out.push_str("\" rel=\"noopener noreferrer\">Edit on GitHub</a></dd></div>\n");
+    }
+    out.push_str("</dl></section>");
 }
 
-/// The facts (safe HTML) and the annotations.
-fn facts(out: &mut String, r: &RecordView) {
-    out.push_str("\n\n<dl class=\"facts\">\n");
-    for f in &r.facts {
-        out.push_str("<dt>");
+/// Label/value pairs (the values safe HTML), one `<div>` each.
+fn pairs(out: &mut String, facts: &[Fact]) {
+    for f in facts {
+        out.push_str("<div><dt>");
         esc_to(out, &f.label);
         put!(
             out,
             "</dt><dd>",
             f.html.as_str().unwrap_or_default(),
-            "</dd>\n"
+            "</dd></div>\n"
         );
     }
-    out.push('\n');
-    for (k, v) in &r.annotations {
-        out.push_str("<dt>");
-        esc_to(out, k);
-        out.push_str("</dt><dd>");
-        esc_to(out, v);
-        out.push_str("</dd>\n");
-    }
-    out.push_str("\n</dl>\n\n");
 }
 
-/// Where the record comes from, and a link to it on GitHub.
+/// The spec fields shown nowhere else.
+fn details(out: &mut String, facts: &[Fact]) {
+    if facts.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"details\">\n<h2>Details</h2>\n<dl class=\"facts\">\n");
+    pairs(out, facts);
+    out.push_str("</dl>\n</section>");
+}
+
+/// The labels and the annotations, after everything else.
+fn secondary(out: &mut String, r: &RecordView) {
+    if r.labels.is_empty() && r.annotations.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"secondary\">\n<h2>Labels and annotations</h2>\n");
+    if !r.labels.is_empty() {
+        out.push_str("<p class=\"labels\">");
+        for (k, v) in &r.labels {
+            out.push_str("<span class=\"label\">");
+            esc_to(out, k);
+            out.push_str(": ");
+            esc_to(out, v);
+            out.push_str("</span> ");
+        }
+        out.push_str("</p>");
+    }
+    out.push('\n');
+    if !r.annotations.is_empty() {
+        out.push_str("<dl class=\"quiet\">\n");
+        for (k, v) in &r.annotations {
+            out.push_str("<div><dt>");
+            esc_to(out, k);
+            out.push_str("</dt><dd>");
+            esc_to(out, v);
+            out.push_str("</dd></div>\n");
+        }
+        out.push_str("</dl>");
+    }
+    out.push_str("\n</section>");
+}
+
+/// Where the record comes from.
 fn source(out: &mut String, r: &RecordView) {
     out.push_str("\n\n<p class=\"source\">Source: <code>");
     esc_to(out, r.source);
-    out.push_str("</code>");
-    if let Some(url) = r.edit_url.as_deref().filter(|u| !u.is_empty()) {
-        out.push_str(" · <a href=\"");
-        esc_to(out, url);
-        out.push_str("\" rel=\"noopener noreferrer\">view on GitHub</a>");
-    }
-    out.push_str("</p>\n");
+    out.push_str("</code></p>\n");
 }
 
 /// The availability section of `record.html`.
@@ -304,7 +337,7 @@ fn panel(out: &mut String, p: &Panel) {
     );
 }
 
-/// One related-records section of `record.html`.
+/// One related-records section of `record.html`: a table.
 fn section(out: &mut String, s: &Section<'_>) {
     out.push_str("\n<section class=\"related\">\n<h2>");
     esc_to(out, &s.title);
@@ -312,21 +345,37 @@ fn section(out: &mut String, s: &Section<'_>) {
     if s.items.is_empty() {
         out.push_str("<p class=\"none\">None.</p>");
     } else {
-        out.push_str("<ul class=\"items\">\n");
+        out.push_str(
+            "<table class=\"rel\"><thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Kind</th><th scope=\"col\">State</th>",
+        );
+        if s.notes {
+            out.push_str("<th scope=\"col\">Note</th>");
+        }
+        out.push_str("</tr></thead><tbody>\n");
         for i in &s.items {
-            put!(out, "<li><a href=\"", ROOT);
+            put!(out, "<tr><td><a href=\"", ROOT);
             esc_to(out, &i.link.path);
             out.push_str("\">");
             esc_to(out, &i.link.title);
-            out.push_str("</a> <span class=\"meta\">");
+            out.push_str("</a></td><td>");
             esc_to(out, i.link.kind);
-            if !i.note.is_empty() {
-                out.push_str(" · ");
-                esc_to(out, &i.note);
+            out.push_str("</td><td>");
+            if !i.state.is_empty() {
+                out.push_str("<span class=\"badge ");
+                esc_to(out, i.state);
+                out.push_str("\">");
+                esc_to(out, i.state);
+                out.push_str("</span>");
             }
-            out.push_str("</span></li>\n");
+            out.push_str("</td>");
+            if s.notes {
+                out.push_str("<td>");
+                esc_to(out, &i.note);
+                out.push_str("</td>");
+            }
+            out.push_str("</tr>\n");
         }
-        out.push_str("</ul>");
+        out.push_str("</tbody></table>");
         if s.cut {
             out.push_str("<p class=\"meta\">and more: the list stops at ");
             out.push_str(&s.items.len().to_string());
@@ -348,7 +397,7 @@ mod tests {
     /// The templates this file writes as, by name, with the FNV-1a hash of
     /// their text when this file was last made to write as they do.
     const PINNED: [(&str, u64); 2] = [
-        ("record.html", 0xfbe4_666b_df54_eebf),
+        ("record.html", 0x9b50_7912_41f0_d928),
         ("base.html", 0xafea_7806_ece3_bc35),
     ];
 

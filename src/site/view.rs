@@ -23,6 +23,8 @@ pub struct Link {
 #[derive(Serialize)]
 pub struct Item<'a> {
     pub link: &'a Link,
+    /// Its `status`, else its `lifecycle`, as written (may be empty).
+    pub state: &'a str,
     pub note: String,
 }
 
@@ -35,9 +37,11 @@ pub struct Section<'a> {
     pub more: usize,
     /// A transitive list that stopped at its limit (how many more is not counted).
     pub cut: bool,
+    /// Some entry has a note (the table has a column for them).
+    pub notes: bool,
 }
 
-/// One field of a record's spec.
+/// One field of a record's spec, or one entry of its "about" card.
 #[derive(Serialize)]
 pub struct Fact {
     pub label: String,
@@ -94,6 +98,9 @@ pub struct RecordView<'a> {
     pub labels: Vec<(String, String)>,
     pub annotations: Vec<(String, String)>,
     pub links: Vec<ExternalLink>,
+    /// The card under the title: owner, tier, lifecycle, status, SLA, support.
+    pub about: Vec<Fact>,
+    /// The spec fields that neither the card nor a list of related records shows.
     pub facts: Vec<Fact>,
     pub sections: Vec<Section<'a>>,
     pub body_html: V,

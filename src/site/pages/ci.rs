@@ -29,8 +29,8 @@ impl<'a> Cx<'a> {
         supports.cut |= above.len() > LIST_LIMIT;
         vec![
             supports,
-            self.reached("Depends on (transitively)", &deps, |_| String::new()),
-            self.reached("Depended on by (transitively)", &above, |_| String::new()),
+            self.reached("Depends on (transitively)", &deps, self.via(&deps)),
+            self.reached("Depended on by (transitively)", &above, self.via(&above)),
         ]
     }
 }

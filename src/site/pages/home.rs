@@ -43,6 +43,7 @@ impl Cx<'_> {
             .take(50)
             .map(|p| Item {
                 link: self.link(p),
+                state: "",
                 note: status(p).map_or("", ProblemStatus::as_str).to_string(),
             })
             .collect();

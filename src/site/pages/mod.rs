@@ -3,6 +3,7 @@
 //! the templates as plain text (they escape it); only HTML built here (escaped)
 //! or by [`super::markdown`] is marked safe.
 
+mod about;
 mod attention;
 mod audit;
 mod calendar;

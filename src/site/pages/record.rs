@@ -1,6 +1,8 @@
-//! A record's page: its metadata, its spec fields (references as links,
-//! Markdown rendered), the records related to it, its body.
+//! A record's page: the card about it, its body, the blocks of its kind, the
+//! records related to it, its other spec fields (references as links, Markdown
+//! rendered), its labels and annotations.
 
+use super::about::CARD_FIELDS;
 use super::context::{Cx, plural};
 use crate::html::esc;
 use crate::link::Ix;
@@ -12,6 +14,7 @@ use crate::site::theme::ThemeError;
 use crate::site::view::{ExternalLink, Fact, Panel, RECORD_ROOT, RecordView, Section};
 use crate::value::Value;
 use minijinja::Value as V;
+use rustc_hash::FxHashSet;
 
 /// Spec fields written in Markdown.
 const MARKDOWN_FIELDS: &[&str] = &["plan", "backout", "workaround"];
@@ -56,7 +59,8 @@ impl<'a> Cx<'a> {
             labels: string_map(r.metadata_value("labels")),
             annotations: string_map(r.metadata_value("annotations")),
             links: links(r),
-            facts: self.facts(r, prefix),
+            about: self.about(r, prefix),
+            facts: self.facts(ix, r, prefix),
             sections: self.sections(ix),
             body_html: V::from_safe_string(body),
             graph_svg: V::from_safe_string(graph),
@@ -86,15 +90,18 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The lists of record `ix`'s page: its kind's own, then the records that
-    /// refer to it.
+    /// The lists of record `ix`'s page: its kind's own, then the records it
+    /// names, then the records that refer to it (but those it names).
     fn sections(&self, ix: Ix) -> Vec<Section<'a>> {
         let mut sections = match self.catalog.record(ix).id.kind {
             Kind::Service => self.service_sections(ix),
             Kind::Ci => self.ci_sections(ix),
             _ => Vec::new(),
         };
-        sections.extend(self.incoming_sections(ix));
+        sections.extend(self.outgoing_sections(ix));
+        // A record it names is shown already (in the card, a list or a fact).
+        let named: FxHashSet<Ix> = self.catalog.out(ix).iter().map(|l| l.to).collect();
+        sections.extend(self.incoming_sections(ix, &named));
         sections
     }
 
@@ -107,13 +114,16 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// The spec fields in document order; references as links, Markdown rendered.
-    fn facts(&self, r: &Record, prefix: &str) -> Vec<Fact> {
+    /// The spec fields in document order that neither the card, a panel nor
+    /// a list of related records shows; references as links, Markdown rendered.
+    fn facts(&self, ix: Ix, r: &Record, prefix: &str) -> Vec<Fact> {
         let spec = r.spec_fields();
         let has_rules = spec.iter().any(|(k, _)| &**k == "rules");
         spec.iter()
             .filter(|(k, _)| &**k != "body" && &**k != "rules")
             .filter(|(k, _)| !in_panels(r.id.kind, k))
+            .filter(|(k, _)| !CARD_FIELDS.contains(&&**k))
+            .filter(|(k, v)| !self.in_lists(ix, r, k, v))
             .map(|(k, v)| {
                 let html = match v.as_str() {
                     Some(s) if MARKDOWN_FIELDS.contains(&&**k) => self.markdown(s, prefix),
@@ -132,7 +142,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A spec field's value as HTML: references as links to their records.
-    fn value_html(&self, r: &Record, key: &str, v: &Value, prefix: &str) -> String {
+    pub(super) fn value_html(&self, r: &Record, key: &str, v: &Value, prefix: &str) -> String {
         let accepts =
             r.id.kind
                 .ref_fields()
@@ -236,7 +246,7 @@ fn rules_fact(r: &Record) -> Option<Fact> {
 }
 
 /// `camelCase` as `Camel case`.
-fn label(key: &str) -> String {
+pub(super) fn label(key: &str) -> String {
     let mut out = String::new();
     for (i, ch) in key.chars().enumerate() {
         if i == 0 {
@@ -258,7 +268,7 @@ fn label(key: &str) -> String {
 }
 
 /// A value as escaped text (lists joined, maps as `key: value`).
-fn plain(v: &Value) -> String {
+pub(super) fn plain(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),

@@ -1,20 +1,61 @@
-//! The lists of related records on a record's page: the records that refer to
-//! it, and the walks along the dependencies that Services and CIs show.
+//! The lists of related records on a record's page, each relation once: the
+//! records it names, the records that refer to it, and the walks along the
+//! dependencies that Services and CIs show.
 
 use super::context::{Cx, LIST_LIMIT, plural};
+use super::record::label;
 use crate::link::Ix;
-use crate::model::{Field, Kind};
+use crate::model::{Field, Kind, Record, RefField};
 use crate::site::view::{Item, Section};
+use crate::value::Value;
 use rustc_hash::FxHashSet;
 
 impl<'a> Cx<'a> {
-    /// Records that refer to this one, grouped by what they say about it.
-    pub(super) fn incoming_sections(&self, ix: Ix) -> Vec<Section<'a>> {
+    /// The records that record `ix` names in its own top-level reference
+    /// fields, one list per field: not its owner and SLA (the card shows them)
+    /// nor what the kind's own lists show.
+    pub(super) fn outgoing_sections(&self, ix: Ix) -> Vec<Section<'a>> {
+        let kind = self.catalog.record(ix).id.kind;
+        kind.ref_fields()
+            .iter()
+            .filter(|f| listed(kind, f))
+            .filter_map(|f| {
+                let ixs: Vec<Ix> = self.catalog.targets(ix, f.field).collect();
+                (!ixs.is_empty()).then(|| self.section(label(f.path[1]), ixs, |_| String::new()))
+            })
+            .collect()
+    }
+
+    /// Whether spec field `key` (`v`) of record `ix` is shown in full by a
+    /// list of related records (then it is not repeated as a fact): every
+    /// reference in it names a record.
+    pub(super) fn in_lists(&self, ix: Ix, r: &Record, key: &str, v: &Value) -> bool {
+        let kind = r.id.kind;
+        let Some(f) = kind
+            .ref_fields()
+            .iter()
+            .find(|f| f.path.len() == 2 && f.path[1] == key)
+        else {
+            return false;
+        };
+        if !listed(kind, f) && !own_list(kind, f.field) {
+            return false;
+        }
+        let written = match v {
+            Value::Seq(items) => items.len(),
+            _ => 1,
+        };
+        self.catalog.targets(ix, f.field).count() >= written
+    }
+
+    /// Records that refer to this one, grouped by what they say about it;
+    /// those already in `shown` (the records it names) are left out.
+    pub(super) fn incoming_sections(&self, ix: Ix, shown: &FxHashSet<Ix>) -> Vec<Section<'a>> {
         let kind = self.catalog.record(ix).id.kind;
         let mut groups: Vec<((Kind, Field), Vec<Ix>)> = Vec::new();
         for l in self.catalog.inc(ix) {
             let from_kind = self.catalog.record(l.from).id.kind;
-            if handled(kind, from_kind, l.field) {
+            if handled(kind, from_kind, l.field) || shown.contains(&l.from) {
                 continue;
             }
             let key = (from_kind, l.field);
@@ -51,15 +92,18 @@ impl<'a> Cx<'a> {
         });
         let more = ixs.len().saturating_sub(LIST_LIMIT);
         ixs.truncate(LIST_LIMIT);
+        let items: Vec<Item<'a>> = ixs
+            .into_iter()
+            .map(|i| Item {
+                link: self.link(i),
+                state: state(self.catalog.record(i)),
+                note: note(i),
+            })
+            .collect();
         Section {
             title,
-            items: ixs
-                .into_iter()
-                .map(|i| Item {
-                    link: self.link(i),
-                    note: note(i),
-                })
-                .collect(),
+            notes: items.iter().any(|i| !i.note.is_empty()),
+            items,
             more,
             cut: false,
         }
@@ -73,12 +117,47 @@ impl<'a> Cx<'a> {
         note: impl Fn(Ix) -> String,
     ) -> Section<'a> {
         let mut s = self.section(title.into(), found.iter().map(|(i, _)| *i).collect(), note);
+        // The direct neighbours first.
+        let direct: FxHashSet<&str> = found
+            .iter()
+            .filter(|(_, via)| via.is_none())
+            .map(|(i, _)| &*self.link(*i).id)
+            .collect();
+        s.items.sort_by_key(|i| !direct.contains(&*i.link.id));
         if found.len() > LIST_LIMIT {
             s.cut = true;
             s.more = 0;
         }
         s
     }
+}
+
+/// Whether reference field `f` of a record of `kind` has a list of its own
+/// on the record's page: a top-level field of whole records, not the owner
+/// or the SLA (in the card), not one the kind's own lists show.
+fn listed(kind: Kind, f: &RefField) -> bool {
+    f.path.len() == 2
+        && !f.parts
+        && !matches!(f.field, Field::Owner | Field::Sla)
+        && !own_list(kind, f.field)
+}
+
+/// Reference fields that the kind's own lists show (with what they reach).
+fn own_list(kind: Kind, field: Field) -> bool {
+    match kind {
+        Kind::Service => matches!(field, Field::DependsOn | Field::Cis | Field::Suppliers),
+        Kind::Ci => field == Field::DependsOn,
+        _ => false,
+    }
+}
+
+/// A record's `status`, else its `lifecycle`, as written.
+fn state(r: &Record) -> &str {
+    let spec = r.spec_fields();
+    ["status", "lifecycle"]
+        .iter()
+        .find_map(|key| spec.iter().find(|(k, _)| &**k == *key)?.1.as_str())
+        .unwrap_or("")
 }
 
 /// Incoming links a kind's own sections already show.

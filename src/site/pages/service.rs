@@ -5,7 +5,7 @@
 use super::context::Cx;
 use super::related::{dedup, reach, reach_from};
 use crate::link::Ix;
-use crate::model::{Field, Kind, Record, Spec};
+use crate::model::{Field, Kind, Record};
 use crate::site::view::{Availability, Panel, Section};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -31,7 +31,6 @@ impl<'a> Cx<'a> {
             .filter(|i| c.record(*i).id.kind == Kind::Incident)
             .collect();
         let problems = self.problems_of(&incidents);
-        let status = |i: Ix| status_of(&c.record(i).spec).unwrap_or("").to_string();
         let incident_note = |i: Ix| {
             let spec = c.record(i).spec.incident();
             format!(
@@ -53,9 +52,9 @@ impl<'a> Cx<'a> {
             ),
             self.reached("Configuration items", &under, self.via(&under)),
             self.section("Suppliers".into(), suppliers, |_| String::new()),
-            self.section("Changes".into(), changes, status),
+            self.section("Changes".into(), changes, |_| String::new()),
             self.section("Incidents".into(), incidents, incident_note),
-            self.section("Problems".into(), problems, status),
+            self.section("Problems".into(), problems, |_| String::new()),
             self.section("Releases".into(), releases, |r| release_note(c.record(r))),
         ];
         out.retain(|s| !s.items.is_empty() || s.title.starts_with("Depend"));
@@ -100,7 +99,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The note of a record reached by a walk: the record it was reached through.
-    fn via(&self, found: &[(Ix, Option<Ix>)]) -> impl Fn(Ix) -> String + 'a {
+    pub(super) fn via(&self, found: &[(Ix, Option<Ix>)]) -> impl Fn(Ix) -> String + 'a {
         let c = self.catalog;
         let map: FxHashMap<Ix, Option<Ix>> = found.iter().copied().collect();
         move |i: Ix| match map.get(&i).copied().flatten() {
@@ -166,32 +165,20 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// A Release's status and window (`deployed · 2026-11-05 21:00 UTC to 23:00 UTC`).
+/// A Release's window (`2026-11-05 21:00 UTC to 2026-11-05 23:00 UTC`); its
+/// status is the list's state column.
 fn release_note(r: &Record) -> String {
-    let Some(spec) = r.spec.release() else {
-        return String::new();
-    };
-    let status = spec.status.map_or("", |s| s.as_str());
-    let window = spec.window.as_ref().and_then(|w| {
-        let (a, b) = (w.start.as_ref()?, w.end.as_ref()?);
-        Some(format!("{} to {}", utc(a.at), utc(b.at)))
-    });
-    match window {
-        Some(w) => format!("{status} · {w}"),
-        None => status.to_string(),
-    }
+    r.spec
+        .release()
+        .and_then(|spec| {
+            let w = spec.window.as_ref()?;
+            let (a, b) = (w.start.as_ref()?, w.end.as_ref()?);
+            Some(format!("{} to {}", utc(a.at), utc(b.at)))
+        })
+        .unwrap_or_default()
 }
 
 /// An instant as `2026-11-05 21:00 UTC`.
 fn utc(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// The status of a Change or a Problem.
-fn status_of(spec: &Spec) -> Option<&'static str> {
-    match spec {
-        Spec::Change(s) => s.status.map(|st| st.as_str()),
-        Spec::Problem(s) => s.status.map(|st| st.as_str()),
-        _ => None,
-    }
 }

@@ -1,0 +1,235 @@
+//! A record page reads top-down (issue 17, item 4): the card about the record,
+//! its body with the page's only `<h1>` its title, the related records as
+//! tables (each relation once), the other fields, then the labels and the
+//! annotations. The HTML as built, and what headless Chromium lays out on a
+//! desktop and a phone.
+
+mod common;
+
+use common::site::{build, example, page, probe, probe_phone, section};
+
+use common::valid_repo;
+
+const TODAY: &str = "2026-11-21";
+
+/// The card under the title.
+fn about(html: &str) -> &str {
+    let start = html
+        .find("<section class=\"about\"")
+        .unwrap_or_else(|| panic!("no card:\n{html}"));
+    let end = html[start..].find("</section>").unwrap() + start;
+    &html[start..end]
+}
+
+/// `html` without its dependency graph (whose nodes link to records too).
+fn without_graph(html: &str) -> String {
+    match html.find("<section class=\"graph-box\"") {
+        Some(start) => {
+            let end = html[start..].find("</section>").unwrap() + start;
+            format!("{}{}", &html[..start], &html[end..])
+        }
+        None => html.to_string(),
+    }
+}
+
+/// Where `needle` first is in `html`, which must hold it.
+fn at(html: &str, needle: &str) -> usize {
+    html.find(needle)
+        .unwrap_or_else(|| panic!("no {needle} in:\n{html}"))
+}
+
+#[test]
+fn payments_reads_card_body_relations_details_then_annotations() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let html = page(&site, "service/payments.html");
+    let card = about(&html);
+    for pair in [
+        "<div><dt>Owner</dt><dd><a href=\"../team/payments.html\">Payments</a></dd></div>",
+        "<div><dt>Tier</dt><dd><span class=\"badge tier-1\">Tier 1</span></dd></div>",
+        "<div><dt>Lifecycle</dt><dd><span class=\"badge production\">production</span></dd></div>",
+        "<div><dt>SLA</dt><dd><a href=\"../sla/gold.html\">Gold — 99.95% monthly, 24x7</a></dd></div>",
+        "<div><dt>Support hours</dt><dd>24x7</dd></div>",
+        "<div><dt>Support channel</dt><dd>#team-payments</dd></div>",
+        "<div><dt>Escalation</dt><dd>PagerDuty &quot;Payments&quot;, then the Payments Engineering Manager</dd></div>",
+        "<li><a href=\"https://runbooks.northwind.example/payments/payments-api\" rel=\"noopener noreferrer\">Runbook</a></li>",
+        "<div><dt>Record</dt><dd><a href=\"https://github.com/northwind/itsm/blob/HEAD/services/payments.md\" rel=\"noopener noreferrer\">Edit on GitHub</a></dd></div>",
+    ] {
+        assert!(card.contains(pair), "{pair} not in {card}");
+    }
+    // The body's `# Payments` and `## Flows` one level down: one <h1>, the title.
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+    assert!(html.contains("<article class=\"body\"><h2>Payments</h2>"));
+    assert!(html.contains("<h3>Flows</h3>"));
+    // In this order down the page; the source path stays at the end.
+    let order = [
+        "<section class=\"about\"",
+        "<article class=\"body\">",
+        "<h2>SLA history</h2>",
+        "<h2>Depends on (transitively)</h2>",
+        "<h2>Configuration items</h2>",
+        "<h2>Details</h2>",
+        "<h2>Labels and annotations</h2>",
+        "<p class=\"source\">Source: <code>services/payments.md</code></p>",
+    ];
+    let places: Vec<usize> = order.iter().map(|n| at(&html, n)).collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // Each relation once: the CIs, dependencies and suppliers only as tables.
+    for label in ["CIs", "Depends on", "Suppliers", "Owner", "Tier", "SLA"] {
+        assert!(
+            !section(&html, "Details").contains(&format!("<dt>{label}</dt>")),
+            "{label} repeated as a fact"
+        );
+    }
+    let page = without_graph(&html);
+    for ci in [
+        "payments-api-prod",
+        "pgbouncer-payments",
+        "payments-db-prod",
+        "payments-db-dr",
+        "cobalt-gateway",
+        "cobalt-client-cert",
+        "payments-sandbox",
+    ] {
+        assert_eq!(
+            page.matches(&format!("href=\"../ci/{ci}.html\"")).count(),
+            1,
+            "{ci}"
+        );
+    }
+    let cis = section(&html, "Configuration items");
+    assert_eq!(cis.matches("<tr><td>").count(), 9, "{cis}");
+    // Direct first, then what is reached through them, said so.
+    assert!(at(cis, "<td>direct</td>") < at(cis, "<td>via "), "{cis}");
+    assert!(cis.contains("<tr><td><a href=\"../ci/vpc-eu-west.html\">Virtual private cloud eu-west</a></td><td>CI</td><td><span class=\"badge active\">active</span></td><td>via Kubernetes production cluster (eu-west)</td></tr>"), "{cis}");
+    let details = section(&html, "Details");
+    assert!(
+        details.contains("<div><dt>Type</dt><dd>technical</dd></div>"),
+        "{details}"
+    );
+    let quiet = section(&html, "Labels and annotations");
+    assert!(
+        quiet.contains("<span class=\"label\">pci-scope: true</span>"),
+        "{quiet}"
+    );
+    assert!(
+        quiet.contains("<div><dt>northwind.example/pagerduty-service</dt><dd>PAY0001</dd></div>"),
+        "{quiet}"
+    );
+    assert!(!details.contains("PAY0001"));
+}
+
+#[test]
+fn incident_and_problem_show_each_other_once() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let incident = page(
+        &site,
+        "incident/inc-2026-0917-checkout-payment-failures.html",
+    );
+    let card = about(&incident);
+    assert!(
+        card.contains(
+            "<div><dt>Status</dt><dd><span class=\"badge closed\">closed</span></dd></div>"
+        ),
+        "{card}"
+    );
+    assert!(
+        card.contains("<div><dt>Priority</dt><dd><span class=\"badge p1\">p1</span></dd></div>"),
+        "{card}"
+    );
+    assert!(section(&incident, "Problem").contains("<tr><td><a href=\"../problem/prb-payments-db-pool-exhaustion.html\">Payments database runs out of connections when payments-api scales out</a></td><td>Problem</td><td><span class=\"badge resolved\">resolved</span></td></tr>"), "{incident}");
+    assert!(
+        !incident.contains("<h2>Related problems</h2>"),
+        "{incident}"
+    );
+    assert!(!incident.contains("<dt>Problem</dt>"), "{incident}");
+    assert_eq!(
+        incident
+            .matches("href=\"../problem/prb-payments-db-pool-exhaustion.html\"")
+            .count(),
+        1
+    );
+    let problem = page(&site, "problem/prb-payments-db-pool-exhaustion.html");
+    assert!(
+        section(&problem, "Incidents")
+            .contains("../incident/inc-2026-0917-checkout-payment-failures.html"),
+        "{problem}"
+    );
+    assert!(!problem.contains("<h2>Related incidents</h2>"), "{problem}");
+    assert!(!problem.contains("<dt>Incidents</dt>"), "{problem}");
+}
+
+#[test]
+fn hostile_titles_annotations_and_support_are_escaped() {
+    let repo = valid_repo(&[(
+        "services/evil.md",
+        "---\napiVersion: itsm/v1\nkind: Service\nmetadata:\n  name: evil\n  title: \"Evil <script>alert('t')</script> \\\"q\\\" </svg>\"\n  annotations:\n    \"x</dt><script>alert('k')</script>\": \"v\\\"><script>alert('a')</script></svg>\"\n  labels:\n    \"l<b>\": \"'</svg>\"\nspec:\n  owner: ops\n  lifecycle: production\n  tier: 1\n  sla: gold\n  dependsOn: [shop]\n  support:\n    hours: \"<b>24x7</b>\"\n    escalation: \"</svg><script>alert('escalation')</script>\"\n---\n# Heading <script>alert('h')</script>\n\n<h1>raw</h1>\n",
+    )]);
+    let (_tmp, site) = build(repo.path(), TODAY);
+    let html = page(&site, "service/evil.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    // The only `</svg>` is the graph's own.
+    assert!(!without_graph(&html).contains("</svg>"), "{html}");
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+    assert!(html.contains("<h1>Evil &lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &quot;q&quot; &lt;/svg&gt; <span class=\"kind\">Service</span></h1>"), "{html}");
+    let card = about(&html);
+    assert!(
+        card.contains("<div><dt>Support hours</dt><dd>&lt;b&gt;24x7&lt;/b&gt;</dd></div>"),
+        "{card}"
+    );
+    assert!(card.contains("<div><dt>Escalation</dt><dd>&lt;/svg&gt;&lt;script&gt;alert(&#39;escalation&#39;)&lt;/script&gt;</dd></div>"), "{card}");
+    let quiet = section(&html, "Labels and annotations");
+    assert!(quiet.contains("<div><dt>x&lt;/dt&gt;&lt;script&gt;alert(&#39;k&#39;)&lt;/script&gt;</dt><dd>v&quot;&gt;&lt;script&gt;alert(&#39;a&#39;)&lt;/script&gt;&lt;/svg&gt;</dd></div>"), "{quiet}");
+    assert!(
+        quiet.contains("<span class=\"label\">l&lt;b&gt;: &#39;&lt;/svg&gt;</span>"),
+        "{quiet}"
+    );
+    // The hostile title, escaped, in the table of the record it depends on.
+    let shop = page(&site, "service/shop.html");
+    assert!(section(&shop, "Depended on by (transitively)").contains("<tr><td><a href=\"../service/evil.html\">Evil &lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &quot;q&quot; &lt;/svg&gt;</a></td><td>Service</td><td><span class=\"badge production\">production</span></td><td>direct</td></tr>"), "{shop}");
+}
+
+#[test]
+fn record_pages_fit_a_desktop_and_a_phone_and_print_pairs_whole() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let widths = "document.documentElement.scrollWidth + ' ' + window.innerWidth";
+    for rel in [
+        "service/payments.html",
+        "ci/payments-db-prod.html",
+        "incident/inc-2026-0917-checkout-payment-failures.html",
+        "team/payments.html",
+    ] {
+        for (size, got) in [
+            ("phone", probe_phone(&site, rel, widths)),
+            ("desktop", probe(&site, rel, "1280,900", widths)),
+        ] {
+            let (scroll, view) = got.split_once(' ').unwrap();
+            let (scroll, view): (u32, u32) = (scroll.parse().unwrap(), view.parse().unwrap());
+            assert!(
+                scroll <= view,
+                "{rel} on a {size}: {scroll} px wide in {view}"
+            );
+        }
+    }
+    // The tier 1 badge stands out (white on red) and the card is laid out in
+    // columns on a desktop, one pair beside the other.
+    let look = "(function () { var b = getComputedStyle(document.querySelector('.about .tier-1')); var d = document.querySelectorAll('.about dl > div'); return b.color + ' ' + b.backgroundColor + ' ' + (d[0].getBoundingClientRect().top === d[1].getBoundingClientRect().top); })()";
+    assert_eq!(
+        probe(&site, "service/payments.html", "1280,900", look),
+        "rgb(255, 255, 255) rgb(179, 38, 30) true"
+    );
+    // Printed, a pair of the card or the details and a row of a table stay whole.
+    let print = "[].concat.apply([], [].map.call(document.styleSheets, function (s) { return [].slice.call(s.cssRules); })).filter(function (r) { return r.media && r.media.mediaText === 'print'; }).map(function (r) { return [].map.call(r.cssRules, function (x) { return x.style && x.style.breakInside === 'avoid' ? x.selectorText : ''; }).join(','); }).join(',')";
+    // (The value comes out of the page's DOM: `>` as `&gt;`.)
+    let avoided = probe_phone(&site, "service/payments.html", print).replace("&gt;", ">");
+    for selector in [
+        ".about dl > div",
+        ".facts > div",
+        ".quiet > div",
+        "table.rel tr",
+    ] {
+        assert!(
+            avoided.contains(selector),
+            "{selector} may split: {avoided}"
+        );
+    }
+}
