@@ -1,5 +1,6 @@
 //! The "about" card under a record's title: who owns it, how critical it is,
-//! where it stands, its SLA and its support, as label/value pairs.
+//! where it stands, its SLA and its support, as label/value pairs (a Team's
+//! chat and email are in its members panel).
 
 use super::context::Cx;
 use super::record::{label, plain};

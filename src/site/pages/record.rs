@@ -203,7 +203,7 @@ impl<'a> Cx<'a> {
 }
 
 /// Spec fields that a panel of the kind's pages shows in full (not as facts).
-fn in_panels(kind: Kind, key: &str) -> bool {
+pub(super) fn in_panels(kind: Kind, key: &str) -> bool {
     match kind {
         Kind::Service => ["continuity", "capacity"].contains(&key),
         Kind::Ci => key == "capacity",

@@ -3,7 +3,7 @@
 //! dependencies that Services and CIs show.
 
 use super::context::{Cx, LIST_LIMIT, plural};
-use super::record::label;
+use super::record::{in_panels, label};
 use crate::link::Ix;
 use crate::model::{Field, Kind, Record, RefField};
 use crate::site::view::{Item, Section};
@@ -13,12 +13,12 @@ use rustc_hash::FxHashSet;
 impl<'a> Cx<'a> {
     /// The records that record `ix` names in its own top-level reference
     /// fields, one list per field: not its owner and SLA (the card shows them)
-    /// nor what the kind's own lists show.
+    /// nor what the kind's own lists or panels show.
     pub(super) fn outgoing_sections(&self, ix: Ix) -> Vec<Section<'a>> {
         let kind = self.catalog.record(ix).id.kind;
         kind.ref_fields()
             .iter()
-            .filter(|f| listed(kind, f))
+            .filter(|f| listed(kind, f) && !in_panels(kind, f.path[1]))
             .filter_map(|f| {
                 let ixs: Vec<Ix> = self.catalog.targets(ix, f.field).collect();
                 (!ixs.is_empty()).then(|| self.section(label(f.path[1]), ixs, |_| String::new()))
