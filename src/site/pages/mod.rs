@@ -3,6 +3,7 @@
 //! the templates as plain text (they escape it); only HTML built here (escaped)
 //! or by [`super::markdown`] is marked safe.
 
+mod approvals;
 mod attention;
 mod audit;
 mod calendar;
@@ -18,6 +19,7 @@ mod customer;
 mod graph;
 mod home;
 mod ics;
+mod impact;
 mod kinds;
 mod management;
 mod pager;
@@ -34,6 +36,7 @@ mod sla_targets;
 mod stamp;
 mod team;
 mod track;
+mod window;
 
 pub(in crate::site) use context::plural;
 pub(super) use context::{SlaRows, sla_rows};
