@@ -38,10 +38,14 @@ pub struct Node {
     /// The shortest chain from the changed record to this one, both included;
     /// past 64 records, the changed record, `...` and the last 64.
     pub path: Vec<String>,
-    /// Direct dependents, by identity (the tree in the terminal).
+    /// Direct dependents, by identity (the tree in the terminal); left
+    /// empty by [`compute_bounded`].
     pub dependents: Vec<String>,
     #[serde(skip)]
     pub ix: Ix,
+    /// Direct dependents, by index (those walked, when the walk was cut short).
+    #[serde(skip)]
+    pub children: Vec<Ix>,
 }
 
 /// A Team that must approve, and why.
@@ -162,11 +166,11 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
         p.extend(tail.iter().map(|ix| catalog.record(*ix).id.to_string()));
         p
     };
-    impact_of(catalog, &walk, path)
+    impact_of(catalog, &walk, Some(path))
 }
 
 /// What a change reaches when the walk stops after `limit` records: the
-/// [`Impact`] of those (paths left empty), and whether the walk reached
+/// [`Impact`] of those (paths and `dependents` left empty: see `children`), and whether the walk reached
 /// everything. `first`, when given, are the records the root reaches first
 /// instead of its dependents (a Change: the records it `impacts`). The walk
 /// keeps what it saw in hash maps, so its cost follows what it reaches,
@@ -179,17 +183,29 @@ pub fn compute_bounded(
 ) -> (Impact, bool) {
     let walk = walk(catalog, root, first, limit);
     let complete = walk.complete;
-    (impact_of(catalog, &walk, |_| Vec::new()), complete)
+    (
+        impact_of(catalog, &walk, None::<fn(Ix) -> Vec<String>>),
+        complete,
+    )
 }
 
-/// The [`Impact`] of a walk, each record's path from `path`.
-fn impact_of(catalog: &Catalog, walk: &Walk, path: impl Fn(Ix) -> Vec<String>) -> Impact {
+/// The [`Impact`] of a walk, each record's path from `path` (and its
+/// dependents named) when given.
+fn impact_of(catalog: &Catalog, walk: &Walk, path: Option<impl Fn(Ix) -> Vec<String>>) -> Impact {
     let mut nodes: Vec<Node> = walk
         .order
         .iter()
         .map(|&(ix, depth)| {
             let children = walk.children.get(&ix).map(Vec::as_slice).unwrap_or(&[]);
-            node(catalog, ix, depth, path(ix), children)
+            let mut n = node(catalog, ix, depth, children);
+            if let Some(path) = &path {
+                n.path = path(ix);
+                n.dependents = children
+                    .iter()
+                    .map(|c| catalog.record(*c).id.to_string())
+                    .collect();
+            }
+            n
         })
         .collect();
     let root_node = nodes.remove(0);
@@ -286,7 +302,7 @@ fn lifecycle(spec: &Spec) -> Option<&'static str> {
     }
 }
 
-fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[Ix]) -> Node {
+fn node(catalog: &Catalog, ix: Ix, depth: usize, children: &[Ix]) -> Node {
     let r = catalog.record(ix);
     let sla = catalog.targets(ix, Field::Sla).next();
     Node {
@@ -307,12 +323,10 @@ fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[
         sla: sla.map(|s| catalog.record(s).id.name.clone()),
         availability: sla.and_then(|s| catalog.record(s).spec.sla()?.availability),
         depth,
-        path,
-        dependents: children
-            .iter()
-            .map(|c| catalog.record(*c).id.to_string())
-            .collect(),
+        path: Vec::new(),
+        dependents: Vec::new(),
         ix,
+        children: children.to_vec(),
     }
 }
 

@@ -48,7 +48,7 @@ fn a_ci_page_shows_what_a_change_to_it_reaches_and_who_approves() {
     );
     assert_has(
         p,
-        "<p>And 1 technical or untyped Service(s), in the tree below.</p>",
+        "<p>And 1 technical or untyped Service(s) in the tree below.</p>",
     );
     // The Teams of `itsm impact ci:payments-db-prod`, with why.
     assert_has(
@@ -189,7 +189,7 @@ fn windows_that_touch_do_not_overlap_and_windows_that_overlap_are_flagged() {
 #[test]
 fn a_long_chain_stops_the_walk_and_says_at_least() {
     let mut files: Vec<(String, String)> = Vec::new();
-    for i in 0..600 {
+    for i in 0..150 {
         let deps = if i == 0 {
             String::new()
         } else {
@@ -210,19 +210,18 @@ fn a_long_chain_stops_the_walk_and_says_at_least() {
     let p = panel(&p, "impact");
     assert_has(
         p,
-        "A change to this CI reaches at least <strong>500 record(s)</strong>: 0 Service(s), 500 CI(s). No tier-1 Service is reached within the records walked.</p>",
+        "A change to this CI reaches at least <strong>100 record(s)</strong>: 0 Service(s), 100 CI(s). No tier-1 Service is reached within the records walked.</p>",
     );
     assert_has(
         p,
-        "<p class=\"note\">The page stops after 500 records; <code>itsm impact ci:c0</code> lists them all.</p>",
+        "<p class=\"note\">The page stops after 100 records; <code>itsm impact ci:c0</code> lists them all.</p>",
     );
     assert_eq!(p.matches("<li>").count(), 101, "the root and 100 records");
-    assert_has(p, "<p class=\"more\">And 400 more.</p>");
     // The command line walks everything.
     let cli = itsm(dir.path(), &["impact", "ci:c0"]);
     assert_has(
         &String::from_utf8(cli.stdout).unwrap(),
-        "\n599 record(s) impacted (0 Service(s), 599 CI(s))\n",
+        "\n149 record(s) impacted (0 Service(s), 149 CI(s))\n",
     );
 }
 

@@ -16,7 +16,7 @@ use crate::site::view::{Panel, RECORD_ROOT};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Records a page's walk reaches at most before it stops.
-pub(super) const WALK_LIMIT: usize = 5 * LIST_LIMIT;
+pub(super) const WALK_LIMIT: usize = LIST_LIMIT;
 
 /// Reasons shown for one Team before "and N more".
 const REASONS: usize = 8;
@@ -101,23 +101,27 @@ impl Cx<'_> {
             })
             .collect();
         html.push_str("<h3>Business services reached</h3>\n");
-        if business.is_empty() {
-            html.push_str("<p>None.</p>\n");
-        } else {
-            html.push_str("<ul class=\"impact-services\">");
-            for n in business.iter().take(LIST_LIMIT) {
-                html.push_str("<li>");
-                self.node_html(n, html);
-                html.push_str("</li>");
-            }
-            html.push_str("</ul>\n");
-            more(html, business.len().saturating_sub(LIST_LIMIT));
-        }
         let other = services.len() - business.len();
+        let others = format!("{other} technical or untyped Service(s) in the tree below");
+        if business.is_empty() {
+            let tail = if other > 0 {
+                format!("; {others}")
+            } else {
+                String::new()
+            };
+            html.push_str(&format!("<p>None{tail}.</p>\n"));
+            return;
+        }
+        html.push_str("<ul class=\"impact-services\">");
+        for n in business.iter().take(LIST_LIMIT) {
+            html.push_str("<li>");
+            self.node_html(n, html);
+            html.push_str("</li>");
+        }
+        html.push_str("</ul>\n");
+        more(html, business.len().saturating_sub(LIST_LIMIT));
         if other > 0 {
-            html.push_str(&format!(
-                "<p>And {other} technical or untyped Service(s), in the tree below.</p>\n"
-            ));
+            html.push_str(&format!("<p>And {others}.</p>\n"));
         }
     }
 
@@ -197,11 +201,11 @@ impl Cx<'_> {
             return;
         }
         html.push_str("<details class=\"impact-tree\" open><summary>What depends on it, transitively</summary>\n<ul>");
-        let by_id: FxHashMap<&str, &Node> = std::iter::once(&found.root)
+        let by_ix: FxHashMap<Ix, &Node> = std::iter::once(&found.root)
             .chain(&found.impacted)
-            .map(|n| (n.id.as_str(), n))
+            .map(|n| (n.ix, n))
             .collect();
-        let mut printed: FxHashSet<&str> = FxHashSet::from_iter([found.root.id.as_str()]);
+        let mut printed: FxHashSet<Ix> = FxHashSet::from_iter([found.root.ix]);
         html.push_str("<li>");
         self.node_html(&found.root, html);
         // Each frame: a node, the next of its dependents, whether its `<ul>` is open.
@@ -209,10 +213,10 @@ impl Cx<'_> {
         while let Some((node, next, open)) = stack.last_mut() {
             let child = (printed.len() <= LIST_LIMIT)
                 .then(|| {
-                    let rest = node.dependents.get(*next..).unwrap_or_default();
-                    let skip = rest.iter().position(|d| !printed.contains(d.as_str()));
+                    let rest = node.children.get(*next..).unwrap_or_default();
+                    let skip = rest.iter().position(|d| !printed.contains(d));
                     *next += skip.map_or(rest.len(), |s| s + 1);
-                    skip.and_then(|s| by_id.get(rest[s].as_str()).copied())
+                    skip.and_then(|s| by_ix.get(&rest[s]).copied())
                 })
                 .flatten();
             let Some(child) = child else {
@@ -223,7 +227,7 @@ impl Cx<'_> {
             if !std::mem::replace(open, true) {
                 html.push_str("<ul>");
             }
-            printed.insert(child.id.as_str());
+            printed.insert(child.ix);
             html.push_str("<li>");
             self.node_html(child, html);
             stack.push((child, 0, false));

@@ -107,6 +107,11 @@ impl<'a> Tracked<'a> {
         &self.catalog.repo.files.get(file).path
     }
 
+    /// Whether what the page reads is noted (for `itsm serve`).
+    pub fn is_tracked(self) -> bool {
+        self.noted.is_some()
+    }
+
     /// The catalogue, nothing noted: for a walk whose page notes itself
     /// the records it shows (the impact of a change), or for what every
     /// page shares.

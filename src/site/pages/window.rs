@@ -10,6 +10,7 @@ use super::schedule::{self, Slot};
 use super::track::Tracked;
 use crate::html::esc;
 use crate::link::Ix;
+use crate::model::Field;
 use crate::model::types::Instant;
 use crate::site::view::{Panel, RECORD_ROOT};
 use jiff::tz::{Offset, TimeZone};
@@ -70,8 +71,27 @@ impl Cx<'_> {
         Some(panel("window", "Window", html))
     }
 
+    /// When the page is tracked, notes the Changes and Releases that share a
+    /// Service or CI with Change `ix`: any of them may come to overlap it, and
+    /// the page must then be rendered again.
+    fn note_neighbours(&self, ix: Ix) {
+        let c = self.catalog;
+        if !c.is_tracked() {
+            return;
+        }
+        for t in c.targets(ix, Field::Impacts) {
+            for s in c
+                .sources(t, Field::Impacts)
+                .chain(c.sources(t, Field::Services))
+            {
+                c.record(s);
+            }
+        }
+    }
+
     /// The other windows that overlap Change `ix`'s on a shared Service or CI.
     fn overlaps_html(&self, ix: Ix, html: &mut String) {
+        self.note_neighbours(ix);
         let overlaps = self.overlaps();
         let found = overlaps
             .by_record
