@@ -458,3 +458,29 @@ fn a_rev_build_walks_history_from_that_revision() {
         "in pull request <a href=\"https://github.com/acme/itsm/pull/13\">#13</a>.</p>",
     );
 }
+
+#[test]
+fn a_browser_shows_the_window_the_overlap_and_the_tier_1_flag() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let url = |rel: &str| format!("file://{}/{rel}", site.display());
+    let dump = |rel: &str| {
+        let o = common::site::chromium(&["--virtual-time-budget=5000", "--dump-dom", &url(rel)]);
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let html = dump("change/chg-scanner-wifi-firmware.html");
+    assert_has(&html, "<h2>Window</h2>");
+    assert_has(&html, ">Sun 10 Jan 2027 22:00</time> – ");
+    assert_has(
+        &html,
+        "<strong class=\"bad overlap-flag\">Overlaps 1 other window(s)</strong>",
+    );
+    assert_has(
+        &html,
+        "<details class=\"impact-tree\" open=\"\"><summary>What depends on it, transitively</summary>",
+    );
+    let html = dump("ci/payments-db-prod.html");
+    assert_has(
+        &html,
+        "<strong class=\"bad tier1-flag\">Tier 1 reached</strong>",
+    );
+}
