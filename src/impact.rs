@@ -38,10 +38,14 @@ pub struct Node {
     /// The shortest chain from the changed record to this one, both included;
     /// past 64 records, the changed record, `...` and the last 64.
     pub path: Vec<String>,
-    /// Direct dependents, by identity (the tree in the terminal).
+    /// Direct dependents, by identity (the tree in the terminal); left
+    /// empty by [`compute_bounded`].
     pub dependents: Vec<String>,
     #[serde(skip)]
     pub ix: Ix,
+    /// Direct dependents, by index (those walked, when the walk was cut short).
+    #[serde(skip)]
+    pub children: Vec<Ix>,
 }
 
 /// A Team that must approve, and why.
@@ -150,7 +154,7 @@ const PATH_KEPT: usize = 64;
 
 /// Everything a change to `root` touches (breadth first, each record once).
 pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
-    let walk = walk(catalog, root);
+    let walk = walk(catalog, root, None, usize::MAX);
     let tails = tails(&walk);
     let path = |v: Ix| {
         let tail = tails.get(&v).map(Vec::as_slice).unwrap_or_default();
@@ -162,12 +166,46 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
         p.extend(tail.iter().map(|ix| catalog.record(*ix).id.to_string()));
         p
     };
+    impact_of(catalog, &walk, Some(path))
+}
+
+/// What a change reaches when the walk stops after `limit` records: the
+/// [`Impact`] of those (paths and `dependents` left empty: see `children`), and whether the walk reached
+/// everything. `first`, when given, are the records the root reaches first
+/// instead of its dependents (a Change: the records it `impacts`). The walk
+/// keeps what it saw in hash maps, so its cost follows what it reaches,
+/// never the size of the catalogue.
+pub fn compute_bounded(
+    catalog: &Catalog,
+    root: Ix,
+    first: Option<Vec<Ix>>,
+    limit: usize,
+) -> (Impact, bool) {
+    let walk = walk(catalog, root, first, limit);
+    let complete = walk.complete;
+    (
+        impact_of(catalog, &walk, None::<fn(Ix) -> Vec<String>>),
+        complete,
+    )
+}
+
+/// The [`Impact`] of a walk, each record's path from `path` (and its
+/// dependents named) when given.
+fn impact_of(catalog: &Catalog, walk: &Walk, path: Option<impl Fn(Ix) -> Vec<String>>) -> Impact {
     let mut nodes: Vec<Node> = walk
         .order
         .iter()
         .map(|&(ix, depth)| {
             let children = walk.children.get(&ix).map(Vec::as_slice).unwrap_or(&[]);
-            node(catalog, ix, depth, path(ix), children)
+            let mut n = node(catalog, ix, depth, children);
+            if let Some(path) = &path {
+                n.path = path(ix);
+                n.dependents = children
+                    .iter()
+                    .map(|c| catalog.record(*c).id.to_string())
+                    .collect();
+            }
+            n
         })
         .collect();
     let root_node = nodes.remove(0);
@@ -188,34 +226,52 @@ struct Walk {
     /// Each record once, with its depth; the root first.
     order: Vec<(Ix, usize)>,
     /// The record each was first reached from.
-    parent: Vec<Option<Ix>>,
-    /// The dependents of each record walked.
+    parent: FxHashMap<Ix, Ix>,
+    /// The dependents of each record walked (those reached, when cut short).
     children: FxHashMap<Ix, Vec<Ix>>,
+    /// Every record reached was walked (no limit met).
+    complete: bool,
 }
 
-fn walk(catalog: &Catalog, root: Ix) -> Walk {
-    let n = catalog.repo.records.len();
-    let mut parent: Vec<Option<Ix>> = vec![None; n];
-    let mut seen = vec![false; n];
-    seen[root as usize] = true;
+/// Breadth first from `root` (through `first` at the first step, when given),
+/// stopping once `limit` records besides the root are reached.
+fn walk(catalog: &Catalog, root: Ix, first: Option<Vec<Ix>>, limit: usize) -> Walk {
+    let mut parent: FxHashMap<Ix, Ix> = FxHashMap::default();
+    let mut seen = rustc_hash::FxHashSet::from_iter([root]);
     let mut order = vec![(root, 0usize)];
     let mut queue = VecDeque::from([(root, 0usize)]);
     let mut children: FxHashMap<Ix, Vec<Ix>> = FxHashMap::default();
+    let mut first = first;
+    let mut complete = true;
     while let Some((v, depth)) = queue.pop_front() {
-        let next = dependents(catalog, v);
-        for &w in &next {
-            if !std::mem::replace(&mut seen[w as usize], true) {
-                parent[w as usize] = Some(v);
-                order.push((w, depth + 1));
-                queue.push_back((w, depth + 1));
+        let mut next = match first.take() {
+            Some(f) if v == root => f,
+            _ => dependents(catalog, v),
+        };
+        for (i, &w) in next.iter().enumerate() {
+            if seen.contains(&w) {
+                continue;
             }
+            if order.len() > limit {
+                complete = false;
+                next.truncate(i);
+                break;
+            }
+            seen.insert(w);
+            parent.insert(w, v);
+            order.push((w, depth + 1));
+            queue.push_back((w, depth + 1));
         }
         children.insert(v, next);
+        if !complete {
+            break;
+        }
     }
     Walk {
         order,
         parent,
         children,
+        complete,
     }
 }
 
@@ -224,8 +280,8 @@ fn walk(catalog: &Catalog, root: Ix) -> Walk {
 fn tails(walk: &Walk) -> FxHashMap<Ix, Vec<Ix>> {
     let mut tails: FxHashMap<Ix, Vec<Ix>> = FxHashMap::default();
     for &(v, _) in &walk.order {
-        let mut tail = match walk.parent[v as usize] {
-            Some(up) => tails.get(&up).cloned().unwrap_or_default(),
+        let mut tail = match walk.parent.get(&v) {
+            Some(up) => tails.get(up).cloned().unwrap_or_default(),
             None => Vec::new(),
         };
         if tail.len() == PATH_KEPT {
@@ -246,7 +302,7 @@ fn lifecycle(spec: &Spec) -> Option<&'static str> {
     }
 }
 
-fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[Ix]) -> Node {
+fn node(catalog: &Catalog, ix: Ix, depth: usize, children: &[Ix]) -> Node {
     let r = catalog.record(ix);
     let sla = catalog.targets(ix, Field::Sla).next();
     Node {
@@ -267,12 +323,10 @@ fn node(catalog: &Catalog, ix: Ix, depth: usize, path: Vec<String>, children: &[
         sla: sla.map(|s| catalog.record(s).id.name.clone()),
         availability: sla.and_then(|s| catalog.record(s).spec.sla()?.availability),
         depth,
-        path,
-        dependents: children
-            .iter()
-            .map(|c| catalog.record(*c).id.to_string())
-            .collect(),
+        path: Vec::new(),
+        dependents: Vec::new(),
         ix,
+        children: children.to_vec(),
     }
 }
 

@@ -698,6 +698,7 @@ fn render_with_theme(theme: &Path) -> anyhow::Result<Vec<itsm::site::File>> {
         theme: Some(theme.to_path_buf()),
         live_reload: false,
         commit: None,
+        evidence: Default::default(),
     };
     Ok(itsm::site::render(
         &checked.catalog,
@@ -952,6 +953,7 @@ fn serve_renders_incrementally_what_a_full_render_gives() {
         theme: Some(root.join("theme")),
         live_reload: true,
         commit: None,
+        evidence: Default::default(),
     };
     let mut cache = load::Cache::open(&root).unwrap();
     let first = pipeline::check_cached(&mut cache, check_options);
@@ -1064,6 +1066,7 @@ fn default_record_pages_are_what_their_templates_give() {
                     theme,
                     live_reload,
                     commit: None,
+                    evidence: Default::default(),
                 };
                 itsm::site::render(&checked.catalog, &checked.diagnostics, &options).unwrap()
             };

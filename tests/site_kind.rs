@@ -161,6 +161,7 @@ fn pages_of(extra: &[(&str, &str)]) -> std::collections::HashMap<String, String>
         theme: None,
         live_reload: false,
         commit: None,
+        evidence: Default::default(),
     };
     itsm::site::render(&checked.catalog, &checked.diagnostics, &options)
         .unwrap()

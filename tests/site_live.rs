@@ -30,6 +30,7 @@ fn preview() -> (tempfile::TempDir, PathBuf, Live) {
         today: jiff::civil::date(2026, 11, 21),
         color: false,
         commit: None,
+        evidence: Default::default(),
     };
     (tmp, root, Live::new(settings, server))
 }

@@ -152,6 +152,7 @@ fn render(
         theme: theme.map(Path::to_path_buf),
         live_reload,
         commit: commit.map(str::to_string),
+        evidence: Default::default(),
     };
     itsm::site::render(&checked.catalog, &checked.diagnostics, &options).unwrap()
 }

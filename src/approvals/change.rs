@@ -3,7 +3,7 @@
 //! at base and at head, the tiers and links of the Services and CIs around it
 //! at base, at head and both together; its StandardChange as it is at base.
 
-use super::{Collector, NoTeam, Sides, owner_of};
+use super::{Collector, Graphs, NoTeam, owner_of};
 use crate::link::{Catalog, Ix};
 use crate::model::{Change, ChangeType, CiType, Field, Kind, Record, RecordId, Risk, Tier};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -67,7 +67,7 @@ impl Collector<'_> {
     /// standard one, the CAB for a normal one with high risk or a tier-1
     /// impact; a standard Change at head must stay within its StandardChange
     /// as it is at base.
-    pub(super) fn change(&mut self, sides: &Sides<'_>, id: &RecordId) -> Result<(), NoTeam> {
+    pub(super) fn change(&mut self, sides: &Graphs<'_>, id: &RecordId) -> Result<(), NoTeam> {
         let versions: Vec<Version<'_>> = [(sides.head, false), (sides.base, true)]
             .into_iter()
             .filter_map(|(catalog, at_base)| {
@@ -127,7 +127,7 @@ impl Collector<'_> {
     }
 
     /// The owner Team of an impacted record, at head and at base.
-    fn impact_owners(&mut self, sides: &Sides<'_>, change: &RecordId, impact: &Impact<'_>) {
+    fn impact_owners(&mut self, sides: &Graphs<'_>, change: &RecordId, impact: &Impact<'_>) {
         let owner = |c: &Catalog| {
             c.find(impact.id.kind, &impact.id.name)
                 .map(|ix| owner_of(c.record(ix)))
@@ -150,7 +150,7 @@ impl Collector<'_> {
     /// Why normal versions of a Change need the CAB: high risk, or a tier-1
     /// Service impacted directly or through a CI it reaches (`cis`, then CI
     /// `dependsOn`), on either side.
-    fn cab_reasons(&mut self, sides: &Sides<'_>, normal: &[&Version<'_>]) -> Vec<String> {
+    fn cab_reasons(&mut self, sides: &Graphs<'_>, normal: &[&Version<'_>]) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(v) = normal
             .iter()
@@ -184,7 +184,7 @@ impl Collector<'_> {
 
     /// The tier-1 Services that make a change to `target` need the CAB,
     /// worked out once per record.
-    fn tier1(&mut self, sides: &Sides<'_>, target: &RecordId) -> &Tier1 {
+    fn tier1(&mut self, sides: &Graphs<'_>, target: &RecordId) -> &Tier1 {
         if !self.memo.tier1.contains_key(target) {
             let found = tier1_around(sides, target, self.same_graph);
             self.memo.tier1.insert(target.clone(), found);
@@ -197,7 +197,7 @@ impl Collector<'_> {
     /// `maxRisk`, and its impacts (as they are at head and at base) must fall
     /// within that version's `appliesTo`. A StandardChange added or changed
     /// in the pull request authorises nothing.
-    fn standard_scope(&mut self, sides: &Sides<'_>, head: &Version<'_>) {
+    fn standard_scope(&mut self, sides: &Graphs<'_>, head: &Version<'_>) {
         let change = &head.record().id;
         let Some(sc) = head.catalog.targets(head.ix, Field::StandardChange).next() else {
             self.push_problem(format!(
@@ -265,7 +265,7 @@ fn union_of_impacts<'a>(versions: &[&Version<'a>]) -> Vec<Impact<'a>> {
 /// Whether an impacted record falls outside `applies` (a CI by its type, a
 /// Service by its name): `Some("")` at head, `Some(" at base, ...")` when
 /// only its base version does, `None` when inside on both sides.
-fn outside(sides: &Sides<'_>, target: &RecordId, applies: &[&str]) -> Option<String> {
+fn outside(sides: &Graphs<'_>, target: &RecordId, applies: &[&str]) -> Option<String> {
     let inside = |c: &Catalog| {
         let Some(ix) = c.find(target.kind, &target.name) else {
             return Ok(());
@@ -295,7 +295,7 @@ fn outside(sides: &Sides<'_>, target: &RecordId, applies: &[&str]) -> Option<Str
 /// The tier-1 Services around `target` (itself, for a Service; those that
 /// reach it through `cis` and CI `dependsOn`, for a CI), sorted: at head, at
 /// base, and through the links of both sides together (tier 1 on either).
-fn tier1_around(sides: &Sides<'_>, target: &RecordId, same_graph: bool) -> Tier1 {
+fn tier1_around(sides: &Graphs<'_>, target: &RecordId, same_graph: bool) -> Tier1 {
     let tier1 = |c: &Catalog, s: &RecordId| {
         c.find(s.kind, &s.name).is_some_and(|ix| {
             let service = c.record(ix).spec.service();

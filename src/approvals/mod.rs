@@ -61,6 +61,34 @@ pub struct Sides<'a> {
     pub head: &'a Arc<Catalog>,
 }
 
+/// The catalogues on both sides of a pull request, as the rules of a Change
+/// read them (both the same for a catalogue on its own).
+struct Graphs<'a> {
+    base: &'a Catalog,
+    head: &'a Catalog,
+}
+
+/// Who must approve a Change to `catalog`'s Change `ix` by the approval
+/// gate's rules for its type, risk and impacts (as [`requirements`] works
+/// them out for a pull request that touches it, without the owner of the
+/// record itself or Policy rules): ECAB for an emergency Change, the owners
+/// of its impacts, the CAB for a normal one with high risk or a tier-1 impact.
+pub fn change_requirements(catalog: &Catalog, ix: Ix) -> Result<Requirements, NoTeam> {
+    let mut c = Collector {
+        config: &catalog.repo.config,
+        teams: BTreeMap::new(),
+        problems: Vec::new(),
+        memo: change::Memo::default(),
+        same_graph: true,
+    };
+    let graphs = Graphs {
+        base: catalog,
+        head: catalog,
+    };
+    c.change(&graphs, &catalog.record(ix).id)?;
+    c.finish(catalog)
+}
+
 /// Works out who must approve what a pull request changes: the records
 /// `diff` touches and the protected files among `paths`. `Err` means the gate
 /// cannot be decided (say, `itsm.yaml` names no `cab` but a Change needs one).
@@ -105,7 +133,11 @@ pub fn requirements(
             _ => {}
         }
         if entry.record.kind == Kind::Change {
-            c.change(sides, &entry.record)?;
+            let graphs = Graphs {
+                base: sides.base,
+                head: sides.head,
+            };
+            c.change(&graphs, &entry.record)?;
         }
     }
     c.protected_files(sides, paths)?;

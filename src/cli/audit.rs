@@ -3,7 +3,7 @@
 use super::{Global, Status, print};
 use anyhow::{Result, bail};
 use itsm::approvals::review;
-use itsm::audit::{self, Options};
+use itsm::audit::{self, Options, Register};
 use itsm::github::{Access, Client};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -76,13 +76,7 @@ pub fn run(global: &Global, args: AuditArgs) -> Result<Status> {
                 "GITHUB_TOKEN is set but no GitHub repository is known: pass --github owner/repo, set `github:` in itsm.yaml, or pass --offline"
             );
         };
-        let client = Client::new(&access, &repo)?;
-        let mut approvers = HashMap::default();
-        for n in audit::pull_requests(&register) {
-            let reviews = review::from_github(client.reviews(n)?);
-            approvers.insert(n, audit::approvers(&reviews));
-        }
-        audit::set_approvers(&mut register, &approvers);
+        read_approvers(&mut register, &access, &repo)?;
         global.note(started, "approvers read");
     }
     let text = match args.format {
@@ -92,6 +86,19 @@ pub fn run(global: &Global, args: AuditArgs) -> Result<Status> {
     };
     print(&text);
     Ok(Status::Clean)
+}
+
+/// Sets the approvers of every event of `register` from the reviews of its
+/// pull request on GitHub (`repo`: owner/repo).
+pub(super) fn read_approvers(register: &mut Register, access: &Access, repo: &str) -> Result<()> {
+    let client = Client::new(access, repo)?;
+    let mut approvers = HashMap::default();
+    for n in audit::pull_requests(register) {
+        let reviews = review::from_github(client.reviews(n)?);
+        approvers.insert(n, audit::approvers(&reviews));
+    }
+    audit::set_approvers(register, &approvers);
+    Ok(())
 }
 
 /// `github:` of the itsm.yaml on disk.

@@ -17,11 +17,16 @@ Examples:
   itsm build --out public             write it to public/ instead
   itsm -C example-repo build          build another repository's site
   itsm build --rev main               the site of the records as they are on main
+  GITHUB_TOKEN=... itsm build --approvers   with who approved each Change's pull requests
 
 The site is plain HTML and CSS: open site/index.html from disk, or publish the folder.
 Templates and styles are overridden from the repository's theme/ folder (see the README).
+Change pages show approval evidence from git history, as `itsm audit` (walked from --rev,
+else HEAD); without history (not a git checkout, a shallow clone) they say why, and the
+build goes on. Approvers are read from GitHub only with --approvers.
 
-Exit codes: 0 built, 1 the repository has errors (nothing written), 2 could not run.")]
+Exit codes: 0 built, 1 the repository has errors (nothing written), 2 could not run
+(with --approvers: no history, no GITHUB_TOKEN or GitHub unreachable; nothing written).")]
 pub struct BuildArgs {
     /// Output folder [default: `site.out` of itsm.yaml, relative to the repository root]
     #[arg(long, value_name = "DIR")]
@@ -29,6 +34,10 @@ pub struct BuildArgs {
     /// Read the records at this git revision, from the object database (no checkout)
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Read who approved each Change's pull requests from GitHub (needs GITHUB_TOKEN and
+    /// `github:` in itsm.yaml), for the approval evidence on Change pages
+    #[arg(long)]
+    pub approvers: bool,
 }
 
 pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
@@ -48,7 +57,10 @@ pub fn run(global: &Global, args: BuildArgs) -> Result<Status> {
         Source::WorkTree => None,
     };
     let commit = itsm::load::commit_short_id(&root, rev);
-    let files = build(global, &root, &out, &checked, commit)?;
+    let github = checked.catalog.repo.config.github.as_deref();
+    let evidence =
+        super::evidence::walk(global, &root, rev.unwrap_or("HEAD"), args.approvers, github)?;
+    let files = build(global, &root, &out, &checked, commit, evidence)?;
     global.note(started, "written");
     let warnings = Counts::of(&checked.diagnostics).warnings;
     super::free_at_exit(checked);
@@ -75,6 +87,7 @@ fn build(
     out: &Path,
     checked: &Checked,
     commit: Option<String>,
+    evidence: itsm::site::evidence::Evidence,
 ) -> Result<usize> {
     let started = std::time::Instant::now();
     write::check_out(root, out)?;
@@ -84,6 +97,7 @@ fn build(
         theme: Some(root.join("theme")),
         live_reload: false,
         commit,
+        evidence,
     };
     let files = itsm::site::render_into(&checked.catalog, &checked.diagnostics, &options, &|f| {
         staging.put(&f)

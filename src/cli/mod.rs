@@ -5,6 +5,7 @@ mod audit;
 mod build;
 mod check;
 mod diff;
+mod evidence;
 mod export;
 mod impact;
 mod import;

@@ -36,12 +36,15 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
     let (server, addr) = Server::start(args.port, Limits::default())?;
     print(&format!("serving http://{addr}/ (Ctrl-C to stop)\n"));
     let commit = itsm::load::commit_short_id(&root, None);
+    // Walked once: a save does not change the history of the Changes.
+    let evidence = super::evidence::walk(global, &root, "HEAD", false, None)?;
     let settings = Settings {
         root,
         out: args.out.map(|o| std::path::absolute(&o).unwrap_or(o)),
         today: global.today,
         color: global.color,
         commit,
+        evidence,
     };
     Live::new(settings, server).watch(&|event| match event {
         Event::Progress(started, what) => global.note(started, what),

@@ -37,6 +37,8 @@ pub struct Settings {
     /// The short id of the commit checked out when the preview started (the
     /// pages print it); `None` outside git.
     pub commit: Option<String>,
+    /// The history of the Changes, walked once when the preview started.
+    pub evidence: super::evidence::Evidence,
 }
 
 /// What a batch of file events asks for.
@@ -374,6 +376,7 @@ impl Live {
             theme: Some(self.settings.root.join("theme")),
             live_reload: true,
             commit: self.settings.commit.clone(),
+            evidence: self.settings.evidence.clone(),
         };
         let (catalog, diagnostics) = (checked.catalog, &checked.diagnostics);
         let rendered = match self.site.as_mut() {

@@ -11,6 +11,7 @@
 //! only the pages a change touches and [`serve`] serves them.
 
 mod chart;
+pub mod evidence;
 mod file;
 pub mod graph_svg;
 pub mod incremental;
@@ -54,6 +55,8 @@ pub struct Options {
     /// The short id of the commit the site is built from, printed on every
     /// page; `None` when it is not built from a git checkout.
     pub commit: Option<String>,
+    /// The history of the Changes (approval evidence on their pages).
+    pub evidence: evidence::Evidence,
 }
 
 /// Renders every file of the site in memory. `diagnostics` are the (warning)

@@ -2,8 +2,10 @@
 //! theme, what every page shows of the site, the link to each record.
 
 use super::track::{Noted, Tracked};
+use super::window::Overlaps;
 use crate::link::{Catalog, Ix};
 use crate::model::Kind;
+use crate::site::evidence::Evidence;
 use crate::site::file::{File, page_path};
 use crate::site::theme::Theme;
 use crate::site::theme::ThemeError;
@@ -97,13 +99,17 @@ pub(super) struct Shared<'a> {
     /// The link to each record, made the first time a page shows it: a record
     /// is linked from many pages.
     links: Vec<OnceLock<Link>>,
+    /// The history of the Changes.
+    evidence: &'a Evidence,
+    /// The overlapping windows, found the first time a page shows them.
+    overlaps: OnceLock<Overlaps>,
 }
 
 impl<'a> Shared<'a> {
     /// What the pages of a render of `catalog` share.
     pub fn new(
         catalog: &'a Catalog,
-        options: &Options,
+        options: &'a Options,
         sla: &'a SlaRows,
         theme: &'a Theme,
     ) -> Result<Shared<'a>, ThemeError> {
@@ -120,6 +126,8 @@ impl<'a> Shared<'a> {
             links: (0..catalog.repo.records.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            evidence: &options.evidence,
+            overlaps: OnceLock::new(),
         })
     }
 
@@ -143,6 +151,8 @@ impl<'a> Shared<'a> {
             site: &self.site,
             layout: self.layout.as_ref(),
             links: &self.links,
+            evidence: self.evidence,
+            overlaps: &self.overlaps,
         }
     }
 }
@@ -161,6 +171,9 @@ pub(super) struct Cx<'a> {
     /// The default layout around record pages, when the theme keeps it.
     pub layout: Option<&'a native::Layout>,
     links: &'a [OnceLock<Link>],
+    /// The history of the Changes (approval evidence on their pages).
+    pub evidence: &'a Evidence,
+    overlaps: &'a OnceLock<Overlaps>,
 }
 
 impl<'a> Cx<'a> {
@@ -180,6 +193,13 @@ impl<'a> Cx<'a> {
     /// [`Tracked::of_kind`](super::track::Tracked::of_kind)).
     pub fn kind_count(&self, kind: Kind) -> usize {
         self.counts[kind.index()]
+    }
+
+    /// The windows that overlap each scheduled Change, found once per render.
+    pub fn overlaps(&self) -> &'a Overlaps {
+        let catalog = self.catalog.unnoted();
+        self.overlaps
+            .get_or_init(|| Overlaps::of(Tracked::new(catalog, None)))
     }
 
     /// The page at `path` rendered with `template`, in the site's layout.

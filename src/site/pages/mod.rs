@@ -4,6 +4,7 @@
 //! or by [`super::markdown`] is marked safe.
 
 mod about;
+mod approvals;
 mod attention;
 mod audit;
 mod calendar;
@@ -19,6 +20,7 @@ mod customer;
 mod graph;
 mod home;
 mod ics;
+mod impact;
 mod kinds;
 mod management;
 mod pager;
@@ -35,6 +37,7 @@ mod sla_targets;
 mod stamp;
 mod team;
 mod track;
+mod window;
 
 pub(in crate::site) use context::plural;
 pub(super) use context::{SlaRows, sla_rows};

@@ -80,7 +80,19 @@ impl<'a> Cx<'a> {
     fn panels(&self, ix: Ix) -> Vec<Panel> {
         match self.catalog.record(ix).id.kind {
             Kind::Service => self.service_panels(ix),
-            Kind::Ci => self.capacity_panel(ix).into_iter().collect(),
+            Kind::Ci => self
+                .capacity_panel(ix)
+                .into_iter()
+                .chain([self.ci_impact_panel(ix)])
+                .collect(),
+            Kind::Change => [
+                self.window_panel(ix),
+                Some(self.change_impact_panel(ix)),
+                self.evidence_panel(ix),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             Kind::Customer => self.customer_panels(ix),
             Kind::Team => self.team_panels(ix),
             Kind::Sla => self.sla_panels(ix),
@@ -212,6 +224,7 @@ pub(super) fn in_panels(kind: Kind, key: &str) -> bool {
         Kind::Sla => super::sla_targets::SLA_FIELDS.contains(&key),
         Kind::Incident => super::resolution::INCIDENT_FIELDS.contains(&key),
         Kind::Problem => super::problem::PROBLEM_FIELDS.contains(&key),
+        Kind::Change => key == "window",
         _ => false,
     }
 }

@@ -107,6 +107,18 @@ impl<'a> Tracked<'a> {
         &self.catalog.repo.files.get(file).path
     }
 
+    /// Whether what the page reads is noted (for `itsm serve`).
+    pub fn is_tracked(self) -> bool {
+        self.noted.is_some()
+    }
+
+    /// The catalogue, nothing noted: for a walk whose page notes itself
+    /// the records it shows (the impact of a change), or for what every
+    /// page shares.
+    pub fn unnoted(self) -> &'a Catalog {
+        self.catalog
+    }
+
     /// The whole catalogue, for what reads all of it (the search index, the
     /// coverage): every record is noted.
     pub fn all(self) -> &'a Catalog {

@@ -1,0 +1,71 @@
+//! The history of the Changes for the site's approval evidence: `itsm audit`'s
+//! register, walked once per `itsm build` (and per `itsm serve`).
+
+use super::Global;
+use anyhow::{Context, Result, bail};
+use itsm::audit::{self, Options};
+use itsm::github::Access;
+use itsm::site::evidence::Evidence;
+use std::path::Path;
+
+/// The register walked from `rev` in the repository at `root`. Without
+/// history (not a git checkout, a shallow clone, an unreadable object) the
+/// site is built without evidence, saying why on its Change pages and in one
+/// line on stderr. With `approvers`, the approvers of each pull request are
+/// read from GitHub (GITHUB_TOKEN, the repository of `github`): any failure
+/// is an error, so that nothing is written without what was asked for.
+pub(super) fn walk(
+    global: &Global,
+    root: &Path,
+    rev: &str,
+    approvers: bool,
+    github: Option<&str>,
+) -> Result<Evidence> {
+    let started = std::time::Instant::now();
+    let options = Options {
+        rev: rev.to_string(),
+        since: None,
+        until: None,
+    };
+    let mut register = match audit::register(root, &options) {
+        Ok(r) => r,
+        Err(e) if approvers => {
+            return Err(e).context("--approvers needs the history of the Changes");
+        }
+        Err(e) => {
+            let why = chain(&e);
+            // Said where a redirect of the output does not hide it.
+            #[allow(clippy::print_stderr)]
+            if !global.quiet {
+                eprintln!(
+                    "note: no approval evidence on Change pages: {}",
+                    itsm::output::escape::log(&why)
+                );
+            }
+            return Ok(Evidence::Unavailable(why));
+        }
+    };
+    global.note(started, "history walked");
+    if approvers {
+        let Some(access) = Access::from_env() else {
+            bail!("--approvers reads the approvers from GitHub and needs GITHUB_TOKEN");
+        };
+        let Some(repo) = github else {
+            bail!("--approvers needs the GitHub repository: set `github: owner/repo` in itsm.yaml");
+        };
+        super::audit::read_approvers(&mut register, &access, repo)?;
+        global.note(started, "approvers read");
+    }
+    Ok(Evidence::of(register, approvers))
+}
+
+/// An error and its causes on one line, `: ` between them.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text.replace(['\n', '\r'], " ")
+}

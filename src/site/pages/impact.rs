@@ -1,0 +1,293 @@
+//! The impact of a change on CI and Change pages, as `itsm impact` computes it
+//! ([`crate::impact`]): the business Services reached, whether a tier-1
+//! Service is, the Teams that must approve and why, and the tree of what
+//! depends on the record, transitively. The walk stops after
+//! [`WALK_LIMIT`] records (counts then read "at least"), so a page costs what
+//! it shows, never the size of the catalogue.
+
+use super::context::{Cx, LIST_LIMIT};
+use super::panel::{a, end_table, panel, row, table};
+use crate::html::{esc, esc_to};
+use crate::impact::{self, Impact, Node};
+use crate::link::Ix;
+use crate::model::spec::service::ServiceType;
+use crate::model::{Field, Kind};
+use crate::site::view::{Panel, RECORD_ROOT};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Records a page's walk reaches at most before it stops.
+pub(super) const WALK_LIMIT: usize = LIST_LIMIT;
+
+/// Reasons shown for one Team before "and N more".
+const REASONS: usize = 8;
+
+impl Cx<'_> {
+    /// The impact of a change to CI `ix`, as `itsm impact ci:NAME`.
+    pub(super) fn ci_impact_panel(&self, ix: Ix) -> Panel {
+        let (found, complete) =
+            impact::compute_bounded(self.catalog.unnoted(), ix, None, WALK_LIMIT);
+        let mut html = self.summary_html(&found, complete, "A change to this CI");
+        self.impact_approvals_html(&found, &mut html);
+        self.tree_html(&found, &mut html);
+        panel("impact", "Impact of a change", html)
+    }
+
+    /// The impact of Change `ix`: what its `impacts` reach (each as `itsm
+    /// impact` walks it), and who must approve it by the approval gate's rules.
+    pub(super) fn change_impact_panel(&self, ix: Ix) -> Panel {
+        let mut first: Vec<Ix> = self.catalog.targets(ix, Field::Impacts).collect();
+        first.sort_by(|a, b| self.catalog.record(*a).id.cmp(&self.catalog.record(*b).id));
+        first.dedup();
+        let (found, complete) =
+            impact::compute_bounded(self.catalog.unnoted(), ix, Some(first), WALK_LIMIT);
+        let mut html = self.summary_html(&found, complete, "This Change");
+        self.gate_html(ix, &mut html);
+        self.tree_html(&found, &mut html);
+        panel("impact", "Impact and approval", html)
+    }
+
+    /// How much is reached, tier 1 flagged, the business Services listed.
+    fn summary_html(&self, found: &Impact, complete: bool, what: &str) -> String {
+        for n in &found.impacted {
+            self.catalog.record(n.ix);
+        }
+        let at_least = if complete { "" } else { "at least " };
+        let services: Vec<&Node> = found
+            .impacted
+            .iter()
+            .filter(|n| n.kind == Kind::Service.name())
+            .collect();
+        let cis = found.impacted.iter().filter(|n| n.kind == Kind::Ci.name());
+        let mut html = format!(
+            "<p class=\"impact-summary\">{what} reaches {at_least}<strong>{} record(s)</strong>: {} Service(s), {} CI(s).",
+            found.impacted.len(),
+            services.len(),
+            cis.count()
+        );
+        let tier1: Vec<&Node> = std::iter::once(&found.root)
+            .chain(services.iter().copied())
+            .filter(|n| n.kind == Kind::Service.name() && n.tier == Some(1))
+            .collect();
+        if tier1.is_empty() {
+            html.push_str(" No tier-1 Service is reached");
+            html.push_str(if complete {
+                ".</p>\n"
+            } else {
+                " within the records walked.</p>\n"
+            });
+        } else {
+            html.push_str(" <strong class=\"bad tier1-flag\">Tier 1 reached</strong>: ");
+            self.node_links(&tier1, &mut html);
+            html.push_str(".</p>\n");
+        }
+        if !complete {
+            html.push_str(&format!(
+                "<p class=\"note\">The page stops after {WALK_LIMIT} records; <code>itsm impact {}</code> lists them all.</p>\n",
+                esc(&found.root.id)
+            ));
+        }
+        self.business_html(&services, &mut html);
+        html
+    }
+
+    /// The business Services reached, by name (the others counted).
+    fn business_html(&self, services: &[&Node], html: &mut String) {
+        let business: Vec<&Node> = services
+            .iter()
+            .copied()
+            .filter(|n| {
+                let spec = self.catalog.record(n.ix).spec.service();
+                spec.and_then(|s| s.service_type) == Some(ServiceType::Business)
+            })
+            .collect();
+        html.push_str("<h3>Business services reached</h3>\n");
+        let other = services.len() - business.len();
+        let others = format!("{other} technical or untyped Service(s) in the tree below");
+        if business.is_empty() {
+            let tail = if other > 0 {
+                format!("; {others}")
+            } else {
+                String::new()
+            };
+            html.push_str(&format!("<p>None{tail}.</p>\n"));
+            return;
+        }
+        html.push_str("<ul class=\"impact-services\">");
+        for n in business.iter().take(LIST_LIMIT) {
+            html.push_str("<li>");
+            self.node_html(n, html);
+            html.push_str("</li>");
+        }
+        html.push_str("</ul>\n");
+        more(html, business.len().saturating_sub(LIST_LIMIT));
+        if other > 0 {
+            html.push_str(&format!("<p>And {others}.</p>\n"));
+        }
+    }
+
+    /// The Teams a normal Change to the record needs, as `itsm impact` lists them.
+    fn impact_approvals_html(&self, found: &Impact, html: &mut String) {
+        html.push_str("<h3>Teams that must approve a normal Change to it</h3>\n");
+        if found.approvals.is_empty() {
+            html.push_str("<p>None named (no owner and no <code>admins</code>).</p>\n");
+            return;
+        }
+        table(html, "impact-teams", &["Team", "Why"]);
+        for t in found.approvals.iter().take(LIST_LIMIT) {
+            row(
+                html,
+                None,
+                &[self.team_html(&t.team), reasons_html(&t.reasons)],
+            );
+        }
+        end_table(html);
+        more(html, found.approvals.len().saturating_sub(LIST_LIMIT));
+        html.push_str(
+            "<p class=\"note\">And the CAB when the Change is high risk; the ECAB instead for an emergency Change.</p>\n",
+        );
+    }
+
+    /// Who must approve Change `ix` by the approval gate's rules.
+    fn gate_html(&self, ix: Ix, html: &mut String) {
+        html.push_str("<h3>Teams that must approve it</h3>\n");
+        let required = match crate::approvals::change_requirements(self.catalog.unnoted(), ix) {
+            Ok(r) => r,
+            Err(e) => {
+                html.push_str(&format!(
+                    "<p><strong class=\"bad\">{}</strong></p>\n",
+                    esc(&e.to_string())
+                ));
+                return;
+            }
+        };
+        if required.list.is_empty() {
+            html.push_str("<p>None by its type and impacts (the owner of the record approves a pull request that touches it).</p>\n");
+        } else {
+            table(html, "impact-teams", &["Team", "Approvals", "Why"]);
+            for r in required.list.iter().take(LIST_LIMIT) {
+                let why: Vec<String> = r.reasons.iter().map(|x| x.why.clone()).collect();
+                let cells = [
+                    self.team_html(&r.team),
+                    r.count.to_string(),
+                    reasons_html(&why),
+                ];
+                row(html, None, &cells);
+            }
+            end_table(html);
+            more(html, required.list.len().saturating_sub(LIST_LIMIT));
+        }
+        for p in required.problems.iter().take(LIST_LIMIT) {
+            html.push_str(&format!(
+                "<p><strong class=\"bad\">{}</strong></p>\n",
+                esc(p)
+            ));
+        }
+        html.push_str("<p class=\"note\">As the approval gate (<code>itsm approvals</code>) requires them for a pull request that touches this Change, besides the owner of the record and Policy rules.</p>\n");
+    }
+
+    /// A Team's name, linked to its page when it has one.
+    fn team_html(&self, team: &str) -> String {
+        let mut out = String::new();
+        match self.catalog.find(Kind::Team, team) {
+            Some(t) => a(&mut out, RECORD_ROOT, self.link(t)),
+            None => esc_to(&mut out, team),
+        }
+        out
+    }
+
+    /// The tree of what depends on the record, each record once, cut at [`LIST_LIMIT`].
+    fn tree_html(&self, found: &Impact, html: &mut String) {
+        if found.impacted.is_empty() {
+            return;
+        }
+        html.push_str("<details class=\"impact-tree\" open><summary>What depends on it, transitively</summary>\n<ul>");
+        let by_ix: FxHashMap<Ix, &Node> = std::iter::once(&found.root)
+            .chain(&found.impacted)
+            .map(|n| (n.ix, n))
+            .collect();
+        let mut printed: FxHashSet<Ix> = FxHashSet::from_iter([found.root.ix]);
+        html.push_str("<li>");
+        self.node_html(&found.root, html);
+        // Each frame: a node, the next of its dependents, whether its `<ul>` is open.
+        let mut stack: Vec<(&Node, usize, bool)> = vec![(&found.root, 0, false)];
+        while let Some((node, next, open)) = stack.last_mut() {
+            let child = (printed.len() <= LIST_LIMIT)
+                .then(|| {
+                    let rest = node.children.get(*next..).unwrap_or_default();
+                    let skip = rest.iter().position(|d| !printed.contains(d));
+                    *next += skip.map_or(rest.len(), |s| s + 1);
+                    skip.and_then(|s| by_ix.get(&rest[s]).copied())
+                })
+                .flatten();
+            let Some(child) = child else {
+                html.push_str(if *open { "</ul></li>" } else { "</li>" });
+                stack.pop();
+                continue;
+            };
+            if !std::mem::replace(open, true) {
+                html.push_str("<ul>");
+            }
+            printed.insert(child.ix);
+            html.push_str("<li>");
+            self.node_html(child, html);
+            stack.push((child, 0, false));
+        }
+        html.push_str("</ul>\n");
+        more(
+            html,
+            (found.impacted.len() + 1).saturating_sub(printed.len()),
+        );
+        html.push_str("</details>\n");
+    }
+
+    /// A record of the impact: its link, kind, tier and owner.
+    fn node_html(&self, n: &Node, html: &mut String) {
+        a(html, RECORD_ROOT, self.link(n.ix));
+        html.push_str(" <span class=\"badge\">");
+        esc_to(html, &n.kind);
+        html.push_str("</span>");
+        if let Some(t) = n.tier {
+            let class = if t == 1 { "badge tier1" } else { "badge" };
+            html.push_str(&format!(" <span class=\"{class}\">tier {t}</span>"));
+        }
+        if let Some(o) = &n.owner {
+            html.push_str(" <span class=\"owner\">owner ");
+            esc_to(html, o);
+            html.push_str("</span>");
+        }
+    }
+
+    /// Links to `nodes`, comma separated.
+    fn node_links(&self, nodes: &[&Node], html: &mut String) {
+        for (i, n) in nodes.iter().take(LIST_LIMIT).enumerate() {
+            if i > 0 {
+                html.push_str(", ");
+            }
+            a(html, RECORD_ROOT, self.link(n.ix));
+        }
+        if nodes.len() > LIST_LIMIT {
+            html.push_str(&format!(" and {} more", nodes.len() - LIST_LIMIT));
+        }
+    }
+}
+
+/// Reasons as escaped text, `; ` between them, cut at [`REASONS`].
+fn reasons_html(reasons: &[String]) -> String {
+    let mut out = reasons
+        .iter()
+        .take(REASONS)
+        .map(|r| esc(r))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if reasons.len() > REASONS {
+        out.push_str(&format!("; and {} more", reasons.len() - REASONS));
+    }
+    out
+}
+
+/// "And N more." when N > 0.
+fn more(html: &mut String, n: usize) {
+    if n > 0 {
+        html.push_str(&format!("<p class=\"more\">And {n} more.</p>\n"));
+    }
+}
