@@ -5,13 +5,14 @@ use super::Global;
 use anyhow::{Context, Result, bail};
 use itsm::audit::{self, Options};
 use itsm::github::Access;
+use itsm::load::GitError;
 use itsm::site::evidence::Evidence;
 use std::path::Path;
 
 /// The register walked from `rev` in the repository at `root`. Without
 /// history (not a git checkout, a shallow clone, an unreadable object) the
-/// site is built without evidence, saying why on its Change pages and in one
-/// line on stderr. With `approvers`, the approvers of each pull request are
+/// site is built without evidence, saying why on its Change pages and, but
+/// outside git, in one line on stderr. With `approvers`, the approvers of each pull request are
 /// read from GitHub (GITHUB_TOKEN, the repository of `github`): any failure
 /// is an error, so that nothing is written without what was asked for.
 pub(super) fn walk(
@@ -34,9 +35,12 @@ pub(super) fn walk(
         }
         Err(e) => {
             let why = chain(&e);
+            // Outside git there is no history to miss: the pages say so, the
+            // log does not. A shallow clone or a broken history is worth a line.
+            let outside_git = matches!(e, audit::AuditError::Git(GitError::NotInGit { .. }));
             // Said where a redirect of the output does not hide it.
             #[allow(clippy::print_stderr)]
-            if !global.quiet {
+            if !global.quiet && !outside_git {
                 eprintln!(
                     "note: no approval evidence on Change pages: {}",
                     itsm::output::escape::log(&why)
