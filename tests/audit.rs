@@ -20,13 +20,6 @@ fn commit(
     day: &str,
     extra: &[git2::Oid],
 ) -> git2::Oid {
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let secs = jiff::civil::Date::strptime("%Y-%m-%d", day)
         .unwrap()
         .at(12, 0, 0, 0)
@@ -40,16 +33,7 @@ fn commit(
         &git2::Time::new(secs, 0),
     )
     .unwrap();
-    let mut parents: Vec<git2::Commit<'_>> = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    parents.extend(extra.iter().map(|o| repo.find_commit(*o).unwrap()));
-    let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &refs)
-        .unwrap()
+    commit_as(repo, message, &sig, extra)
 }
 
 /// A history: setup, a squash merge adding chg-a, a merge commit adding chg-b

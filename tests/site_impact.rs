@@ -230,24 +230,9 @@ const AUTHOR: &str = "Zoë \"Q\" & O'Brien";
 
 /// Commits the work tree as `who` on 2026-03-02 at noon UTC, with extra parents.
 fn commit(repo: &git2::Repository, message: &str, who: &str, extra: &[git2::Oid]) -> git2::Oid {
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig =
         git2::Signature::new(who, "who@example.com", &git2::Time::new(1_772_452_800, 0)).unwrap();
-    let mut parents: Vec<git2::Commit<'_>> = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    parents.extend(extra.iter().map(|o| repo.find_commit(*o).unwrap()));
-    let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &refs)
-        .unwrap()
+    common::commit_as(repo, message, &sig, extra)
 }
 
 /// A git repository whose Change `chg-a` (a hostile title) came in pull

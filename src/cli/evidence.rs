@@ -34,7 +34,7 @@ pub(super) fn walk(
             return Err(e).context("--approvers needs the history of the Changes");
         }
         Err(e) => {
-            let why = chain(&e);
+            let why = itsm::diag::error_chain(&e).replace(['\n', '\r'], " ");
             // Outside git there is no history to miss: the pages say so, the
             // log does not. A shallow clone or a broken history is worth a line.
             let outside_git = matches!(e, audit::AuditError::Git(GitError::NotInGit { .. }));
@@ -61,15 +61,4 @@ pub(super) fn walk(
         global.note(started, "approvers read");
     }
     Ok(Evidence::of(register, approvers))
-}
-
-/// An error and its causes on one line, `: ` between them.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    text.replace(['\n', '\r'], " ")
 }

@@ -375,16 +375,7 @@ fn base_uri(api_url: &str) -> Result<Uri, Error> {
 }
 
 /// An error and its causes, `: `-separated.
-pub(crate) fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
-}
+pub(crate) use crate::diag::error_chain as chain;
 
 /// `text` with every occurrence of `secret` masked.
 pub fn scrub(text: &str, secret: &str) -> String {

@@ -83,12 +83,4 @@ pub fn render_into(
 }
 
 /// An error and its causes, `: ` between them (as the command line prints them).
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    text
-}
+use crate::diag::error_chain as chain;

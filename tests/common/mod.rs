@@ -214,6 +214,33 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Commits the work tree of `repo` (files added, changed and removed) on HEAD
+/// as `sig`, HEAD's commit and `extra` its parents (a merge when given).
+pub fn commit_as(
+    repo: &git2::Repository,
+    message: &str,
+    sig: &git2::Signature<'_>,
+    extra: &[git2::Oid],
+) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let mut parents: Vec<git2::Commit<'_>> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    parents.extend(extra.iter().map(|o| repo.find_commit(*o).unwrap()));
+    let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    repo.commit(Some("HEAD"), sig, sig, message, &tree, &refs)
+        .unwrap()
+}
+
 /// Commits every file of the work tree of `repo` on HEAD; a git repository in
 /// it becomes a submodule (a gitlink to its HEAD), as `git add` makes it.
 pub fn commit_all(repo: &git2::Repository, message: &str) -> git2::Oid {
