@@ -38,14 +38,8 @@ pub struct Node {
     /// The shortest chain from the changed record to this one, both included;
     /// past 64 records, the changed record, `...` and the last 64.
     pub path: Vec<String>,
-    /// Direct dependents, by identity (the tree in the terminal); left
-    /// empty by [`compute_bounded`].
+    /// Direct dependents, by identity (the tree in the terminal).
     pub dependents: Vec<String>,
-    #[serde(skip)]
-    pub ix: Ix,
-    /// Direct dependents, by index (those walked, when the walk was cut short).
-    #[serde(skip)]
-    pub children: Vec<Ix>,
 }
 
 /// A Team that must approve, and why.
@@ -166,64 +160,47 @@ pub fn compute(catalog: &Catalog, root: Ix) -> Impact {
         p.extend(tail.iter().map(|ix| catalog.record(*ix).id.to_string()));
         p
     };
-    impact_of(catalog, &walk, Some(path))
+    impact_of(catalog, &walk, path)
 }
 
-/// What a change reaches when the walk stops after `limit` records: the
-/// [`Impact`] of those (paths and `dependents` left empty: see `children`), and whether the walk reached
-/// everything. `first`, when given, are the records the root reaches first
-/// instead of its dependents (a Change: the records it `impacts`). The walk
-/// keeps what it saw in hash maps, so its cost follows what it reaches,
-/// never the size of the catalogue.
-pub fn compute_bounded(
-    catalog: &Catalog,
-    root: Ix,
-    first: Option<Vec<Ix>>,
-    limit: usize,
-) -> (Impact, bool) {
-    let walk = walk(catalog, root, first, limit);
-    let complete = walk.complete;
-    (
-        impact_of(catalog, &walk, None::<fn(Ix) -> Vec<String>>),
-        complete,
-    )
+/// The records a change to `root` reaches, breadth first, the walk stopping
+/// once `limit` records besides the root are reached. `first`, when given,
+/// are the records the root reaches first instead of its dependents (a
+/// Change: the records it `impacts`). Only indexes are kept, in hash maps, so
+/// the cost follows what is reached, never the size of the catalogue, and a
+/// page that shows a few of the records builds no strings for the others.
+pub fn reach(catalog: &Catalog, root: Ix, first: Option<Vec<Ix>>, limit: usize) -> Reach {
+    walk(catalog, root, first, limit)
 }
 
-/// The [`Impact`] of a walk, each record's path from `path` (and its
-/// dependents named) when given.
-fn impact_of(catalog: &Catalog, walk: &Walk, path: Option<impl Fn(Ix) -> Vec<String>>) -> Impact {
+/// The [`Impact`] of a walk, each record's path from `path`.
+fn impact_of(catalog: &Catalog, walk: &Reach, path: impl Fn(Ix) -> Vec<String>) -> Impact {
     let mut nodes: Vec<Node> = walk
         .order
         .iter()
         .map(|&(ix, depth)| {
-            let children = walk.children.get(&ix).map(Vec::as_slice).unwrap_or(&[]);
-            let mut n = node(catalog, ix, depth, children);
-            if let Some(path) = &path {
-                n.path = path(ix);
-                n.dependents = children
-                    .iter()
-                    .map(|c| catalog.record(*c).id.to_string())
-                    .collect();
-            }
+            let mut n = node(catalog, ix, depth);
+            n.path = path(ix);
+            n.dependents = walk
+                .children(ix)
+                .iter()
+                .map(|c| catalog.record(*c).id.to_string())
+                .collect();
             n
         })
         .collect();
     let root_node = nodes.remove(0);
-    let tier1_reached = std::iter::once(&root_node)
-        .chain(&nodes)
-        .any(|n| n.kind == Kind::Service.name() && n.tier == Some(1));
-    let approvals = approvals(catalog, &root_node, &nodes, tier1_reached);
     Impact {
         root: root_node,
         impacted: nodes,
-        approvals,
-        tier1_reached,
+        approvals: approvals(catalog, walk),
+        tier1_reached: walk.order.iter().any(|&(ix, _)| tier1(catalog, ix)),
     }
 }
 
-/// The records a change to the root reaches, breadth first.
-struct Walk {
-    /// Each record once, with its depth; the root first.
+/// The records a change to one reaches, breadth first, by index.
+pub struct Reach {
+    /// Each record once, with its steps from the root; the root first.
     order: Vec<(Ix, usize)>,
     /// The record each was first reached from.
     parent: FxHashMap<Ix, Ix>,
@@ -233,9 +210,35 @@ struct Walk {
     complete: bool,
 }
 
+impl Reach {
+    /// The record the walk started from.
+    pub fn root(&self) -> Ix {
+        self.order[0].0
+    }
+
+    /// Every record reached besides the root, with its steps from it, nearest first.
+    pub fn reached(&self) -> &[(Ix, usize)] {
+        &self.order[1..]
+    }
+
+    /// The direct dependents of `ix` that the walk reached through it or saw
+    /// again (empty for a record the walk did not expand).
+    pub fn children(&self, ix: Ix) -> &[Ix] {
+        self.children
+            .get(&ix)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Whether every record reached was walked (no limit met).
+    pub fn complete(&self) -> bool {
+        self.complete
+    }
+}
+
 /// Breadth first from `root` (through `first` at the first step, when given),
 /// stopping once `limit` records besides the root are reached.
-fn walk(catalog: &Catalog, root: Ix, first: Option<Vec<Ix>>, limit: usize) -> Walk {
+fn walk(catalog: &Catalog, root: Ix, first: Option<Vec<Ix>>, limit: usize) -> Reach {
     let mut parent: FxHashMap<Ix, Ix> = FxHashMap::default();
     let mut seen = rustc_hash::FxHashSet::from_iter([root]);
     let mut order = vec![(root, 0usize)];
@@ -267,7 +270,7 @@ fn walk(catalog: &Catalog, root: Ix, first: Option<Vec<Ix>>, limit: usize) -> Wa
             break;
         }
     }
-    Walk {
+    Reach {
         order,
         parent,
         children,
@@ -277,7 +280,7 @@ fn walk(catalog: &Catalog, root: Ix, first: Option<Vec<Ix>>, limit: usize) -> Wa
 
 /// The last [`PATH_KEPT`] records of each path, built from the parent's
 /// (linear in the records, however long the chains).
-fn tails(walk: &Walk) -> FxHashMap<Ix, Vec<Ix>> {
+fn tails(walk: &Reach) -> FxHashMap<Ix, Vec<Ix>> {
     let mut tails: FxHashMap<Ix, Vec<Ix>> = FxHashMap::default();
     for &(v, _) in &walk.order {
         let mut tail = match walk.parent.get(&v) {
@@ -302,7 +305,7 @@ fn lifecycle(spec: &Spec) -> Option<&'static str> {
     }
 }
 
-fn node(catalog: &Catalog, ix: Ix, depth: usize, children: &[Ix]) -> Node {
+fn node(catalog: &Catalog, ix: Ix, depth: usize) -> Node {
     let r = catalog.record(ix);
     let sla = catalog.targets(ix, Field::Sla).next();
     Node {
@@ -310,30 +313,39 @@ fn node(catalog: &Catalog, ix: Ix, depth: usize, children: &[Ix]) -> Node {
         kind: r.id.kind.name().to_string(),
         name: r.id.name.clone(),
         title: r.title().to_string(),
-        owner: catalog
-            .targets(ix, Field::Owner)
-            .next()
-            .map(|t| catalog.record(t).id.name.clone()),
-        tier: r
-            .spec
-            .service()
-            .and_then(|s| s.tier)
-            .map(|t| i64::from(t.get())),
+        owner: owner(catalog, ix).map(str::to_string),
+        tier: tier(catalog, ix),
         lifecycle: lifecycle(&r.spec).map(str::to_string),
         sla: sla.map(|s| catalog.record(s).id.name.clone()),
         availability: sla.and_then(|s| catalog.record(s).spec.sla()?.availability),
         depth,
         path: Vec::new(),
         dependents: Vec::new(),
-        ix,
-        children: children.to_vec(),
     }
 }
 
-/// The approval rules of the contract for a normal Change to the root: the owner
-/// of the root and of every impacted Service and CI, and the CAB when a tier-1
-/// Service is reached (a high-risk Change needs the CAB too, whatever it reaches).
-fn approvals(catalog: &Catalog, root: &Node, nodes: &[Node], tier1: bool) -> Vec<Approval> {
+/// The name of the Team that owns `ix`, as linked.
+pub fn owner(catalog: &Catalog, ix: Ix) -> Option<&str> {
+    let team = catalog.targets(ix, Field::Owner).next()?;
+    Some(&catalog.record(team).id.name)
+}
+
+/// The tier of a Service.
+pub fn tier(catalog: &Catalog, ix: Ix) -> Option<i64> {
+    let service = catalog.record(ix).spec.service()?;
+    service.tier.map(|t| i64::from(t.get()))
+}
+
+/// Whether `ix` is a tier-1 Service.
+pub fn tier1(catalog: &Catalog, ix: Ix) -> bool {
+    tier(catalog, ix) == Some(1)
+}
+
+/// The approval rules of the contract for a normal Change to the root of a
+/// walk: the owner of the root and of every impacted Service and CI, and the
+/// CAB when a tier-1 Service is reached (a high-risk Change needs the CAB too,
+/// whatever it reaches).
+pub fn approvals(catalog: &Catalog, walk: &Reach) -> Vec<Approval> {
     let mut teams: Vec<Approval> = Vec::new();
     let mut add = |team: &str, reason: String| match teams.iter_mut().find(|a| a.team == team) {
         Some(a) => a.reasons.push(reason),
@@ -342,29 +354,30 @@ fn approvals(catalog: &Catalog, root: &Node, nodes: &[Node], tier1: bool) -> Vec
             reasons: vec![reason],
         }),
     };
-    for n in std::iter::once(root).chain(nodes) {
-        if n.kind != Kind::Service.name() && n.kind != Kind::Ci.name() && n.depth > 0 {
+    for &(ix, depth) in &walk.order {
+        let id = &catalog.record(ix).id;
+        if !matches!(id.kind, Kind::Service | Kind::Ci) && depth > 0 {
             continue;
         }
-        match &n.owner {
-            Some(owner) => add(owner, format!("owns {}", n.id)),
+        match owner(catalog, ix) {
+            Some(owner) => add(owner, format!("owns {id}")),
             None => {
                 if let Some(admins) = &catalog.repo.config.admins {
-                    add(admins, format!("{} has no owner", n.id));
+                    add(admins, format!("{id} has no owner"));
                 }
             }
         }
     }
-    if tier1 && let Some(cab) = &catalog.repo.config.cab {
-        let services: Vec<&str> = std::iter::once(root)
-            .chain(nodes)
-            .filter(|n| n.kind == Kind::Service.name() && n.tier == Some(1))
-            .map(|n| n.id.as_str())
-            .collect();
-        add(
-            cab,
-            format!("tier 1 reached: {} (cab)", services.join(", ")),
-        );
+    let tier1: Vec<String> = walk
+        .order
+        .iter()
+        .filter(|&&(ix, _)| tier1(catalog, ix))
+        .map(|&(ix, _)| catalog.record(ix).id.to_string())
+        .collect();
+    if !tier1.is_empty()
+        && let Some(cab) = &catalog.repo.config.cab
+    {
+        add(cab, format!("tier 1 reached: {} (cab)", tier1.join(", ")));
     }
     teams
 }

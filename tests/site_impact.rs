@@ -38,7 +38,7 @@ fn a_ci_page_shows_what_a_change_to_it_reaches_and_who_approves() {
         .filter(|s| {
             !s.is_empty()
                 && !s.starts_with("Service")
-                && !s.starts_with("tier")
+                && !s.starts_with("Tier")
                 && !s.starts_with("owner")
         })
         .collect();

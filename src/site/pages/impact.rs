@@ -8,12 +8,12 @@
 use super::context::{Cx, LIST_LIMIT};
 use super::panel::{a, end_table, panel, row, table};
 use crate::html::{esc, esc_to};
-use crate::impact::{self, Impact, Node};
+use crate::impact::{self, Reach};
 use crate::link::Ix;
 use crate::model::spec::service::ServiceType;
 use crate::model::{Field, Kind};
 use crate::site::view::{Panel, RECORD_ROOT};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 /// Records a page's walk reaches at most before it stops.
 pub(super) const WALK_LIMIT: usize = LIST_LIMIT;
@@ -24,9 +24,8 @@ const REASONS: usize = 8;
 impl Cx<'_> {
     /// The impact of a change to CI `ix`, as `itsm impact ci:NAME`.
     pub(super) fn ci_impact_panel(&self, ix: Ix) -> Panel {
-        let (found, complete) =
-            impact::compute_bounded(self.catalog.unnoted(), ix, None, WALK_LIMIT);
-        let mut html = self.summary_html(&found, complete, "A change to this CI");
+        let found = impact::reach(self.catalog.unnoted(), ix, None, WALK_LIMIT);
+        let mut html = self.summary_html(&found, "A change to this CI");
         self.impact_approvals_html(&found, &mut html);
         self.tree_html(&found, &mut html);
         panel("impact", "Impact of a change", html)
@@ -38,35 +37,32 @@ impl Cx<'_> {
         let mut first: Vec<Ix> = self.catalog.targets(ix, Field::Impacts).collect();
         first.sort_by(|a, b| self.catalog.record(*a).id.cmp(&self.catalog.record(*b).id));
         first.dedup();
-        let (found, complete) =
-            impact::compute_bounded(self.catalog.unnoted(), ix, Some(first), WALK_LIMIT);
-        let mut html = self.summary_html(&found, complete, "This Change");
+        let found = impact::reach(self.catalog.unnoted(), ix, Some(first), WALK_LIMIT);
+        let mut html = self.summary_html(&found, "This Change");
         self.gate_html(ix, &mut html);
         self.tree_html(&found, &mut html);
         panel("impact", "Impact and approval", html)
     }
 
     /// How much is reached, tier 1 flagged, the business Services listed.
-    fn summary_html(&self, found: &Impact, complete: bool, what: &str) -> String {
-        for n in &found.impacted {
-            self.catalog.record(n.ix);
-        }
+    fn summary_html(&self, found: &Reach, what: &str) -> String {
+        let complete = found.complete();
         let at_least = if complete { "" } else { "at least " };
-        let services: Vec<&Node> = found
-            .impacted
-            .iter()
-            .filter(|n| n.kind == Kind::Service.name())
-            .collect();
-        let cis = found.impacted.iter().filter(|n| n.kind == Kind::Ci.name());
+        let of_kind = |kind: Kind| {
+            let reached = found.reached().iter().map(|&(ix, _)| ix);
+            reached.filter(move |&ix| self.catalog.record(ix).id.kind == kind)
+        };
+        let services: Vec<Ix> = of_kind(Kind::Service).collect();
         let mut html = format!(
             "<p class=\"impact-summary\">{what} reaches {at_least}<strong>{} record(s)</strong>: {} Service(s), {} CI(s).",
-            found.impacted.len(),
+            found.reached().len(),
             services.len(),
-            cis.count()
+            of_kind(Kind::Ci).count()
         );
-        let tier1: Vec<&Node> = std::iter::once(&found.root)
+        let catalog = self.catalog.unnoted();
+        let tier1: Vec<Ix> = std::iter::once(found.root())
             .chain(services.iter().copied())
-            .filter(|n| n.kind == Kind::Service.name() && n.tier == Some(1))
+            .filter(|&ix| impact::tier1(catalog, ix))
             .collect();
         if tier1.is_empty() {
             html.push_str(" No tier-1 Service is reached");
@@ -83,7 +79,7 @@ impl Cx<'_> {
         if !complete {
             html.push_str(&format!(
                 "<p class=\"note\">The page stops after {WALK_LIMIT} records; <code>itsm impact {}</code> lists them all.</p>\n",
-                esc(&found.root.id)
+                esc(&self.catalog.record(found.root()).id.to_string())
             ));
         }
         self.business_html(&services, &mut html);
@@ -91,12 +87,12 @@ impl Cx<'_> {
     }
 
     /// The business Services reached, by name (the others counted).
-    fn business_html(&self, services: &[&Node], html: &mut String) {
-        let business: Vec<&Node> = services
+    fn business_html(&self, services: &[Ix], html: &mut String) {
+        let business: Vec<Ix> = services
             .iter()
             .copied()
-            .filter(|n| {
-                let spec = self.catalog.record(n.ix).spec.service();
+            .filter(|&ix| {
+                let spec = self.catalog.record(ix).spec.service();
                 spec.and_then(|s| s.service_type) == Some(ServiceType::Business)
             })
             .collect();
@@ -113,9 +109,9 @@ impl Cx<'_> {
             return;
         }
         html.push_str("<ul class=\"impact-services\">");
-        for n in business.iter().take(LIST_LIMIT) {
+        for &ix in business.iter().take(LIST_LIMIT) {
             html.push_str("<li>");
-            self.node_html(n, html);
+            self.node_html(ix, html);
             html.push_str("</li>");
         }
         html.push_str("</ul>\n");
@@ -126,14 +122,15 @@ impl Cx<'_> {
     }
 
     /// The Teams a normal Change to the record needs, as `itsm impact` lists them.
-    fn impact_approvals_html(&self, found: &Impact, html: &mut String) {
+    fn impact_approvals_html(&self, found: &Reach, html: &mut String) {
         html.push_str("<h3>Teams that must approve a normal Change to it</h3>\n");
-        if found.approvals.is_empty() {
+        let approvals = impact::approvals(self.catalog.unnoted(), found);
+        if approvals.is_empty() {
             html.push_str("<p>None named (no owner and no <code>admins</code>).</p>\n");
             return;
         }
         table(html, "impact-teams", &["Team", "Why"]);
-        for t in found.approvals.iter().take(LIST_LIMIT) {
+        for t in approvals.iter().take(LIST_LIMIT) {
             row(
                 html,
                 None,
@@ -141,7 +138,7 @@ impl Cx<'_> {
             );
         }
         end_table(html);
-        more(html, found.approvals.len().saturating_sub(LIST_LIMIT));
+        more(html, approvals.len().saturating_sub(LIST_LIMIT));
         html.push_str(
             "<p class=\"note\">And the CAB when the Change is high risk; the ECAB instead for an emergency Change.</p>\n",
         );
@@ -196,27 +193,23 @@ impl Cx<'_> {
     }
 
     /// The tree of what depends on the record, each record once, cut at [`LIST_LIMIT`].
-    fn tree_html(&self, found: &Impact, html: &mut String) {
-        if found.impacted.is_empty() {
+    fn tree_html(&self, found: &Reach, html: &mut String) {
+        if found.reached().is_empty() {
             return;
         }
         html.push_str("<details class=\"impact-tree\" open><summary>What depends on it, transitively</summary>\n<ul>");
-        let by_ix: FxHashMap<Ix, &Node> = std::iter::once(&found.root)
-            .chain(&found.impacted)
-            .map(|n| (n.ix, n))
-            .collect();
-        let mut printed: FxHashSet<Ix> = FxHashSet::from_iter([found.root.ix]);
+        let mut printed: FxHashSet<Ix> = FxHashSet::from_iter([found.root()]);
         html.push_str("<li>");
-        self.node_html(&found.root, html);
-        // Each frame: a node, the next of its dependents, whether its `<ul>` is open.
-        let mut stack: Vec<(&Node, usize, bool)> = vec![(&found.root, 0, false)];
-        while let Some((node, next, open)) = stack.last_mut() {
+        self.node_html(found.root(), html);
+        // Each frame: a record, the next of its dependents, whether its `<ul>` is open.
+        let mut stack: Vec<(Ix, usize, bool)> = vec![(found.root(), 0, false)];
+        while let Some((ix, next, open)) = stack.last_mut() {
             let child = (printed.len() <= LIST_LIMIT)
                 .then(|| {
-                    let rest = node.children.get(*next..).unwrap_or_default();
+                    let rest = found.children(*ix).get(*next..).unwrap_or_default();
                     let skip = rest.iter().position(|d| !printed.contains(d));
                     *next += skip.map_or(rest.len(), |s| s + 1);
-                    skip.and_then(|s| by_ix.get(&rest[s]).copied())
+                    skip.map(|s| rest[s])
                 })
                 .flatten();
             let Some(child) = child else {
@@ -227,7 +220,7 @@ impl Cx<'_> {
             if !std::mem::replace(open, true) {
                 html.push_str("<ul>");
             }
-            printed.insert(child.ix);
+            printed.insert(child);
             html.push_str("<li>");
             self.node_html(child, html);
             stack.push((child, 0, false));
@@ -235,38 +228,44 @@ impl Cx<'_> {
         html.push_str("</ul>\n");
         more(
             html,
-            (found.impacted.len() + 1).saturating_sub(printed.len()),
+            (found.reached().len() + 1).saturating_sub(printed.len()),
         );
         html.push_str("</details>\n");
     }
 
     /// A record of the impact: its link, kind, tier and owner.
-    fn node_html(&self, n: &Node, html: &mut String) {
-        a(html, RECORD_ROOT, self.link(n.ix));
+    fn node_html(&self, ix: Ix, html: &mut String) {
+        let catalog = self.catalog.unnoted();
+        a(html, RECORD_ROOT, self.link(ix));
         html.push_str(" <span class=\"badge\">");
-        esc_to(html, &n.kind);
+        html.push_str(catalog.record(ix).id.kind.name());
         html.push_str("</span>");
-        if let Some(t) = n.tier {
-            let class = if t == 1 { "badge tier1" } else { "badge" };
-            html.push_str(&format!(" <span class=\"{class}\">tier {t}</span>"));
+        if let Some(t) = impact::tier(catalog, ix) {
+            // As the about card shows a tier.
+            let class = if (1..=4).contains(&t) {
+                format!(" tier-{t}")
+            } else {
+                String::new()
+            };
+            html.push_str(&format!(" <span class=\"badge{class}\">Tier {t}</span>"));
         }
-        if let Some(o) = &n.owner {
+        if let Some(o) = impact::owner(catalog, ix) {
             html.push_str(" <span class=\"owner\">owner ");
             esc_to(html, o);
             html.push_str("</span>");
         }
     }
 
-    /// Links to `nodes`, comma separated.
-    fn node_links(&self, nodes: &[&Node], html: &mut String) {
-        for (i, n) in nodes.iter().take(LIST_LIMIT).enumerate() {
+    /// Links to `records`, comma separated.
+    fn node_links(&self, records: &[Ix], html: &mut String) {
+        for (i, &ix) in records.iter().take(LIST_LIMIT).enumerate() {
             if i > 0 {
                 html.push_str(", ");
             }
-            a(html, RECORD_ROOT, self.link(n.ix));
+            a(html, RECORD_ROOT, self.link(ix));
         }
-        if nodes.len() > LIST_LIMIT {
-            html.push_str(&format!(" and {} more", nodes.len() - LIST_LIMIT));
+        if records.len() > LIST_LIMIT {
+            html.push_str(&format!(" and {} more", records.len() - LIST_LIMIT));
         }
     }
 }

@@ -153,11 +153,15 @@ fn own_list(kind: Kind, field: Field) -> bool {
 
 /// A record's `status`, else its `lifecycle`, as written.
 fn state(r: &Record) -> &str {
-    let spec = r.spec_fields();
-    ["status", "lifecycle"]
-        .iter()
-        .find_map(|key| spec.iter().find(|(k, _)| &**k == *key)?.1.as_str())
-        .unwrap_or("")
+    let mut lifecycle = None;
+    for (key, value) in r.spec_fields() {
+        match (&**key, value.as_str()) {
+            ("status", Some(status)) => return status,
+            ("lifecycle", Some(l)) => lifecycle = Some(l),
+            _ => {}
+        }
+    }
+    lifecycle.unwrap_or("")
 }
 
 /// Incoming links a kind's own sections already show.
