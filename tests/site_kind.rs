@@ -123,14 +123,24 @@ fn an_incident_shows_its_resolution_against_each_services_target() {
 }
 
 #[test]
-fn a_problem_shows_its_status_age_and_incidents() {
+fn a_problem_shows_its_age_and_incidents_and_its_status_once() {
     let (_tmp, site) = build(&example(), TODAY);
     let html = page(&site, "problem/prb-payments-db-pool-exhaustion.html");
-    let block = section(&html, "Status and Incidents");
+    let block = section(&html, "Age and Incidents");
     assert!(
-        block.contains("Status <span class=\"badge resolved\">resolved</span>. Its first Incident started 2026-09-17 18:42 UTC."),
+        block.contains(
+            "<p class=\"problem-status\">Its first Incident started 2026-09-17 18:42 UTC.</p>"
+        ),
         "{block}"
     );
+    // The status is on the about card, once.
+    assert_eq!(
+        html.matches("<span class=\"badge resolved\">resolved</span>")
+            .count(),
+        1,
+        "{html}"
+    );
+    assert!(!block.contains("badge resolved"), "{block}");
     assert!(
         block.contains("<tr><td><a href=\"../incident/inc-2026-0917-checkout-payment-failures.html\">Checkout payments failing (database connections exhausted)</a></td><td>p1</td><td>2026-09-17 18:42 UTC</td><td>1h 10m</td><td>4h 0m (<a href=\"../sla/gold.html\">Gold — 99.95% monthly, 24x7</a>)</td><td><span class=\"ok\">met</span></td></tr>"),
         "{block}"
@@ -138,7 +148,7 @@ fn a_problem_shows_its_status_age_and_incidents() {
     assert!(!html.contains("<h2>Related incidents</h2>"), "listed once");
     let open = page(&site, "problem/prb-search-merge-latency.html");
     assert!(
-        open.contains("Status <span class=\"badge open\">open</span>, for <strong>49 days</strong> since its first Incident started 2026-10-03 09:55 UTC."),
+        open.contains("<p class=\"problem-status\">Unresolved for <strong>49 days</strong>, since its first Incident started 2026-10-03 09:55 UTC.</p>"),
         "{open}"
     );
 }
@@ -244,13 +254,13 @@ fn hostile_text_is_escaped_in_every_block() {
     );
     // The Problem lists the Incident that names it, judged by the breached SLA.
     let problem = &pages["problem/evil.html"];
-    let block = section(problem, "Status and Incidents");
+    let block = section(problem, "Age and Incidents");
     assert!(
         block.contains("<tr class=\"breached\"><td><a href=\"../incident/late.html\">Late &lt;/svg&gt;</a></td><td>p2</td><td>2026-11-02 10:00 UTC</td><td>3h 30m</td><td>2h 0m (<a href=\"../sla/evil.html\">&lt;/svg&gt;&lt;script&gt;&#39;&quot;</a>)</td><td><strong class=\"bad\">breached</strong></td></tr>"),
         "{block}"
     );
     assert!(
-        block.contains("for <strong>19 days</strong> since its first Incident"),
+        block.contains("Unresolved for <strong>19 days</strong>, since its first Incident"),
         "{block}"
     );
 }
@@ -304,11 +314,9 @@ fn records_without_what_a_block_needs_say_so() {
         block.contains("<td><a href=\"../service/bare.html\">bare</a></td><td><span class=\"tier t2\">2</span></td><td>none</td><td>-</td><td>no target</td>"),
         "{block}"
     );
-    let block = section(&pages["problem/alone.html"], "Status and Incidents");
+    let block = section(&pages["problem/alone.html"], "Age and Incidents");
     assert!(
-        block.contains(
-            "Status <span class=\"badge open\">open</span>. No Incident recorded against it."
-        ),
+        block.contains("<p class=\"problem-status\">No Incident recorded against it.</p>"),
         "{block}"
     );
     assert!(!block.contains("<table"), "{block}");

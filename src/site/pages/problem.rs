@@ -1,4 +1,4 @@
-//! A Problem's page: its status and age (since its first Incident), and its
+//! A Problem's page: its age (since its first Incident; the status is on the about card), and its
 //! Incidents with their resolution time against the strictest target of the
 //! SLAs of the Services each affected, as `itsm report sla` counts it (the
 //! rows of [`super::resolution`]).
@@ -44,7 +44,7 @@ impl Cx<'_> {
                 "<p class=\"meta\">and more: the list stops at {LIST_LIMIT} Incidents.</p>\n"
             ));
         }
-        vec![panel("problem-incidents", "Status and Incidents", html)]
+        vec![panel("problem-incidents", "Age and Incidents", html)]
     }
 
     /// The Incidents of Problem `ix`: those it names and those that name it,
@@ -97,22 +97,15 @@ impl Cx<'_> {
 
     /// `Status resolved. Its first Incident started ...`, or how long it has been open.
     fn problem_status(&self, status: &str, rows: &[Worst]) -> String {
-        let mut html = String::from("<p class=\"problem-status\">Status ");
-        if status.is_empty() {
-            html.push_str("not set");
-        } else {
-            html.push_str(&format!(
-                "<span class=\"badge {0}\">{0}</span>",
-                esc(status)
-            ));
-        }
+        // The status itself is on the about card.
+        let mut html = String::from("<p class=\"problem-status\">");
         // Newest first: the last with a row started first.
         let Some((first, row)) = rows
             .iter()
             .filter_map(|w| Some((w.incident, w.row.as_ref()?)))
             .next_back()
         else {
-            html.push_str(". No Incident recorded against it.</p>\n");
+            html.push_str("No Incident recorded against it.</p>\n");
             return html;
         };
         let since = instant(&row.started);
@@ -125,10 +118,10 @@ impl Cx<'_> {
             .map(|s| (self.today - s.at.to_zoned(jiff::tz::TimeZone::UTC).date()).get_days());
         match (status, days) {
             ("resolved", _) | (_, None) => {
-                html.push_str(&format!(". Its first Incident started {since}.</p>\n"))
+                html.push_str(&format!("Its first Incident started {since}.</p>\n"))
             }
             (_, Some(d)) => html.push_str(&format!(
-                ", for <strong>{d} days</strong> since its first Incident started {since}.</p>\n"
+                "Unresolved for <strong>{d} days</strong>, since its first Incident started {since}.</p>\n"
             )),
         }
         html
