@@ -699,6 +699,7 @@ fn render_with_theme(theme: &Path) -> anyhow::Result<Vec<itsm::site::File>> {
         live_reload: false,
         commit: None,
         evidence: Default::default(),
+        github_url: itsm::github::DEFAULT_SERVER_URL.into(),
     };
     Ok(itsm::site::render(
         &checked.catalog,
@@ -954,6 +955,7 @@ fn serve_renders_incrementally_what_a_full_render_gives() {
         live_reload: true,
         commit: None,
         evidence: Default::default(),
+        github_url: itsm::github::DEFAULT_SERVER_URL.into(),
     };
     let mut cache = load::Cache::open(&root).unwrap();
     let first = pipeline::check_cached(&mut cache, check_options);
@@ -1067,6 +1069,7 @@ fn default_record_pages_are_what_their_templates_give() {
                     live_reload,
                     commit: None,
                     evidence: Default::default(),
+                    github_url: itsm::github::DEFAULT_SERVER_URL.into(),
                 };
                 itsm::site::render(&checked.catalog, &checked.diagnostics, &options).unwrap()
             };

@@ -172,6 +172,7 @@ fn pages_of(extra: &[(&str, &str)]) -> std::collections::HashMap<String, String>
         live_reload: false,
         commit: None,
         evidence: Default::default(),
+        github_url: itsm::github::DEFAULT_SERVER_URL.into(),
     };
     itsm::site::render(&checked.catalog, &checked.diagnostics, &options)
         .unwrap()

@@ -31,6 +31,7 @@ fn preview() -> (tempfile::TempDir, PathBuf, Live) {
         color: false,
         commit: None,
         evidence: Default::default(),
+        github_url: "https://github.com".into(),
     };
     (tmp, root, Live::new(settings, server))
 }

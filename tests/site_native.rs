@@ -153,6 +153,7 @@ fn render(
         live_reload,
         commit: commit.map(str::to_string),
         evidence: Default::default(),
+        github_url: itsm::github::DEFAULT_SERVER_URL.into(),
     };
     itsm::site::render(&checked.catalog, &checked.diagnostics, &options).unwrap()
 }

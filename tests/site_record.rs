@@ -239,3 +239,75 @@ fn record_pages_fit_a_desktop_and_a_phone_and_print_pairs_whole() {
         );
     }
 }
+
+/// `itsm build` with `GITHUB_SERVER_URL` set to `server`.
+fn build_on(repo: &std::path::Path, server: &str) -> (std::process::Output, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_itsm"))
+            .args(["build", "--today", TODAY, "--out", out.to_str().unwrap()])
+            .current_dir(repo)
+            .env("NO_COLOR", "1")
+            .env("GITHUB_SERVER_URL", server),
+    );
+    (o, tmp)
+}
+
+#[test]
+fn links_go_to_the_github_server_of_github_server_url() {
+    let (o, tmp) = build_on(&example(), "https://github.example.com/");
+    common::assert_exit(&o, 0);
+    let site = tmp.path().join("site");
+    let card = page(&site, "service/payments.html");
+    assert!(
+        about(&card).contains(
+            "<a href=\"https://github.example.com/northwind/itsm/blob/HEAD/services/payments.md\""
+        ),
+        "{card}"
+    );
+    let team = page(&site, "team/payments.html");
+    assert!(team.contains("https://github.example.com/"), "{team}");
+    for rel in ["service/payments.html", "team/payments.html"] {
+        let html = page(&site, rel);
+        assert!(!html.contains("https://github.com/"), "{rel}: {html}");
+    }
+}
+
+#[test]
+fn a_github_server_url_that_is_not_a_bare_address_stops_the_build() {
+    for bad in [
+        "javascript:alert(1)",
+        "https://github.example.com/evil\"path",
+        "https://x@github.example.com",
+    ] {
+        let (o, tmp) = build_on(&example(), bad);
+        common::assert_exit(&o, 2);
+        let err = common::stderr(&o);
+        assert!(err.contains("GITHUB_SERVER_URL"), "{bad}: {err}");
+        assert!(err.contains("https://github.example.com"), "{bad}: {err}");
+        assert!(!tmp.path().join("site").exists(), "{bad}: wrote a site");
+    }
+}
+
+#[test]
+fn the_edit_link_percent_encodes_the_file_path() {
+    let dir = valid_repo(&[
+        (
+            "itsm.yaml",
+            "name: Test\nadmins: ops\ncab: ops\necab: ops\ngithub: acme/itsm\n",
+        ),
+        (
+            "cis/db #1 ü.yaml",
+            "apiVersion: itsm/v1\nkind: CI\nmetadata:\n  name: db\nspec:\n  owner: ops\n  type: database\n  environment: production\n",
+        ),
+    ]);
+    let (_tmp, site) = build(dir.path(), TODAY);
+    let html = page(&site, "ci/db.html");
+    assert!(
+        about(&html).contains(
+            "href=\"https://github.com/acme/itsm/blob/HEAD/cis/db%20%231%20%C3%BC.yaml\""
+        ),
+        "{html}"
+    );
+}

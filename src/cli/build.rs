@@ -98,6 +98,7 @@ fn build(
         live_reload: false,
         commit,
         evidence,
+        github_url: super::github_url()?,
     };
     let files = itsm::site::render_into(&checked.catalog, &checked.diagnostics, &options, &|f| {
         staging.put(&f)

@@ -269,6 +269,17 @@ pub fn free_at_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// The web address of GitHub the site links to, from `GITHUB_SERVER_URL`.
+pub fn github_url() -> Result<String> {
+    itsm::github::server_url_from_env().map_err(|bad| {
+        anyhow::anyhow!(
+            "GITHUB_SERVER_URL `{}` is not a web address like https://github.example.com: set it to your GitHub's address, or unset it for {}",
+            itsm::output::escape::log(&bad),
+            itsm::github::DEFAULT_SERVER_URL
+        )
+    })
+}
+
 /// Writes to standard output, ignoring a closed pipe (`itsm check | head`).
 pub fn print(text: &str) {
     use std::io::Write;

@@ -45,6 +45,7 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<Status> {
         color: global.color,
         commit,
         evidence,
+        github_url: super::github_url()?,
     };
     Live::new(settings, server).watch(&|event| match event {
         Event::Progress(started, what) => global.note(started, what),

@@ -18,6 +18,36 @@ use std::time::Duration;
 
 /// The API of github.com, when `GITHUB_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
+/// The web address of github.com, when `GITHUB_SERVER_URL` is not set.
+pub const DEFAULT_SERVER_URL: &str = "https://github.com";
+
+/// The web address of GitHub that links go to: `GITHUB_SERVER_URL` (GitHub
+/// Actions sets it; GitHub Enterprise: `https://HOST`), else
+/// [`DEFAULT_SERVER_URL`]. Only a bare `http(s)://host[:port]` is taken, so a
+/// link built on it stays a link to that host; anything else is an error
+/// naming the value.
+pub fn server_url_from_env() -> Result<String, String> {
+    match std::env::var("GITHUB_SERVER_URL") {
+        Ok(v) if !v.trim().is_empty() => server_url(v.trim()).ok_or(v),
+        _ => Ok(DEFAULT_SERVER_URL.to_string()),
+    }
+}
+
+/// `text` as a web address of GitHub, without a trailing `/`, when it is a
+/// bare `http(s)://host[:port]`.
+fn server_url(text: &str) -> Option<String> {
+    let uri: Uri = text.parse().ok()?;
+    let scheme = uri.scheme_str()?;
+    let host = uri.host()?;
+    let bare = matches!(uri.path(), "" | "/") && uri.query().is_none();
+    let plain_host = host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    let no_user = !uri.authority()?.as_str().contains('@');
+    ((scheme == "https" || scheme == "http") && bare && plain_host && no_user)
+        .then(|| text.trim_end_matches('/').to_string())
+}
+
 /// GitHub's largest page.
 const PER_PAGE: u8 = 100;
 /// Pages read at most (10,000 items), so that a broken server cannot loop us.
@@ -472,6 +502,30 @@ mod tests {
         assert!(base_uri("https://ghe.example.com/api/v3/").is_ok());
         for bad in ["ghe.example.com", "localhost:8080", "ftp://x", "not a url"] {
             assert!(matches!(base_uri(bad), Err(Error::ApiUrl(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_a_bare_web_address_is_a_server_url() {
+        assert_eq!(
+            server_url("https://github.example.com/").as_deref(),
+            Some("https://github.example.com")
+        );
+        assert_eq!(
+            server_url("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "github.example.com",
+            "https://github.example.com/path",
+            "https://github.example.com/?q=1",
+            "https://user@github.example.com",
+            "ftp://github.example.com",
+            "https://gh\"x.example.com",
+            "not a url",
+        ] {
+            assert_eq!(server_url(bad), None, "{bad}");
         }
     }
 

@@ -39,6 +39,8 @@ pub struct Settings {
     pub commit: Option<String>,
     /// The history of the Changes, walked once when the preview started.
     pub evidence: super::evidence::Evidence,
+    /// The web address of GitHub that links go to (`https://github.com`).
+    pub github_url: String,
 }
 
 /// What a batch of file events asks for.
@@ -377,6 +379,7 @@ impl Live {
             live_reload: true,
             commit: self.settings.commit.clone(),
             evidence: self.settings.evidence.clone(),
+            github_url: self.settings.github_url.clone(),
         };
         let (catalog, diagnostics) = (checked.catalog, &checked.diagnostics);
         let rendered = match self.site.as_mut() {

@@ -57,6 +57,10 @@ pub struct Options {
     pub commit: Option<String>,
     /// The history of the Changes (approval evidence on their pages).
     pub evidence: evidence::Evidence,
+    /// The web address of GitHub that links to the repository, pull requests,
+    /// commits and people go to ([`crate::github::DEFAULT_SERVER_URL`];
+    /// GitHub Enterprise: `https://HOST`).
+    pub github_url: String,
 }
 
 /// Renders every file of the site in memory. `diagnostics` are the (warning)

@@ -115,7 +115,8 @@ pub fn itsm(dir: &Path, args: &[&str]) -> Output {
     run(Command::new(env!("CARGO_BIN_EXE_itsm"))
         .args(args)
         .current_dir(dir)
-        .env("NO_COLOR", "1"))
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_SERVER_URL"))
 }
 
 /// How long a process started by a test may run before it is killed and the

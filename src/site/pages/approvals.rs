@@ -34,7 +34,8 @@ impl Cx<'_> {
 
     /// The events of a Change, first the one that added it.
     fn entry_html(&self, history: &History, entry: &ChangeEntry) -> String {
-        let github = self.catalog.config().github.as_deref();
+        let repo = self.repo_url();
+        let github = repo.as_deref();
         let mut html = String::new();
         if let Some(first) = entry.events.first() {
             html.push_str(&format!(
@@ -84,13 +85,10 @@ fn day(e: &Event) -> &str {
     e.date.get(..10).unwrap_or(&e.date)
 }
 
-/// `#12`, linked to the pull request when the repository is known.
+/// `#12`, linked to the pull request when the repository's address is known.
 fn pr_html(github: Option<&str>, n: u64) -> String {
     match github {
-        Some(g) => format!(
-            "<a href=\"https://github.com/{}/pull/{n}\">#{n}</a>",
-            esc(g)
-        ),
+        Some(repo) => format!("<a href=\"{}/pull/{n}\">#{n}</a>", esc(repo)),
         None => format!("#{n}"),
     }
 }
@@ -99,9 +97,9 @@ fn pr_html(github: Option<&str>, n: u64) -> String {
 fn commit_html(github: Option<&str>, e: &Event) -> String {
     let short = esc(e.commit.get(..12).unwrap_or(&e.commit));
     match github {
-        Some(g) => format!(
-            "<a href=\"https://github.com/{}/commit/{}\"><code>{short}</code></a>",
-            esc(g),
+        Some(repo) => format!(
+            "<a href=\"{}/commit/{}\"><code>{short}</code></a>",
+            esc(repo),
             esc(&e.commit)
         ),
         None => format!("<code>{short}</code>"),

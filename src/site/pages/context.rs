@@ -103,6 +103,8 @@ pub(super) struct Shared<'a> {
     evidence: &'a Evidence,
     /// The overlapping windows, found the first time a page shows them.
     overlaps: OnceLock<Overlaps>,
+    /// The web address of GitHub (`https://github.com`).
+    github_url: &'a str,
 }
 
 impl<'a> Shared<'a> {
@@ -128,6 +130,7 @@ impl<'a> Shared<'a> {
                 .collect(),
             evidence: &options.evidence,
             overlaps: OnceLock::new(),
+            github_url: &options.github_url,
         })
     }
 
@@ -153,6 +156,7 @@ impl<'a> Shared<'a> {
             links: &self.links,
             evidence: self.evidence,
             overlaps: &self.overlaps,
+            github_url: self.github_url,
         }
     }
 }
@@ -174,9 +178,18 @@ pub(super) struct Cx<'a> {
     /// The history of the Changes (approval evidence on their pages).
     pub evidence: &'a Evidence,
     overlaps: &'a OnceLock<Overlaps>,
+    /// The web address of GitHub (`https://github.com`).
+    pub github_url: &'a str,
 }
 
 impl<'a> Cx<'a> {
+    /// The repository's address on GitHub (`https://github.com/OWNER/REPO`),
+    /// when `github` is set in itsm.yaml; to be escaped where it goes.
+    pub fn repo_url(&self) -> Option<String> {
+        let repo = self.catalog.config().github.as_deref()?;
+        Some(format!("{}/{repo}", self.github_url))
+    }
+
     /// The link to record `ix`, made once per render.
     pub fn link(&self, ix: Ix) -> &'a Link {
         let r = self.catalog.record(ix);

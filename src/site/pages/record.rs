@@ -14,10 +14,20 @@ use crate::site::theme::ThemeError;
 use crate::site::view::{ExternalLink, Fact, Panel, RECORD_ROOT, RecordView, Section};
 use crate::value::Value;
 use minijinja::Value as V;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rustc_hash::FxHashSet;
 
 /// Spec fields written in Markdown.
 const MARKDOWN_FIELDS: &[&str] = &["plan", "backout", "workaround"];
+
+/// What a path keeps unencoded in a URL: `/` between its folders, and the
+/// characters no URL needs encoded.
+const PATH_SEGMENTS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 impl<'a> Cx<'a> {
     /// The page of record `ix`: written by [`crate::site::native`] for the
@@ -67,12 +77,11 @@ impl<'a> Cx<'a> {
             availability: self.availability(ix),
             panels: self.panels(ix),
             source: file,
-            edit_url: self
-                .catalog
-                .config()
-                .github
-                .as_ref()
-                .map(|g| format!("https://github.com/{g}/blob/HEAD/{file}")),
+            edit_url: self.repo_url().map(|repo| {
+                // HEAD: GitHub shows the file on the default branch.
+                let path = utf8_percent_encode(file, PATH_SEGMENTS);
+                format!("{repo}/blob/HEAD/{path}")
+            }),
         }
     }
 

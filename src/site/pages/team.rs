@@ -23,9 +23,9 @@ impl Cx<'_> {
         let Some(team) = r.spec.team() else {
             return Vec::new();
         };
-        let mut html = contacts(team);
+        let mut html = contacts(team, self.github_url);
         html.push_str(&self.owned(ix, r.title()));
-        members_table(&mut html, &team.members);
+        members_table(&mut html, &team.members, self.github_url);
         vec![panel("members", "Members", html)]
     }
 
@@ -72,12 +72,13 @@ impl Cx<'_> {
 }
 
 /// The Team's GitHub team, e-mail and chat, as links where they can be.
-fn contacts(team: &Team) -> String {
+fn contacts(team: &Team, github_url: &str) -> String {
     let mut parts = Vec::new();
     if let Some(gt) = team.github_team.as_deref() {
         parts.push(match gt.split_once('/') {
             Some((org, slug)) if valid_login(org) && valid_slug(slug) => format!(
-                "GitHub team <a href=\"https://github.com/orgs/{org}/teams/{slug}\">{}</a>",
+                "GitHub team <a href=\"{}/orgs/{org}/teams/{slug}\">{}</a>",
+                esc(github_url),
                 esc(gt)
             ),
             _ => format!("GitHub team {}", esc(gt)),
@@ -96,7 +97,7 @@ fn contacts(team: &Team) -> String {
 }
 
 /// The members, in the order written, at most [`LIST_LIMIT`].
-fn members_table(html: &mut String, members: &[Member]) {
+fn members_table(html: &mut String, members: &[Member], github_url: &str) {
     table(html, "members", &["Name", "Role", "GitHub", "E-mail"]);
     for m in members.iter().take(LIST_LIMIT) {
         let login = m.login.as_deref().unwrap_or("");
@@ -106,7 +107,7 @@ fn members_table(html: &mut String, members: &[Member]) {
             role.push_str(" <span class=\"badge on-call\">on call</span>");
         }
         let github = if valid_login(login) {
-            format!("<a href=\"https://github.com/{login}\">@{login}</a>")
+            format!("<a href=\"{}/{login}\">@{login}</a>", esc(github_url))
         } else {
             esc(login)
         };
