@@ -133,6 +133,10 @@ fn a_problem_shows_its_age_and_incidents_and_its_status_once() {
         ),
         "{block}"
     );
+    assert!(
+        block.contains("<p class=\"problem-services\">Services affected: <a href=\"../service/payments.html\">Payments</a>, <a href=\"../service/web-shop.html\">Web Shop</a>, <a href=\"../service/mobile-app.html\">Northwind Mobile App</a>.</p>"),
+        "{block}"
+    );
     // The status is on the about card, once.
     assert_eq!(
         html.matches("<span class=\"badge resolved\">resolved</span>")
@@ -257,6 +261,10 @@ fn hostile_text_is_escaped_in_every_block() {
     let problem = &pages["problem/evil.html"];
     let block = section(problem, "Age and Incidents");
     assert!(
+        block.contains("<p class=\"problem-services\">Services affected: <a href=\"../service/evil.html\">&lt;/td&gt;&lt;script&gt;x&lt;/script&gt;</a>, <a href=\"../service/shop.html\">shop</a>.</p>"),
+        "{block}"
+    );
+    assert!(
         block.contains("<tr class=\"breached\"><td><a href=\"../incident/late.html\">Late &lt;/svg&gt;</a></td><td>p2</td><td>2026-11-02 10:00 UTC</td><td>3h 30m</td><td>2h 0m (<a href=\"../sla/evil.html\">&lt;/svg&gt;&lt;script&gt;&#39;&quot;</a>)</td><td><strong class=\"bad\">breached</strong></td></tr>"),
         "{block}"
     );
@@ -320,6 +328,7 @@ fn records_without_what_a_block_needs_say_so() {
         block.contains("<p class=\"problem-status\">No Incident recorded against it.</p>"),
         "{block}"
     );
+    assert!(!block.contains("Services affected"), "{block}");
     assert!(!block.contains("<table"), "{block}");
     let block = section(&pages["sla/gold.html"], "Targets");
     assert!(block.contains("Availability <strong>99.9 %</strong>, measured monthly; support hours <strong>24x7 (not stated)</strong>.</p>\n<p class=\"none\">No response or resolution target.</p>"), "{block}");

@@ -1,7 +1,8 @@
-//! A Problem's page: its age (since its first Incident; the status is on the about card), and its
-//! Incidents with their resolution time against the strictest target of the
-//! SLAs of the Services each affected, as `itsm report sla` counts it (the
-//! rows of [`super::resolution`]).
+//! A Problem's page: its age (since its first Incident; the status is on the
+//! about card), the Services its Incidents affected, and its Incidents with
+//! their resolution time against the strictest target of the SLAs of the
+//! Services each affected, as `itsm report sla` counts it (the rows of
+//! [`super::resolution`]).
 
 use super::context::{Cx, LIST_LIMIT};
 use super::panel::{a, end_table, instant, panel, row, table};
@@ -38,6 +39,7 @@ impl Cx<'_> {
         rows.sort_by(|x, y| started(y).cmp(started(x)));
         let status = problem.status.map_or("", |s| s.as_str());
         let mut html = self.problem_status(status, &rows);
+        self.problem_services(&mut html, &rows);
         self.problem_table(&mut html, &rows);
         if cut {
             html.push_str(&format!(
@@ -125,6 +127,33 @@ impl Cx<'_> {
             )),
         }
         html
+    }
+
+    /// `Services affected: ...`: the Services its Incidents affected, each
+    /// once, in the order of the Incidents (newest first), at most
+    /// [`LIST_LIMIT`].
+    fn problem_services(&self, html: &mut String, rows: &[Worst]) {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let services: Vec<Ix> = rows
+            .iter()
+            .flat_map(|w| self.catalog.targets(w.incident, Field::Services))
+            .filter(|s| seen.insert(*s))
+            .take(LIST_LIMIT + 1)
+            .collect();
+        if services.is_empty() {
+            return;
+        }
+        html.push_str("<p class=\"problem-services\">Services affected: ");
+        for (n, s) in services.iter().take(LIST_LIMIT).enumerate() {
+            if n > 0 {
+                html.push_str(", ");
+            }
+            a(html, RECORD_ROOT, self.link(*s));
+        }
+        if services.len() > LIST_LIMIT {
+            html.push_str(" and more");
+        }
+        html.push_str(".</p>\n");
     }
 
     /// The Incidents, newest first: priority, start, resolution, target, result.
