@@ -27,7 +27,7 @@ fn a_ci_page_shows_what_a_change_to_it_reaches_and_who_approves() {
     let p = panel(&html, "impact");
     assert_has(
         p,
-        "<p class=\"impact-summary\">A change to this CI reaches <strong>7 record(s)</strong>: 4 Service(s), 3 CI(s). <strong class=\"bad tier1-flag\">Tier 1 reached</strong>: <a href=\"../service/payments.html\">Payments</a>, <a href=\"../service/web-shop.html\">Web Shop</a>.</p>",
+        "<p class=\"impact-summary\">A change to this CI reaches <strong>7 records</strong>: 4 Services, 3 CIs. <strong class=\"bad tier1-flag\">Tier 1 reached</strong>: <a href=\"../service/payments.html\">Payments</a>, <a href=\"../service/web-shop.html\">Web Shop</a>.</p>",
     );
     // Business Services only; Payments is a technical one.
     let business = &p[p.find("<ul class=\"impact-services\">").unwrap()..];
@@ -48,7 +48,7 @@ fn a_ci_page_shows_what_a_change_to_it_reaches_and_who_approves() {
     );
     assert_has(
         p,
-        "<p>And 1 technical or untyped Service(s) in the tree below.</p>",
+        "<p>And 1 technical or untyped Service in the tree below.</p>",
     );
     // The Teams of `itsm impact ci:payments-db-prod`, with why.
     assert_has(
@@ -109,7 +109,7 @@ fn a_change_page_shows_its_window_overlaps_and_the_gate_s_teams() {
     let p = panel(&html, "impact");
     assert_has(
         p,
-        "<p class=\"impact-summary\">This Change reaches <strong>6 record(s)</strong>: 4 Service(s), 2 CI(s). <strong class=\"bad tier1-flag\">Tier 1 reached</strong>",
+        "<p class=\"impact-summary\">This Change reaches <strong>6 records</strong>: 4 Services, 2 CIs. <strong class=\"bad tier1-flag\">Tier 1 reached</strong>",
     );
     assert_has(
         p,
@@ -210,7 +210,7 @@ fn a_long_chain_stops_the_walk_and_says_at_least() {
     let p = panel(&p, "impact");
     assert_has(
         p,
-        "A change to this CI reaches at least <strong>100 record(s)</strong>: 0 Service(s), 100 CI(s). No tier-1 Service is reached within the records walked.</p>",
+        "A change to this CI reaches at least <strong>100 records</strong>: 0 Services, 100 CIs. No tier-1 Service is reached within the records walked.</p>",
     );
     assert_has(
         p,

@@ -54,10 +54,10 @@ impl Cx<'_> {
         };
         let services: Vec<Ix> = of_kind(Kind::Service).collect();
         let mut html = format!(
-            "<p class=\"impact-summary\">{what} reaches {at_least}<strong>{} record(s)</strong>: {} Service(s), {} CI(s).",
-            found.reached().len(),
-            services.len(),
-            of_kind(Kind::Ci).count()
+            "<p class=\"impact-summary\">{what} reaches {at_least}<strong>{}</strong>: {}, {}.",
+            count(found.reached().len(), "record", "records"),
+            count(services.len(), "Service", "Services"),
+            count(of_kind(Kind::Ci).count(), "CI", "CIs")
         );
         let catalog = self.catalog.unnoted();
         let tier1: Vec<Ix> = std::iter::once(found.root())
@@ -98,7 +98,14 @@ impl Cx<'_> {
             .collect();
         html.push_str("<h3>Business services reached</h3>\n");
         let other = services.len() - business.len();
-        let others = format!("{other} technical or untyped Service(s) in the tree below");
+        let others = format!(
+            "{} in the tree below",
+            count(
+                other,
+                "technical or untyped Service",
+                "technical or untyped Services"
+            )
+        );
         if business.is_empty() {
             let tail = if other > 0 {
                 format!("; {others}")
@@ -282,6 +289,11 @@ fn reasons_html(reasons: &[String]) -> String {
         out.push_str(&format!("; and {} more", reasons.len() - REASONS));
     }
     out
+}
+
+/// `n` and the noun that goes with it: `1 record`, `2 records`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// "And N more." when N > 0.
