@@ -8,7 +8,7 @@ mod common;
 
 use common::site::{build, example, page, probe, probe_phone, section};
 
-use common::valid_repo;
+use common::{assert_has, valid_repo};
 
 const TODAY: &str = "2026-11-21";
 
@@ -80,6 +80,16 @@ fn payments_reads_card_body_relations_details_then_annotations() {
             "{label} repeated as a fact"
         );
     }
+    // Money reads as money, not as its three fields.
+    assert_has(
+        section(&html, "Details"),
+        "<dt>Budget</dt><dd>400,000 EUR per year</dd>",
+    );
+    let ci = page(&site, "ci/payments-db-prod.html");
+    assert_has(
+        section(&ci, "Details"),
+        "<dt>Cost</dt><dd>1,450 EUR per month</dd>",
+    );
     let outside = without_graph(&html);
     for ci in [
         "payments-api-prod",

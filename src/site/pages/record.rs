@@ -206,6 +206,9 @@ impl<'a> Cx<'a> {
                 .map(|i| i.as_str().map_or_else(|| plain(i), &reference))
                 .collect::<Vec<_>>()
                 .join(", "),
+            Value::Map(_) if matches!(key, "cost" | "budget") && money(v).is_some() => {
+                money(v).unwrap_or_default()
+            }
             Value::Map(entries) => {
                 let mut html = String::from("<dl class=\"sub\">");
                 for (k, v) in entries.iter() {
@@ -221,6 +224,37 @@ impl<'a> Cx<'a> {
             other => plain(other),
         }
     }
+}
+
+/// An amount of money (`{amount, currency, per}`) as `1,450 EUR per month`,
+/// escaped; `None` when `v` is not one.
+fn money(v: &Value) -> Option<String> {
+    let amount = v.get("amount")?.as_f64()?;
+    let currency = v.get("currency")?.as_str()?;
+    let per = v.get("per")?.as_str()?;
+    if let Value::Map(entries) = v
+        && entries.len() != 3
+    {
+        return None;
+    }
+    let text = if amount.fract() == 0.0 {
+        format!("{amount:.0}")
+    } else {
+        format!("{amount:.2}")
+    };
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (n, digit) in whole.chars().enumerate() {
+        if n > 0 && (whole.len() - n) % 3 == 0 && digit.is_ascii_digit() {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if !cents.is_empty() {
+        grouped.push('.');
+        grouped.push_str(cents);
+    }
+    Some(format!("{grouped} {} per {}", esc(currency), esc(per)))
 }
 
 /// Spec fields that a panel of the kind's pages shows in full (not as facts).
@@ -346,4 +380,34 @@ fn safe_url(url: &str) -> bool {
     ["https://", "http://", "mailto:"]
         .iter()
         .any(|s| lower.starts_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(amount: Value) -> Value {
+        Value::Map(Box::new([
+            ("amount".into(), amount),
+            ("currency".into(), Value::Str("EUR".into())),
+            ("per".into(), Value::Str("month".into())),
+        ]))
+    }
+
+    #[test]
+    fn money_reads_as_an_amount_with_its_currency_and_period() {
+        let text = |amount| money(&cost(amount));
+        assert_eq!(
+            text(Value::Int(1450)).as_deref(),
+            Some("1,450 EUR per month")
+        );
+        assert_eq!(text(Value::Int(0)).as_deref(), Some("0 EUR per month"));
+        assert_eq!(text(Value::Int(999)).as_deref(), Some("999 EUR per month"));
+        assert_eq!(
+            text(Value::Float(1234567.5)).as_deref(),
+            Some("1,234,567.50 EUR per month")
+        );
+        assert_eq!(text(Value::Str("lots".into())), None);
+        assert_eq!(money(&Value::Int(3)), None);
+    }
 }
