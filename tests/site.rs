@@ -83,11 +83,11 @@ fn service_page_links_everything() {
         "<a href=\"../sla/gold.html\">Gold — 99.95% monthly, 24x7</a>"
     );
     assert!(
-        section(&html, "Suppliers").contains("<tr><td><a href=\"../supplier/cobalt-payments.html\">Cobalt Payments Ltd</a></td><td>Supplier</td><td></td></tr>"),
+        section(&html, "Suppliers").contains("<tr><td><a href=\"../supplier/cobalt-payments.html\">Cobalt Payments Ltd</a></td><td></td></tr>"),
         "{html}"
     );
     let deps = section(&html, "Depends on (transitively)");
-    assert!(deps.contains("<tr><td><a href=\"../service/cloud-platform.html\">Cloud Platform</a></td><td>Service</td><td><span class=\"badge production\">production</span></td><td>direct</td></tr>"), "{deps}");
+    assert!(deps.contains("<tr><td><a href=\"../service/cloud-platform.html\">Cloud Platform</a></td><td><span class=\"badge production\">production</span></td><td>direct</td></tr>"), "{deps}");
     assert!(
         deps.contains("<a href=\"../service/identity.html\">Customer Identity</a>"),
         "{deps}"
@@ -97,7 +97,7 @@ fn service_page_links_everything() {
         assert!(up.contains(&format!("../service/{s}.html")), "{s}: {up}");
     }
     let cis = section(&html, "Configuration items");
-    assert!(cis.contains("<tr><td><a href=\"../ci/k8s-prod-eu-west.html\">Kubernetes production cluster (eu-west)</a></td><td>CI</td><td><span class=\"badge active\">active</span></td><td>via payments-api, production deployment</td></tr>"), "{cis}");
+    assert!(cis.contains("<tr><td><a href=\"../ci/k8s-prod-eu-west.html\">Kubernetes production cluster (eu-west)</a></td><td><span class=\"badge active\">active</span></td><td>via payments-api, production deployment</td></tr>"), "{cis}");
     let incidents = section(&html, "Incidents");
     assert!(
         incidents.contains("../incident/inc-2026-0917-checkout-payment-failures.html"),

@@ -112,7 +112,7 @@ fn payments_reads_card_body_relations_details_then_annotations() {
     assert_eq!(cis.matches("<tr><td>").count(), 9, "{cis}");
     // Direct first, then what is reached through them, said so.
     assert!(at(cis, "<td>direct</td>") < at(cis, "<td>via "), "{cis}");
-    assert!(cis.contains("<tr><td><a href=\"../ci/vpc-eu-west.html\">Virtual private cloud eu-west</a></td><td>CI</td><td><span class=\"badge active\">active</span></td><td>via Kubernetes production cluster (eu-west)</td></tr>"), "{cis}");
+    assert!(cis.contains("<tr><td><a href=\"../ci/vpc-eu-west.html\">Virtual private cloud eu-west</a></td><td><span class=\"badge active\">active</span></td><td>via Kubernetes production cluster (eu-west)</td></tr>"), "{cis}");
     let details = section(&html, "Details");
     assert!(
         details.contains("<div><dt>Type</dt><dd>technical</dd></div>"),
@@ -148,7 +148,7 @@ fn incident_and_problem_show_each_other_once() {
         card.contains("<div><dt>Priority</dt><dd><span class=\"badge p1\">p1</span></dd></div>"),
         "{card}"
     );
-    assert!(section(&incident, "Problem").contains("<tr><td><a href=\"../problem/prb-payments-db-pool-exhaustion.html\">Payments database runs out of connections when payments-api scales out</a></td><td>Problem</td><td><span class=\"badge resolved\">resolved</span></td></tr>"), "{incident}");
+    assert!(section(&incident, "Problem").contains("<tr><td><a href=\"../problem/prb-payments-db-pool-exhaustion.html\">Payments database runs out of connections when payments-api scales out</a></td><td><span class=\"badge resolved\">resolved</span></td></tr>"), "{incident}");
     assert!(
         !incident.contains("<h2>Related problems</h2>"),
         "{incident}"
@@ -201,7 +201,7 @@ fn hostile_titles_annotations_and_support_are_escaped() {
     );
     // The hostile title, escaped, in the table of the record it depends on.
     let shop = page(&site, "service/shop.html");
-    assert!(section(&shop, "Depended on by (transitively)").contains("<tr><td><a href=\"../service/evil.html\">Evil &lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &quot;q&quot; &lt;/svg&gt;</a></td><td>Service</td><td><span class=\"badge production\">production</span></td><td>direct</td></tr>"), "{shop}");
+    assert!(section(&shop, "Depended on by (transitively)").contains("<tr><td><a href=\"../service/evil.html\">Evil &lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &quot;q&quot; &lt;/svg&gt;</a></td><td><span class=\"badge production\">production</span></td><td>direct</td></tr>"), "{shop}");
 }
 
 #[test]
@@ -319,5 +319,28 @@ fn the_edit_link_percent_encodes_the_file_path() {
             "href=\"https://github.com/acme/itsm/blob/HEAD/cis/db%20%231%20%C3%BC.yaml\""
         ),
         "{html}"
+    );
+}
+
+#[test]
+fn a_kind_column_only_where_a_table_mixes_kinds() {
+    let (_tmp, site) = build(&example(), TODAY);
+    let change = page(&site, "change/chg-payments-pgbouncer.html");
+    let impacts = section(&change, "Impacts");
+    assert_has(impacts, "<th scope=\"col\">Kind</th>");
+    assert_has(
+        impacts,
+        "<tr><td><a href=\"../service/payments.html\">Payments</a></td><td>Service</td><td><span class=\"badge production\">production</span></td></tr>",
+    );
+    assert_has(
+        impacts,
+        "<tr><td><a href=\"../ci/pgbouncer-payments.html\">PgBouncer pool for the payments database</a></td><td>CI</td>",
+    );
+    let team = page(&site, "team/payments.html");
+    let cis = section(&team, "Owns: CIs");
+    assert!(!cis.contains(">Kind</th>"), "{cis}");
+    assert_has(
+        cis,
+        "<tr><td><a href=\"../ci/payments-db-prod.html\">Payments database (PostgreSQL), production</a></td><td><span class=\"badge active\">active</span></td></tr>",
     );
 }

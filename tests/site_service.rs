@@ -129,7 +129,7 @@ fn a_service_lists_its_releases_with_status_and_window() {
     let (_tmp, site) = build(&example(), TODAY);
     let html = page(&site, "service/web-shop.html");
     assert!(
-        section(&html, "Releases").contains("<tr><td><a href=\"../release/storefront-2026-11-2.html\">Storefront 2026.11.2 (winter search)</a></td><td>Release</td><td><span class=\"badge deployed\">deployed</span></td><td>2026-11-05 21:00 UTC to 2026-11-05 23:00 UTC</td></tr>"),
+        section(&html, "Releases").contains("<tr><td><a href=\"../release/storefront-2026-11-2.html\">Storefront 2026.11.2 (winter search)</a></td><td><span class=\"badge deployed\">deployed</span></td><td>2026-11-05 21:00 UTC to 2026-11-05 23:00 UTC</td></tr>"),
         "{html}"
     );
     assert!(!html.contains("<h2>Related releases</h2>"));

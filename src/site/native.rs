@@ -345,9 +345,11 @@ fn section(out: &mut String, s: &Section<'_>) {
     if s.items.is_empty() {
         out.push_str("<p class=\"none\">None.</p>");
     } else {
-        out.push_str(
-            "<table class=\"rel\"><thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Kind</th><th scope=\"col\">State</th>",
-        );
+        out.push_str("<table class=\"rel\"><thead><tr><th scope=\"col\">Record</th>");
+        if s.kinds {
+            out.push_str("<th scope=\"col\">Kind</th>");
+        }
+        out.push_str("<th scope=\"col\">State</th>");
         if s.notes {
             out.push_str("<th scope=\"col\">Note</th>");
         }
@@ -358,8 +360,10 @@ fn section(out: &mut String, s: &Section<'_>) {
             out.push_str("\">");
             esc_to(out, &i.link.title);
             out.push_str("</a></td><td>");
-            esc_to(out, i.link.kind);
-            out.push_str("</td><td>");
+            if s.kinds {
+                esc_to(out, i.link.kind);
+                out.push_str("</td><td>");
+            }
             if !i.state.is_empty() {
                 out.push_str("<span class=\"badge ");
                 esc_to(out, i.state);

@@ -39,6 +39,8 @@ pub struct Section<'a> {
     pub cut: bool,
     /// Some entry has a note (the table has a column for them).
     pub notes: bool,
+    /// The entries are of more than one kind (the table has a Kind column).
+    pub kinds: bool,
 }
 
 /// One field of a record's spec, or one entry of its "about" card.

@@ -103,6 +103,7 @@ impl<'a> Cx<'a> {
         Section {
             title,
             notes: items.iter().any(|i| !i.note.is_empty()),
+            kinds: items.iter().any(|i| i.link.kind != items[0].link.kind),
             items,
             more,
             cut: false,
