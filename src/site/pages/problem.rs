@@ -97,7 +97,8 @@ impl Cx<'_> {
         }
     }
 
-    /// `Status resolved. Its first Incident started ...`, or how long it has been open.
+    /// `Its first Incident started ...`, or how long it has been unresolved
+    /// since then.
     fn problem_status(&self, status: &str, rows: &[Worst]) -> String {
         // The status itself is on the about card.
         let mut html = String::from("<p class=\"problem-status\">");

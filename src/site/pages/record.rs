@@ -206,10 +206,10 @@ impl<'a> Cx<'a> {
                 .map(|i| i.as_str().map_or_else(|| plain(i), &reference))
                 .collect::<Vec<_>>()
                 .join(", "),
-            Value::Map(_) if matches!(key, "cost" | "budget") && money(v).is_some() => {
-                money(v).unwrap_or_default()
-            }
             Value::Map(entries) => {
+                if let Some(text) = matches!(key, "cost" | "budget").then(|| money(v)).flatten() {
+                    return text;
+                }
                 let mut html = String::from("<dl class=\"sub\">");
                 for (k, v) in entries.iter() {
                     let inner = match v.as_str() {
@@ -229,14 +229,15 @@ impl<'a> Cx<'a> {
 /// An amount of money (`{amount, currency, per}`) as `1,450 EUR per month`,
 /// escaped; `None` when `v` is not one.
 fn money(v: &Value) -> Option<String> {
+    let Value::Map(entries) = v else {
+        return None;
+    };
+    if entries.len() != 3 {
+        return None;
+    }
     let amount = v.get("amount")?.as_f64()?;
     let currency = v.get("currency")?.as_str()?;
     let per = v.get("per")?.as_str()?;
-    if let Value::Map(entries) = v
-        && entries.len() != 3
-    {
-        return None;
-    }
     let text = if amount.fract() == 0.0 {
         format!("{amount:.0}")
     } else {
